@@ -1,0 +1,44 @@
+# KAMRI — the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+PYTEST_ARGS ?=
+
+.PHONY: install run test e2e bench lint format chromium messages
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --upgrade pip
+	@$(BIN)/python -m pip install -q -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's Chromium drives the browser tests (Playwright cannot download its own here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+run: install
+	@$(BIN)/python manage.py run_shop
+
+test: install chromium
+	@$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+e2e: install chromium
+	@$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+
+bench: install
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+lint: install
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+
+format: install
+	@$(BIN)/ruff format .
+	@$(BIN)/ruff check --fix .
+
+messages: install
+	@$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore '.venv/*' --ignore 'cjsandbox/*'
+	@$(BIN)/python manage.py compilemessages -l en

@@ -1,0 +1,72 @@
+"""The admin's navigation. An entry shows only when its URL name resolves: no link to a page that does not exist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    icon: str
+    children: tuple[NavEntry, ...] = field(default_factory=tuple)
+
+
+NAVIGATION: tuple[NavEntry, ...] = (
+    NavEntry(_("Tableau de bord"), "dashboard:home", "home"),
+    NavEntry(_("Catalogue"), "catalog:product_list", "box"),
+    NavEntry(_("Commandes"), "orders:order_list", "cart"),
+    NavEntry(
+        _("CJ Dropshipping"),
+        "cj:home",
+        "truck",
+        children=(
+            NavEntry(_("Accueil CJ"), "cj:home", "truck"),
+            NavEntry(_("Configuration"), "cj:settings", "gear"),
+            NavEntry(_("Produits"), "cj:products", "search"),
+            NavEntry(_("Commandes"), "cj:orders", "cart"),
+            NavEntry(_("Suivi des colis"), "cj:tracking", "pin"),
+            NavEntry(_("Webhooks"), "cj:webhooks", "bell"),
+            NavEntry(_("Synchronisations"), "cj:syncs", "sync"),
+            NavEntry(_("Changements de prix"), "cj:price_changes", "tag"),
+            NavEntry(_("Problèmes"), "cj:problems", "alert"),
+            NavEntry(_("Logs et métriques"), "cj:api_calls", "chart"),
+            NavEntry(_("Rapport de marge"), "cj:profit", "coins"),
+        ),
+    ),
+    NavEntry(_("Données brutes"), "admin:index", "db"),
+)
+
+
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def build_navigation(current_path: str) -> list[dict]:
+    """Entries whose page exists, each with its URL and whether it is the current section."""
+    items = []
+    for entry in NAVIGATION:
+        url = _url(entry.url_name)
+        if url is None:
+            continue
+        children = []
+        for child in entry.children:
+            child_url = _url(child.url_name)
+            if child_url is not None:
+                active = current_path == child_url or (
+                    child_url != url and current_path.startswith(child_url)
+                )
+                children.append({"label": child.label, "url": child_url, "icon": child.icon, "active": active})
+        if url == "/admin/":
+            active = current_path == url
+        else:
+            active = current_path.startswith(url)
+        items.append({"label": entry.label, "url": url, "icon": entry.icon, "active": active, "children": children})
+    return items

@@ -1,0 +1,11 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from kamri.core.views import StaffLoginView
+
+app_name = "core"
+
+urlpatterns = [
+    path("login/", StaffLoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

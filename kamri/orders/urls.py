@@ -1,0 +1,10 @@
+from django.urls import path
+
+from kamri.orders import views
+
+app_name = "orders"
+
+urlpatterns = [
+    path("", views.order_list, name="order_list"),
+    path("<str:number>/", views.order_detail, name="order_detail"),
+]

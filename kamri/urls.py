@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "KAMRI — données brutes"
+admin.site.site_title = "KAMRI"
+
+urlpatterns = [
+    path("admin/", include("kamri.core.urls")),
+    path("admin/", include("kamri.dashboard.urls")),
+    path("admin/catalogue/", include("kamri.catalog.urls")),
+    path("admin/commandes/", include("kamri.orders.urls")),
+    path("admin/donnees/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
