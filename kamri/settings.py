@@ -28,7 +28,9 @@ def _kept_secret(filename: str, make) -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = env.str("SECRET_KEY", default="") or _kept_secret("secret_key", lambda: secrets.token_urlsafe(50))
+SECRET_KEY = env.str("SECRET_KEY", default="") or _kept_secret(
+    "secret_key", lambda: secrets.token_urlsafe(50)
+)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "kamri.catalog",
     "kamri.orders",
     "kamri.dashboard",
+    "kamri.storefront",
 ]
 
 MIDDLEWARE = [
@@ -120,7 +123,9 @@ else:
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kamri_cache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kamri_cache"}
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -141,6 +146,7 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/Paris")
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -175,7 +181,9 @@ KAMRI_STORE_CURRENCY = env.str("KAMRI_STORE_CURRENCY", default="EUR").upper()
 KAMRI_STORE_NAME = env.str("KAMRI_STORE_NAME", default="KAMRI")
 # Fernet keys (comma-separated, newest first) for secrets at rest; generated once in development.
 KAMRI_ENCRYPTION_KEYS = env.list("KAMRI_ENCRYPTION_KEYS", default=[]) or [
-    _kept_secret("fernet.key", lambda: __import__("cryptography.fernet").fernet.Fernet.generate_key().decode())
+    _kept_secret(
+        "fernet.key", lambda: __import__("cryptography.fernet").fernet.Fernet.generate_key().decode()
+    )
 ]
 
 LOGGING = {

@@ -11,4 +11,5 @@ urlpatterns = [
     path("admin/commandes/", include("kamri.orders.urls")),
     path("admin/donnees/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("kamri.storefront.urls")),
 ]

@@ -17,7 +17,12 @@ class Category(models.Model):
     name = models.CharField(_("nom"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     position = models.PositiveIntegerField(_("position"), default=0)
 
@@ -29,6 +34,11 @@ class Category(models.Model):
     def __str__(self) -> str:
         return " › ".join(category.name for category in self.ancestors_and_self())
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Category, self.name)
+        super().save(*args, **kwargs)
+
     def ancestors_and_self(self) -> list[Category]:
         chain, node, seen = [], self, set()
         while node is not None and node.pk not in seen:
@@ -36,11 +46,6 @@ class Category(models.Model):
             chain.append(node)
             node = node.parent
         return list(reversed(chain))
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Category, self.name)
-        super().save(*args, **kwargs)
 
 
 class Product(models.Model):
@@ -57,10 +62,19 @@ class Product(models.Model):
     slug = models.SlugField(_("slug"), max_length=280, unique=True)
     description = models.TextField(_("description"), blank=True)
     category = models.ForeignKey(
-        Category, verbose_name=_("catégorie"), null=True, blank=True, on_delete=models.SET_NULL, related_name="products"
+        Category,
+        verbose_name=_("catégorie"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="products",
     )
-    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.OWN, db_index=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.OWN, db_index=True
+    )
     image_url = models.URLField(_("image principale"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
@@ -100,7 +114,9 @@ class ProductImage(models.Model):
 class Variant(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     sku = models.CharField(_("SKU"), max_length=100, unique=True)
-    options = models.JSONField(_("options"), default=dict, blank=True, help_text=_('Par exemple {"Couleur": "Noir"}'))
+    options = models.JSONField(
+        _("options"), default=dict, blank=True, help_text=_('Par exemple {"Couleur": "Noir"}')
+    )
     price = models.DecimalField(_("prix"), **MONEY, validators=[MinValueValidator(Decimal("0"))])
     compare_at_price = models.DecimalField(_("prix barré"), **MONEY, null=True, blank=True)
     cost = models.DecimalField(_("coût"), **MONEY, null=True, blank=True)

@@ -7,7 +7,9 @@ from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from kamri.catalog.models import Product
 
 
-def admin_product_list(*, query: str = "", status: str = "", source: str = "", category_id: str = "") -> QuerySet:
+def admin_product_list(
+    *, query: str = "", status: str = "", source: str = "", category_id: str = ""
+) -> QuerySet:
     products = (
         Product.objects.select_related("category")
         .annotate(

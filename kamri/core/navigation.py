@@ -63,10 +63,11 @@ def build_navigation(current_path: str) -> list[dict]:
                 active = current_path == child_url or (
                     child_url != url and current_path.startswith(child_url)
                 )
-                children.append({"label": child.label, "url": child_url, "icon": child.icon, "active": active})
-        if url == "/admin/":
-            active = current_path == url
-        else:
-            active = current_path.startswith(url)
-        items.append({"label": entry.label, "url": url, "icon": entry.icon, "active": active, "children": children})
+                children.append(
+                    {"label": child.label, "url": child_url, "icon": child.icon, "active": active}
+                )
+        active = current_path == url if url == "/admin/" else current_path.startswith(url)
+        items.append(
+            {"label": entry.label, "url": url, "icon": entry.icon, "active": active, "children": children}
+        )
     return items

@@ -16,7 +16,16 @@ class EventInline(admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ("number", "customer_name", "country", "status", "total", "currency", "paid_at", "created_at")
+    list_display = (
+        "number",
+        "customer_name",
+        "country",
+        "status",
+        "total",
+        "currency",
+        "paid_at",
+        "created_at",
+    )
     list_filter = ("status", "country")
     search_fields = ("number", "customer_name", "email")
     inlines = [LineInline, EventInline]

@@ -28,9 +28,13 @@ class Order(models.Model):
         DELIVERED = "DELIVERED", _("Livrée")
         CANCELLED = "CANCELLED", _("Annulée")
 
-    number = models.CharField(_("numéro"), max_length=20, unique=True, default=new_order_number, editable=False)
+    number = models.CharField(
+        _("numéro"), max_length=20, unique=True, default=new_order_number, editable=False
+    )
     access_key = models.CharField(max_length=64, unique=True, default=new_access_key, editable=False)
-    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
 
     customer_name = models.CharField(_("client"), max_length=120)
     email = models.EmailField(_("e-mail"))
@@ -68,7 +72,9 @@ class Order(models.Model):
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    variant = models.ForeignKey(Variant, null=True, blank=True, on_delete=models.SET_NULL, related_name="order_lines")
+    variant = models.ForeignKey(
+        Variant, null=True, blank=True, on_delete=models.SET_NULL, related_name="order_lines"
+    )
     title = models.CharField(_("article"), max_length=300)
     sku = models.CharField(_("SKU"), max_length=100, blank=True)
     unit_price = models.DecimalField(_("prix unitaire"), **MONEY)

@@ -17,7 +17,13 @@ def order_list(request):
     return render(
         request,
         "orders/order_list.html",
-        {"page": page, "keep": keep, "filters": filters, "statuses": Order.Status.choices, "countries": countries},
+        {
+            "page": page,
+            "keep": keep,
+            "filters": filters,
+            "statuses": Order.Status.choices,
+            "countries": countries,
+        },
     )
 
 

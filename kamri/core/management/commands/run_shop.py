@@ -1,0 +1,142 @@
+"""`make run`: set up once, then run web server, Huey worker and CJ sandbox together in the foreground."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from kamri.core.services.setup import ensure_admin, set_flag_once
+
+SANDBOX_PORT = int(os.environ.get("CJ_SANDBOX_PORT", "8765"))
+
+
+class Command(BaseCommand):
+    help = "Migrate, load demo data once, create the admin, then run web + worker + CJ sandbox (Ctrl-C stops all)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--no-sandbox", action="store_true", help="do not start the CJ sandbox")
+
+    def handle(self, *args, port: int, no_sandbox: bool, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        self._load_demo_data()
+        for line in self._prepare_integrations(no_sandbox):
+            self.stdout.write(line)
+        login = ensure_admin(password=os.environ.get("KAMRI_ADMIN_PASSWORD") or None)
+        processes = self._start_processes(port, no_sandbox)
+        self._print_banner(port, login)
+        sys.exit(self._supervise(processes))
+
+    def _load_demo_data(self) -> None:
+        if set_flag_once("demo-data-loaded"):
+            from kamri.catalog.demo import load_demo_catalog
+            from kamri.orders.demo import load_demo_orders
+
+            products = load_demo_catalog()
+            orders = load_demo_orders()
+            self.stdout.write(f"Données de démonstration chargées : {products} produits, {orders} commandes.")
+
+    def _prepare_integrations(self, no_sandbox: bool) -> list[str]:
+        """Hook for integrations that must be configured before the processes start (see kamri.cj)."""
+        try:
+            from kamri.cj.services.demo import prepare_demo_connection
+        except ImportError:
+            return []
+        if no_sandbox:
+            return []
+        return prepare_demo_connection(sandbox_url=f"http://127.0.0.1:{SANDBOX_PORT}")
+
+    def _commands(self, port: int, no_sandbox: bool) -> list[tuple[str, list[str]]]:
+        python = sys.executable
+        manage = str(Path(settings.BASE_DIR) / "manage.py")
+        commands = [
+            ("web", [python, manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"]),
+            ("worker", [python, manage, "run_huey", "--quiet"]),
+        ]
+        sandbox_args = self._sandbox_args()
+        if not no_sandbox and sandbox_args:
+            commands.insert(0, ("cj-sandbox", [python, "-m", "cjsandbox", *sandbox_args]))
+        return commands
+
+    def _sandbox_args(self) -> list[str]:
+        if not (Path(settings.BASE_DIR) / "cjsandbox" / "__main__.py").exists():
+            return []
+        try:
+            from kamri.cj.services.demo import sandbox_command_args
+        except ImportError:
+            return [
+                "--port",
+                str(SANDBOX_PORT),
+                "--seed",
+                "42",
+                "--products",
+                "2000",
+                "--allow-local-callbacks",
+            ]
+        return sandbox_command_args(port=SANDBOX_PORT)
+
+    def _start_processes(self, port: int, no_sandbox: bool) -> list[tuple[str, subprocess.Popen]]:
+        processes = []
+        for name, command in self._commands(port, no_sandbox):
+            processes.append((name, subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True)))
+            if name == "cj-sandbox":
+                time.sleep(1.0)  # let the sandbox bind its port before the shop's first call
+        return processes
+
+    def _print_banner(self, port: int, login) -> None:
+        url = f"http://127.0.0.1:{port}"
+        password = login.password or "(inchangé — définissez KAMRI_ADMIN_PASSWORD pour le changer)"
+        self.stdout.write(
+            self.style.SUCCESS(
+                "\n"
+                "  KAMRI est prêt.\n"
+                f"  Boutique        : {url}/\n"
+                f"  Administration  : {url}/admin/\n"
+                f"  Identifiant     : {login.username}\n"
+                f"  Mot de passe    : {password}\n"
+                "  Ctrl-C arrête tout.\n"
+            )
+        )
+
+    def _supervise(self, processes: list[tuple[str, subprocess.Popen]]) -> int:
+        stopping = False
+
+        def stop(*_):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        exit_code = 0
+        while not stopping:
+            for name, process in processes:
+                if process.poll() is not None:
+                    self.stderr.write(
+                        f"{name} s'est arrêté (code {process.returncode}) ; arrêt des autres processus."
+                    )
+                    exit_code, stopping = process.returncode or 1, True
+                    break
+            time.sleep(0.3)
+        self._terminate(processes)
+        return exit_code
+
+    @staticmethod
+    def _terminate(processes: list[tuple[str, subprocess.Popen]]) -> None:
+        for _name, process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 8
+        for _name, process in processes:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)

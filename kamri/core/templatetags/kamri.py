@@ -1,0 +1,74 @@
+"""Small template helpers for the admin: icons, money, status badges."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+_ICONS = {
+    "home": "M3 11l9-8 9 8v9a1 1 0 0 1-1 1h-5v-6H9v6H4a1 1 0 0 1-1-1z",
+    "box": "M21 8l-9-5-9 5 9 5 9-5zM3 8v8l9 5 9-5V8M12 13v8",
+    "cart": "M3 4h2l2.4 11h10.2L20 7H6.2M9 20a1 1 0 1 0 0-.01M17 20a1 1 0 1 0 0-.01",
+    "truck": "M3 6h11v10H3zM14 10h4l3 3v3h-7M7 19a2 2 0 1 0 0-.01M17 19a2 2 0 1 0 0-.01",
+    "gear": "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19 12l2-1-2-4-2 .5-1.5-1L15 4h-4l-.5 2.5-1.5 1L7 7 5 11l2 1-2 1 2 4 2-.5 1.5 1L11 20h4l.5-2.5 1.5-1 2 .5 2-4z",
+    "search": "M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM21 21l-5-5",
+    "bell": "M6 16V11a6 6 0 1 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0",
+    "sync": "M4 12a8 8 0 0 1 14-5l2 2M20 12a8 8 0 0 1-14 5l-2-2M20 4v5h-5M4 20v-5h5",
+    "tag": "M3 12V4h8l10 10-8 8zM7.5 7.5h.01",
+    "alert": "M12 3l10 18H2zM12 10v5M12 18h.01",
+    "chart": "M4 20V10M10 20V4M16 20v-7M22 20H2",
+    "coins": "M12 8c4.4 0 8-1.3 8-3s-3.6-3-8-3-8 1.3-8 3 3.6 3 8 3zM4 5v6c0 1.7 3.6 3 8 3s8-1.3 8-3V5M4 11v6c0 1.7 3.6 3 8 3s8-1.3 8-3v-6",
+    "pin": "M12 21s7-6 7-11a7 7 0 1 0-14 0c0 5 7 11 7 11zM12 12a2 2 0 1 0 0-4 2 2 0 0 0 0 4z",
+    "db": "M12 8c4.4 0 8-1.3 8-3s-3.6-3-8-3-8 1.3-8 3 3.6 3 8 3zM4 5v14c0 1.7 3.6 3 8 3s8-1.3 8-3V5M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3",
+}
+
+
+@register.simple_tag
+def icon(name: str) -> str:
+    path = _ICONS.get(name, _ICONS["box"])
+    return format_html(
+        '<svg class="icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" '
+        'stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="{}"/></svg>',
+        path,
+    )
+
+
+@register.filter
+def money(value, currency: str = "") -> str:
+    """1234.5 → '1 234,50 €' style; French grouping, currency code or symbol after the amount."""
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    whole, cents = f"{abs(amount):.2f}".split(".")
+    grouped = f"{int(whole):,}".replace(",", "\u202f")
+    symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency.upper(), currency.upper()) if currency else ""
+    return f"{sign}{grouped},{cents}\u00a0{symbol}".strip()
+
+
+_STATUS_TONES = {
+    "PENDING": "warn",
+    "CONFIRMED": "info",
+    "SHIPPED": "info",
+    "DELIVERED": "ok",
+    "CANCELLED": "err",
+    "active": "ok",
+    "inactive": "",
+    "draft": "warn",
+}
+
+
+@register.simple_tag
+def status_badge(value: str, label: str = "") -> str:
+    tone = _STATUS_TONES.get(value, "")
+    return format_html('<span class="badge {}">{}</span>', tone, label or value)
+
+
+@register.simple_tag
+def cj_badge() -> str:
+    return mark_safe('<span class="badge cj" title="CJ Dropshipping">CJ</span>')

@@ -1,0 +1,113 @@
+"""A few demo orders of own products, so a newcomer's dashboard is not empty."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from kamri.catalog.models import Variant
+from kamri.orders.models import Order, OrderEvent, OrderLine
+
+_CUSTOMERS = [
+    (
+        "Camille Martin",
+        "camille.martin@example.fr",
+        "+33612345678",
+        "FR",
+        "Île-de-France",
+        "Paris",
+        "75011",
+        "12 rue Oberkampf",
+        Order.Status.DELIVERED,
+        9,
+    ),
+    (
+        "Lucas Bernard",
+        "lucas.bernard@example.fr",
+        "+33687654321",
+        "FR",
+        "Auvergne-Rhône-Alpes",
+        "Lyon",
+        "69002",
+        "4 quai Saint-Antoine",
+        Order.Status.SHIPPED,
+        4,
+    ),
+    (
+        "Emma Weber",
+        "emma.weber@example.de",
+        "+4915112345678",
+        "DE",
+        "Berlin",
+        "Berlin",
+        "10115",
+        "Invalidenstraße 44",
+        Order.Status.CONFIRMED,
+        1,
+    ),
+    (
+        "Noah Dubois",
+        "noah.dubois@example.be",
+        "+32470123456",
+        "BE",
+        "Bruxelles",
+        "Bruxelles",
+        "1000",
+        "Rue Neuve 21",
+        Order.Status.PENDING,
+        0,
+    ),
+]
+
+
+@transaction.atomic
+def load_demo_orders() -> int:
+    variants = list(Variant.objects.filter(stock__gt=0).order_by("id")[:6])
+    if not variants:
+        return 0
+    now = timezone.now()
+    for index, (
+        name,
+        email,
+        phone,
+        country,
+        province,
+        city,
+        zip_code,
+        address,
+        status,
+        days_ago,
+    ) in enumerate(_CUSTOMERS):
+        picked = [variants[index % len(variants)], variants[(index + 2) % len(variants)]]
+        order = Order.objects.create(
+            customer_name=name,
+            email=email,
+            phone=phone,
+            country=country,
+            province=province,
+            city=city,
+            zip_code=zip_code,
+            address1=address,
+            status=status,
+            currency=settings.KAMRI_STORE_CURRENCY,
+            paid_at=None if status == Order.Status.PENDING else now - timedelta(days=days_ago),
+        )
+        subtotal = 0
+        for quantity, variant in enumerate(picked, start=1):
+            OrderLine.objects.create(
+                order=order,
+                variant=variant,
+                title=str(variant),
+                sku=variant.sku,
+                unit_price=variant.price,
+                quantity=quantity,
+            )
+            subtotal += variant.price * quantity
+        order.subtotal = order.total = subtotal
+        order.save(update_fields=["subtotal", "total"])
+        Order.objects.filter(pk=order.pk).update(created_at=now - timedelta(days=days_ago, hours=2))
+        OrderEvent.objects.create(order=order, type="demo", message="Commande de démonstration créée.")
+    return len(_CUSTOMERS)

@@ -1,0 +1,68 @@
+"""Browser harness: Playwright drives Debian's Chromium against Django's live server.
+
+A screenshot of every test's final page lands in test-artifacts/screenshots/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests import factories
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.fail("Debian's chromium is required for browser tests: apt-get install -y chromium (make test does it)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    try:
+        tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def staff(transactional_db):
+    return factories.staff_user("admin-e2e")
+
+
+@pytest.fixture
+def admin_page(page, live_server, staff):
+    """A browser tab logged in as staff, on the admin home."""
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", staff.username)
+    page.fill("#id_password", factories.STAFF_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    return page

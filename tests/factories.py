@@ -1,0 +1,53 @@
+"""Small builders for test data (plain functions, no factory library)."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+
+from kamri.catalog.models import Category, Product, Variant
+from kamri.orders.models import Order, OrderLine
+
+_seq = itertools.count(1)
+STAFF_PASSWORD = "correct-horse-battery-9"
+
+
+def staff_user(username: str = "staff", *, is_staff: bool = True):
+    user_model = get_user_model()
+    user, _ = user_model.objects.get_or_create(username=username, defaults={"is_staff": is_staff})
+    user.is_staff = is_staff
+    user.set_password(STAFF_PASSWORD)
+    user.save()
+    return user
+
+
+def product(*, title: str | None = None, status: str = Product.Status.ACTIVE, source: str = Product.Source.OWN,
+            category: Category | None = None, variants: int = 1, price: str = "10.00", stock: int = 5) -> Product:
+    n = next(_seq)
+    item = Product.objects.create(
+        title=title or f"Produit {n}", status=status, source=source, category=category, description="Un produit."
+    )
+    for index in range(variants):
+        Variant.objects.create(
+            product=item, sku=f"SKU-{n}-{index}", options={"Taille": f"T{index}"}, price=Decimal(price), stock=stock
+        )
+    return item
+
+
+def order(*, status: str = Order.Status.PENDING, country: str = "FR", customer: str = "Client Test", lines: int = 1,
+          paid: bool = False) -> Order:
+    from django.utils import timezone
+
+    created = Order.objects.create(
+        customer_name=customer, email="client@example.fr", phone="+33612345678", country=country, city="Paris",
+        zip_code="75001", address1="1 rue de Rivoli", status=status, paid_at=timezone.now() if paid else None,
+    )
+    for _ in range(lines):
+        variant = product().variants.first()
+        OrderLine.objects.create(order=created, variant=variant, title=str(variant), sku=variant.sku,
+                                 unit_price=variant.price, quantity=2)
+    created.subtotal = created.total = sum(line.line_total for line in created.lines.all())
+    created.save()
+    return created

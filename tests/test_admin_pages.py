@@ -1,0 +1,96 @@
+"""The staff admin pages render, filter and paginate; only staff get in."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from kamri.catalog.models import Product
+from kamri.orders.models import Order
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(factories.staff_user())
+    return client
+
+
+def test_home_in_french_by_default(staff_client):
+    response = staff_client.get(reverse("dashboard:home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Tableau de bord" in html and "Catalogue" in html and "Commandes" in html
+    assert '<html lang="fr">' in html
+
+
+def test_home_figures_match_the_database(staff_client):
+    factories.product(status=Product.Status.DRAFT)
+    factories.order(status=Order.Status.CONFIRMED, paid=True)
+    response = staff_client.get(reverse("dashboard:home"))
+    overview = response.context["overview"]
+    assert overview.products_total == Product.objects.count()
+    assert overview.products_draft == Product.objects.filter(status="draft").count()
+    assert overview.orders_by_status["CONFIRMED"] == 1
+
+
+def test_product_list_search_filters_and_pagination(staff_client):
+    factories.product(title="Lampe rouge", source=Product.Source.CJ)
+    factories.product(title="Tasse bleue")
+    for _ in range(30):
+        factories.product()
+    url = reverse("catalog:product_list")
+    assert [p.title for p in staff_client.get(url, {"q": "lampe"}).context["page"]] == ["Lampe rouge"]
+    cj_only = staff_client.get(url, {"source": "cj"})
+    assert [p.title for p in cj_only.context["page"]] == ["Lampe rouge"]
+    assert "badge cj" in cj_only.content.decode()
+    first = staff_client.get(url)
+    assert first.context["page"].paginator.num_pages == 2
+    second = staff_client.get(url, {"page": 2})
+    assert len(second.context["page"].object_list) == 32 - 25
+
+
+def test_product_detail_shows_variants(staff_client):
+    item = factories.product(variants=3)
+    response = staff_client.get(reverse("catalog:product_detail", args=[item.pk]))
+    for variant in item.variants.all():
+        assert variant.sku in response.content.decode()
+
+
+def test_order_list_filters(staff_client):
+    factories.order(status=Order.Status.SHIPPED, country="DE", customer="Emma Weber")
+    factories.order(status=Order.Status.PENDING, country="FR", customer="Jean Dupont")
+    url = reverse("orders:order_list")
+    assert [o.customer_name for o in staff_client.get(url, {"status": "SHIPPED"}).context["page"]] == ["Emma Weber"]
+    assert [o.customer_name for o in staff_client.get(url, {"country": "fr"}).context["page"]] == ["Jean Dupont"]
+    assert [o.customer_name for o in staff_client.get(url, {"q": "dupont"}).context["page"]] == ["Jean Dupont"]
+    assert staff_client.get(url, {"status": "nonsense", "page": "abc"}).status_code == 200
+
+
+def test_order_detail_shows_lines_and_timeline(staff_client):
+    created = factories.order(lines=2)
+    created.events.create(type="note", message="Appel du client")
+    html = staff_client.get(reverse("orders:order_detail", args=[created.number])).content.decode()
+    assert "Appel du client" in html
+    for line in created.lines.all():
+        assert line.sku in html
+
+
+def test_unknown_order_is_a_404_not_a_500(staff_client):
+    assert staff_client.get(reverse("orders:order_detail", args=["KM-NOPE"])).status_code == 404
+
+
+def test_non_staff_user_cannot_enter(client):
+    user = factories.staff_user("customer", is_staff=False)
+    client.force_login(user)
+    response = client.get(reverse("dashboard:home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("core:login"))
+
+
+def test_non_staff_login_is_refused_with_a_message(client):
+    factories.staff_user("customer", is_staff=False)
+    response = client.post(reverse("core:login"), {"username": "customer", "password": factories.STAFF_PASSWORD})
+    assert response.status_code == 200
+    assert "accès" in response.content.decode()

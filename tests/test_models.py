@@ -1,0 +1,58 @@
+"""Constraints the data model promises: unique SKU and order number, Decimal money."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.db import IntegrityError, models, transaction
+
+from kamri.catalog.models import Category, Variant
+from kamri.orders.models import Order
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sku_is_unique():
+    item = factories.product()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Variant.objects.create(product=item, sku=item.variants.first().sku, price=Decimal("1.00"))
+
+
+def test_order_number_is_unique_and_human_friendly():
+    first = factories.order()
+    assert first.number.startswith("KM-") and len(first.number) == 11
+    assert not set(first.number[3:]) & set("01OI")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Order.objects.create(number=first.number, customer_name="X", email="x@example.fr", country="FR",
+                             city="Paris", address1="1 rue")
+
+
+def test_no_float_field_anywhere():
+    kamri_models = [model for model in apps.get_models() if model.__module__.startswith("kamri.")]
+    assert kamri_models
+    floats = [f"{model.__name__}.{field.name}" for model in kamri_models for field in model._meta.get_fields()
+              if isinstance(field, models.FloatField)]
+    assert floats == []
+
+
+def test_money_round_trips_as_decimal():
+    item = factories.product(price="19.99")
+    variant = Variant.objects.get(pk=item.variants.first().pk)
+    assert variant.price == Decimal("19.99") and isinstance(variant.price, Decimal)
+
+
+def test_category_tree_and_labels():
+    root = Category.objects.create(name="Maison")
+    child = Category.objects.create(name="Cuisine", parent=root)
+    assert str(child) == "Maison › Cuisine"
+    assert child.slug == "cuisine"
+    assert list(root.children.all()) == [child]
+
+
+def test_product_slug_is_unique_even_for_same_titles():
+    a = factories.product(title="Mug")
+    b = factories.product(title="Mug")
+    assert a.slug != b.slug
