@@ -59,6 +59,7 @@ class SeenRequest:
     params: list[tuple[str, str]]
     headers: dict[str, str]
     body: Any
+    content: bytes = b""
 
     def param(self, name: str) -> str | None:
         vals = [v for k, v in self.params if k == name]
@@ -111,6 +112,7 @@ class FakeCJ:
             params=list(request.url.params.multi_items()),
             headers=dict(request.headers),
             body=body,
+            content=request.content,
         )
         self.requests.append(seen)
         if self.inject is not None:
