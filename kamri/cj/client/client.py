@@ -123,6 +123,20 @@ class _Secret:
     __str__ = __repr__
 
 
+class _SecretSet:
+    """Tokens seen by this client, kept only to redact them; never shown."""
+
+    __slots__ = ("values",)
+
+    def __init__(self) -> None:
+        self.values: set[str] = set()
+
+    def __repr__(self) -> str:
+        return f"<{len(self.values)} redacted>"
+
+    __str__ = __repr__
+
+
 def _json_default(obj: object) -> object:
     if isinstance(obj, Decimal):
         # CJ wants JSON numbers for BigDecimal fields; float's shortest repr keeps "11.85" as 11.85.
@@ -201,7 +215,7 @@ class CJClient:
         self._acquire_timeout = acquire_timeout
         self._rng = rng or random.Random()  # jitter, not crypto
         self._secrets_lock = threading.Lock()
-        self._secrets: set[str] = set()
+        self._secrets = _SecretSet()
         self._http = httpx.Client(
             base_url=self.base_url,
             timeout=timeout,
@@ -228,7 +242,7 @@ class CJClient:
         with self._secrets_lock:
             for v in values:
                 if v and len(v) >= 4:
-                    self._secrets.add(v)
+                    self._secrets.values.add(v)
 
     def redact(self, text: str) -> str:
         """Remove the API key and any token this client has seen from ``text``."""
@@ -236,7 +250,7 @@ class CJClient:
             return text
         key = self._api_key.reveal()
         with self._secrets_lock:
-            secrets = sorted(self._secrets | {key}, key=len, reverse=True)
+            secrets = sorted(self._secrets.values | {key}, key=len, reverse=True)
         # the random part of a "CJ123@api@<hex>" key is a secret on its own
         if "@" in key and len(key.rsplit("@", 1)[1]) >= 12:
             secrets.append(key.rsplit("@", 1)[1])
