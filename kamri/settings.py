@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kamri.orders",
     "kamri.dashboard",
     "kamri.storefront",
+    "kamri.cj",
 ]
 
 MIDDLEWARE = [
@@ -195,3 +196,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }
+
+# --- CJ Dropshipping.
+CJ_SANDBOX_URL = env.str("CJ_SANDBOX_URL", default="http://127.0.0.1:8765/api2.0/v1/")
+CJ_PRODUCTION_URL = "https://developers.cjdropshipping.com/api2.0/v1/"
+CJ_TIMEOUT_SECONDS = env.float("CJ_TIMEOUT_SECONDS", default=15.0)
+CJ_API_LOG_RETENTION_DAYS = env.int("CJ_API_LOG_RETENTION_DAYS", default=14)

@@ -71,3 +71,15 @@ def build_navigation(current_path: str) -> list[dict]:
             {"label": entry.label, "url": url, "icon": entry.icon, "active": active, "children": children}
         )
     return items
+
+
+def section_links(url_name: str) -> list[dict]:
+    """The working sub-pages of one navigation section, e.g. the CJ quick actions."""
+    try:
+        section_url = reverse(url_name)
+    except NoReverseMatch:
+        return []
+    for item in build_navigation(section_url):
+        if item["url"] == section_url:
+            return [child for child in item["children"] if child["url"] != section_url]
+    return []

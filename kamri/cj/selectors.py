@@ -1,0 +1,68 @@
+"""Read queries of the CJ integration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from kamri.cj.models import CJApiCall
+
+STATS_ROW_LIMIT = 50_000
+
+
+def api_calls(
+    *, endpoint: str = "", outcome: str = "", since: datetime | None = None, until: datetime | None = None
+) -> QuerySet:
+    calls = CJApiCall.objects.all()
+    if endpoint:
+        calls = calls.filter(endpoint=endpoint)
+    if outcome == "ok":
+        calls = calls.filter(ok=True)
+    elif outcome == "error":
+        calls = calls.filter(ok=False)
+    if since:
+        calls = calls.filter(started_at__gte=since)
+    if until:
+        calls = calls.filter(started_at__lt=until)
+    return calls.order_by("-started_at", "-id")
+
+
+@dataclass(frozen=True)
+class EndpointStats:
+    endpoint: str
+    calls: int
+    errors: int
+    p50_ms: float
+    p95_ms: float
+
+    @property
+    def error_rate(self) -> float:
+        return self.errors / self.calls if self.calls else 0.0
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of an already sorted list."""
+    if not sorted_values:
+        return 0.0
+    rank = max(1, round(fraction * len(sorted_values) + 0.5 - 1e-9))
+    return sorted_values[min(rank, len(sorted_values)) - 1]
+
+
+def endpoint_stats(calls: QuerySet) -> list[EndpointStats]:
+    """Latency p50/p95 and error rate per endpoint over (at most the latest 50,000 of) the given calls."""
+    durations: dict[str, list[float]] = {}
+    errors: dict[str, int] = {}
+    for endpoint, duration, ok in calls.values_list("endpoint", "duration_ms", "ok")[:STATS_ROW_LIMIT]:
+        durations.setdefault(endpoint, []).append(float(duration))
+        errors[endpoint] = errors.get(endpoint, 0) + (0 if ok else 1)
+    stats = []
+    for endpoint, values in durations.items():
+        values.sort()
+        stats.append(
+            EndpointStats(
+                endpoint, len(values), errors[endpoint], percentile(values, 0.5), percentile(values, 0.95)
+            )
+        )
+    return sorted(stats, key=lambda row: (-row.calls, row.endpoint))

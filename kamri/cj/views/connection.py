@@ -1,0 +1,82 @@
+"""CJ home and Configuration pages: thin views over kamri.cj.services.connection."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from kamri.cj.forms import CJSettingsForm
+from kamri.cj.services import connection
+from kamri.cj.tiers import TIER_QPS, allowed_qps
+from kamri.core import crypto
+from kamri.core.navigation import section_links
+
+
+def home(request):
+    account = connection.get_account()
+    return render(
+        request,
+        "cj/home.html",
+        {
+            "account": account,
+            "effective_qps": allowed_qps(account.tier, account.qps_limit) if account else None,
+            "quick_actions": section_links("cj:home"),
+        },
+    )
+
+
+def status_fragment(request):
+    """The live connection status, loaded by htmx so the page never waits for CJ."""
+    report = connection.connection_status(fresh=request.GET.get("fresh") == "1")
+    return render(request, "cj/_status.html", {"report": report, "account": connection.get_account()})
+
+
+def _form_context(form, account, report=None):
+    return {
+        "form": form,
+        "account": account,
+        "masked_key": crypto.mask(account.api_key) if account and account.api_key_encrypted else "",
+        "report": report,
+        "tier_qps": TIER_QPS,
+    }
+
+
+def _initial(account):
+    if account is None:
+        return {}
+    return {"email": account.email, "tier": account.tier, "base_url": account.base_url}
+
+
+def settings_page(request):
+    account = connection.get_account()
+    has_key = bool(account and account.api_key_encrypted)
+    if request.method == "POST":
+        form = CJSettingsForm(request.POST, has_saved_key=has_key)
+        if form.is_valid():
+            result = connection.save_account(**form.cleaned_data)
+            if result.saved:
+                messages.success(request, result.message)
+                return redirect(reverse("cj:home"))
+            form.add_error("api_key", result.message)
+            return render(
+                request, "cj/settings.html", _form_context(form, account, result.report), status=200
+            )
+    else:
+        form = CJSettingsForm(initial=_initial(account), has_saved_key=has_key)
+    return render(request, "cj/settings.html", _form_context(form, account))
+
+
+@require_POST
+def test_connection(request):
+    """Test the values typed in the form, without saving anything."""
+    account = connection.get_account()
+    form = CJSettingsForm(request.POST, has_saved_key=bool(account and account.api_key_encrypted))
+    report = None
+    if form.is_valid():
+        key = form.cleaned_data["api_key"] or account.api_key
+        report = connection.check_credentials(
+            api_key=key, base_url=form.cleaned_data["base_url"], tier=form.cleaned_data["tier"]
+        )
+    if request.htmx:
+        return render(request, "cj/_test_result.html", {"report": report, "form": form})
+    return render(request, "cj/settings.html", _form_context(form, account, report))
