@@ -157,3 +157,14 @@ def test_client_repr_and_api_key_required() -> None:
     assert c.base_url == "https://cj.test/api2.0/v1/"
     with pytest.raises(ValueError):
         CJClient("https://cj.test/api2.0/v1", " ")
+
+
+def test_credentials_fingerprint() -> None:
+    from kamri.cj.client import credentials_fingerprint
+
+    fp = credentials_fingerprint("https://cj.test/api2.0/v1/", API_KEY)
+    assert fp == credentials_fingerprint("https://cj.test/api2.0/v1", API_KEY)
+    assert fp != credentials_fingerprint("https://cj.test/api2.0/v1/", API_KEY + "x")
+    assert fp != credentials_fingerprint("https://other.test/api2.0/v1/", API_KEY)
+    assert API_KEY not in fp and API_KEY.rsplit("@", 1)[1] not in fp
+    assert CJClient("https://cj.test/api2.0/v1", API_KEY).fingerprint == fp

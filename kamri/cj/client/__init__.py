@@ -1,6 +1,6 @@
 """CJ Dropshipping Open API 2.0 client. Imports nothing from Django (see DESIGN.md)."""
 
-from .client import CJ_PRODUCTION_URL, WEBHOOK_TOPICS, CJClient, RetryPolicy
+from .client import CJ_PRODUCTION_URL, WEBHOOK_TOPICS, CJClient, RetryPolicy, credentials_fingerprint
 from .errors import (
     CJAuthError,
     CJAuthThrottled,
@@ -108,5 +108,6 @@ __all__ = [
     "TrackInfo",
     "VariantDetail",
     "WarehouseStock",
+    "credentials_fingerprint",
     "error_for",
 ]

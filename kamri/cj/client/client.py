@@ -5,6 +5,7 @@ No Django here. The host passes a ``TokenStore``, a ``RateLimiter`` and a ``Call
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import random
@@ -63,7 +64,7 @@ from .types import (
     WarehouseStock,
 )
 
-__all__ = ["CJ_PRODUCTION_URL", "WEBHOOK_TOPICS", "CJClient", "RetryPolicy"]
+__all__ = ["CJ_PRODUCTION_URL", "WEBHOOK_TOPICS", "CJClient", "RetryPolicy", "credentials_fingerprint"]
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,13 @@ LOGOUT = "authentication/logout"
 #: the four objects webhook/set requires
 WEBHOOK_TOPICS = ("product", "stock", "order", "logistics")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def credentials_fingerprint(base_url: str, api_key: str) -> str:
+    """Stable, non-reversible id of (base URL, API key): store it with the tokens and drop the tokens
+    when it changes (a new key or another CJ host must never reuse old tokens)."""
+    material = f"{base_url.rstrip('/')}\n{api_key.strip()}".encode()
+    return hashlib.sha256(material).hexdigest()[:32]
 
 
 def _utcnow() -> datetime:
@@ -229,6 +237,11 @@ class CJClient:
     def __repr__(self) -> str:
         return f"CJClient(base_url={self.base_url!r}, account_key={self.account_key!r}, api_key=<redacted>)"
 
+    @property
+    def fingerprint(self) -> str:
+        """``credentials_fingerprint(base_url, api_key)`` of this client."""
+        return credentials_fingerprint(self.base_url, self._api_key.reveal())
+
     def close(self) -> None:
         self._http.close()
 
@@ -276,17 +289,22 @@ class CJClient:
         if not isinstance(body, dict):
             if status == 200:
                 raise CJUnavailable("malformed JSON response", http_status=status, endpoint=endpoint)
-            raise error_for(None, f"HTTP {status}", None, status, endpoint, now=self._clock())
-        raw_code = body.get("code")
-        code = parse.parse_int(raw_code)
-        request_id = parse.parse_str(body.get("requestId"))
-        failing_code = code is not None and code not in (200, 0)
-        if status == 200 and not failing_code:
-            result, success = body.get("result"), body.get("success")
-            if code in (200, 0) or result is True or success is True or (result is None and success is None):
-                return body.get("data"), code, request_id
-        message = self.redact(str(body.get("message") or ""))
-        err = error_for(code, message, request_id, status, endpoint, now=self._clock())
+            err = error_for(None, f"HTTP {status}", None, status, endpoint, now=self._clock())
+        else:
+            code = parse.parse_int(body.get("code"))
+            request_id = parse.parse_str(body.get("requestId"))
+            failing_code = code is not None and code not in (200, 0)
+            if status == 200 and not failing_code:
+                result, success = body.get("result"), body.get("success")
+                if (
+                    code in (200, 0)
+                    or result is True
+                    or success is True
+                    or (result is None and success is None)
+                ):
+                    return body.get("data"), code, request_id
+            message = self.redact(str(body.get("message") or ""))
+            err = error_for(code, message, request_id, status, endpoint, now=self._clock())
         if isinstance(err, CJRateLimited):
             retry_after = parse.parse_decimal(resp.headers.get("Retry-After"))
             if retry_after is not None:
