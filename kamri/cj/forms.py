@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -28,12 +30,22 @@ class CJSettingsForm(forms.Form):
     )
     tier = forms.ChoiceField(label=_("Abonnement (tier)"), choices=Tier.choices, initial=Tier.FREE)
     base_url = forms.ChoiceField(label=_("Adresse de l'API CJ"), choices=())
+    custom_base_url = forms.URLField(
+        label=_("Autre adresse (avancé)"),
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        help_text=_("Remplace le choix ci-dessus, par exemple pour un autre bac à sable."),
+    )
 
-    def __init__(self, *args, has_saved_key: bool = False, **kwargs):
+    def __init__(self, *args, has_saved_key: bool = False, current_base_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.has_saved_key = has_saved_key
-        self.fields["base_url"].choices = base_url_choices()
-        self.fields["base_url"].initial = settings.CJ_SANDBOX_URL
+        choices = base_url_choices()
+        if current_base_url and current_base_url not in dict(choices):
+            choices.append((current_base_url, current_base_url))
+        self.fields["base_url"].choices = choices
+        self.fields["base_url"].initial = current_base_url or settings.CJ_SANDBOX_URL
 
     def clean_api_key(self) -> str:
         key = self.cleaned_data.get("api_key", "")
@@ -42,3 +54,85 @@ class CJSettingsForm(forms.Form):
         if not key and not self.has_saved_key:
             raise forms.ValidationError(_("Saisissez la clé API fournie par CJ."))
         return key
+
+    def clean(self):
+        cleaned = super().clean()
+        custom = cleaned.pop("custom_base_url", "")
+        if custom:
+            cleaned["base_url"] = custom
+        return cleaned
+
+
+COUNTRY_CHOICES = [
+    ("", _("Tous les pays")),
+    ("US", _("États-Unis (US)")),
+    ("FR", _("France (FR)")),
+    ("DE", _("Allemagne (DE)")),
+    ("GB", _("Royaume-Uni (GB)")),
+    ("CN", _("Chine (CN)")),
+]
+
+
+class ProductSearchForm(forms.Form):
+    q = forms.CharField(label=_("Mot-clé"), required=False, max_length=200)
+    min_price = forms.DecimalField(label=_("Prix min (USD)"), required=False, min_value=0, decimal_places=2)
+    max_price = forms.DecimalField(label=_("Prix max (USD)"), required=False, min_value=0, decimal_places=2)
+    country = forms.ChoiceField(label=_("Pays"), required=False, choices=COUNTRY_CHOICES)
+    category = forms.ChoiceField(label=_("Catégorie"), required=False, choices=())
+    sort = forms.ChoiceField(label=_("Tri"), required=False, choices=())
+    page = forms.IntegerField(required=False, min_value=1, max_value=1000)
+
+    def __init__(self, *args, category_choices=(), sort_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("Toutes les catégories")), *category_choices]
+        self.fields["sort"].choices = list(sort_choices)
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("min_price"), cleaned.get("max_price")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_price", _("Le prix max doit être supérieur au prix min."))
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("Catégorie KAMRI"), required=False, queryset=None, empty_label=_("— Sans catégorie —")
+    )
+    new_category = forms.CharField(
+        label=_("ou nouvelle catégorie"),
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"placeholder": _("Nom de la catégorie à créer")}),
+    )
+    margin_percent = forms.DecimalField(label=_("Marge (%)"), min_value=0, max_value=1000, decimal_places=2)
+    rounding = forms.ChoiceField(label=_("Arrondi"), choices=())
+    compare_at_multiplier = forms.DecimalField(
+        label=_("Prix barré (× prix)"),
+        required=False,
+        min_value=Decimal("1.01"),
+        max_value=10,
+        decimal_places=2,
+        help_text=_("Facultatif, par exemple 1,5."),
+    )
+    status = forms.ChoiceField(
+        label=_("Statut"), choices=(("active", _("Actif")), ("inactive", _("Inactif")))
+    )
+
+    def __init__(self, *args, **kwargs):
+        from kamri.catalog.models import Category
+        from kamri.cj.models import CJSettings
+
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.select_related("parent")
+        self.fields["rounding"].choices = CJSettings.Rounding.choices
+
+    def rule(self):
+        from kamri.catalog.pricing import PricingRule, Rounding
+
+        data = self.cleaned_data
+        return PricingRule(
+            margin_percent=data["margin_percent"],
+            rounding=Rounding(data["rounding"]),
+            compare_at_multiplier=data.get("compare_at_multiplier"),
+        )

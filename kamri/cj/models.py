@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -122,3 +123,137 @@ class CJApiCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.endpoint}"
+
+
+class CJSettings(models.Model):
+    """The shop owner's automation choices for CJ (one row). Every "a setting" of the guide lives here."""
+
+    class Rounding(models.TextChoices):
+        NONE = "none", _("Aucun (au centime)")
+        NINETY_NINE = "99", _("x,99")
+        NINETY = "90", _("x,90")
+        WHOLE = "whole", _("Entier supérieur")
+
+    # Pricing defaults for imports.
+    default_margin_percent = models.DecimalField(
+        _("marge par défaut (%)"), max_digits=6, decimal_places=2, default=60
+    )
+    default_rounding = models.CharField(
+        _("arrondi par défaut"), max_length=5, choices=Rounding.choices, default="99"
+    )
+    default_compare_at_multiplier = models.DecimalField(
+        _("prix barré par défaut (× prix)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    usd_rate = models.DecimalField(
+        _("taux de change (devise de la boutique pour 1 USD)"),
+        max_digits=10,
+        decimal_places=4,
+        default=Decimal("0.92"),
+    )
+    stock_countries = models.JSONField(
+        _("entrepôts pris en compte pour le stock"),
+        default=list,
+        blank=True,
+        help_text=_("Codes pays (CN, US, FR…). Vide : tous les entrepôts."),
+    )
+
+    class Meta:
+        verbose_name = _("paramètres CJ")
+        verbose_name_plural = _("paramètres CJ")
+
+    def __str__(self) -> str:
+        return "CJ settings"
+
+    @classmethod
+    def load(cls) -> CJSettings:
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row
+
+
+class CJProductLink(models.Model):
+    """A KAMRI product imported from CJ: the CJ product id, and the pricing rule used for it."""
+
+    product = models.OneToOneField("catalog.Product", on_delete=models.CASCADE, related_name="cj_link")
+    pid = models.CharField(_("identifiant CJ"), max_length=64, unique=True)
+    cj_sku = models.CharField(_("SKU CJ"), max_length=100, blank=True)
+    cj_name = models.CharField(max_length=500, blank=True)
+    cj_category = models.CharField(max_length=300, blank=True)
+    margin_percent = models.DecimalField(max_digits=6, decimal_places=2)
+    rounding = models.CharField(max_length=5, default="99")
+    compare_at_multiplier = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    webhook_subscribed = models.BooleanField(default=False)
+    subscription_error = models.CharField(max_length=300, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    not_found_count = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("produit CJ")
+        verbose_name_plural = _("produits CJ")
+
+    def __str__(self) -> str:
+        return f"CJ {self.pid}"
+
+
+class CJVariantLink(models.Model):
+    """A KAMRI variant mapped to a CJ variant (vid): cost in USD and stock per warehouse country."""
+
+    variant = models.OneToOneField("catalog.Variant", on_delete=models.CASCADE, related_name="cj_link")
+    product_link = models.ForeignKey(CJProductLink, on_delete=models.CASCADE, related_name="variant_links")
+    vid = models.CharField(_("identifiant de variante CJ"), max_length=64, unique=True)
+    cj_sku = models.CharField(max_length=100, blank=True)
+    cost_usd = models.DecimalField(_("coût CJ (USD)"), max_digits=12, decimal_places=2)
+    stock_by_country = models.JSONField(default=dict, blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    not_found_count = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("variante CJ")
+        verbose_name_plural = _("variantes CJ")
+
+    def __str__(self) -> str:
+        return f"CJ {self.vid}"
+
+
+class SyncRun(models.Model):
+    """One long job (bulk import, order or stock synchronisation): progress and a readable summary."""
+
+    class Kind(models.TextChoices):
+        BULK_IMPORT = "bulk_import", _("Import groupé")
+        ORDERS = "orders", _("Synchronisation des commandes")
+        STOCK = "stock", _("Synchronisation du stock")
+        PRICES = "prices", _("Synchronisation des prix")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("En file d'attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Terminée")
+        FAILED = "failed", _("Échec")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    params = models.JSONField(default=dict, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("synchronisation")
+        verbose_name_plural = _("synchronisations")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        return (
+            int(100 * (self.done + self.failed) / self.total)
+            if self.total
+            else (100 if self.finished_at else 0)
+        )

@@ -41,6 +41,10 @@ def _form_context(form, account, report=None):
     }
 
 
+def _current_url(account) -> str:
+    return account.base_url if account else ""
+
+
 def _initial(account):
     if account is None:
         return {}
@@ -51,7 +55,7 @@ def settings_page(request):
     account = connection.get_account()
     has_key = bool(account and account.api_key_encrypted)
     if request.method == "POST":
-        form = CJSettingsForm(request.POST, has_saved_key=has_key)
+        form = CJSettingsForm(request.POST, has_saved_key=has_key, current_base_url=_current_url(account))
         if form.is_valid():
             result = connection.save_account(**form.cleaned_data)
             if result.saved:
@@ -62,7 +66,9 @@ def settings_page(request):
                 request, "cj/settings.html", _form_context(form, account, result.report), status=200
             )
     else:
-        form = CJSettingsForm(initial=_initial(account), has_saved_key=has_key)
+        form = CJSettingsForm(
+            initial=_initial(account), has_saved_key=has_key, current_base_url=_current_url(account)
+        )
     return render(request, "cj/settings.html", _form_context(form, account))
 
 
@@ -70,7 +76,11 @@ def settings_page(request):
 def test_connection(request):
     """Test the values typed in the form, without saving anything."""
     account = connection.get_account()
-    form = CJSettingsForm(request.POST, has_saved_key=bool(account and account.api_key_encrypted))
+    form = CJSettingsForm(
+        request.POST,
+        has_saved_key=bool(account and account.api_key_encrypted),
+        current_base_url=_current_url(account),
+    )
     report = None
     if form.is_valid():
         key = form.cleaned_data["api_key"] or account.api_key

@@ -72,3 +72,37 @@ def status_badge(value: str, label: str = "") -> str:
 @register.simple_tag
 def cj_badge() -> str:
     return mark_safe('<span class="badge cj" title="CJ Dropshipping">CJ</span>')
+
+
+@register.filter
+def get_item(mapping, key):
+    """dict lookup in templates: {{ mapping|get_item:key }}."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def convert(amount, rate):
+    """USD amount × store rate (display only; prices themselves come from kamri.catalog.pricing)."""
+    if amount in (None, "") or rate in (None, ""):
+        return None
+    return (Decimal(str(amount)) * Decimal(str(rate))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@register.filter
+def stars(score) -> str:
+    try:
+        value = max(0, min(5, int(score)))
+    except (TypeError, ValueError):
+        return ""
+    return "★" * value + "☆" * (5 - value)
+
+
+@register.filter
+def multiply(value, factor):
+    try:
+        return int(value) * int(factor)
+    except (TypeError, ValueError):
+        return 0

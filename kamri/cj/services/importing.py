@@ -1,0 +1,190 @@
+"""Importing a CJ product into the KAMRI catalogue: Product + Variants + CJ links in one transaction."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from html import unescape
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kamri.catalog.models import Category, Product, ProductImage, Variant
+from kamri.catalog.pricing import Price, PricingRule, Rounding, price_for
+from kamri.cj.client import ProductDetail, VariantDetail
+from kamri.cj.models import CJProductLink, CJSettings, CJVariantLink
+from kamri.cj.services import catalog
+
+log = logging.getLogger(__name__)
+
+
+def rule_from_settings(settings_row: CJSettings | None = None) -> PricingRule:
+    row = settings_row or CJSettings.load()
+    return PricingRule(
+        margin_percent=row.default_margin_percent,
+        rounding=Rounding(row.default_rounding),
+        compare_at_multiplier=row.default_compare_at_multiplier,
+    )
+
+
+def rule_of(link: CJProductLink) -> PricingRule:
+    """The pricing rule a product was imported with: the same function reprices it later."""
+    return PricingRule(
+        margin_percent=link.margin_percent,
+        rounding=Rounding(link.rounding),
+        compare_at_multiplier=link.compare_at_multiplier,
+    )
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    variant: VariantDetail
+    stock: int
+    quote: Price | None  # None when CJ gives no price for the variant
+
+
+def preview(
+    product: ProductDetail,
+    rule: PricingRule,
+    *,
+    usd_rate: Decimal,
+    details=None,
+    countries: list[str] | None = None,
+) -> list[PreviewRow]:
+    rows = []
+    for variant in product.variants:
+        stock_rows = details.variant_stock(variant.vid) if details else variant.inventories
+        quote = price_for(variant.price, rule, usd_rate) if variant.price is not None else None
+        rows.append(
+            PreviewRow(variant=variant, stock=catalog.stock_total(stock_rows, countries), quote=quote)
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    product: Product
+    created: bool
+    message: str
+
+
+class ImportRefused(Exception):
+    """The product cannot be imported as it is (no variant with a price…). The message is for the admin."""
+
+
+def import_product(
+    *,
+    pid: str,
+    rule: PricingRule,
+    status: str,
+    category: Category | None = None,
+    new_category_name: str = "",
+) -> ImportOutcome:
+    """Import once: a second import of the same pid creates nothing and points at the first."""
+    existing = CJProductLink.objects.select_related("product").filter(pid=pid).first()
+    if existing:
+        return ImportOutcome(existing.product, False, _("Produit déjà importé."))
+    details = catalog.product_details(pid)  # CJ errors (removed, rate limit…) reach the caller as CJError
+    settings_row = CJSettings.load()
+    countries = list(settings_row.stock_countries or [])
+    rows = [
+        row
+        for row in preview(
+            details.product, rule, usd_rate=settings_row.usd_rate, details=details, countries=countries
+        )
+        if row.quote is not None
+    ]
+    if not rows:
+        raise ImportRefused(_("CJ ne donne aucun prix pour les variantes de ce produit."))
+    try:
+        with transaction.atomic():
+            if new_category_name.strip():
+                category, _created = Category.objects.get_or_create(
+                    name=new_category_name.strip(), parent=None
+                )
+            product = _create_product(details.product, rows, rule, status, category)
+    except IntegrityError:  # a concurrent import of the same pid won the race
+        existing = CJProductLink.objects.select_related("product").get(pid=pid)
+        return ImportOutcome(existing.product, False, _("Produit déjà importé."))
+    from kamri.cj.tasks import subscribe_product_webhooks
+
+    link_id = product.cj_link.pk
+    transaction.on_commit(lambda: subscribe_product_webhooks(link_id))
+    return ImportOutcome(product, True, _("Produit importé avec %(n)s variantes.") % {"n": len(rows)})
+
+
+def _create_product(
+    detail: ProductDetail, rows: list[PreviewRow], rule: PricingRule, status: str, category: Category | None
+) -> Product:
+    images = [url for url in detail.images if url]
+    product = Product.objects.create(
+        title=detail.name[:255],
+        description=plain_text(detail.description or ""),
+        category=category,
+        status=status,
+        source=Product.Source.CJ,
+        image_url=images[0][:500] if images else "",
+    )
+    ProductImage.objects.bulk_create(
+        ProductImage(product=product, url=url[:500], position=index)
+        for index, url in enumerate(images[1:], 1)
+    )
+    link = CJProductLink.objects.create(
+        product=product,
+        pid=detail.pid,
+        cj_sku=detail.sku or "",
+        cj_name=detail.name[:500],
+        cj_category=(detail.category_name or "")[:300],
+        margin_percent=rule.margin_percent,
+        rounding=rule.rounding.value,
+        compare_at_multiplier=rule.compare_at_multiplier,
+        last_synced_at=timezone.now(),
+    )
+    for row in rows:
+        variant = Variant.objects.create(
+            product=product,
+            sku=_free_sku(row.variant.sku or row.variant.vid),
+            options=row.variant.options,
+            price=row.quote.price,
+            compare_at_price=row.quote.compare_at,
+            cost=row.variant.price,
+            cost_currency="USD",
+            stock=row.stock,
+            weight_g=int(row.variant.weight_g or 0),
+            image_url=(row.variant.image or "")[:500],
+        )
+        CJVariantLink.objects.create(
+            variant=variant,
+            product_link=link,
+            vid=row.variant.vid,
+            cj_sku=row.variant.sku or "",
+            cost_usd=row.variant.price,
+            stock_by_country={
+                stock.country_code: stock.total for stock in row.variant.inventories if stock.country_code
+            },
+            last_synced_at=timezone.now(),
+        )
+    return product
+
+
+def _free_sku(sku: str) -> str:
+    """CJ's variant SKU, made unique in KAMRI if one of the shop's own SKUs already uses it."""
+    candidate, counter = sku[:100], 2
+    while Variant.objects.filter(sku=candidate).exists():
+        candidate, counter = f"{sku[:94]}-CJ{counter}", counter + 1
+    return candidate
+
+
+_TAGS = re.compile(r"<[^>]+>")
+_BREAKS = re.compile(r"<\s*(br|/p|/div|/li|/h\d)\s*/?>", re.I)
+
+
+def plain_text(html: str) -> str:
+    """CJ descriptions are HTML: keep the words and line breaks, drop tags and scripts."""
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", html, flags=re.I | re.S)
+    text = unescape(_TAGS.sub("", _BREAKS.sub("\n", html)))
+    lines = [line.strip() for line in text.splitlines()]
+    return "\n".join(line for line in lines if line)[:20000]

@@ -1,0 +1,227 @@
+"""Produits: search CJ's catalogue, see a product's details, import it (alone or in bulk)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kamri.cj.client import CJError, CJProductNotFound
+from kamri.cj.forms import COUNTRY_CHOICES, ImportForm, ProductSearchForm
+from kamri.cj.models import CJProductLink, CJSettings, SyncRun
+from kamri.cj.services import bulk_import, catalog, importing
+from kamri.cj.services.connection import NotConfigured
+
+
+def _sort_choices():
+    return [(value, label) for value, label, _order, _sort in catalog.SORTS]
+
+
+def _category_choices(problems: list[str]) -> list[tuple[str, str]]:
+    try:
+        return catalog.category_choices()
+    except CJError as error:
+        problems.append(_("Catégories CJ indisponibles : %(reason)s") % {"reason": error.user_message})
+        return []
+
+
+def search(request):
+    problems: list[str] = []
+    try:
+        category_choices = _category_choices(problems)
+    except NotConfigured as error:
+        messages.warning(request, str(error))
+        return redirect("cj:settings")
+    form = ProductSearchForm(
+        request.GET or None, category_choices=category_choices, sort_choices=_sort_choices()
+    )
+    outcome = None
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        filters = catalog.SearchFilters(
+            keyword=data["q"] or "",
+            min_price=data["min_price"],
+            max_price=data["max_price"],
+            country=data["country"] or "",
+            category_id=data["category"] or "",
+            sort=data["sort"] or "relevance",
+            page=data["page"] or 1,
+        )
+        try:
+            outcome = catalog.search(filters)
+        except CJError as error:
+            problems.append(error.user_message)
+    settings_row = CJSettings.load()
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "cj/products.html",
+        {
+            "form": form,
+            "outcome": outcome,
+            "problems": problems,
+            "usd_rate": settings_row.usd_rate,
+            "keep": params.urlencode(),
+            "import_form": ImportForm(initial=_import_initial(settings_row)),
+        },
+    )
+
+
+def _import_initial(settings_row: CJSettings) -> dict:
+    return {
+        "margin_percent": settings_row.default_margin_percent,
+        "rounding": settings_row.default_rounding,
+        "compare_at_multiplier": settings_row.default_compare_at_multiplier,
+        "status": "active",
+    }
+
+
+def detail(request, pid: str):
+    try:
+        details = catalog.product_details(pid, review_page=_page(request))
+    except NotConfigured as error:
+        messages.warning(request, str(error))
+        return redirect("cj:settings")
+    except CJProductNotFound as error:
+        return render(
+            request, "cj/product_missing.html", {"pid": pid, "error": error.user_message}, status=404
+        )
+    except CJError as error:
+        return render(
+            request, "cj/product_missing.html", {"pid": pid, "error": error.user_message}, status=503
+        )
+    settings_row = CJSettings.load()
+    form = ImportForm(initial=_import_initial(settings_row))
+    rule = importing.rule_from_settings(settings_row)
+    countries = list(settings_row.stock_countries or [])
+    return render(
+        request,
+        "cj/product_detail.html",
+        {
+            "details": details,
+            "product": details.product,
+            "rows": importing.preview(
+                details.product, rule, usd_rate=settings_row.usd_rate, details=details, countries=countries
+            ),
+            "stock_table": _stock_table(details),
+            "form": form,
+            "link": CJProductLink.objects.select_related("product").filter(pid=pid).first(),
+            "countries": [code for code, _label in COUNTRY_CHOICES if code],
+            "usd_rate": settings_row.usd_rate,
+        },
+    )
+
+
+def _stock_table(details: catalog.ProductDetails) -> list[dict]:
+    """One row per variant with its stock in each warehouse country."""
+    table = []
+    for variant in details.product.variants:
+        by_country = {row.country_code: row for row in details.variant_stock(variant.vid) if row.country_code}
+        table.append({"variant": variant, "by_country": by_country})
+    return table
+
+
+def _page(request) -> int:
+    try:
+        return max(1, min(1000, int(request.GET.get("avis", "1"))))
+    except ValueError:
+        return 1
+
+
+def reviews(request, pid: str):
+    try:
+        page = catalog.product_reviews(pid, page=_page(request))
+    except CJError as error:
+        return render(request, "cj/_reviews.html", {"error": error.user_message, "pid": pid})
+    return render(request, "cj/_reviews.html", {"reviews": page, "pid": pid})
+
+
+def freight(request, pid: str):
+    vid = request.GET.get("vid", "")
+    country = request.GET.get("country", "FR").upper()[:2]
+    context = {"country": country, "vid": vid}
+    try:
+        details = catalog.product_details(pid)
+        stock = details.variant_stock(vid)
+        origin, options = catalog.freight_quote(vid=vid, destination=country, stock=stock)
+        variant = next((v for v in details.product.variants if v.vid == vid), None)
+        context.update(origin=origin, options=options, weight=variant.weight_g if variant else None)
+    except CJError as error:
+        context["error"] = error.user_message
+    return render(request, "cj/_freight.html", context)
+
+
+@require_POST
+def price_preview(request, pid: str):
+    form = ImportForm(request.POST)
+    settings_row = CJSettings.load()
+    context = {"form": form}
+    if form.is_valid():
+        try:
+            details = catalog.product_details(pid)
+            context["rows"] = importing.preview(
+                details.product,
+                form.rule(),
+                usd_rate=settings_row.usd_rate,
+                details=details,
+                countries=list(settings_row.stock_countries or []),
+            )
+        except CJError as error:
+            context["error"] = error.user_message
+    return render(request, "cj/_preview.html", context)
+
+
+@require_POST
+def import_one(request, pid: str):
+    form = ImportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Vérifiez la marge et les autres réglages de l'import."))
+        return redirect(reverse("cj:product_detail", args=[pid]))
+    data = form.cleaned_data
+    try:
+        outcome = importing.import_product(
+            pid=pid,
+            rule=form.rule(),
+            status=data["status"],
+            category=data["category"],
+            new_category_name=data["new_category"],
+        )
+    except (CJError, importing.ImportRefused) as error:
+        messages.error(request, error.user_message if isinstance(error, CJError) else str(error))
+        return redirect(reverse("cj:product_detail", args=[pid]))
+    if outcome.created:
+        messages.success(request, outcome.message)
+    else:
+        messages.info(request, _("Ce produit est déjà importé : voici sa fiche."))
+    return redirect(reverse("catalog:product_detail", args=[outcome.product.pk]))
+
+
+@require_POST
+def import_bulk(request):
+    form = ImportForm(request.POST)
+    pids = [pid for pid in request.POST.getlist("pids") if pid][:100]
+    if not pids:
+        messages.error(request, _("Sélectionnez au moins un produit à importer."))
+        return redirect(request.POST.get("back") or reverse("cj:products"))
+    if not form.is_valid():
+        messages.error(request, _("Vérifiez la marge et les autres réglages de l'import."))
+        return redirect(request.POST.get("back") or reverse("cj:products"))
+    data = form.cleaned_data
+    category = data["category"]
+    if data["new_category"].strip():
+        from kamri.catalog.models import Category
+
+        category, _created = Category.objects.get_or_create(name=data["new_category"].strip(), parent=None)
+    job = bulk_import.start(
+        pids=pids, rule=form.rule(), status=data["status"], category_id=category.pk if category else None
+    )
+    return redirect(reverse("cj:sync_run", args=[job.pk]))
+
+
+def sync_run(request, pk: int):
+    job = get_object_or_404(SyncRun, pk=pk)
+    template = "cj/_sync_progress.html" if request.htmx else "cj/sync_run.html"
+    return render(request, template, {"job": job})
