@@ -27,6 +27,11 @@ class PricingRule:
     compare_at_multiplier: Decimal | None = None
 
     def __post_init__(self) -> None:
+        # Accept ints and strings from forms and settings, never floats: Decimal in, Decimal out.
+        object.__setattr__(self, "margin_percent", Decimal(str(self.margin_percent)))
+        object.__setattr__(self, "rounding", Rounding(self.rounding))
+        if self.compare_at_multiplier is not None:
+            object.__setattr__(self, "compare_at_multiplier", Decimal(str(self.compare_at_multiplier)))
         if self.margin_percent < 0:
             raise ValueError("margin_percent must be ≥ 0")
         if self.compare_at_multiplier is not None and self.compare_at_multiplier <= 0:
