@@ -65,6 +65,11 @@ class Control:
         return {"_status": resp.status_code, **resp.json()}
 
 
+def names(text: str) -> set[str]:
+    """A set of field names from a whitespace-separated list (as copied from CJ-API.md)."""
+    return set(text.split())
+
+
 def make_server(**overrides: Any) -> SandboxServer:
     config = dict(
         seed=42,
@@ -130,7 +135,7 @@ class Receiver:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/cj/webhook"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
     def messages(self, type_: str | None = None) -> list[dict]:
         out = [json.loads(r["body"]) for r in self.received]
