@@ -131,31 +131,34 @@ def test_network_errors_and_timeouts_retried(
     assert "timeout" in (calls[1].error or "")
 
 
-def test_create_order_is_never_retried(
+ORDER = OrderRequest(
+    order_number="KAMRI-1",
+    shipping_country_code="FR",
+    shipping_country="France",
+    shipping_province="IDF",
+    shipping_city="Paris",
+    shipping_customer_name="A B",
+    shipping_address="1 rue X",
+    logistic_name="CJPacket Ordinary",
+    from_country_code="CN",
+    products=[OrderLine(quantity=1, vid="V1")],
+)
+
+
+def test_create_order_is_never_retried_when_the_outcome_is_unknown(
     make_client: Callable[..., CJClient], cj: FakeCJ, recorder: ListRecorder
 ) -> None:
-    order = OrderRequest(
-        order_number="KAMRI-1",
-        shipping_country_code="FR",
-        shipping_country="France",
-        shipping_province="IDF",
-        shipping_city="Paris",
-        shipping_customer_name="A B",
-        shipping_address="1 rue X",
-        logistic_name="CJPacket Ordinary",
-        from_country_code="CN",
-        products=[OrderLine(quantity=1, vid="V1")],
-    )
     client = make_client()
     for failure in (
         lambda _r: httpx.Response(500, content=b"err"),
+        lambda _r: httpx.Response(503, content=b"err"),
         lambda _r: json_response(envelope(None, 1600000, "System busy")),
-        lambda _r: json_response(envelope(None, 1600200, "Too much request"), 429),
+        lambda _r: httpx.Response(200, content=b'{"code":200,"result":true,"data":{"orderId"'),
     ):
         cj.on("POST", "shopping/order/createOrderV2", failure)
         before = len(cj.calls("shopping/order/createOrderV2"))
-        with pytest.raises((CJUnavailable, CJRateLimited)) as exc:
-            client.create_order(order)
+        with pytest.raises(CJUnavailable) as exc:
+            client.create_order(ORDER)
         assert exc.value.retryable  # the caller decides: look the order up by orderNumber first
         assert len(cj.calls("shopping/order/createOrderV2")) == before + 1
 
@@ -166,9 +169,41 @@ def test_create_order_is_never_retried(
 
     cj.inject = timeout
     with pytest.raises(CJUnavailable):
-        client.create_order(order)
-    assert len(cj.calls("shopping/order/createOrderV2")) == 4
-    assert [c.attempt for c in recorder.calls if c.endpoint == "shopping/order/createOrderV2"] == [1, 1, 1, 1]
+        client.create_order(ORDER)
+    assert len(cj.calls("shopping/order/createOrderV2")) == 5
+    assert [c.attempt for c in recorder.calls if c.endpoint == "shopping/order/createOrderV2"] == [1] * 5
+
+
+def test_create_order_refused_by_the_qps_gate_is_retried(
+    make_client: Callable[..., CJClient], cj: FakeCJ, recorder: ListRecorder
+) -> None:
+    # 1600200 means CJ refused the request before doing anything: nothing was created, retrying is safe.
+    answers = iter([json_response(envelope(None, 1600200, "Too Many Requests, QPS limit is 6 time/1second"))])
+    cj.on(
+        "POST",
+        "shopping/order/createOrderV2",
+        lambda _r: next(answers, None) or {"orderId": "210711100018043276", "orderNumber": "KAMRI-1"},
+    )
+    created = make_client().create_order(ORDER)
+    assert created.order_id == "210711100018043276"
+    attempts = [c for c in recorder.calls if c.endpoint == "shopping/order/createOrderV2"]
+    assert [(c.attempt, c.ok, c.cj_code) for c in attempts] == [(1, False, 1600200), (2, True, 200)]
+
+    cj.on(
+        "POST",
+        "shopping/order/createOrderV2",
+        lambda _r: json_response(envelope(None, 1600200, "Too Many Requests"), 429),
+    )
+    with pytest.raises(CJRateLimited):
+        make_client(retry=RetryPolicy(max_attempts=3)).create_order(ORDER)
+    assert len(cj.calls("shopping/order/createOrderV2")) == 2 + 3  # bounded
+
+
+def test_auth_calls_are_single_attempt(make_client: Callable[..., CJClient], cj: FakeCJ) -> None:
+    cj.login_response = lambda: httpx.Response(502, content=b"bad gateway")
+    with pytest.raises(CJUnavailable):
+        make_client().get_settings()
+    assert cj.logins == 1
 
 
 def test_quota_exhausted_raised_at_once(

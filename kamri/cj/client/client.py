@@ -385,9 +385,15 @@ class CJClient:
         body: Any = None,
         auth: bool = True,
         idempotent: bool = True,
+        retries: bool = True,
         extra_headers: dict[str, str] | None = None,
     ) -> Any:
-        """One logical call: token, limiter, attempts with bounded retries, one re-auth on 1600001."""
+        """One logical call: token, limiter, attempts with bounded retries, one re-auth on 1600001.
+
+        ``idempotent=False`` (createOrderV2, payBalance): an outcome-unknown failure (timeout, network,
+        5xx, 1600000) is raised at once; only ``CJRateLimited`` is retried, because CJ's QPS gate refused
+        the request before doing anything. ``retries=False`` (auth calls): a single attempt, whatever happens.
+        """
         attempt = 0
         tries = 0
         reauthed = False
@@ -413,7 +419,9 @@ class CJClient:
                     tries -= 1
                     self._invalidate_access_token(token)
                     continue
-                if isinstance(exc, CJQuotaExhausted) or not exc.retryable or not idempotent:
+                if not retries or isinstance(exc, CJQuotaExhausted) or not exc.retryable:
+                    raise
+                if not idempotent and not isinstance(exc, CJRateLimited):
                     raise
                 if tries >= self._retry.max_attempts:
                     raise
@@ -491,7 +499,7 @@ class CJClient:
 
     def _get_access_token(self) -> AccessTokens:
         data = self._call(
-            "POST", GET_ACCESS_TOKEN, body={"apiKey": self._api_key.reveal()}, auth=False, idempotent=False
+            "POST", GET_ACCESS_TOKEN, body={"apiKey": self._api_key.reveal()}, auth=False, retries=False
         )
         tokens = self._tokens_from(data, GET_ACCESS_TOKEN)
         return tokens
@@ -502,7 +510,7 @@ class CJClient:
             REFRESH_ACCESS_TOKEN,
             body={"refreshToken": current.refresh_token},
             auth=False,
-            idempotent=False,
+            retries=False,
         )
         return self._tokens_from(data, REFRESH_ACCESS_TOKEN, previous=current)
 
@@ -520,7 +528,7 @@ class CJClient:
         if st is None or st.tokens is None:
             return
         try:
-            self._call("POST", LOGOUT, auth=True, idempotent=False)
+            self._call("POST", LOGOUT, auth=True, retries=False)
         finally:
             self._store.clear()
 
@@ -710,8 +718,10 @@ class CJClient:
     # --- orders -----------------------------------------------------------------------------------
 
     def create_order(self, payload: OrderRequest, *, platform_token: str | None = None) -> CreatedOrder:
-        """``POST shopping/order/createOrderV2``. Never retried (not idempotent): on ``CJUnavailable``
-        the caller must look the order up by ``orderNumber`` (``get_order``) before trying again."""
+        """``POST shopping/order/createOrderV2``. Not idempotent: a timeout, network error, 5xx or 1600000
+        is raised at once (``CJUnavailable``) and the caller must look the order up by ``orderNumber``
+        (``get_order``) before trying again. Only a 1600200 (refused at CJ's QPS gate, nothing created) is
+        retried, within ``RetryPolicy.max_attempts``."""
         headers = {"platformToken": platform_token} if platform_token else None
         data = self._call(
             "POST",
@@ -762,7 +772,7 @@ class CJClient:
         return _returned_id(data, order_id)
 
     def pay_balance(self, order_id: str) -> None:
-        """``POST shopping/pay/payBalance``. Not retried automatically (money moves)."""
+        """``POST shopping/pay/payBalance``. Not idempotent: only a 1600200 is retried (money moves)."""
         self._call("POST", "shopping/pay/payBalance", body={"orderId": order_id}, idempotent=False)
 
     # --- webhooks -----------------------------------------------------------------------------------
