@@ -201,4 +201,8 @@ LOGGING = {
 CJ_SANDBOX_URL = env.str("CJ_SANDBOX_URL", default="http://127.0.0.1:8765/api2.0/v1/")
 CJ_PRODUCTION_URL = "https://developers.cjdropshipping.com/api2.0/v1/"
 CJ_TIMEOUT_SECONDS = env.float("CJ_TIMEOUT_SECONDS", default=15.0)
+# Bounded retries with exponential backoff and jitter for retryable CJ failures (network, 5xx, rate limit).
+CJ_RETRY_ATTEMPTS = env.int("CJ_RETRY_ATTEMPTS", default=4)
+CJ_RETRY_BASE_DELAY = env.float("CJ_RETRY_BASE_DELAY", default=0.5)
+CJ_RETRY_MAX_DELAY = env.float("CJ_RETRY_MAX_DELAY", default=8.0)
 CJ_API_LOG_RETENTION_DAYS = env.int("CJ_API_LOG_RETENTION_DAYS", default=14)

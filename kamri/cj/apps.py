@@ -6,3 +6,6 @@ class CJConfig(AppConfig):
     name = "kamri.cj"
     label = "cj"
     verbose_name = _("CJ Dropshipping")
+
+    def ready(self) -> None:
+        from kamri.cj import receivers  # noqa: F401  (connects the order_paid listener)

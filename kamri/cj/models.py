@@ -150,6 +150,26 @@ class CJSettings(models.Model):
         decimal_places=4,
         default=Decimal("0.92"),
     )
+    # Orders.
+    order_delay_minutes = models.PositiveIntegerField(
+        _("délai avant envoi à CJ (minutes)"),
+        default=0,
+        help_text=_("Laisse le temps d'annuler une commande avant qu'elle parte chez CJ."),
+    )
+    pay_type = models.PositiveSmallIntegerField(
+        _("paiement CJ"),
+        choices=((3, _("Créer seulement (payer dans CJ)")), (2, _("Payer avec le solde CJ"))),
+        default=3,
+    )
+    logistic_rule = models.CharField(
+        _("choix du transporteur"),
+        max_length=20,
+        choices=(("cheapest", _("Le moins cher")), ("fastest", _("Le plus rapide sous un plafond de prix"))),
+        default="cheapest",
+    )
+    logistic_price_cap = models.DecimalField(
+        _("plafond de frais de port (USD)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
     stock_countries = models.JSONField(
         _("entrepôts pris en compte pour le stock"),
         default=list,
@@ -257,3 +277,78 @@ class SyncRun(models.Model):
             if self.total
             else (100 if self.finished_at else 0)
         )
+
+
+class CJOrder(models.Model):
+    """The outbox row of a supplier order: it exists before any job, and keeps every reason and retry."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("En file d'attente")
+        PLACING = "placing", _("En cours d'envoi")
+        PLACED = "placed", _("Passée chez CJ")
+        NEEDS_ATTENTION = "needs_attention", _("À traiter")
+        FAILED = "failed", _("Échec")
+        CANCELLED = "cancelled", _("Annulée")
+
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="cj_orders")
+    split_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="splits"
+    )
+    order_number = models.CharField(_("numéro de commande CJ (orderNumber)"), max_length=50, db_index=True)
+    cj_order_id = models.CharField(_("identifiant CJ"), max_length=64, null=True, blank=True, unique=True)
+    state = models.CharField(
+        _("état"), max_length=20, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    cj_status = models.CharField(_("statut CJ"), max_length=20, blank=True, db_index=True)
+    reasons = models.JSONField(_("motifs"), default=list, blank=True)
+    last_error = models.CharField(_("dernière erreur"), max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    from_country = models.CharField(max_length=2, blank=True)
+    logistic_name = models.CharField(_("transporteur"), max_length=80, blank=True)
+    freight_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    product_amount_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    postage_amount_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    order_amount_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    lines = models.JSONField(default=list, blank=True)  # [{"vid", "quantity", "sku", "line_id"}]
+
+    track_number = models.CharField(_("numéro de suivi"), max_length=80, blank=True, db_index=True)
+    tracking_url = models.URLField(max_length=500, blank=True)
+    logistic_status = models.SmallIntegerField(null=True, blank=True)
+
+    placed_at = models.DateTimeField(null=True, blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("commande CJ")
+        verbose_name_plural = _("commandes CJ")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=models.Q(split_from__isnull=True),
+                name="one_primary_cj_order_per_order",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return self.order_number
+
+
+class CJOrderAttempt(models.Model):
+    """One try at placing a CJ order: what was checked or called, and how it ended."""
+
+    cj_order = models.ForeignKey(CJOrder, on_delete=models.CASCADE, related_name="attempt_log")
+    started_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=30)
+    message = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.cj_order_id}: {self.outcome}"

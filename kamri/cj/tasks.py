@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from kamri.cj.services import webhooks_subscriptions
 
@@ -21,3 +22,19 @@ def run_bulk_import(run_id: int) -> None:
     from kamri.cj.services import bulk_import
 
     bulk_import.run(run_id)
+
+
+@db_task()
+def place_cj_order(cj_order_id: int) -> None:
+    from kamri.cj.services import orders
+
+    orders.place(cj_order_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("cj-orders-sweep")
+def sweep_cj_orders() -> None:
+    """The queue only hurries things up: every minute, re-enqueue CJ orders that are due or stuck."""
+    from kamri.cj.services import orders
+
+    orders.sweep()

@@ -7,4 +7,5 @@ app_name = "orders"
 urlpatterns = [
     path("", views.order_list, name="order_list"),
     path("<str:number>/", views.order_detail, name="order_detail"),
+    path("<str:number>/marquer-payee/", views.order_mark_paid, name="order_mark_paid"),
 ]

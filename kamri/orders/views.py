@@ -1,8 +1,12 @@
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kamri.core.listing import paginate
 from kamri.orders.models import Order
 from kamri.orders.selectors import admin_order_list
+from kamri.orders.services import mark_paid
 
 
 def order_list(request):
@@ -34,3 +38,18 @@ def order_detail(request, number: str):
         "orders/order_detail.html",
         {"order": order, "lines": order.lines.select_related("variant"), "events": order.events.all()},
     )
+
+
+@require_POST
+def order_mark_paid(request, number: str):
+    """ "Marquer comme payée": staff only (the /admin/ middleware), POST + CSRF, at most once."""
+    order = get_object_or_404(Order, number=number)
+    if not (request.user.is_authenticated and request.user.is_staff):
+        return redirect("core:login")
+    if mark_paid(order, provider="manuel", by=request.user.get_username()):
+        messages.success(request, _("Commande %(number)s marquée comme payée.") % {"number": order.number})
+    elif order.status == Order.Status.CANCELLED:
+        messages.error(request, _("Cette commande est annulée : elle ne peut pas être marquée comme payée."))
+    else:
+        messages.info(request, _("Cette commande était déjà payée."))
+    return redirect("orders:order_detail", number=order.number)

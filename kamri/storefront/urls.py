@@ -7,4 +7,12 @@ app_name = "storefront"
 urlpatterns = [
     path("", views.home, name="home"),
     path("produit/<slug:slug>/", views.product, name="product"),
+    path("panier/", views.cart_detail, name="cart"),
+    path("panier/ajouter/", views.cart_add, name="cart_add"),
+    path("panier/modifier/", views.cart_update, name="cart_update"),
+    path("panier/retirer/", views.cart_remove, name="cart_remove"),
+    path("commander/", views.checkout_view, name="checkout"),
+    path("commande/<str:access_key>/", views.order_detail, name="order"),
+    path("commande/<str:access_key>/paiement/", views.order_pay, name="order_pay"),
+    path("commande/<str:access_key>/merci/", views.order_thanks, name="order_thanks"),
 ]

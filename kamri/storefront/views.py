@@ -1,8 +1,32 @@
+"""Customer pages. Thin: the cart is `cart.Cart`, the rules are in kamri.orders.checkout / payments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kamri.catalog.models import Category, Product
+from kamri.orders import checkout, payments
+from kamri.orders.countries import country_name
+from kamri.orders.models import Order
+from kamri.orders.tracking import tracking_for
+from kamri.storefront.cart import Cart, CartError
+from kamri.storefront.forms import CartLineForm, CheckoutForm
 from kamri.storefront.selectors import storefront_categories, visible_products
+
+RECENT_ORDERS_KEY = "kamri_recent_orders"
+
+
+def _shop(request: HttpRequest, template: str, context: dict, *, status: int = 200) -> HttpResponse:
+    context.setdefault("categories", storefront_categories())
+    return render(request, template, context, status=status)
 
 
 def home(request):
@@ -11,11 +35,7 @@ def home(request):
     if request.GET.get("categorie"):
         category = Category.objects.filter(slug=request.GET["categorie"]).first()
     page = Paginator(visible_products(query=query, category=category), 24).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "storefront/home.html",
-        {"page": page, "query": query, "category": category, "categories": storefront_categories()},
-    )
+    return _shop(request, "storefront/home.html", {"page": page, "query": query, "category": category})
 
 
 def product(request, slug: str):
@@ -25,8 +45,200 @@ def product(request, slug: str):
     variants = list(item.variants.filter(is_active=True))
     images = [item.image_url] if item.image_url else []
     images += [image.url for image in item.images.all()]
-    return render(
+    selected = next((variant for variant in variants if variant.in_stock), variants[0] if variants else None)
+    return _shop(
         request,
         "storefront/product.html",
-        {"product": item, "variants": variants, "images": images, "categories": storefront_categories()},
+        {"product": item, "variants": variants, "images": images, "selected": selected},
     )
+
+
+# --- Cart -------------------------------------------------------------------------------------------
+
+
+def _back(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+def _form_error(form: CartLineForm) -> str:
+    return next(iter(form.errors.values()))[0]
+
+
+def cart_detail(request):
+    cart = Cart(request.session)
+    return _shop(request, "storefront/cart.html", {"quote": cart.quote()})
+
+
+@require_POST
+def cart_add(request):
+    form = CartLineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_error(form))
+        return redirect(_back(request, reverse("storefront:cart")))
+    try:
+        change = Cart(request.session).add(form.cleaned_data["variant"], form.cleaned_data["quantity"] or 1)
+    except CartError as error:
+        messages.error(request, str(error))
+        return redirect(_back(request, reverse("storefront:cart")))
+    if change.capped:
+        messages.warning(
+            request,
+            _("« %(item)s » : quantité limitée à %(n)d, le stock disponible.")
+            % {"item": change.variant, "n": change.quantity},
+        )
+    else:
+        messages.success(request, _("« %(item)s » a été ajouté à votre panier.") % {"item": change.variant})
+    return redirect("storefront:cart")
+
+
+@require_POST
+def cart_update(request):
+    form = CartLineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_error(form))
+        return redirect("storefront:cart")
+    try:
+        change = Cart(request.session).update(
+            form.cleaned_data["variant"], form.cleaned_data["quantity"] or 0
+        )
+    except CartError as error:
+        messages.error(request, str(error))
+        return redirect("storefront:cart")
+    if change is None:
+        messages.success(request, _("L'article a été retiré de votre panier."))
+    elif change.capped:
+        messages.warning(
+            request,
+            _("« %(item)s » : quantité limitée à %(n)d, le stock disponible.")
+            % {"item": change.variant, "n": change.quantity},
+        )
+    else:
+        messages.success(request, _("Quantité mise à jour."))
+    return redirect("storefront:cart")
+
+
+@require_POST
+def cart_remove(request):
+    form = CartLineForm(request.POST)
+    if form.is_valid() and Cart(request.session).remove(form.cleaned_data["variant"]):
+        messages.success(request, _("L'article a été retiré de votre panier."))
+    return redirect("storefront:cart")
+
+
+# --- Checkout and payment ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def checkout_view(request):
+    cart = Cart(request.session)
+    quote = cart.quote()
+    if not quote.lines:
+        messages.info(request, _("Votre panier est vide."))
+        return redirect("storefront:cart")
+    if quote.problems:
+        messages.error(
+            request, _("Certains articles de votre panier ne sont plus disponibles : corrigez-le d'abord.")
+        )
+        return redirect("storefront:cart")
+
+    if request.method == "POST":
+        form = CheckoutForm(request.POST)
+        if form.is_valid():
+            try:
+                order = checkout.place_order(
+                    items=cart.items,
+                    address=form.address(),
+                    expected_total=form.cleaned_data.get("expected_total"),
+                )
+            except checkout.CheckoutError as error:
+                for problem in error.problems:
+                    form.add_error(None, problem)
+                quote = cart.quote()
+            else:
+                cart.clear()
+                recent = [order.access_key, *request.session.get(RECENT_ORDERS_KEY, [])][:10]
+                request.session[RECENT_ORDERS_KEY] = recent
+                return redirect("storefront:order_pay", access_key=order.access_key)
+    else:
+        form = CheckoutForm()
+    form.initial["expected_total"] = quote.total
+    if form.is_bound:
+        # show the current total in the hidden field, so a refreshed page can be submitted as it is shown
+        data = form.data.copy()
+        data["expected_total"] = str(quote.total)
+        form.data = data
+    return _shop(request, "storefront/checkout.html", {"form": form, "quote": quote})
+
+
+def _order(access_key: str) -> Order:
+    return get_object_or_404(Order, access_key=access_key)
+
+
+@require_http_methods(["GET", "POST"])
+def order_pay(request, access_key: str):
+    order = _order(access_key)
+    if order.is_paid:
+        return redirect("storefront:order_thanks", access_key=order.access_key)
+    if order.status == Order.Status.CANCELLED:
+        messages.error(request, _("Cette commande a été annulée : elle ne peut plus être payée."))
+        return redirect("storefront:order", access_key=order.access_key)
+    provider = payments.get_provider()
+    if request.method == "POST":
+        thanks = reverse("storefront:order_thanks", args=[order.access_key])
+        result = payments.start_payment(order, return_url=request.build_absolute_uri(thanks))
+        if result.is_paid:
+            return redirect(thanks)
+        if result.status == payments.PaymentResult.REDIRECT and result.redirect_url:
+            return redirect(result.redirect_url)
+        messages.error(request, result.message or _("Le paiement n'a pas abouti. Vous pouvez réessayer."))
+    return _shop(
+        request,
+        "storefront/payment.html",
+        {
+            "order": order,
+            "lines": order.lines.all(),
+            "provider": provider,
+            "country": country_name(order.country),
+        },
+    )
+
+
+def order_thanks(request, access_key: str):
+    order = _order(access_key)
+    if not order.is_paid and order.status != Order.Status.CANCELLED:
+        return redirect("storefront:order_pay", access_key=order.access_key)
+    return _shop(request, "storefront/thanks.html", {"order": order})
+
+
+STEPS = [
+    (Order.Status.PENDING, gettext_lazy("Commandée")),
+    (Order.Status.CONFIRMED, gettext_lazy("Payée")),
+    (Order.Status.SHIPPED, gettext_lazy("Expédiée")),
+    (Order.Status.DELIVERED, gettext_lazy("Livrée")),
+]
+
+
+def order_detail(request, access_key: str):
+    order = _order(access_key)
+    ranks = [status for status, _label in STEPS]
+    reached = ranks.index(order.status) if order.status in ranks else -1
+    steps = [
+        {"label": label, "done": index <= reached, "current": index == reached}
+        for index, (_status, label) in enumerate(STEPS)
+    ]
+    response = _shop(
+        request,
+        "storefront/order.html",
+        {
+            "order": order,
+            "lines": order.lines.all(),
+            "steps": steps,
+            "tracking": tracking_for(order),
+            "country": country_name(order.country),
+        },
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

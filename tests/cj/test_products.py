@@ -17,7 +17,9 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-PHONE_CASES = catalog.SearchFilters(keyword="phone case", min_price=Decimal("2"), max_price=Decimal("10"), country="US")
+PHONE_CASES = catalog.SearchFilters(
+    keyword="phone case", min_price=Decimal("2"), max_price=Decimal("10"), country="US"
+)
 
 
 @pytest.fixture
@@ -118,7 +120,9 @@ def test_removed_product_gives_a_clear_message(cj_account, cj_sandbox, staff_cli
 
 def test_products_page_search_and_grid(cj_account, staff_client):
     url = reverse("cj:products")
-    response = staff_client.get(url, {"q": "phone case", "min_price": "2", "max_price": "10", "country": "US"})
+    response = staff_client.get(
+        url, {"q": "phone case", "min_price": "2", "max_price": "10", "country": "US"}
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count('class="pcard') >= 1
@@ -132,8 +136,14 @@ def test_products_page_rejects_inverted_prices(cj_account, staff_client):
 
 def test_import_view_then_reimport_links_to_the_product(cj_account, staff_client):
     pid = catalog.search(PHONE_CASES).page.items[0].pid
-    form = {"category": "", "new_category": "Coques", "margin_percent": "50", "rounding": "99",
-            "compare_at_multiplier": "", "status": "active"}
+    form = {
+        "category": "",
+        "new_category": "Coques",
+        "margin_percent": "50",
+        "rounding": "99",
+        "compare_at_multiplier": "",
+        "status": "active",
+    }
     first = staff_client.post(reverse("cj:import_product", args=[pid]), form)
     product = Product.objects.get(cj_link__pid=pid)
     assert first.status_code == 302 and first.url == reverse("catalog:product_detail", args=[product.pk])
@@ -146,14 +156,17 @@ def test_import_view_then_reimport_links_to_the_product(cj_account, staff_client
 def test_price_preview_fragment(cj_account, staff_client):
     pid = catalog.search(PHONE_CASES).page.items[0].pid
     form = {"margin_percent": "60", "rounding": "99", "compare_at_multiplier": "1.5", "status": "active"}
-    html = staff_client.post(reverse("cj:price_preview", args=[pid]), form, HTTP_HX_REQUEST="true").content.decode()
+    html = staff_client.post(
+        reverse("cj:price_preview", args=[pid]), form, HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert 'id="price-preview"' in html and ",99" in html
 
 
 def test_bulk_import_job_reports_progress_and_summary(cj_account, settings):
     pids = [item.pid for item in catalog.search(PHONE_CASES).page.items[:3]]
-    job = bulk_import.start(pids=[*pids, "does-not-exist"], rule=importing.rule_from_settings(), status="active",
-                            category_id=None)
+    job = bulk_import.start(
+        pids=[*pids, "does-not-exist"], rule=importing.rule_from_settings(), status="active", category_id=None
+    )
     assert job.total == 4
     job = bulk_import.run(job.pk)  # what the worker runs
     assert job.status == SyncRun.Status.DONE

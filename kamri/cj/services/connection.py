@@ -59,7 +59,14 @@ def build_client(
     register_secret(api_key)
     fingerprint = credential_fingerprint(base_url, api_key)
     _rates[fingerprint] = limiter_rate(tier, qps_limit)
-    options.setdefault("retry", RetryPolicy(max_attempts=4, base_delay=0.5, max_delay=8.0))
+    options.setdefault(
+        "retry",
+        RetryPolicy(
+            max_attempts=settings.CJ_RETRY_ATTEMPTS,
+            base_delay=settings.CJ_RETRY_BASE_DELAY,
+            max_delay=settings.CJ_RETRY_MAX_DELAY,
+        ),
+    )
     return CJClient(
         base_url,
         api_key,

@@ -1,0 +1,61 @@
+"""English country names, as CJ's `shippingCountry` expects them next to the ISO-2 code."""
+
+from __future__ import annotations
+
+_NAMES = {
+    "AT": "Austria",
+    "AU": "Australia",
+    "BE": "Belgium",
+    "BG": "Bulgaria",
+    "BR": "Brazil",
+    "CA": "Canada",
+    "CH": "Switzerland",
+    "CN": "China",
+    "CY": "Cyprus",
+    "CZ": "Czech Republic",
+    "DE": "Germany",
+    "DK": "Denmark",
+    "EE": "Estonia",
+    "ES": "Spain",
+    "FI": "Finland",
+    "FR": "France",
+    "GB": "United Kingdom",
+    "GR": "Greece",
+    "HR": "Croatia",
+    "HU": "Hungary",
+    "IE": "Ireland",
+    "IN": "India",
+    "IT": "Italy",
+    "JP": "Japan",
+    "LT": "Lithuania",
+    "LU": "Luxembourg",
+    "LV": "Latvia",
+    "MA": "Morocco",
+    "MT": "Malta",
+    "MX": "Mexico",
+    "NL": "Netherlands",
+    "NO": "Norway",
+    "NZ": "New Zealand",
+    "PL": "Poland",
+    "PT": "Portugal",
+    "RO": "Romania",
+    "SE": "Sweden",
+    "SG": "Singapore",
+    "SI": "Slovenia",
+    "SK": "Slovakia",
+    "SN": "Senegal",
+    "TN": "Tunisia",
+    "TR": "Turkey",
+    "US": "United States",
+    "ZA": "South Africa",
+    "AE": "United Arab Emirates",
+    "CI": "Ivory Coast",
+    "DZ": "Algeria",
+    "CM": "Cameroon",
+    "KR": "South Korea",
+}
+
+
+def english_name(code: str) -> str:
+    code = (code or "").upper()
+    return _NAMES.get(code, code)

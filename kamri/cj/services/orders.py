@@ -1,0 +1,426 @@
+"""Placing CJ orders for paid store orders: an outbox row first, then an idempotent job.
+
+Never two CJ orders for one store order: the CJ `orderNumber` is our order number, fixed forever; a job that
+may have reached CJ before (timeout, 5xx, crash) looks the order up by that number before creating anything.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kamri.catalog.models import Product
+from kamri.cj.client import (
+    CJDuplicateOrder,
+    CJError,
+    CJInsufficientBalance,
+    CJOrderNotFound,
+    CJQuotaExhausted,
+    CJRateLimited,
+    CJUnavailable,
+    FreightOption,
+    OrderLine,
+    OrderRequest,
+)
+from kamri.cj.client import CJOrder as RemoteOrder
+from kamri.cj.models import CJOrder, CJOrderAttempt, CJSettings
+from kamri.cj.services import catalog
+from kamri.cj.services.connection import client_for
+from kamri.cj.services.countries import english_name
+from kamri.cj.services.preflight import check_address, province_for_cj
+from kamri.orders.models import Order
+from kamri.orders.services import record_event
+
+log = logging.getLogger(__name__)
+
+RETRY_DELAYS = [30, 60, 120, 300, 600, 1800, 3600]  # seconds, then the row fails and waits for "Renvoyer"
+STALE_PLACING = timedelta(minutes=5)
+
+
+def cj_order_number(order: Order) -> str:
+    """Derived from our order number and never changed (CJ's only idempotency key, max 50 characters)."""
+    return order.number[:50]
+
+
+@dataclass(frozen=True)
+class MappedLine:
+    vid: str
+    sku: str
+    quantity: int
+    line_id: int
+    pid: str
+
+
+def mapped_lines(order: Order) -> tuple[list[MappedLine], list[str], bool]:
+    """(CJ lines, problems, whether the order has anything from CJ at all)."""
+    lines, problems, has_cj = [], [], False
+    for line in order.lines.select_related("variant__product", "variant__cj_link__product_link"):
+        variant = line.variant
+        if variant is None or variant.product.source != Product.Source.CJ:
+            continue
+        has_cj = True
+        link = getattr(variant, "cj_link", None)
+        if link is None:
+            problems.append(
+                _("L'article « %(title)s » n'est relié à aucune variante CJ (vid).") % {"title": line.title}
+            )
+            continue
+        lines.append(
+            MappedLine(link.vid, link.cj_sku or variant.sku, line.quantity, line.pk, link.product_link.pid)
+        )
+    return lines, problems, has_cj
+
+
+def queue_for_order(order_id: int) -> CJOrder | None:
+    """Outbox row for a paid order with CJ lines (none otherwise); the job runs after the configured delay."""
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None or not order.is_paid or order.status == Order.Status.CANCELLED:
+        return None
+    _lines, _problems, has_cj = mapped_lines(order)
+    if not has_cj:
+        return None
+    delay = CJSettings.load().order_delay_minutes
+    with transaction.atomic():
+        row, created = CJOrder.objects.get_or_create(
+            order=order,
+            split_from=None,
+            defaults={
+                "order_number": cj_order_number(order),
+                "next_attempt_at": timezone.now() + timedelta(minutes=delay),
+            },
+        )
+        if created:
+            record_event(
+                order, "cj", _("Commande CJ mise en file d'attente (%(n)s).") % {"n": row.order_number}
+            )
+            transaction.on_commit(lambda: _enqueue(row.pk, delay * 60))
+    return row
+
+
+def _enqueue(pk: int, delay_s: float = 0) -> None:
+    from kamri.cj.tasks import place_cj_order
+
+    if delay_s > 0:
+        place_cj_order.schedule((pk,), delay=delay_s)
+    else:
+        place_cj_order(pk)
+
+
+def place(pk: int) -> CJOrder:
+    """One attempt at placing a queued CJ order. Safe to run twice, or concurrently: only one proceeds."""
+    with transaction.atomic():
+        row = CJOrder.objects.select_for_update().select_related("order").get(pk=pk)
+        if row.state != CJOrder.State.QUEUED:
+            return row
+        if row.order.status == Order.Status.CANCELLED:
+            row.state = CJOrder.State.CANCELLED
+            row.save(update_fields=["state", "updated_at"])
+            return row
+        recovering = row.attempts > 0
+        row.state, row.attempts = CJOrder.State.PLACING, row.attempts + 1
+        row.save(update_fields=["state", "attempts", "updated_at"])
+    try:
+        _attempt(row, recovering)
+    except Exception as error:  # never leave a row in "placing" because of a bug or a lost connection
+        log.exception("CJ order %s: unexpected error", row.order_number)
+        _retry_later(row, _("Erreur inattendue : %(error)s") % {"error": type(error).__name__})
+    row.refresh_from_db()
+    return row
+
+
+def _attempt(row: CJOrder, recovering: bool) -> None:
+    client = client_for()
+    if recovering and _recover(row, client):
+        return
+    order = row.order
+    lines, problems, _has_cj = mapped_lines(order)
+    problems = check_address(order).problems + problems
+    if not lines and not problems:
+        problems.append(_("Aucun article CJ à commander."))
+    if problems:
+        _needs_attention(row, problems)
+        return
+    try:
+        origin, option, stock_problems = _route(client, order, lines)
+    except CJError as error:
+        _handle_cj_error(row, error, stage=_("préparation"))
+        return
+    if stock_problems or option is None:
+        _needs_attention(
+            row,
+            stock_problems
+            or [
+                _("Aucun transporteur CJ ne livre %(country)s pour ces articles.")
+                % {"country": order.country}
+            ],
+        )
+        return
+    request = _order_request(order, row, lines, origin, option)
+    try:
+        created = client.create_order(request)
+    except CJDuplicateOrder:
+        _log(row, "duplicate", _("CJ connaît déjà ce numéro de commande : rattachement."))
+        if not _recover(row, client):
+            _retry_later(row, _("Commande en double signalée par CJ, introuvable pour l'instant."))
+        return
+    except CJUnavailable as error:
+        # The order may exist at CJ although the answer was lost (ghost order): look it up before anything else.
+        _log(row, "unavailable", error.user_message)
+        if not _recover(row, client):
+            _retry_later(row, error.user_message)
+        return
+    except CJError as error:
+        _handle_cj_error(row, error, stage=_("création"))
+        return
+    row.logistic_name, row.from_country, row.freight_usd = option.logistic_name, origin, option.price
+    row.lines = [
+        {"vid": line.vid, "sku": line.sku, "quantity": line.quantity, "line_id": line.line_id}
+        for line in lines
+    ]
+    _mark_placed(
+        row,
+        cj_order_id=created.order_id,
+        status=created.status or "CREATED",
+        product_amount=created.product_amount,
+        postage_amount=created.postage_amount,
+        order_amount=created.order_amount,
+        how=_("créée"),
+    )
+
+
+def _route(client, order: Order, lines: list[MappedLine]) -> tuple[str, FreightOption | None, list[str]]:
+    """Warehouse with stock for every line (destination country first, else China), then the logistic rule."""
+    settings_row = CJSettings.load()
+    stock_by_vid: dict[str, list] = {}
+    for pid in {line.pid for line in lines}:
+        inventory = client.inventory_by_pid(pid)
+        stock_by_vid.update(inventory.by_variant)
+    countries = [
+        order.country.upper(),
+        "CN",
+        *sorted({row.country_code for rows in stock_by_vid.values() for row in rows if row.country_code}),
+    ]
+    origin = None
+    for country in dict.fromkeys(countries):
+        if all(
+            catalog.stock_total(stock_by_vid.get(line.vid, []), [country]) >= line.quantity for line in lines
+        ):
+            origin = country
+            break
+    if origin is None:
+        problems = []
+        for line in lines:
+            available = catalog.stock_total(stock_by_vid.get(line.vid, []))
+            if available < line.quantity:
+                problems.append(
+                    _(
+                        "Stock CJ insuffisant pour %(sku)s : %(available)s disponible(s), %(wanted)s "
+                        "demandé(s)."
+                    )
+                    % {"sku": line.sku, "available": available, "wanted": line.quantity}
+                )
+        return "", None, problems or [_("Aucun entrepôt CJ n'a tous les articles en stock.")]
+    options = client.freight_quote(
+        origin,
+        order.country.upper(),
+        [(line.vid, line.quantity) for line in lines],
+        zip=order.zip_code or None,
+    )
+    return origin, choose_logistic(options, settings_row.logistic_rule, settings_row.logistic_price_cap), []
+
+
+def choose_logistic(options: list[FreightOption], rule: str, cap: Decimal | None) -> FreightOption | None:
+    """Cheapest option; or the fastest whose price is under the cap (falling back to the cheapest)."""
+    if not options:
+        return None
+    cheapest = min(options, key=lambda option: (option.price, _days(option)))
+    if rule != "fastest":
+        return cheapest
+    affordable = [option for option in options if cap is None or option.price <= cap]
+    return min(affordable, key=lambda option: (_days(option), option.price)) if affordable else cheapest
+
+
+def _days(option: FreightOption) -> int:
+    return option.aging_days[1] if option.aging_days else 999
+
+
+def _order_request(
+    order: Order, row: CJOrder, lines: list[MappedLine], origin: str, option: FreightOption
+) -> OrderRequest:
+    return OrderRequest(
+        order_number=row.order_number,
+        shipping_country_code=order.country.upper(),
+        shipping_country=english_name(order.country),
+        shipping_province=province_for_cj(order),
+        shipping_city=order.city,
+        shipping_customer_name=order.customer_name,
+        shipping_address=order.address1,
+        shipping_address2=order.address2 or None,
+        shipping_zip=order.zip_code or None,
+        shipping_phone=order.phone,
+        email=order.email or None,
+        logistic_name=option.logistic_name,
+        from_country_code=origin,
+        pay_type=CJSettings.load().pay_type,
+        shop_amount=order.total,
+        remark=f"KAMRI {order.number}",
+        products=[
+            OrderLine(quantity=line.quantity, vid=line.vid, store_line_item_id=str(line.line_id))
+            for line in lines
+        ],
+    )
+
+
+def _recover(row: CJOrder, client) -> bool:
+    """Look the order up at CJ by our orderNumber; link it when CJ has it. False when CJ does not."""
+    try:
+        remote = client.get_order(row.order_number)
+    except CJOrderNotFound:
+        return False
+    except CJError as error:
+        _log(row, "lookup_failed", error.user_message)
+        raise
+    _mark_placed(
+        row,
+        cj_order_id=remote.order_id,
+        status=remote.status or "CREATED",
+        product_amount=remote.product_amount,
+        postage_amount=remote.postage_amount,
+        order_amount=remote.order_amount,
+        how=_("retrouvée chez CJ par son numéro"),
+        remote=remote,
+    )
+    return True
+
+
+def _mark_placed(
+    row: CJOrder,
+    *,
+    cj_order_id,
+    status,
+    product_amount,
+    postage_amount,
+    order_amount,
+    how,
+    remote: RemoteOrder | None = None,
+) -> None:
+    with transaction.atomic():
+        locked = CJOrder.objects.select_for_update().get(pk=row.pk)
+        locked.state = CJOrder.State.PLACED
+        locked.cj_order_id = cj_order_id or locked.cj_order_id
+        locked.cj_status = status
+        locked.product_amount_usd = product_amount
+        locked.postage_amount_usd = postage_amount
+        locked.order_amount_usd = order_amount
+        locked.logistic_name = row.logistic_name or (remote.logistic_name if remote else "") or ""
+        locked.from_country, locked.freight_usd, locked.lines = row.from_country, row.freight_usd, row.lines
+        locked.reasons, locked.last_error, locked.next_attempt_at = [], "", None
+        locked.placed_at = locked.placed_at or timezone.now()
+        locked.save()
+        _log(locked, "placed", how)
+        record_event(
+            locked.order,
+            "cj",
+            _("Commande CJ %(how)s : %(id)s, transporteur %(logistic)s.")
+            % {"how": how, "id": locked.cj_order_id or "?", "logistic": locked.logistic_name or "—"},
+            cj_order_id=locked.cj_order_id,
+            cj_status=status,
+        )
+
+
+def _needs_attention(row: CJOrder, problems: list[str]) -> None:
+    CJOrder.objects.filter(pk=row.pk).update(
+        state=CJOrder.State.NEEDS_ATTENTION,
+        reasons=problems,
+        last_error=problems[0][:500],
+        next_attempt_at=None,
+        updated_at=timezone.now(),
+    )
+    _log(row, "needs_attention", " · ".join(problems))
+    record_event(
+        row.order,
+        "cj",
+        _("Commande CJ à traiter : %(reasons)s") % {"reasons": " · ".join(problems)},
+        reasons=problems,
+    )
+
+
+def _retry_later(row: CJOrder, message: str, *, after_s: float | None = None) -> None:
+    row.refresh_from_db()
+    if after_s is None and row.attempts > len(RETRY_DELAYS):
+        CJOrder.objects.filter(pk=row.pk).update(
+            state=CJOrder.State.FAILED, last_error=message[:500], reasons=[message], updated_at=timezone.now()
+        )
+        _log(row, "failed", message)
+        record_event(
+            row.order,
+            "cj",
+            _("Échec de la commande CJ après %(n)s tentatives : %(m)s") % {"n": row.attempts, "m": message},
+        )
+        return
+    delay = after_s if after_s is not None else RETRY_DELAYS[max(0, row.attempts - 1)]
+    CJOrder.objects.filter(pk=row.pk).update(
+        state=CJOrder.State.QUEUED,
+        last_error=message[:500],
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+        updated_at=timezone.now(),
+    )
+    _log(row, "retry", _("%(m)s — nouvel essai dans %(s)s s") % {"m": message, "s": int(delay)})
+    transaction.on_commit(lambda: _enqueue(row.pk, delay))
+
+
+def _handle_cj_error(row: CJOrder, error: CJError, *, stage: str) -> None:
+    if isinstance(error, CJQuotaExhausted):
+        _retry_later(row, error.user_message, after_s=error.retry_after_s)
+    elif isinstance(error, (CJRateLimited, CJUnavailable)):
+        _retry_later(row, error.user_message)
+    elif isinstance(error, CJInsufficientBalance):
+        _needs_attention(
+            row, [_("Solde CJ insuffisant : rechargez le solde CJ puis cliquez sur « Renvoyer ».")]
+        )
+    else:
+        _needs_attention(
+            row,
+            [
+                _("CJ a refusé la commande (%(stage)s) : %(reason)s")
+                % {"stage": stage, "reason": error.user_message}
+            ],
+        )
+
+
+def _log(row: CJOrder, outcome: str, message: str) -> None:
+    CJOrderAttempt.objects.create(cj_order_id=row.pk, outcome=outcome, message=message[:500])
+
+
+def resubmit(row: CJOrder, *, by: str = "") -> bool:
+    """ "Renvoyer": a row waiting for attention (or failed) goes back to the queue, now."""
+    with transaction.atomic():
+        locked = CJOrder.objects.select_for_update().get(pk=row.pk)
+        if locked.state not in (CJOrder.State.NEEDS_ATTENTION, CJOrder.State.FAILED):
+            return False
+        locked.state, locked.next_attempt_at, locked.reasons = CJOrder.State.QUEUED, timezone.now(), []
+        locked.save(update_fields=["state", "next_attempt_at", "reasons", "updated_at"])
+        record_event(locked.order, "cj", _("Commande CJ renvoyée par %(by)s.") % {"by": by or "admin"})
+        transaction.on_commit(lambda: _enqueue(locked.pk))
+    return True
+
+
+def sweep() -> int:
+    """Re-enqueue what the queue may have lost: due rows, and rows stuck in "placing" by a dead worker."""
+    now = timezone.now()
+    stale = CJOrder.objects.filter(state=CJOrder.State.PLACING, updated_at__lt=now - STALE_PLACING)
+    stale.update(state=CJOrder.State.QUEUED, next_attempt_at=now, updated_at=now)
+    due = list(
+        CJOrder.objects.filter(state=CJOrder.State.QUEUED, next_attempt_at__lte=now).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in due:
+        _enqueue(pk)
+    return len(due)

@@ -1,0 +1,49 @@
+"""The one CJ → KAMRI order status table (ranked), so no status ever moves backwards.
+
+Guide: CREATED → PENDING, PAID → CONFIRMED, SHIPPED, DELIVERED, CANCELLED. CJ's real list adds IN_CART,
+UNPAID (before payment) and UNSHIPPED (paid, waiting to ship).
+"""
+
+from __future__ import annotations
+
+from kamri.orders.models import Order
+
+# CJ status → (rank among CJ statuses, KAMRI status)
+CJ_STATUS_TABLE: dict[str, tuple[int, str]] = {
+    "CREATED": (0, Order.Status.PENDING),
+    "IN_CART": (1, Order.Status.PENDING),
+    "UNPAID": (2, Order.Status.PENDING),
+    "PAID": (3, Order.Status.CONFIRMED),
+    "UNSHIPPED": (3, Order.Status.CONFIRMED),
+    "SHIPPED": (4, Order.Status.SHIPPED),
+    "DELIVERED": (5, Order.Status.DELIVERED),
+}
+CANCELLED = "CANCELLED"
+FINAL_CJ_STATUSES = frozenset({"DELIVERED", CANCELLED})
+
+# LOGISTIC webhook trackingStatus (0–14): 12 is signed/delivered; 1–11 mean the parcel is on its way.
+LOGISTIC_DELIVERED = 12
+LOGISTIC_IN_TRANSIT = frozenset(range(1, 12))
+
+
+def kamri_status(cj_status: str) -> str | None:
+    """KAMRI's status for a CJ status (None for unknown values, which change nothing)."""
+    status = (cj_status or "").upper()
+    if status == CANCELLED:
+        return Order.Status.CANCELLED
+    entry = CJ_STATUS_TABLE.get(status)
+    return entry[1] if entry else None
+
+
+def is_forward(current: str, new: str) -> bool:
+    """True when CJ status `new` is later than `current` (CANCELLED is final and only replaces non-final ones)."""
+    current, new = (current or "").upper(), (new or "").upper()
+    if current in FINAL_CJ_STATUSES:
+        return False
+    if new == CANCELLED:
+        return True
+    if new not in CJ_STATUS_TABLE:
+        return False
+    if current not in CJ_STATUS_TABLE:
+        return True
+    return CJ_STATUS_TABLE[new][0] > CJ_STATUS_TABLE[current][0]

@@ -1,0 +1,269 @@
+"""Placing an order from a cart.
+
+The browser only ever says *which* variants and *how many*; prices, availability and stock are read from
+the database here, and re-checked inside the transaction that creates the order and takes the stock, so
+two buyers cannot both get the last unit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kamri.catalog.models import Product, Variant
+from kamri.orders.countries import (
+    COUNTRIES,
+    normalize_postcode,
+    postcode_is_valid,
+    postcode_required,
+    province_required,
+)
+from kamri.orders.models import Order, OrderLine
+from kamri.orders.services import record_event
+
+MAX_LINE_QUANTITY = 99
+ZERO = Decimal("0.00")
+_PHONE_NOISE = re.compile(r"[\s.\-()/]")
+
+
+class CheckoutError(Exception):
+    """The order cannot be placed; `problems` are sentences for the customer, in their language."""
+
+    def __init__(self, problems: list[str], *, code: str = "invalid"):
+        self.problems = problems
+        self.code = code
+        super().__init__(" ".join(problems))
+
+
+@dataclass(frozen=True)
+class ShippingAddress:
+    customer_name: str
+    email: str
+    phone: str
+    country: str
+    city: str
+    address1: str
+    province: str = ""
+    zip_code: str = ""
+    address2: str = ""
+
+    def normalized(self) -> ShippingAddress:
+        return ShippingAddress(
+            customer_name=" ".join(self.customer_name.split()),
+            email=self.email.strip().lower(),
+            phone=self.phone.strip(),
+            country=self.country.strip().upper(),
+            city=self.city.strip(),
+            address1=self.address1.strip(),
+            province=self.province.strip(),
+            zip_code=normalize_postcode(self.zip_code),
+            address2=self.address2.strip(),
+        )
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    variant_id: int
+    variant: Variant | None
+    quantity: int
+    unit_price: Decimal
+    problem: str = ""
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.unit_price * self.quantity
+
+    @property
+    def max_quantity(self) -> int:
+        if self.variant is None:
+            return 0
+        return max(0, min(self.variant.stock, MAX_LINE_QUANTITY))
+
+
+@dataclass(frozen=True)
+class Quote:
+    lines: list[QuoteLine] = field(default_factory=list)
+    shipping: Decimal = ZERO
+    currency: str = ""
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((line.line_total for line in self.lines if not line.problem), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal + self.shipping
+
+    @property
+    def problems(self) -> list[str]:
+        return [line.problem for line in self.lines if line.problem]
+
+    @property
+    def count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+
+def phone_is_plausible(phone: str) -> bool:
+    """6 to 15 digits (E.164), an optional leading +, usual separators allowed."""
+    compact = _PHONE_NOISE.sub("", phone or "")
+    if compact.startswith("+"):
+        compact = compact[1:]
+    return compact.isdigit() and 6 <= len(compact) <= 15
+
+
+def address_errors(address: ShippingAddress) -> dict[str, str]:
+    """Field name → French message, for rules that span fields (country-dependent postcode, province)."""
+    errors: dict[str, str] = {}
+    country = address.country.upper()
+    if country not in COUNTRIES:
+        errors["country"] = _("Nous ne livrons pas encore ce pays.")
+        return errors
+    if address.phone and not phone_is_plausible(address.phone):
+        errors["phone"] = _(
+            "Numéro de téléphone invalide : indiquez 6 à 15 chiffres, par exemple +33 6 12 34 56 78."
+        )
+    if postcode_required(country) and not address.zip_code.strip():
+        errors["zip_code"] = _("Le code postal est obligatoire pour ce pays.")
+    elif not postcode_is_valid(country, address.zip_code):
+        errors["zip_code"] = _("Ce code postal ne correspond pas au format du pays choisi.")
+    if province_required(country) and not address.province.strip():
+        errors["province"] = _("La région / l'État est obligatoire pour ce pays.")
+    return errors
+
+
+def line_problem(variant: Variant | None, quantity: int) -> str:
+    """Why this line cannot be bought as it is, or "" when it can."""
+    if variant is None or not variant.is_active or variant.product.status != Product.Status.ACTIVE:
+        return _("Cet article n'est plus disponible.")
+    if variant.stock <= 0:
+        return _("Cet article est épuisé.")
+    if quantity > variant.stock:
+        return _("Quantité indisponible : il n'en reste que %(n)d en stock.") % {"n": variant.stock}
+    if quantity > MAX_LINE_QUANTITY:
+        return _("%(n)d exemplaires au maximum par article.") % {"n": MAX_LINE_QUANTITY}
+    return ""
+
+
+def _clean_items(items: Mapping[int, int]) -> dict[int, int]:
+    cleaned: dict[int, int] = {}
+    for key, value in items.items():
+        try:
+            variant_id, quantity = int(key), int(value)
+        except (TypeError, ValueError):
+            continue
+        if quantity > 0:
+            cleaned[variant_id] = quantity
+    return cleaned
+
+
+def _build_quote(items: dict[int, int], variants: Mapping[int, Variant]) -> Quote:
+    lines = []
+    for variant_id, quantity in items.items():
+        variant = variants.get(variant_id)
+        problem = line_problem(variant, quantity)
+        if variant is not None:
+            name = str(variant)
+            problem = f"{name} : {problem}" if problem else ""
+        lines.append(
+            QuoteLine(
+                variant_id=variant_id,
+                variant=variant,
+                quantity=quantity,
+                unit_price=variant.price if variant is not None else ZERO,
+                problem=problem,
+            )
+        )
+    return Quote(lines=lines, currency=settings.KAMRI_STORE_CURRENCY)
+
+
+def quote(items: Mapping[int, int]) -> Quote:
+    """Current prices and availability of a cart's {variant_id: quantity}, read from the database."""
+    cleaned = _clean_items(items)
+    variants = Variant.objects.select_related("product").in_bulk(list(cleaned))
+    return _build_quote(cleaned, variants)
+
+
+def place_order(
+    *, items: Mapping[int, int], address: ShippingAddress, expected_total: Decimal | None = None
+) -> Order:
+    """Create a PENDING order from {variant_id: quantity} and take the stock, all or nothing.
+
+    `expected_total` is what the customer saw; when the database says otherwise (a price changed in the
+    meantime) nothing is created and the customer is asked to look again. Raises CheckoutError.
+    """
+    cleaned = _clean_items(items)
+    if not cleaned:
+        raise CheckoutError([_("Votre panier est vide.")], code="empty")
+    address = address.normalized()
+    invalid = address_errors(address)
+    if invalid:
+        raise CheckoutError(list(invalid.values()), code="address")
+
+    with transaction.atomic():
+        # Lock the variants' rows (PostgreSQL; SQLite serialises writers with IMMEDIATE transactions).
+        locked = Variant.objects.select_for_update(of=("self",)).select_related("product")
+        variants = {variant.pk: variant for variant in locked.filter(pk__in=list(cleaned)).order_by("pk")}
+        current = _build_quote(cleaned, variants)
+        if current.problems:
+            raise CheckoutError(current.problems, code="stock")
+        if expected_total is not None and expected_total != current.total:
+            raise CheckoutError(
+                [_("Les prix ont changé depuis l'affichage de votre panier : vérifiez le nouveau total.")],
+                code="price_changed",
+            )
+
+        order = Order.objects.create(
+            customer_name=address.customer_name,
+            email=address.email,
+            phone=address.phone,
+            country=address.country,
+            province=address.province,
+            city=address.city,
+            zip_code=address.zip_code,
+            address1=address.address1,
+            address2=address.address2,
+            currency=settings.KAMRI_STORE_CURRENCY,
+            subtotal=current.subtotal,
+            shipping_total=current.shipping,
+            total=current.total,
+            status=Order.Status.PENDING,
+        )
+        for line in current.lines:
+            variant = line.variant
+            assert variant is not None  # lines with problems were refused above
+            taken = Variant.objects.filter(pk=variant.pk, is_active=True, stock__gte=line.quantity).update(
+                stock=F("stock") - line.quantity
+            )
+            if taken != 1:  # someone else took it between our read and our write: undo everything
+                raise CheckoutError(
+                    [_("%(item)s : cet article vient d'être épuisé.") % {"item": variant}], code="stock"
+                )
+            OrderLine.objects.create(
+                order=order,
+                variant=variant,
+                title=str(variant)[:300],
+                sku=variant.sku,
+                unit_price=line.unit_price,
+                quantity=line.quantity,
+            )
+        record_event(
+            order,
+            "created",
+            ngettext(
+                "Commande passée sur la boutique (%(count)d article, %(total)s %(currency)s).",
+                "Commande passée sur la boutique (%(count)d articles, %(total)s %(currency)s).",
+                current.count,
+            )
+            % {"count": current.count, "total": current.total, "currency": order.currency},
+            source="storefront",
+            lines=[{"variant": line.variant_id, "quantity": line.quantity} for line in current.lines],
+        )
+    return order

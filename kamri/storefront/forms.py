@@ -1,0 +1,108 @@
+"""Customer forms. Labels and messages in French; the rules themselves live in kamri.orders.checkout."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kamri.orders.checkout import MAX_LINE_QUANTITY, ShippingAddress, address_errors
+from kamri.orders.countries import DEFAULT_COUNTRY, country_choices
+
+
+class CartLineForm(forms.Form):
+    """Which variant, how many: all the browser may say about a cart line (prices are ignored)."""
+
+    variant = forms.IntegerField(
+        min_value=1,
+        error_messages={"required": _("Choisissez une variante."), "invalid": _("Article inconnu.")},
+    )
+    quantity = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_LINE_QUANTITY,
+        error_messages={
+            "invalid": _("Indiquez une quantité en chiffres."),
+            "min_value": _("La quantité ne peut pas être négative."),
+            "max_value": _("%(limit_value)s exemplaires au maximum."),
+        },
+    )
+
+
+def _text(label, *, required: bool = True, max_length: int = 200, autocomplete: str = "", **attrs):
+    widget_attrs = {"autocomplete": autocomplete} if autocomplete else {}
+    widget_attrs.update(attrs)
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.TextInput(attrs=widget_attrs),
+    )
+
+
+class CheckoutForm(forms.Form):
+    customer_name = _text(_("Nom et prénom"), max_length=120, autocomplete="name")
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.")},
+        help_text=_("Pour la confirmation et le suivi de votre colis."),
+    )
+    phone = _text(
+        _("Téléphone"), max_length=30, autocomplete="tel", inputmode="tel", placeholder="+33 6 12 34 56 78"
+    )
+    country = forms.ChoiceField(
+        label=_("Pays"),
+        initial=DEFAULT_COUNTRY,
+        widget=forms.Select(attrs={"autocomplete": "country"}),
+        error_messages={"invalid_choice": _("Nous ne livrons pas encore ce pays.")},
+    )
+    address1 = _text(_("Adresse"), autocomplete="address-line1", placeholder=_("Numéro et nom de rue"))
+    address2 = _text(
+        _("Complément d'adresse"),
+        required=False,
+        autocomplete="address-line2",
+        placeholder=_("Appartement, étage, bâtiment (facultatif)"),
+    )
+    zip_code = _text(_("Code postal"), required=False, max_length=20, autocomplete="postal-code")
+    city = _text(_("Ville"), max_length=80, autocomplete="address-level2")
+    province = _text(
+        _("Région / État / Province"),
+        required=False,
+        max_length=80,
+        autocomplete="address-level1",
+    )
+    province.help_text = _(
+        "Obligatoire pour les États-Unis, le Canada, l'Australie, le Brésil et le Mexique."
+    )
+    expected_total = forms.DecimalField(
+        required=False, widget=forms.HiddenInput, max_digits=12, decimal_places=2
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = country_choices()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors.get("country"):
+            return cleaned
+        address = self.address(cleaned)
+        for name, message in address_errors(address).items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
+
+    def address(self, data: dict | None = None) -> ShippingAddress:
+        data = self.cleaned_data if data is None else data
+        return ShippingAddress(
+            customer_name=data.get("customer_name") or "",
+            email=data.get("email") or "",
+            phone=data.get("phone") or "",
+            country=data.get("country") or "",
+            city=data.get("city") or "",
+            address1=data.get("address1") or "",
+            province=data.get("province") or "",
+            zip_code=data.get("zip_code") or "",
+            address2=data.get("address2") or "",
+        )

@@ -1,0 +1,22 @@
+"""Storefront template helpers: the header's cart count, French country names."""
+
+from __future__ import annotations
+
+from django import template
+
+from kamri.orders.countries import country_name as _country_name
+from kamri.storefront.cart import Cart
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def cart_count(context) -> int:
+    request = context.get("request")
+    session = getattr(request, "session", None)
+    return Cart(session).count if session is not None else 0
+
+
+@register.filter
+def country_name(code: str) -> str:
+    return _country_name(code)
