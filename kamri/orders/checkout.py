@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kamri.catalog.models import Product, Variant
+from kamri.core.templatetags.kamri import money
 from kamri.orders.countries import (
     COUNTRIES,
     normalize_postcode,
@@ -258,11 +259,11 @@ def place_order(
             order,
             "created",
             ngettext(
-                "Commande passée sur la boutique (%(count)d article, %(total)s %(currency)s).",
-                "Commande passée sur la boutique (%(count)d articles, %(total)s %(currency)s).",
+                "Commande passée sur la boutique (%(count)d article, %(total)s).",
+                "Commande passée sur la boutique (%(count)d articles, %(total)s).",
                 current.count,
             )
-            % {"count": current.count, "total": current.total, "currency": order.currency},
+            % {"count": current.count, "total": money(current.total, order.currency)},
             source="storefront",
             lines=[{"variant": line.variant_id, "quantity": line.quantity} for line in current.lines],
         )

@@ -1,0 +1,154 @@
+"""A customer buys two variants in a real browser, pays (demo), follows the order; the admin sees it."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from kamri.catalog.models import Category, Variant
+from kamri.orders.models import Order
+from tests import factories
+from tests.e2e.conftest import SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+
+def _shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"storefront_{name}.png"), full_page=True)
+
+
+def _catalogue(live_server) -> tuple[Variant, Variant]:
+    maison = Category.objects.create(name="Maison")
+    Category.objects.create(name="Cuisine", position=1)
+    static = f"{live_server.url}/static/storefront/demo"
+    lamp = factories.product(title="Lampe en laiton", category=maison, variants=2, price="49.90", stock=4)
+    lamp.image_url = f"{static}/lampe.svg"
+    lamp.description = "Lampe de table en laiton brossé, abat-jour en lin."
+    lamp.save()
+    small, large = lamp.variants.all()
+    small.options, large.options = {"Taille": "Petite"}, {"Taille": "Grande"}
+    large.price = Decimal("69.90")
+    small.save()
+    large.save()
+    cushion = factories.product(title="Coussin en lin lavé", category=maison, price="24.00", stock=10)
+    cushion.image_url = f"{static}/coussin.svg"
+    cushion.save()
+    mug = factories.product(title="Tasse en grès émaillé", price="14.50", stock=0)
+    mug.image_url = f"{static}/tasse.svg"
+    mug.save()
+    return large, cushion.variants.get()
+
+
+def test_customer_buys_two_variants_pays_and_follows_the_order(page, live_server, staff):
+    lamp, cushion = _catalogue(live_server)
+
+    # the shop
+    page.goto(f"{live_server.url}/")
+    expect(page.locator(".hero h1")).to_have_text("Nouveautés")
+    expect(page.locator("#cart-count")).to_have_text("0")
+    expect(page.locator(".tile", has_text="Tasse en grès émaillé")).to_contain_text("Épuisé")
+    _shot(page, "1_home")
+
+    # first variant: the large lamp, twice
+    page.click("text=Lampe en laiton")
+    expect(page.locator("h1")).to_have_text("Lampe en laiton")
+    page.click(".variants label:has-text('Grande')")
+    expect(page.locator("#price")).to_contain_text("69,90")
+    page.fill("#quantity", "2")
+    _shot(page, "2_product")
+    page.click("#add-to-cart")
+    expect(page).to_have_url(f"{live_server.url}/panier/")
+    expect(page.locator(".messages")).to_contain_text("a été ajouté à votre panier")
+    expect(page.locator("#cart-count")).to_have_text("2")
+
+    # second product, then change its quantity in the cart
+    page.click(".logo")
+    page.click("text=Coussin en lin lavé")
+    page.click("#add-to-cart")
+    expect(page.locator("#cart-count")).to_have_text("3")
+    row = page.locator(f"tr[data-variant='{cushion.pk}']")
+    row.locator("input[name=quantity]").fill("3")
+    row.locator("button:has-text('Mettre à jour')").click()
+    expect(page.locator(".messages")).to_contain_text("Quantité mise à jour")
+    expect(page.locator("#cart-count")).to_have_text("5")
+    expect(page.locator("#summary-total")).to_contain_text("211,80")  # 2×69,90 + 3×24,00
+    _shot(page, "3_cart")
+
+    # checkout: a mistake first, nothing typed is lost
+    page.click("#go-checkout")
+    expect(page.locator("h1.page-title")).to_have_text("Adresse de livraison")
+    page.fill("#id_customer_name", "Camille Martin")
+    page.fill("#id_email", "camille.martin@example.fr")
+    page.fill("#id_phone", "+32 470 12 34 56")
+    page.select_option("#id_country", "BE")
+    page.fill("#id_address1", "Rue Neuve 21")
+    page.fill("#id_zip_code", "75011")  # not a Belgian postcode
+    page.fill("#id_city", "Bruxelles")
+    page.click("#place-order")
+    expect(page.locator(".field.has-error")).to_contain_text("format du pays choisi")
+    expect(page.locator("#id_customer_name")).to_have_value("Camille Martin")
+    expect(page.locator("#id_country")).to_have_value("BE")
+    _shot(page, "4_checkout_error")
+    page.fill("#id_zip_code", "1000")
+    page.click("#place-order")
+
+    # payment (demo)
+    expect(page.locator("h1.page-title")).to_have_text("Paiement")
+    expect(page.locator("#pay")).to_contain_text("Payer 211,80")
+    _shot(page, "5_payment")
+    page.click("#pay")
+
+    # confirmation with the order number
+    expect(page.locator("h1")).to_have_text("Merci pour votre commande !")
+    number = page.locator("#order-number").inner_text()
+    assert re.fullmatch(r"KM-[0-9A-Z]{8}", number)
+    order = Order.objects.get(number=number)
+    assert order.status == Order.Status.CONFIRMED and order.paid_at is not None
+    assert order.total == Decimal("211.80") and order.country == "BE" and order.zip_code == "1000"
+    assert sorted((line.sku, line.quantity) for line in order.lines.all()) == sorted(
+        [(lamp.sku, 2), (cushion.sku, 3)]
+    )
+    lamp.refresh_from_db()
+    assert lamp.stock == 2
+    expect(page.locator("#cart-count")).to_have_text("0")
+    _shot(page, "6_thanks")
+
+    # the private order page
+    page.click("#order-link")
+    expect(page).to_have_url(f"{live_server.url}/commande/{order.access_key}/")
+    expect(page.locator("#order-status")).to_have_text("Confirmée")
+    expect(page.locator("#tracking")).to_contain_text("en préparation")
+    expect(page.locator("address")).to_contain_text("Belgique")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    _shot(page, "7_order")
+
+    # the admin sees it
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", staff.username)
+    page.fill("#id_password", factories.STAFF_PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/admin/commandes/")
+    expect(page.locator("table.data")).to_contain_text(number)
+    page.click(f"text={number}")
+    expect(page.locator("h1")).to_contain_text(number)
+    expect(page.locator(".page-head")).to_contain_text("Confirmée")
+    expect(page.locator("#mark-paid")).to_have_count(0)  # already paid
+    expect(page.locator(".timeline")).to_contain_text("Paiement confirmé (demo)")
+
+
+def test_admin_marks_an_unpaid_order_as_paid(admin_page, live_server):
+    order = factories.order(customer="Lucas Bernard")
+    admin_page.goto(f"{live_server.url}/admin/commandes/{order.number}/")
+    expect(admin_page.locator(".page-head")).to_contain_text("En attente")
+    _shot(admin_page, "8_admin_unpaid")
+    admin_page.once("dialog", lambda dialog: dialog.accept())
+    admin_page.click("#mark-paid")
+    expect(admin_page.locator(".messages")).to_contain_text("marquée comme payée")
+    expect(admin_page.locator(".page-head")).to_contain_text("Confirmée")
+    expect(admin_page.locator("#mark-paid")).to_have_count(0)
+    order.refresh_from_db()
+    assert order.paid_at is not None and order.events.get(type="payment").data["provider"] == "manuel"
