@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kamri.cj.client import credentials_fingerprint
 from kamri.cj.tiers import Tier
 from kamri.core import crypto
 
 
 def credential_fingerprint(base_url: str, api_key: str) -> str:
     """A stable, irreversible name for one (CJ host, API key) pair: keys the tokens and the rate limiter."""
-    material = f"{base_url.strip().rstrip('/')}|{api_key.strip()}".encode()
-    return hashlib.sha256(material).hexdigest()[:24]
+    return credentials_fingerprint(base_url.strip(), api_key)
 
 
 class CJAccount(models.Model):
@@ -24,7 +23,7 @@ class CJAccount(models.Model):
     email = models.EmailField(_("e-mail CJ"), blank=True)
     api_key_encrypted = models.TextField(blank=True, editable=False)
     api_key_last4 = models.CharField(max_length=4, blank=True, editable=False)
-    fingerprint = models.CharField(max_length=24, blank=True, editable=False, db_index=True)
+    fingerprint = models.CharField(max_length=32, blank=True, editable=False, db_index=True)
     tier = models.CharField(_("abonnement"), max_length=10, choices=Tier.choices, default=Tier.FREE)
     base_url = models.URLField(_("adresse de l'API CJ"), max_length=300)
 
@@ -72,7 +71,7 @@ class CJCredential(models.Model):
     getAccessToken per 5 minutes), and a new key or host never uses the old tokens.
     """
 
-    fingerprint = models.CharField(max_length=24, unique=True)
+    fingerprint = models.CharField(max_length=32, unique=True)
     open_id_encrypted = models.TextField(blank=True)
     access_token_encrypted = models.TextField(blank=True)
     access_token_expires_at = models.DateTimeField(null=True, blank=True)
