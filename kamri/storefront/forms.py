@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -82,6 +84,13 @@ class CheckoutForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = country_choices()
+
+    def clean_expected_total(self) -> Decimal | None:
+        try:
+            value = Decimal(self.cleaned_data.get("expected_total") or "")
+        except InvalidOperation:
+            return None
+        return value if value.is_finite() else None
 
     def clean(self):
         cleaned = super().clean()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +25,7 @@ from kamri.storefront.forms import CartLineForm, CheckoutForm
 from kamri.storefront.selectors import storefront_categories, visible_products
 
 RECENT_ORDERS_KEY = "kamri_recent_orders"
+logger = logging.getLogger(__name__)
 
 
 def _shop(request: HttpRequest, template: str, context: dict, *, status: int = 200) -> HttpResponse:
@@ -157,6 +161,9 @@ def checkout_view(request):
                 for problem in error.problems:
                     form.add_error(None, problem)
                 quote = cart.quote()
+            except OperationalError:  # the database stayed locked (SQLite under load): nothing was written
+                logger.warning("checkout: database busy", exc_info=True)
+                form.add_error(None, _("La boutique est très sollicitée : réessayez dans un instant."))
             else:
                 cart.clear()
                 recent = [order.access_key, *request.session.get(RECENT_ORDERS_KEY, [])][:10]

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from kamri.catalog.models import Product
+from kamri.catalog.models import Product, Variant
 from tests import factories
 from tests.storefront.helpers import add, cart_of, text
 
@@ -147,3 +147,24 @@ def test_a_tampered_session_is_ignored(client):
 
 def test_cart_pages_only_accept_post_for_changes(client):
     assert client.get("/panier/ajouter/").status_code == 405
+
+
+def test_product_page_buy_box(client):
+    item = factories.product(title="Plaid en laine", variants=2, stock=3)
+    first, second = item.variants.all()
+    Variant.objects.filter(pk=first.pk).update(stock=0)
+    html = text(client.get(f"/produit/{item.slug}/"))
+    assert 'action="/panier/ajouter/"' in html and "Ajouter au panier" in html
+    assert f'value="{second.pk}" checked' in html  # the first variant in stock is preselected
+    assert 'name="quantity"' in html and 'max="3"' in html
+    sold_out = factories.product(title="Bol", stock=0)
+    html = text(client.get(f"/produit/{sold_out.slug}/"))
+    assert "Cet article est actuellement épuisé." in html and 'id="add-to-cart"' not in html
+
+
+def test_next_never_redirects_off_site(client):
+    variant = factories.product(stock=0).variants.get()
+    response = add(client, variant, 1, next="https://evil.example/")
+    assert response.url == "/panier/"
+    response = add(client, variant, 1, next="/produit/x/")
+    assert response.url == "/produit/x/"

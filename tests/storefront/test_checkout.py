@@ -270,3 +270,38 @@ def test_checkout_of_an_empty_cart_goes_back_to_the_cart(client):
     response = client.get("/commander/")
     assert response.status_code == 302 and response.url == "/panier/"
     assert client.post("/commander/", ADDRESS).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        {"expected_total": "abc"},
+        {"expected_total": "NaN"},
+        {"expected_total": "1e999999"},
+        {"country": "fr' OR 1=1 --"},
+        {"customer_name": "x" * 5000, "city": "y" * 5000},
+        {"zip_code": "\x00"},
+        {"email": "a@" + "b" * 300 + ".fr"},
+    ],
+)
+def test_garbage_in_checkout_never_gives_a_server_error(client, garbage):
+    add(client, factories.product(stock=5).variants.get(), 1)
+    response = client.post("/commander/", {**ADDRESS, **garbage})
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:  # an unusable shown-total is just not compared
+        assert Order.objects.get().total == Decimal("10.00")
+
+
+def test_a_busy_database_asks_to_retry_and_keeps_the_form(client, monkeypatch):
+    from django.db import OperationalError
+
+    add(client, factories.product(stock=5).variants.get(), 1)
+
+    def locked(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(checkout, "place_order", locked)
+    response = client.post("/commander/", ADDRESS)
+    assert response.status_code == 200
+    assert "réessayez dans un instant" in text(response)
+    assert 'value="Camille Martin"' in text(response)

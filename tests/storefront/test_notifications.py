@@ -10,7 +10,11 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-PARCEL = {"number": "CJPKL7012345678", "url": "https://track.example/CJPKL7012345678", "carrier": "CJPacket Ordinary"}
+PARCEL = {
+    "number": "CJPKL7012345678",
+    "url": "https://track.example/CJPKL7012345678",
+    "carrier": "CJPacket Ordinary",
+}
 
 
 def test_sent_once_even_when_called_twice(mailoutbox, settings):

@@ -129,7 +129,9 @@ def test_a_registered_provider_can_redirect_to_its_own_page(client, settings):
         label = "Carte"
 
         def start(self, order, *, return_url):
-            return payments.PaymentResult(payments.PaymentResult.REDIRECT, redirect_url="https://psp.example/pay/1")
+            return payments.PaymentResult(
+                payments.PaymentResult.REDIRECT, redirect_url="https://psp.example/pay/1"
+            )
 
     settings.KAMRI_PAYMENT_PROVIDER = "hosted-test"
     try:
@@ -161,7 +163,9 @@ def test_staff_marks_an_unpaid_order_as_paid_once(client, paid_signals, django_c
     order = factories.order()
     client.force_login(factories.staff_user())
     page = text(client.get(f"/admin/commandes/{order.number}/"))
-    assert "Marquer comme payée" in page and f'action="/admin/commandes/{order.number}/marquer-payee/"' in page
+    assert (
+        "Marquer comme payée" in page and f'action="/admin/commandes/{order.number}/marquer-payee/"' in page
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/admin/commandes/{order.number}/marquer-payee/", follow=True)
