@@ -116,8 +116,9 @@ def test_logistic_webhook_shape(cj, server, control, receiver, open_id):
     logistic = [r for r in receiver.received if json.loads(r["body"])["type"] == "LOGISTIC"]
     assert len(logistic) == 3
     assert all(verify(r, open_id) for r in logistic)
-    assert re.search(rb'"orderId":\d{18}[,}]', logistic[-1]["body"])
-    msg = json.loads(logistic[-1]["body"])
+    last = next(r for r in logistic if json.loads(r["body"])["params"]["trackingStatus"] == 12)
+    assert re.search(rb'"orderId":\d{18}[,}]', last["body"])
+    msg = json.loads(last["body"])
     assert set(msg) == {"messageId", "type", "messageType", "openId", "params"}
     assert msg["type"] == "LOGISTIC" and msg["messageType"] == "UPDATE" and msg["openId"] == open_id
     params = msg["params"]
@@ -132,7 +133,7 @@ def test_logistic_webhook_shape(cj, server, control, receiver, open_id):
     assert params["orderId"] == int(order_id) and params["trackingStatus"] == 12
     assert isinstance(params["logisticsTrackEvents"], str)
     events = json.loads(params["logisticsTrackEvents"])
-    assert [e["status"] for e in events] == [1, 6, 12]
+    assert [e["status"] for e in events] == [1, 6, 12]  # the last message carries the whole history
     assert set(events[-1]) == {
         "status",
         "activity",
@@ -146,7 +147,7 @@ def test_logistic_webhook_shape(cj, server, control, receiver, open_id):
     statuses = [
         json.loads(r["body"])["params"]["orderStatus"] for r in receiver.received if b'"ORDER"' in r["body"]
     ]
-    assert statuses[-2:] == ["SHIPPED", "DELIVERED"]
+    assert {"UNSHIPPED", "SHIPPED", "DELIVERED"} <= set(statuses)  # delivery order is not guaranteed
 
 
 def test_product_topics_only_for_subscribed_products(cj, server, control, receiver, open_id):
