@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from kamri.cj.tiers import Tier
+from kamri.orders.models import Order
 
 
 def base_url_choices() -> list[tuple[str, str]]:
@@ -136,3 +137,35 @@ class ImportForm(forms.Form):
             rounding=Rounding(data["rounding"]),
             compare_at_multiplier=data.get("compare_at_multiplier"),
         )
+
+
+class AddressForm(forms.ModelForm):
+    """The shipping address of a store order, corrected by the admin before "Renvoyer"."""
+
+    class Meta:
+        model = Order
+        fields = [
+            "customer_name",
+            "phone",
+            "email",
+            "country",
+            "province",
+            "city",
+            "zip_code",
+            "address1",
+            "address2",
+        ]
+
+    def clean_country(self) -> str:
+        country = self.cleaned_data["country"].strip().upper()
+        if len(country) != 2 or not country.isalpha():
+            raise forms.ValidationError(_("Code pays ISO à deux lettres, par exemple FR ou US."))
+        return country
+
+
+class TrackingForm(forms.Form):
+    numbers = forms.CharField(
+        label=_("Numéro(s) de suivi"),
+        max_length=2000,
+        widget=forms.TextInput(attrs={"placeholder": _("Un ou plusieurs numéros, séparés par des espaces")}),
+    )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
@@ -38,3 +40,24 @@ def sweep_cj_orders() -> None:
     from kamri.cj.services import orders
 
     orders.sweep()
+
+
+@db_task()
+def run_order_sync(run_id: int) -> None:
+    from kamri.cj.services import order_sync
+
+    order_sync.run(run_id)
+
+
+@db_periodic_task(crontab(minute=f"*/{settings.CJ_ORDER_SYNC_MINUTES}"))
+@lock_task("cj-orders-sync")
+def sync_cj_orders_periodically() -> None:
+    """Webhooks get lost: poll the orders in flight that no webhook refreshed in the last 10 minutes."""
+    from kamri.cj.services import connection, order_sync
+
+    if (
+        connection.get_account() is None
+        or not order_sync.in_flight(fresher_than=timedelta(minutes=10)).exists()
+    ):
+        return
+    order_sync.run(order_sync.start(skip_recent=True).pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kamri.cj.views import connection, logs, products
+from kamri.cj.views import connection, logs, orders, products
 
 app_name = "cj"
 
@@ -16,6 +16,13 @@ urlpatterns = [
     path("produits/<str:pid>/livraison/", products.freight, name="product_freight"),
     path("produits/<str:pid>/apercu/", products.price_preview, name="price_preview"),
     path("produits/<str:pid>/importer/", products.import_one, name="import_product"),
+    path("commandes/", orders.order_list, name="orders"),
+    path("commandes/synchroniser/", orders.sync_orders, name="sync_orders"),
+    path("commandes/<int:pk>/", orders.order_detail, name="order_detail"),
+    path("commandes/<int:pk>/adresse/", orders.update_address, name="order_address"),
+    path("commandes/<int:pk>/renvoyer/", orders.resubmit, name="order_resubmit"),
+    path("suivi/", orders.parcel_tracking, name="tracking"),
+    path("synchronisations/", orders.sync_runs, name="syncs"),
     path("synchronisations/<int:pk>/", products.sync_run, name="sync_run"),
     path("logs/", logs.api_calls, name="api_calls"),
 ]

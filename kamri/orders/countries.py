@@ -70,7 +70,7 @@ COUNTRIES: dict[str, Promise] = {
 DEFAULT_COUNTRY = "FR"
 
 # Countries whose carriers need a state/province/region on the label.
-PROVINCE_REQUIRED = frozenset({"US", "CA", "AU", "BR", "MX"})
+PROVINCE_REQUIRED = frozenset({"US", "CA", "AU", "BR", "MX", "IN", "CN", "IT", "ES", "JP", "AR"})
 
 _FIVE = r"\d{5}"
 _FOUR = r"\d{4}"

@@ -1,0 +1,152 @@
+"""Commandes CJ, their detail and timeline, "Renvoyer", "Synchroniser les commandes", "Suivi des colis"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kamri.cj import status as cj_status
+from kamri.cj.client import CJError
+from kamri.cj.forms import AddressForm, TrackingForm
+from kamri.cj.models import CJOrder, SyncRun
+from kamri.cj.services import order_sync, orders, tracking
+from kamri.cj.services.connection import NotConfigured
+from kamri.core.listing import paginate
+from kamri.orders.models import Order
+
+
+def order_list(request):
+    rows = CJOrder.objects.select_related("order").order_by("-created_at", "-id")
+    query = request.GET.get("q", "").strip()
+    state = request.GET.get("state", "")
+    remote = request.GET.get("cj_status", "")
+    store = request.GET.get("status", "")
+    if query:
+        rows = rows.filter(
+            Q(order_number__icontains=query)
+            | Q(cj_order_id__icontains=query)
+            | Q(track_number__icontains=query)
+            | Q(order__customer_name__icontains=query)
+        )
+    if state in CJOrder.State.values:
+        rows = rows.filter(state=state)
+    if remote:
+        rows = rows.filter(cj_status=remote)
+    if store in Order.Status.values:
+        rows = rows.filter(order__status=store)
+    page, keep = paginate(request, rows)
+    attention = CJOrder.objects.filter(state=CJOrder.State.NEEDS_ATTENTION).count()
+    return render(
+        request,
+        "cj/orders.html",
+        {
+            "page": page,
+            "keep": keep,
+            "states": CJOrder.State.choices,
+            "store_statuses": Order.Status.choices,
+            "cj_statuses": [*cj_status.CJ_STATUS_TABLE, cj_status.CANCELLED],
+            "mapping": [
+                (name, Order.Status(cj_status.kamri_status(name)).label)
+                for name in [*cj_status.CJ_STATUS_TABLE, cj_status.CANCELLED]
+            ],
+            "filters": {"q": query, "state": state, "cj_status": remote, "status": store},
+            "attention": attention,
+            "last_sync": SyncRun.objects.filter(kind=SyncRun.Kind.ORDERS).first(),
+        },
+    )
+
+
+def order_detail(request, pk: int):
+    row = get_object_or_404(CJOrder.objects.select_related("order"), pk=pk)
+    form = AddressForm(instance=row.order)
+    return render(
+        request,
+        "cj/order_detail.html",
+        {
+            "row": row,
+            "order": row.order,
+            "form": form,
+            "events": row.order.events.all(),
+            "attempts": row.attempt_log.all(),
+            "lines": row.order.lines.select_related("variant__cj_link"),
+            "can_resubmit": row.state in (CJOrder.State.NEEDS_ATTENTION, CJOrder.State.FAILED),
+        },
+    )
+
+
+@require_POST
+def update_address(request, pk: int):
+    row = get_object_or_404(CJOrder.objects.select_related("order"), pk=pk)
+    form = AddressForm(request.POST, instance=row.order)
+    if form.is_valid():
+        form.save()
+        row.order.events.create(
+            type="address",
+            message=_("Adresse de livraison corrigée par %(by)s.") % {"by": request.user.get_username()},
+        )
+        messages.success(
+            request, _("Adresse enregistrée. Cliquez sur « Renvoyer » pour repasser la commande.")
+        )
+        return redirect(reverse("cj:order_detail", args=[pk]))
+    return render(
+        request,
+        "cj/order_detail.html",
+        {
+            "row": row,
+            "order": row.order,
+            "form": form,
+            "events": row.order.events.all(),
+            "attempts": row.attempt_log.all(),
+            "lines": row.order.lines.select_related("variant__cj_link"),
+            "can_resubmit": row.state in (CJOrder.State.NEEDS_ATTENTION, CJOrder.State.FAILED),
+        },
+        status=200,
+    )
+
+
+@require_POST
+def resubmit(request, pk: int):
+    row = get_object_or_404(CJOrder, pk=pk)
+    if orders.resubmit(row, by=request.user.get_username()):
+        messages.success(request, _("Commande renvoyée : elle part chez CJ dans quelques secondes."))
+    else:
+        messages.info(request, _("Cette commande n'attend pas d'être renvoyée."))
+    return redirect(reverse("cj:order_detail", args=[pk]))
+
+
+@require_POST
+def sync_orders(request):
+    job = order_sync.start()
+    messages.info(request, _("Synchronisation lancée pour %(n)s commande(s).") % {"n": job.total})
+    return redirect(reverse("cj:sync_run", args=[job.pk]))
+
+
+def parcel_tracking(request):
+    form = TrackingForm(request.GET or None)
+    results, error = [], ""
+    if request.GET and form.is_valid():
+        numbers = tracking.clean_numbers(form.cleaned_data["numbers"])
+        if not numbers:
+            error = _("Aucun numéro de suivi valide (lettres, chiffres et tirets, 4 à 64 caractères).")
+        else:
+            try:
+                results = tracking.track(numbers)
+            except NotConfigured as problem:
+                error = str(problem)
+            except CJError as problem:
+                error = problem.user_message
+            known = {
+                row.track_number: row
+                for row in CJOrder.objects.filter(track_number__in=numbers).select_related("order")
+            }
+            results = [(info, known.get(info.tracking_number)) for info in results]
+    return render(request, "cj/tracking.html", {"form": form, "results": results, "error": error})
+
+
+def sync_runs(request):
+    page, keep = paginate(request, SyncRun.objects.all())
+    return render(request, "cj/sync_runs.html", {"page": page, "keep": keep})

@@ -1,0 +1,114 @@
+"""Order status synchronisation, tracking and the Commandes pages, against the sandbox."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from kamri.cj.models import CJOrder, SyncRun
+from kamri.cj.services import order_status, order_sync, orders
+from kamri.orders.models import Order
+from tests import factories
+from tests.cj.helpers import cj_row, control, import_cj_products, paid_order, stocked_variant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def placed(cj_account, cj_sandbox, django_capture_on_commit_callbacks):
+    (product,) = import_cj_products(1)
+    order = paid_order([stocked_variant(product)], capture=django_capture_on_commit_callbacks)
+    row = orders.place(cj_row(order).pk)
+    assert row.state == CJOrder.State.PLACED
+    return row
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(factories.staff_user())
+    return client
+
+
+def test_sync_brings_shipped_status_and_tracking(placed, cj_sandbox):
+    control(cj_sandbox, f"orders/{placed.cj_order_id}/confirm")
+    control(cj_sandbox, f"orders/{placed.cj_order_id}/pay")
+    control(cj_sandbox, f"orders/{placed.cj_order_id}/ship")
+    job = order_sync.run(order_sync.start().pk)
+    assert job.status == SyncRun.Status.DONE and job.summary["tracking"] == 1 and job.summary["updated"] == 1
+    placed.refresh_from_db()
+    assert placed.cj_status == "SHIPPED" and placed.track_number
+    placed.order.refresh_from_db()
+    assert placed.order.status == Order.Status.SHIPPED
+    shipping_mails = [m for m in mail.outbox if placed.track_number in m.body]
+    assert len(shipping_mails) <= 1  # sent once (when the store's e-mail module is installed)
+    control(cj_sandbox, f"orders/{placed.cj_order_id}/deliver")
+    order_sync.run(order_sync.start().pk)
+    placed.order.refresh_from_db()
+    assert placed.order.status == Order.Status.DELIVERED
+    assert not order_sync.in_flight().filter(pk=placed.pk).exists()
+
+
+def test_status_sequence_never_moves_the_store_order_backwards(placed):
+    for status in ["CREATED", "IN_CART", "UNPAID", "UNSHIPPED", "SHIPPED", "UNPAID", "CREATED"]:
+        order_status.apply_update(placed, status=status, track_number="TRK123" if status == "SHIPPED" else None,
+                                  source="test")
+        placed.order.refresh_from_db()
+        assert placed.order.status in (Order.Status.CONFIRMED, Order.Status.SHIPPED)
+    placed.refresh_from_db()
+    assert placed.cj_status == "SHIPPED"
+    assert placed.order.status == Order.Status.SHIPPED
+
+
+def test_cj_cancellation_flags_the_order_for_attention(placed):
+    order_status.apply_update(placed, status="CANCELLED", source="test")
+    placed.refresh_from_db()
+    assert placed.state == CJOrder.State.NEEDS_ATTENTION and "annulé" in placed.reasons[0]
+    placed.order.refresh_from_db()
+    assert placed.order.status == Order.Status.CONFIRMED  # cancelling the customer's order stays explicit
+
+
+def test_orders_page_detail_and_sync_button(placed, staff_client):
+    html = staff_client.get(reverse("cj:orders")).content.decode()
+    assert placed.order_number in html and "Synchroniser les commandes" in html
+    assert "PENDING" not in html or "En attente" in html
+    detail = staff_client.get(reverse("cj:order_detail", args=[placed.pk])).content.decode()
+    assert "Historique" in detail and placed.cj_order_id in detail
+    response = staff_client.post(reverse("cj:sync_orders"))
+    assert response.status_code == 302
+    job = SyncRun.objects.get(kind=SyncRun.Kind.ORDERS)
+    assert response.url == reverse("cj:sync_run", args=[job.pk])
+    progress = staff_client.get(response.url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="sync-progress"' in progress
+
+
+def test_parcel_tracking_page(placed, cj_sandbox, staff_client):
+    control(cj_sandbox, f"orders/{placed.cj_order_id}/confirm")
+    control(cj_sandbox, f"orders/{placed.cj_order_id}/pay")
+    shipped = control(cj_sandbox, f"orders/{placed.cj_order_id}/ship")["order"]
+    number = shipped["trackNumber"]
+    html = staff_client.get(reverse("cj:tracking"), {"numbers": number}).content.decode()
+    assert 'id="tracking-results"' in html and number in html
+    bad = staff_client.get(reverse("cj:tracking"), {"numbers": "<script>"}).content.decode()
+    assert "Aucun numéro de suivi valide" in bad
+
+
+def test_address_fix_and_resubmit_from_the_admin(cj_account, cj_sandbox, staff_client,
+                                                 django_capture_on_commit_callbacks):
+    (product,) = import_cj_products(1)
+    from tests.cj.helpers import US_ADDRESS
+
+    order = paid_order([stocked_variant(product)], address={**US_ADDRESS, "phone": ""},
+                       capture=django_capture_on_commit_callbacks)
+    row = orders.place(cj_row(order).pk)
+    page = staff_client.get(reverse("cj:order_detail", args=[row.pk])).content.decode()
+    assert "Téléphone manquant" in page and "Renvoyer" in page
+    form = {field: getattr(order, field) for field in
+            ["customer_name", "email", "country", "province", "city", "zip_code", "address1", "address2"]}
+    form["phone"] = "+1 415 555 0100"
+    assert staff_client.post(reverse("cj:order_address", args=[row.pk]), form).status_code == 302
+    with django_capture_on_commit_callbacks(execute=False):
+        assert staff_client.post(reverse("cj:order_resubmit", args=[row.pk])).status_code == 302
+    row.refresh_from_db()
+    assert row.state == CJOrder.State.QUEUED
+    assert orders.place(row.pk).state == CJOrder.State.PLACED
