@@ -205,4 +205,7 @@ CJ_TIMEOUT_SECONDS = env.float("CJ_TIMEOUT_SECONDS", default=15.0)
 CJ_RETRY_ATTEMPTS = env.int("CJ_RETRY_ATTEMPTS", default=4)
 CJ_RETRY_BASE_DELAY = env.float("CJ_RETRY_BASE_DELAY", default=0.5)
 CJ_RETRY_MAX_DELAY = env.float("CJ_RETRY_MAX_DELAY", default=8.0)
+CJ_ORDER_SYNC_MINUTES = env.int("CJ_ORDER_SYNC_MINUTES", default=30)
 CJ_API_LOG_RETENTION_DAYS = env.int("CJ_API_LOG_RETENTION_DAYS", default=14)
+# Payment provider of the checkout ("demo" confirms at once; see kamri/orders/payments.py).
+KAMRI_PAYMENT_PROVIDER = env.str("KAMRI_PAYMENT_PROVIDER", default="demo")
