@@ -169,6 +169,49 @@ class CJSettings(models.Model):
     logistic_price_cap = models.DecimalField(
         _("plafond de frais de port (USD)"), max_digits=8, decimal_places=2, null=True, blank=True
     )
+    # Webhooks.
+    webhook_secret = models.CharField(max_length=64, blank=True, editable=False)
+    webhooks_enabled = models.BooleanField(_("webhooks activés"), default=False)
+    webhook_topics = models.JSONField(_("types d'événements"), default=list, blank=True)
+    require_signature = models.BooleanField(
+        _("refuser les webhooks sans signature"),
+        default=True,
+        help_text=_("CJ signe chaque message (en-tête « sign ») avec votre openId."),
+    )
+    off_sale_action = models.CharField(
+        _("produit retiré de la vente chez CJ"),
+        max_length=12,
+        choices=(("deactivate", _("Désactiver le produit")), ("keep", _("Le garder actif"))),
+        default="deactivate",
+    )
+    webhook_retention_days = models.PositiveIntegerField(
+        _("conservation des webhooks traités (jours)"), default=30
+    )
+    no_webhook_alert_hours = models.PositiveIntegerField(_("alerte sans webhook depuis (heures)"), default=6)
+    webhook_error_alert_percent = models.PositiveIntegerField(
+        _("alerte taux d'erreur webhooks (%)"), default=10
+    )
+    # Synchronisation and guards.
+    stock_sync_minutes = models.PositiveIntegerField(_("synchronisation du stock (minutes)"), default=60)
+    price_sync_minutes = models.PositiveIntegerField(_("synchronisation des prix (minutes)"), default=360)
+    price_tolerance_percent = models.DecimalField(
+        _("tolérance de variation du coût (%)"), max_digits=5, decimal_places=2, default=Decimal("20")
+    )
+    margin_floor_percent = models.DecimalField(
+        _("marge minimale (%)"), max_digits=5, decimal_places=2, default=Decimal("15")
+    )
+    unavailable_action = models.CharField(
+        _("produit introuvable chez CJ (2 fois de suite)"),
+        max_length=12,
+        choices=(("stock0", _("Mettre le stock à 0")), ("inactive", _("Désactiver"))),
+        default="stock0",
+    )
+    no_tracking_alert_days = models.PositiveIntegerField(
+        _("alerte sans numéro de suivi après (jours)"), default=7
+    )
+    low_balance_usd = models.DecimalField(
+        _("alerte solde CJ bas (USD)"), max_digits=10, decimal_places=2, default=Decimal("50")
+    )
     stock_countries = models.JSONField(
         _("entrepôts pris en compte pour le stock"),
         default=list,
@@ -351,3 +394,137 @@ class CJOrderAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cj_order_id}: {self.outcome}"
+
+
+class WebhookEvent(models.Model):
+    """The webhook inbox: a row before any job, unique per CJ messageId, with every processing attempt."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        PROCESSED = "processed", _("Traité")
+        ERROR = "error", _("Erreur")
+        IGNORED = "ignored", _("Ignoré")
+        REJECTED = "rejected", _("Rejeté")
+        DUPLICATE = "duplicate", _("Doublon")
+
+    message_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="repeats"
+    )
+    type = models.CharField(_("type"), max_length=20, blank=True, db_index=True)
+    message_type = models.CharField(max_length=30, blank=True)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    raw_body = models.TextField(blank=True)
+    signature_valid = models.BooleanField(null=True)
+    received_at = models.DateTimeField(_("reçu le"), db_index=True)
+    processed_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(_("erreur"), blank=True)
+    result = models.CharField(_("résultat"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook reçu")
+        verbose_name_plural = _("webhooks reçus")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-received_at"]),
+            models.Index(fields=["type", "-received_at"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.message_id or '-'}"
+
+
+class WebhookAttempt(models.Model):
+    event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="attempt_log")
+    started_at = models.DateTimeField(auto_now_add=True)
+    duration_ms = models.DecimalField(max_digits=10, decimal_places=1, default=Decimal("0"))
+    ok = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+
+    def __str__(self) -> str:
+        return f"attempt {self.pk} of {self.event_id}"
+
+
+class NewCJVariant(models.Model):
+    """A variant CJ added to an imported product, waiting for the admin to import or ignore it."""
+
+    product_link = models.ForeignKey(CJProductLink, on_delete=models.CASCADE, related_name="new_variants")
+    vid = models.CharField(max_length=64, unique=True)
+    sku = models.CharField(max_length=100, blank=True)
+    key = models.CharField(max_length=200, blank=True)
+    cost_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    status = models.CharField(
+        max_length=10,
+        default="new",
+        choices=(("new", _("Nouvelle")), ("imported", _("Importée")), ("ignored", _("Ignorée"))),
+    )
+    seen_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.vid
+
+
+class PriceChange(models.Model):
+    """A CJ cost change beyond the tolerance (or under the margin floor), waiting for approval."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        APPROVED = "approved", _("Approuvé")
+        REJECTED = "rejected", _("Refusé")
+        AUTO = "auto", _("Appliqué automatiquement")
+
+    variant_link = models.ForeignKey(CJVariantLink, on_delete=models.CASCADE, related_name="price_changes")
+    old_cost_usd = models.DecimalField(max_digits=12, decimal_places=2)
+    new_cost_usd = models.DecimalField(max_digits=12, decimal_places=2)
+    old_price = models.DecimalField(max_digits=12, decimal_places=2)
+    new_price = models.DecimalField(max_digits=12, decimal_places=2)
+    new_compare_at = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    change_percent = models.DecimalField(max_digits=8, decimal_places=2)
+    reason = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=20, default="sync")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("changement de prix")
+        verbose_name_plural = _("changements de prix")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.variant_link.vid}: {self.old_cost_usd} → {self.new_cost_usd}"
+
+
+class Problem(models.Model):
+    """One entry of the problems panel, refreshed by the health check; the admin can dismiss it."""
+
+    class Severity(models.TextChoices):
+        INFO = "info", _("Information")
+        WARNING = "warning", _("Attention")
+        CRITICAL = "critical", _("Critique")
+
+    code = models.CharField(max_length=60, unique=True)
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.WARNING)
+    title = models.CharField(max_length=200)
+    detail = models.TextField(blank=True)
+    action_url = models.CharField(max_length=300, blank=True)
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(auto_now=True)
+    active = models.BooleanField(default=True, db_index=True)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("problème")
+        verbose_name_plural = _("problèmes")
+        ordering = ["-active", "severity", "-last_seen"]
+
+    def __str__(self) -> str:
+        return self.title
