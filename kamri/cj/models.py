@@ -240,6 +240,7 @@ class CJProductLink(models.Model):
     cj_sku = models.CharField(_("SKU CJ"), max_length=100, blank=True)
     cj_name = models.CharField(max_length=500, blank=True)
     cj_category = models.CharField(max_length=300, blank=True)
+    cj_description = models.TextField(blank=True)  # CJ's last text: the shop's copy follows it until edited
     margin_percent = models.DecimalField(max_digits=6, decimal_places=2)
     rounding = models.CharField(max_length=5, default="99")
     compare_at_multiplier = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)

@@ -120,9 +120,10 @@ def _create_product(
     detail: ProductDetail, rows: list[PreviewRow], rule: PricingRule, status: str, category: Category | None
 ) -> Product:
     images = [url for url in detail.images if url]
+    description = plain_text(detail.description or "")
     product = Product.objects.create(
         title=detail.name[:255],
-        description=plain_text(detail.description or ""),
+        description=description,
         category=category,
         status=status,
         source=Product.Source.CJ,
@@ -138,6 +139,7 @@ def _create_product(
         cj_sku=detail.sku or "",
         cj_name=detail.name[:500],
         cj_category=(detail.category_name or "")[:300],
+        cj_description=description,
         margin_percent=rule.margin_percent,
         rounding=rule.rounding.value,
         compare_at_multiplier=rule.compare_at_multiplier,
