@@ -726,6 +726,7 @@ class State:
                 shipment_order_id=f"DP{stamp}{seq % 10**7:07d}",
                 cj_order_code=f"SD{stamp}{seq % 10**8:08d}",
                 pay_type=pay_type,
+                balance_paid=Decimal(0),
                 is_sandbox=int(body.get("isSandbox") or 0),
                 shop_amount=body.get("shopAmount"),
                 platform=body.get("platform") or "Api",
@@ -747,6 +748,7 @@ class State:
                     error = ApiError(1604000)
                 else:
                     acct.balance -= total
+                    o.balance_paid = total
                     o.status = "UNPAID"
                     self._mark_paid(o)
             return self.create_response(o), error
@@ -828,6 +830,7 @@ class State:
                 if acct.balance < total:
                     raise ApiError(1604000)
                 acct.balance -= total
+                o.balance_paid = total
             self._mark_paid(o)
 
     def ship(self, o: Order, track_number: str | None = None) -> None:
@@ -862,8 +865,9 @@ class State:
         with self.lock:
             if o.status in ("SHIPPED", "DELIVERED", "CANCELLED"):
                 raise ApiError(1600300, f"order cannot be cancelled from status {o.status}")
-            if o.paid:
-                self.accounts[o.api_key].balance += o.product_amount + o.postage
+            if o.balance_paid and o.api_key in self.accounts:
+                self.accounts[o.api_key].balance += o.balance_paid
+                o.balance_paid = Decimal(0)
             o.status = "CANCELLED"
             self._order_changed(o)
 
@@ -904,6 +908,7 @@ class State:
                 d = dict(o.__dict__)
                 d["product_amount"] = str(o.product_amount)
                 d["postage"] = str(o.postage)
+                d["balance_paid"] = str(o.balance_paid)
                 d.pop("changed_mono", None)
                 orders.append(d)
             return {
@@ -950,6 +955,7 @@ class State:
                 d = dict(d)
                 d["product_amount"] = Decimal(d["product_amount"])
                 d["postage"] = Decimal(d["postage"])
+                d["balance_paid"] = Decimal(d.get("balance_paid", "0"))
                 d["changed_mono"] = time.monotonic()
                 self.orders[d["order_id"]] = Order(**d)
             self.order_seq = snap.get("order_seq", self.order_seq)

@@ -177,11 +177,19 @@ def test_lifecycle_via_api_and_control(cj, control, server):
 
 
 def test_control_pay_and_cancel_refund(cj, control, server):
+    balance = lambda: cj.get("shopping/pay/getBalance")["data"]["amount"]  # noqa: E731
     order_id = cj.post("shopping/order/createOrderV2", order_body(server, "ctl-1"))["data"]["orderId"]
     assert control.post(f"orders/{order_id}/pay")["_status"] == 409  # CREATED cannot be paid
     assert control.post("orders/ctl-1/confirm")["order"]["status"] == "UNPAID"
-    assert control.post(f"orders/{order_id}/pay")["order"]["status"] == "UNSHIPPED"
+    before = balance()
+    assert control.post(f"orders/{order_id}/pay")["order"]["status"] == "UNSHIPPED"  # simulated: no deduction
+    assert balance() == before
     assert control.post(f"orders/{order_id}/cancel")["order"]["status"] == "CANCELLED"
+    assert balance() == before  # nothing was taken, nothing is refunded
+    paid = cj.post("shopping/order/createOrderV2", order_body(server, "ctl-2", payType=2))["data"]
+    assert balance() == pytest.approx(before - paid["orderAmount"])
+    assert control.post("orders/ctl-2/cancel")["order"]["status"] == "CANCELLED"
+    assert balance() == pytest.approx(before)
     assert control.post("orders/NOPE/confirm")["_status"] == 404
 
 
