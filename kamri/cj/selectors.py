@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 
-from kamri.cj.models import CJApiCall
+from kamri.cj.models import CJApiCall, WebhookEvent
 
 STATS_ROW_LIMIT = 50_000
 
@@ -66,3 +67,57 @@ def endpoint_stats(calls: QuerySet) -> list[EndpointStats]:
             )
         )
     return sorted(stats, key=lambda row: (-row.calls, row.endpoint))
+
+
+# --- webhooks ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WebhookStats:
+    total: int
+    processed: int
+    errors: int
+    pending: int
+    ignored: int
+    duplicates: int
+    rejected: int
+    recent: int
+    last_received_at: datetime | None
+
+    @property
+    def success_rate(self) -> float | None:
+        """Processed ÷ (processed + errors + ignored): duplicates, rejected and pending rows are not attempts."""
+        settled = self.processed + self.errors + self.ignored
+        return self.processed / settled if settled else None
+
+
+def webhook_stats() -> WebhookStats:
+    status = WebhookEvent.Status
+    day_ago = timezone.now() - timedelta(hours=24)
+    row = WebhookEvent.objects.aggregate(
+        total=Count("id"),
+        processed=Count("id", filter=Q(status=status.PROCESSED)),
+        errors=Count("id", filter=Q(status=status.ERROR)),
+        pending=Count("id", filter=Q(status=status.PENDING)),
+        ignored=Count("id", filter=Q(status=status.IGNORED)),
+        duplicates=Count("id", filter=Q(status=status.DUPLICATE)),
+        rejected=Count("id", filter=Q(status=status.REJECTED)),
+        recent=Count("id", filter=Q(received_at__gte=day_ago)),
+        last=Max("received_at", filter=~Q(status=status.REJECTED)),
+    )
+    last = row.pop("last")
+    return WebhookStats(**row, last_received_at=last)
+
+
+def webhook_events(*, type: str = "", status: str = "", since: datetime | None = None,
+                   until: datetime | None = None) -> QuerySet:
+    events = WebhookEvent.objects.defer("raw_body")
+    if type:
+        events = events.filter(type=type.upper())
+    if status in WebhookEvent.Status.values:
+        events = events.filter(status=status)
+    if since:
+        events = events.filter(received_at__gte=since)
+    if until:
+        events = events.filter(received_at__lt=until)
+    return events.order_by("-received_at", "-id")

@@ -27,6 +27,31 @@ def run_bulk_import(run_id: int) -> None:
 
 
 @db_task()
+def process_webhook(event_id: int) -> None:
+    from kamri.cj.services import webhook_processing
+
+    webhook_processing.process(event_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("cj-webhooks-sweep")
+def sweep_webhooks() -> None:
+    """A webhook is a row before it is a job: every minute, re-enqueue rows a lost job left pending."""
+    from kamri.cj.services import webhook_processing
+
+    webhook_processing.sweep()
+
+
+@db_periodic_task(crontab(minute="17", hour="3"))
+@lock_task("cj-retention")
+def prune_old_rows() -> None:
+    """Retention: processed webhooks and the API-call log are pruned; errors are kept."""
+    from kamri.cj.services import retention
+
+    retention.prune_all()
+
+
+@db_task()
 def place_cj_order(cj_order_id: int) -> None:
     from kamri.cj.services import orders
 

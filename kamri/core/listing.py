@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 PAGE_SIZE = 25
 
@@ -16,3 +19,20 @@ def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE
     params = request.GET.copy()
     params.pop("page", None)
     return page, params.urlencode()
+
+
+def _day(value: str) -> date | None:
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+def date_range(request: HttpRequest) -> tuple[datetime | None, datetime | None]:
+    """The `from` and `to` (inclusive) days of a filter form, as aware datetimes in the admin's zone.
+    A malformed date is simply no bound."""
+    start, end = _day(request.GET.get("from", "")), _day(request.GET.get("to", ""))
+    zone = timezone.get_current_timezone()
+    since = timezone.make_aware(datetime.combine(start, time.min), zone) if start else None
+    until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), zone) if end else None
+    return since, until

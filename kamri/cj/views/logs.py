@@ -1,29 +1,16 @@
 """Logs et métriques: the CJ API-call log with latency and error rate per endpoint."""
 
-from datetime import datetime, time, timedelta
-
 from django.shortcuts import render
-from django.utils import timezone
 
 from kamri.cj import selectors
 from kamri.cj.models import CJApiCall
-from kamri.core.listing import paginate
-
-
-def _day(value: str):
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        return None
+from kamri.core.listing import date_range, paginate
 
 
 def api_calls(request):
     endpoint = request.GET.get("endpoint", "")
     outcome = request.GET.get("outcome", "")
-    start, end = _day(request.GET.get("from", "")), _day(request.GET.get("to", ""))
-    zone = timezone.get_current_timezone()
-    since = timezone.make_aware(datetime.combine(start, time.min), zone) if start else None
-    until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), zone) if end else None
+    since, until = date_range(request)
     calls = selectors.api_calls(endpoint=endpoint, outcome=outcome, since=since, until=until)
     page, keep = paginate(request, calls, per_page=50)
     stats = selectors.endpoint_stats(calls)

@@ -1,0 +1,159 @@
+"""Receiving CJ webhooks: verify, store one inbox row, answer at once. Processing happens in a worker.
+
+CJ wants a 200 within 3 seconds, retries only 3 times and pauses every push when half of them fail, so
+nothing here may fail for a reason we control: no CJ call, no heavy work, one short transaction.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kamri.cj.models import CJAccount, CJCredential, CJSettings, WebhookEvent
+from kamri.core import crypto
+
+MAX_BODY_BYTES = 256 * 1024
+_CONFIG_TTL_S = 10.0
+_config_cache: dict[str, tuple[float, WebhookConfig]] = {}
+
+
+@dataclass(frozen=True)
+class WebhookConfig:
+    secret: str
+    open_id: str
+    require_signature: bool
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def config(*, fresh: bool = False) -> WebhookConfig:
+    """Path secret and signing key, cached for a few seconds per process (the receiver's hot path)."""
+    cached = _config_cache.get("config")
+    if cached and not fresh and time.monotonic() - cached[0] < _CONFIG_TTL_S:
+        return cached[1]
+    settings_row = CJSettings.load()
+    if not settings_row.webhook_secret:
+        CJSettings.objects.filter(pk=settings_row.pk, webhook_secret="").update(webhook_secret=new_secret())
+        settings_row.refresh_from_db()
+    account = CJAccount.objects.order_by("pk").first()
+    open_id = ""
+    if account is not None:
+        open_id = account.open_id
+        if not open_id:
+            credential = CJCredential.objects.filter(fingerprint=account.fingerprint).first()
+            open_id = crypto.decrypt(credential.open_id_encrypted) if credential else ""
+    value = WebhookConfig(settings_row.webhook_secret, open_id, settings_row.require_signature)
+    _config_cache["config"] = (time.monotonic(), value)
+    return value
+
+
+def forget_config() -> None:
+    _config_cache.clear()
+
+
+def sign(body: bytes, open_id: str) -> str:
+    """CJ's signature: standard Base64 of HMAC-SHA256(key = openId as a string, message = the raw body)."""
+    return base64.b64encode(hmac.new(open_id.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def secret_matches(candidate: str, expected: str) -> bool:
+    return bool(expected) and hmac.compare_digest(candidate.encode(), expected.encode())
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: int  # HTTP status to answer
+    event: WebhookEvent | None = None
+    reason: str = ""
+
+
+REQUIRED_FIELDS = ("messageId", "type", "params")
+
+
+def receive(body: bytes, signature: str | None, conf: WebhookConfig) -> Verdict:
+    """Verify and store. 200 for new and repeated messages, 401 bad signature, 400 malformed (stored as Rejeté)."""
+    now = timezone.now()
+    if signature is None or signature == "":
+        if conf.require_signature:
+            return _reject(body, now, 401, "Signature absente (en-tête « sign »).", signature_valid=False)
+        signature_valid = None
+    else:
+        expected = sign(body, conf.open_id) if conf.open_id else ""
+        if not expected or not hmac.compare_digest(signature.strip().encode(), expected.encode()):
+            return _reject(body, now, 401, "Signature invalide.", signature_valid=False)
+        signature_valid = True
+    try:
+        text = body.decode("utf-8")
+        payload = json.loads(text)
+    except (UnicodeDecodeError, ValueError):
+        return _reject(
+            body, now, 400, "Corps illisible : JSON UTF-8 attendu.", signature_valid=signature_valid
+        )
+    if not isinstance(payload, dict) or any(payload.get(field) in (None, "") for field in REQUIRED_FIELDS):
+        return _reject(
+            body,
+            now,
+            400,
+            "Champs obligatoires manquants : messageId, type, params.",
+            signature_valid=signature_valid,
+        )
+    message_id = str(payload["messageId"])[:100]
+    fields = {
+        "type": str(payload.get("type"))[:20].upper(),
+        "message_type": str(payload.get("messageType") or "")[:30],
+        "raw_body": text,
+        "signature_valid": signature_valid,
+        "received_at": now,
+    }
+    try:
+        with transaction.atomic():
+            event = WebhookEvent.objects.create(message_id=message_id, **fields)
+            transaction.on_commit(lambda: _enqueue(event.pk))
+    except IntegrityError:
+        original = WebhookEvent.objects.filter(message_id=message_id).only("pk").first()
+        event = WebhookEvent.objects.create(
+            duplicate_of=original,
+            status=WebhookEvent.Status.DUPLICATE,
+            processed_at=now,
+            result="Message déjà reçu : rien n'est réappliqué.",
+            **fields,
+        )
+    return Verdict(200, event)
+
+
+def _reject(body: bytes, now, status: int, reason: str, *, signature_valid: bool | None) -> Verdict:
+    text = body[:MAX_BODY_BYTES].decode("utf-8", errors="replace")
+    event = WebhookEvent.objects.create(
+        status=WebhookEvent.Status.REJECTED,
+        raw_body=text,
+        signature_valid=signature_valid,
+        received_at=now,
+        processed_at=now,
+        last_error=reason,
+        type=_peek_type(text),
+    )
+    return Verdict(status, event, reason)
+
+
+def _peek_type(text: str) -> str:
+    try:
+        value = json.loads(text).get("type", "")
+    except (ValueError, AttributeError):
+        return ""
+    return str(value)[:20].upper() if isinstance(value, str) else ""
+
+
+def _enqueue(event_id: int) -> None:
+    from kamri.cj.tasks import process_webhook
+
+    process_webhook(event_id)
