@@ -147,6 +147,11 @@ def list_v2(state: State, req: Request) -> Any:
     keyword = q(req, "keyWord")
     country = q(req, "countryCode")
     features = _features(req)
+    lv3 = frozenset(q_list(req, "lv3categoryList")) or None
+    lv2 = frozenset(q_list(req, "lv2categoryList")) or None
+    free = q_int(req, "addMarkStatus", -1, 0, 1)
+    min_inv = q_int(req, "startWarehouseInventory", -1, 0)
+    max_inv = q_int(req, "endWarehouseInventory", -1, 0)
     with state.lock:
         found = state.catalog.search(
             keyword=keyword,
@@ -156,6 +161,11 @@ def list_v2(state: State, req: Request) -> Any:
             end_price=q_decimal(req, "endSellPrice"),
             order_by=order_by,
             sort=sort,
+            category_ids=lv3,
+            second_ids=lv2,
+            free_shipping=None if free < 0 else free,
+            min_inventory=None if min_inv < 0 else min_inv,
+            max_inventory=None if max_inv < 0 else max_inv,
         )
         total = min(len(found), 6000)
         start = (page - 1) * size
@@ -580,6 +590,51 @@ def pay_balance(state: State, req: Request) -> Any:
     return None
 
 
+def _sandbox_order(state: State, req: Request) -> Order:
+    ident = b(req, "orderId") or b(req, "shipmentOrderId")
+    if not ident:
+        raise empty("orderId")
+    o = state.find_order(str(ident), req.account)
+    if o is None:
+        with state.lock:
+            o = next(
+                (
+                    x
+                    for x in state.orders.values()
+                    if x.shipment_order_id == str(ident)
+                    and not x.deleted
+                    and x.api_key == req.account.api_key
+                ),
+                None,
+            )
+    if o is None:
+        raise ApiError(1603100)
+    return o
+
+
+def sandbox_simulate_pay(state: State, req: Request) -> Any:
+    state.simulate_pay(_sandbox_order(state, req))
+    return True
+
+
+def sandbox_update_status(state: State, req: Request) -> Any:
+    o = _sandbox_order(state, req)
+    target = b(req, "targetStatus", required=True)
+    try:
+        target = int(target)
+    except (TypeError, ValueError):
+        raise param("targetStatus must be 400, 500, 600 or 700") from None
+    state.update_status(o, target)
+    return True
+
+
+def sandbox_update_track_number(state: State, req: Request) -> Any:
+    o = _sandbox_order(state, req)
+    number = b(req, "trackNumber", required=True)
+    state.update_track_number(o, str(number))
+    return True
+
+
 # ---------------------------------------------------------------------- webhooks
 def webhook_set(state: State, req: Request) -> Any:
     assert req.account is not None
@@ -625,6 +680,9 @@ ROUTES: dict[str, Route] = {
     "shopping/order/confirmOrder": Route(("PATCH",), confirm_order, body=True),
     "shopping/order/deleteOrder": Route(("DELETE",), delete_order),
     "shopping/pay/payBalance": Route(("POST",), pay_balance, body=True),
+    "shopping/sandbox/simulatePay": Route(("POST",), sandbox_simulate_pay, body=True),
+    "shopping/sandbox/updateStatus": Route(("POST",), sandbox_update_status, body=True),
+    "shopping/sandbox/updateTrackNumber": Route(("POST",), sandbox_update_track_number, body=True),
     "webhook/set": Route(("POST",), webhook_set, body=True),
     "webhook/product/subscribe": Route(("POST",), webhook_subscribe, body=True),
     "webhook/product/unsubscribe": Route(("POST",), webhook_unsubscribe, body=True),

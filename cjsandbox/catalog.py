@@ -320,9 +320,23 @@ class Catalog:
         name_contains: str | None = None,
         pid: str | None = None,
         sku: str | None = None,
+        category_ids: frozenset[str] | None = None,
+        second_ids: frozenset[str] | None = None,
+        free_shipping: int | None = None,
+        min_inventory: int | None = None,
+        max_inventory: int | None = None,
     ) -> list[Product]:
         key = (keyword, category_id, country, start_price, end_price, order_by, sort, on_sale_only)
-        key += (name_contains, pid, sku)
+        key += (
+            name_contains,
+            pid,
+            sku,
+            category_ids,
+            second_ids,
+            free_shipping,
+            min_inventory,
+            max_inventory,
+        )
         cached = self._search_cache.get(key)
         if cached is not None:
             self._search_cache.move_to_end(key)
@@ -334,6 +348,16 @@ class Catalog:
             if p.removed or (on_sale_only and p.status != "3"):
                 continue
             if category_id and p.category.id != category_id:
+                continue
+            if category_ids and p.category.id not in category_ids:
+                continue
+            if second_ids and p.category.second_id not in second_ids:
+                continue
+            if free_shipping is not None and p.free_shipping != free_shipping:
+                continue
+            if min_inventory is not None and p.total_inventory < min_inventory:
+                continue
+            if max_inventory is not None and p.total_inventory > max_inventory:
                 continue
             if country and country not in p.countries:
                 continue

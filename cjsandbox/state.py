@@ -878,6 +878,55 @@ class State:
             o.deleted = True
             self._order_changed(o, "DELETE")
 
+    # ------------------------------------------------------------------ 2026 sandbox endpoints (§7.8)
+    @staticmethod
+    def numeric_status(o: Order) -> int:
+        """CJ's numeric order status as the 2026 sandbox endpoints use it (mapping beyond 100/300 is [U])."""
+        if o.status == "UNSHIPPED":
+            return 400 if getattr(o, "sandbox_step", None) == 400 else 300
+        if o.status == "DELIVERED":
+            return 700 if getattr(o, "completed", False) else 600
+        return {"CREATED": 100, "IN_CART": 100, "UNPAID": 200, "SHIPPED": 500}.get(o.status, 0)
+
+    def simulate_pay(self, o: Order) -> None:
+        with self.lock:
+            if o.status != "UNPAID":
+                raise ApiError(
+                    1603101, f"Order pay fail, current status {o.status}({self.numeric_status(o)})"
+                )
+            self._mark_paid(o)
+
+    def update_status(self, o: Order, target: int) -> None:
+        with self.lock:
+            current = self.numeric_status(o)
+            expected = {300: 400, 400: 500, 500: 600, 600: 700}.get(current)
+            if target != expected:
+                raise ApiError(
+                    1600300,
+                    f"targetStatus must be {expected or 'none'}: current status {o.status}({current}), "
+                    "steps are 300→400→500→600→700",
+                )
+            if target == 400:
+                o.sandbox_step = 400
+                self._order_changed(o)
+            elif target == 500:
+                self.ship(o, getattr(o, "track_number", None))
+            elif target == 600:
+                self.deliver(o)
+            else:
+                o.completed = True
+                self._order_changed(o)
+
+    def update_track_number(self, o: Order, number: str) -> None:
+        with self.lock:
+            if len(number) > 64:
+                raise ApiError(818, "trackNumber length must be less than or equal to 64")
+            if o.status not in ("UNSHIPPED", "SHIPPED"):
+                raise ApiError(811, f"order is not paid or already closed: {o.status}")
+            o.track_number = number
+            o.tracking_url = f"{self.root}/track/{number}"
+            self._order_changed(o)
+
     def tick(self) -> None:
         """Order clock: move each paid order one step (UNSHIPPED → SHIPPED → DELIVERED) every N seconds."""
         step = self.config.order_clock_s

@@ -306,3 +306,41 @@ def test_order_clock_moves_paid_orders():
         assert status == "DELIVERED"
     finally:
         srv.stop()
+
+
+def test_2026_sandbox_endpoints(cj, server):
+    order_id = cj.post("shopping/order/createOrderV2", order_body(server, "sbx-1"))["data"]["orderId"]
+    early = cj.post("shopping/sandbox/simulatePay", {"orderId": order_id})
+    assert early["code"] == 1603101 and "CREATED(100)" in early["message"]
+    cj.patch("shopping/order/confirmOrder", {"orderId": order_id})
+    balance = cj.get("shopping/pay/getBalance")["data"]["amount"]
+    assert cj.post("shopping/sandbox/simulatePay", {"orderId": order_id})["data"] is True
+    assert cj.get("shopping/pay/getBalance")["data"]["amount"] == balance  # no real deduction
+    assert (
+        cj.post("shopping/sandbox/updateStatus", {"orderId": order_id, "targetStatus": 500})["code"]
+        == 1600300
+    )
+    assert cj.post("shopping/sandbox/updateTrackNumber", {"orderId": order_id, "trackNumber": "TRK123"})[
+        "data"
+    ]
+    for target, status in ((400, "UNSHIPPED"), (500, "SHIPPED"), (600, "DELIVERED"), (700, "DELIVERED")):
+        assert cj.post("shopping/sandbox/updateStatus", {"orderId": order_id, "targetStatus": target})["data"]
+        detail = cj.get("shopping/order/getOrderDetail", {"orderId": order_id})["data"]
+        assert detail["orderStatus"] == status
+    assert detail["trackNumber"] == "TRK123"
+    late = cj.post("shopping/sandbox/updateTrackNumber", {"orderId": order_id, "trackNumber": "X"})
+    assert late["code"] == 811
+
+
+def test_list_v2_extra_filters(cj, server):
+    p = next(x for x in server.state.catalog.products if x.status == "3" and x.free_shipping)
+    lv3 = cj.get("product/listV2", {"lv3categoryList": [p.category.id], "size": 100})["data"]
+    assert lv3["totalRecords"] and all(
+        i["categoryId"] == p.category.id for i in lv3["content"][0]["productList"]
+    )
+    lv2 = cj.get("product/listV2", {"lv2categoryList": [p.category.second_id], "size": 100})["data"]
+    assert lv2["totalRecords"] >= lv3["totalRecords"]
+    free = cj.get("product/listV2", {"addMarkStatus": 1, "size": 100})["data"]["content"][0]["productList"]
+    assert free and all(i["addMarkStatus"] == 1 for i in free)
+    rich = cj.get("product/listV2", {"startWarehouseInventory": 50000, "size": 100})["data"]
+    assert all(i["warehouseInventoryNum"] >= 50000 for i in rich["content"][0]["productList"])
