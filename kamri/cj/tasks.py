@@ -86,3 +86,6 @@ def sync_cj_orders_periodically() -> None:
     ):
         return
     order_sync.run(order_sync.start(skip_recent=True).pk)
+
+
+from kamri.cj.sync_tasks import *  # noqa: E402, F403

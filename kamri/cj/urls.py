@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kamri.cj.views import connection, logs, orders, products
+from kamri.cj.views import connection, logs, orders, prices, products, webhooks
 
 app_name = "cj"
 
@@ -25,4 +25,19 @@ urlpatterns = [
     path("synchronisations/", orders.sync_runs, name="syncs"),
     path("synchronisations/<int:pk>/", products.sync_run, name="sync_run"),
     path("logs/", logs.api_calls, name="api_calls"),
+    path("webhooks/", webhooks.webhooks, name="webhooks"),
+    path("webhooks/activer/", webhooks.enable, name="webhooks_enable"),
+    path("webhooks/desactiver/", webhooks.disable, name="webhooks_disable"),
+    path("webhooks/nouvelle-adresse/", webhooks.rotate, name="webhooks_rotate"),
+    path("webhooks/verifier/", webhooks.check_at_cj, name="webhooks_check"),
+    path("webhooks/journal/", webhooks.webhook_log, name="webhook_log"),
+    path("webhooks/journal/retraiter/", webhooks.retry_bulk, name="webhook_retry_bulk"),
+    path("webhooks/journal/<int:pk>/", webhooks.webhook_detail, name="webhook_detail"),
+    path("webhooks/journal/<int:pk>/retraiter/", webhooks.retry_one, name="webhook_retry"),
+    path("prix/", prices.price_changes, name="price_changes"),
+    path("prix/decider/", prices.price_changes_bulk, name="price_changes_bulk"),
+    path("prix/<int:pk>/decider/", prices.price_change_decide, name="price_change_decide"),
+    path("stock/synchroniser/", prices.sync_stock, name="sync_stock"),
+    path("prix/synchroniser/", prices.sync_prices, name="sync_prices"),
+    path("nouvelles-variantes/", prices.new_variants, name="new_variants"),
 ]
