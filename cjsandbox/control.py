@@ -207,7 +207,7 @@ def _route(
             wait = float(qget.get("wait", 0) or 0)
             if wait > 0:
                 state.dispatcher.wait_idle(wait)
-            rows = list(state.dispatcher.log)
+            rows = state.dispatcher.snapshot()
             if qget.get("type"):
                 rows = [r for r in rows if r["type"] == qget["type"].upper()]
             return 200, {"ok": True, "count": len(rows), "webhooks": rows}

@@ -61,6 +61,9 @@ class Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
 
     # ------------------------------------------------------------------ plumbing
+    def version_string(self) -> str:
+        return self.server_version
+
     def setup(self) -> None:
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -83,6 +86,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_PUT(self) -> None:
         self._dispatch("PUT")
+
+    def do_HEAD(self) -> None:
+        self._dispatch("HEAD")
+
+    def do_OPTIONS(self) -> None:
+        self._dispatch("OPTIONS")
 
     def _send(
         self, status: int, body: bytes, content_type: str = "application/json;charset=UTF-8", **hdrs

@@ -100,6 +100,11 @@ class Dispatcher:
             self._cond.notify()
         return entry
 
+    def snapshot(self) -> list[dict]:
+        """A consistent copy of the sent log (safe to serialise while deliveries go on)."""
+        with self._cond:
+            return [{**e, "attempts": [dict(a) for a in e["attempts"]]} for e in self.log]
+
     def clear(self) -> None:
         with self._cond:
             self._heap.clear()
@@ -138,12 +143,14 @@ class Dispatcher:
                     return
                 _, _, entry = heapq.heappop(self._heap)
                 self._inflight += 1
-            ok = False
+            attempt: dict[str, Any] = {"status": None, "error": "not attempted"}
             try:
-                ok = self._deliver(entry)
+                attempt = self._deliver(entry)
             finally:
+                ok = attempt["status"] == 200
                 with self._cond:
                     self._inflight -= 1
+                    entry["attempts"].append(attempt)
                     if ok:
                         entry["status"] = "delivered"
                     elif len(entry["attempts"]) <= self.retries:
@@ -153,7 +160,7 @@ class Dispatcher:
                         entry["status"] = "failed"
                     self._cond.notify_all()
 
-    def _deliver(self, entry: dict) -> bool:
+    def _deliver(self, entry: dict) -> dict:
         body = entry["body"].encode()
         req = urllib.request.Request(  # noqa: S310 - http(s) URL validated by webhook/set
             entry["url"],
@@ -177,5 +184,4 @@ class Dispatcher:
         except Exception as exc:
             attempt["error"] = f"{type(exc).__name__}: {exc}"
         attempt["ms"] = round((time.monotonic() - started) * 1000, 1)
-        entry["attempts"].append(attempt)
-        return attempt["status"] == 200
+        return attempt

@@ -313,3 +313,19 @@ def test_off_sale_and_removed_products(cj, control, server):
     assert cj.get("product/stock/getInventoryByPid", {"pid": p.pid})["code"] == 1602001
     assert cj.get("product/variant/queryByVid", {"vid": p.variants[0].vid})["code"] == 1602000
     assert control.post(f"products/{p.pid}/remove")["_status"] == 404
+
+
+def test_list_v2_total_records_capped_at_6000():
+    from .conftest import CJ, FAST_KEY, make_server
+
+    srv = make_server(products=6300)
+    try:
+        client = CJ(srv, FAST_KEY)
+        data = client.get("product/listV2", {"size": 100, "page": 60})["data"]
+        assert data["totalRecords"] == 6000 and data["totalPages"] == 60
+        assert len(data["content"][0]["productList"]) == 100
+        assert (
+            client.get("product/listV2", {"size": 100, "page": 61})["data"]["content"][0]["productList"] == []
+        )
+    finally:
+        srv.stop()
