@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from kamri.cj.views import webhook_receiver
+
 admin.site.site_header = "KAMRI — données brutes"
 admin.site.site_title = "KAMRI"
 
@@ -12,5 +14,6 @@ urlpatterns = [
     path("admin/cj/", include("kamri.cj.urls")),
     path("admin/donnees/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("webhooks/cj/<str:secret>/", webhook_receiver.receive, name="cj_webhook"),
     path("", include("kamri.storefront.urls")),
 ]

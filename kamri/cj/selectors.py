@@ -109,8 +109,9 @@ def webhook_stats() -> WebhookStats:
     return WebhookStats(**row, last_received_at=last)
 
 
-def webhook_events(*, type: str = "", status: str = "", since: datetime | None = None,
-                   until: datetime | None = None) -> QuerySet:
+def webhook_events(
+    *, type: str = "", status: str = "", since: datetime | None = None, until: datetime | None = None
+) -> QuerySet:
     events = WebhookEvent.objects.defer("raw_body")
     if type:
         events = events.filter(type=type.upper())

@@ -1,4 +1,4 @@
-""""Activer les webhooks": register our secret URL at CJ for the chosen topics; disable; rotate the secret."""
+""" "Activer les webhooks": register our secret URL at CJ for the chosen topics; disable; rotate the secret."""
 
 from __future__ import annotations
 
@@ -41,9 +41,8 @@ def _is_local(host: str) -> bool:
 def talks_to_sandbox(account: CJAccount | None) -> bool:
     if account is None:
         return False
-    return account.is_sandbox and _is_local(urlsplit(account.base_url).hostname or "") or (
-        account.base_url.rstrip("/") == settings.CJ_SANDBOX_URL.rstrip("/")
-    )
+    local_sandbox = account.is_sandbox and _is_local(urlsplit(account.base_url).hostname or "")
+    return local_sandbox or account.base_url.rstrip("/") == settings.CJ_SANDBOX_URL.rstrip("/")
 
 
 def url_warning(account: CJAccount | None = None) -> str:
@@ -53,10 +52,14 @@ def url_warning(account: CJAccount | None = None) -> str:
         return ""
     parts = urlsplit(settings.KAMRI_PUBLIC_URL)
     if parts.scheme != "https":
-        return _("CJ n'accepte que des adresses HTTPS : réglez KAMRI_PUBLIC_URL sur l'adresse publique "
-                 "https://… de la boutique.")
+        return _(
+            "CJ n'accepte que des adresses HTTPS : réglez KAMRI_PUBLIC_URL sur l'adresse publique "
+            "https://… de la boutique."
+        )
     if _is_local(parts.hostname or ""):
-        return _("CJ refuse localhost et les adresses privées : KAMRI_PUBLIC_URL doit être l'adresse publique.")
+        return _(
+            "CJ refuse localhost et les adresses privées : KAMRI_PUBLIC_URL doit être l'adresse publique."
+        )
     return ""
 
 
@@ -77,7 +80,9 @@ def enable(topics: list[str]) -> SetupResult:
     client_for(account).set_webhooks(callback_url(), chosen)  # CJError reaches the view, shown in words
     CJSettings.objects.filter(pk=CJSettings.load().pk).update(webhooks_enabled=True, webhook_topics=chosen)
     webhook_inbox.forget_config()
-    return SetupResult(True, _("Webhooks activés pour : %(t)s.") % {"t": ", ".join(t.upper() for t in chosen)})
+    return SetupResult(
+        True, _("Webhooks activés pour : %(t)s.") % {"t": ", ".join(t.upper() for t in chosen)}
+    )
 
 
 def disable() -> SetupResult:

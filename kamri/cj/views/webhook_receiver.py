@@ -1,0 +1,31 @@
+"""POST /webhooks/cj/<secret>/: the public endpoint CJ calls. Verify, store, answer — nothing else."""
+
+from __future__ import annotations
+
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from kamri.cj.services import webhook_inbox
+
+ACK = {"code": 200, "result": "success", "message": "ok"}
+
+
+@csrf_exempt  # CJ cannot send a CSRF token: the secret path and the HMAC signature authenticate it
+@require_POST
+def receive(request, secret: str):
+    conf = webhook_inbox.config()
+    if not webhook_inbox.secret_matches(secret, conf.secret):
+        raise Http404
+    length = request.headers.get("Content-Length", "0")
+    if not length.isdigit() or int(length) > webhook_inbox.MAX_BODY_BYTES:
+        return JsonResponse({"code": 413, "result": "fail", "message": "body too large"}, status=413)
+    body = request.body
+    if len(body) > webhook_inbox.MAX_BODY_BYTES:
+        return JsonResponse({"code": 413, "result": "fail", "message": "body too large"}, status=413)
+    verdict = webhook_inbox.receive(body, request.headers.get("sign"), conf)
+    if verdict.status == 200:
+        return JsonResponse(ACK)
+    return JsonResponse(
+        {"code": verdict.status, "result": "fail", "message": verdict.reason}, status=verdict.status
+    )

@@ -1,0 +1,322 @@
+"""Webhook receiver and processing: signature, inbox, duplicates, topics, retries — never a 5xx."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kamri.cj.models import CJOrder, CJSettings, WebhookEvent
+from kamri.cj.services import connection, orders, webhook_inbox, webhook_processing
+from kamri.orders.models import Order
+from tests import factories
+from tests.cj.helpers import cj_row, import_cj_products, paid_order, stocked_variant
+from tests.conftest import SANDBOX_API_KEY
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hook(cj_account, cj_sandbox):
+    """KAMRI connected (so the openId is known) and the receiver's secret URL."""
+    connection.check_credentials(api_key=SANDBOX_API_KEY, base_url=cj_sandbox.base_url, tier="advanced")
+    webhook_inbox.forget_config()
+    conf = webhook_inbox.config()
+    assert conf.open_id
+    return conf
+
+
+def post(client, conf, payload, *, sign=True, secret=None, raw: bytes | None = None, headers=None):
+    body = raw if raw is not None else json.dumps(payload).encode()
+    extra = {"HTTP_SIGN": webhook_inbox.sign(body, conf.open_id)} if sign else {}
+    extra.update(headers or {})
+    url = reverse("cj_webhook", args=[secret or conf.secret])
+    return client.post(url, data=body, content_type="application/json", **extra)
+
+
+def message(type_, params, message_type="UPDATE", message_id=None):
+    return {
+        "messageId": message_id or uuid.uuid4().hex,
+        "type": type_,
+        "messageType": message_type,
+        "params": params,
+    }
+
+
+def process_pending():
+    for pk in WebhookEvent.objects.filter(status=WebhookEvent.Status.PENDING).values_list("pk", flat=True):
+        webhook_processing.process(pk)
+
+
+@pytest.fixture
+def placed(hook, django_capture_on_commit_callbacks):
+    (product,) = import_cj_products(1)
+    order = paid_order([stocked_variant(product)], capture=django_capture_on_commit_callbacks)
+    row = orders.place(cj_row(order).pk)
+    assert row.state == CJOrder.State.PLACED
+    return row
+
+
+def test_signed_order_webhook_is_acknowledged_then_applied(client, hook, placed):
+    body = message(
+        "ORDER",
+        {
+            "cjOrderId": int(placed.cj_order_id),
+            "orderNumber": placed.order_number,
+            "orderStatus": "SHIPPED",
+            "trackNumber": "CJPKL7160102171YQ",
+            "logisticName": "USPS+",
+        },
+    )
+    response = post(client, hook, body)
+    assert response.status_code == 200
+    assert response.json() == {"code": 200, "result": "success", "message": "ok"}
+    event = WebhookEvent.objects.get(message_id=body["messageId"])
+    assert event.status == WebhookEvent.Status.PENDING and event.signature_valid
+    process_pending()
+    event.refresh_from_db()
+    assert event.status == WebhookEvent.Status.PROCESSED, event.last_error
+    placed.refresh_from_db()
+    assert placed.cj_status == "SHIPPED" and placed.track_number == "CJPKL7160102171YQ"
+    assert placed.order.status == Order.Status.SHIPPED
+
+
+def test_same_message_three_times_one_processed_two_duplicates(client, hook, placed):
+    body = message(
+        "ORDER", {"cjOrderId": int(placed.cj_order_id), "orderStatus": "SHIPPED", "trackNumber": "TRK-ONCE-1"}
+    )
+    for _ in range(3):
+        assert post(client, hook, body).status_code == 200
+        process_pending()
+    statuses = sorted(WebhookEvent.objects.values_list("status", flat=True))
+    assert statuses == ["duplicate", "duplicate", "processed"]
+    assert placed.order.events.filter(type="tracking").count() == 1
+
+
+def test_bad_signature_is_401_and_changes_nothing(client, hook, placed):
+    body = message("ORDER", {"cjOrderId": int(placed.cj_order_id), "orderStatus": "SHIPPED"})
+    response = post(client, hook, body, sign=False, headers={"HTTP_SIGN": "bm90LXRoZS1zaWduYXR1cmU="})
+    assert response.status_code == 401
+    event = WebhookEvent.objects.get()
+    assert event.status == WebhookEvent.Status.REJECTED and event.signature_valid is False
+    placed.refresh_from_db()
+    assert placed.cj_status != "SHIPPED"
+
+
+def test_missing_signature_follows_the_setting(client, hook):
+    body = message("STOCK", {"unknown-vid": [{"vid": "unknown-vid", "countryCode": "US", "storageNum": 3}]})
+    assert post(client, hook, body, sign=False).status_code == 401
+    CJSettings.objects.update(require_signature=False)
+    webhook_inbox.forget_config()
+    assert post(client, hook, body, sign=False).status_code == 200
+
+
+def test_wrong_secret_is_404_and_get_is_405(client, hook):
+    body = message("STOCK", {})
+    assert post(client, hook, body, secret="not-the-secret").status_code == 404
+    assert client.get(reverse("cj_webhook", args=[hook.secret])).status_code == 405
+    assert not WebhookEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        (b"{not json", 400),
+        (b"\xff\xfe\x00garbage", 400),
+        (b'{"messageId": "x"}', 400),
+        (b"[]", 400),
+        (b'{"messageId": "", "type": "ORDER", "params": {}}', 400),
+    ],
+)
+def test_malformed_bodies_are_400_and_rejected(client, hook, raw, status):
+    assert post(client, hook, None, raw=raw).status_code == status
+    assert WebhookEvent.objects.get().status == WebhookEvent.Status.REJECTED
+
+
+def test_oversized_body_is_413(client, hook):
+    raw = b'{"messageId": "big", "type": "STOCK", "params": {"x": "' + b"a" * (300 * 1024) + b'"}}'
+    assert post(client, hook, None, raw=raw).status_code == 413
+
+
+def test_stock_webhook_updates_variants_and_ignores_unknown(client, hook, cj_account):
+    (product,) = import_cj_products(1)
+    variant = stocked_variant(product)
+    vid = variant.cj_link.vid
+    body = message(
+        "STOCK",
+        {
+            vid: [
+                {"vid": vid, "areaId": "2", "areaEn": "US Warehouse", "countryCode": "US", "storageNum": 0},
+                {
+                    "vid": vid,
+                    "areaId": "1",
+                    "areaEn": "China Warehouse",
+                    "countryCode": "CN",
+                    "storageNum": 0,
+                },
+            ]
+        },
+    )
+    assert post(client, hook, body).status_code == 200
+    unknown = message(
+        "STOCK",
+        {"1424608152007086080": [{"vid": "1424608152007086080", "countryCode": "US", "storageNum": 12}]},
+    )
+    assert post(client, hook, unknown).status_code == 200
+    process_pending()
+    variant.refresh_from_db()
+    assert variant.cj_link.stock_by_country["US"] == 0
+    statuses = dict(WebhookEvent.objects.values_list("message_id", "status"))
+    assert statuses[body["messageId"]] == "processed" and statuses[unknown["messageId"]] == "ignored"
+
+
+def test_product_off_sale_deactivates_and_title_follows_unless_edited(client, hook):
+    first, second = import_cj_products(2)
+    second.title = "Titre choisi par l'admin"
+    second.save()
+    for product in (first, second):
+        body = message(
+            "PRODUCT",
+            {
+                "pid": product.cj_link.pid,
+                "productNameEn": "Renamed by CJ",
+                "productStatus": 2,
+                "fields": ["productNameEn", "productStatus"],
+            },
+        )
+        post(client, hook, body)
+    process_pending()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.title == "Renamed by CJ" and first.status == "inactive"
+    assert second.title == "Titre choisi par l'admin" and second.status == "inactive"
+
+
+def test_logistic_events_reach_the_timeline_and_deliver(client, hook, placed):
+    events = json.dumps(
+        [
+            {
+                "status": 1,
+                "activity": "Outbound",
+                "location": "Shenzhen",
+                "eventTime": "2026-11-20 08:00:00",
+                "statusDesc": "Sorti de l'entrepôt",
+            },
+            {
+                "status": 12,
+                "activity": "Delivered, PO Box",
+                "location": "NENANA,AK 99760",
+                "eventTime": "2026-11-26 07:59:22",
+                "statusDesc": "Delivered",
+            },
+        ]
+    )
+    body = message(
+        "LOGISTIC",
+        {
+            "orderId": int(placed.cj_order_id),
+            "logisticName": "USPS+",
+            "trackingNumber": "LX123456789CN",
+            "trackingStatus": 12,
+            "logisticsTrackEvents": events,
+        },
+    )
+    post(client, hook, body)
+    post(client, hook, {**body, "messageId": uuid.uuid4().hex})  # the same events again: no repeated timeline
+    process_pending()
+    placed.refresh_from_db()
+    assert placed.track_number == "LX123456789CN" and placed.logistic_status == 12
+    assert placed.order.status == Order.Status.DELIVERED
+    assert placed.order.events.filter(type="parcel").count() == 2
+
+
+def test_processing_failure_then_retraiter(client, hook, placed, monkeypatch):
+    def broken(message):
+        raise RuntimeError("base de données indisponible")
+
+    monkeypatch.setitem(webhook_processing.HANDLERS, "ORDER", broken)
+    body = message("ORDER", {"cjOrderId": int(placed.cj_order_id), "orderStatus": "UNSHIPPED"})
+    post(client, hook, body)
+    process_pending()
+    event = WebhookEvent.objects.get(message_id=body["messageId"])
+    assert event.status == WebhookEvent.Status.ERROR and "indisponible" in event.last_error
+    assert event.next_attempt_at is not None
+    monkeypatch.undo()
+    client.force_login(factories.staff_user())
+    assert client.post(reverse("cj:webhook_retry", args=[event.pk])).status_code == 302
+    webhook_processing.process(event.pk)
+    event.refresh_from_db()
+    assert event.status == WebhookEvent.Status.PROCESSED
+    assert event.attempt_log.count() == 2
+
+
+def test_unknown_order_is_ignored_with_a_reason(client, hook):
+    post(client, hook, message("ORDER", {"cjOrderId": 210823100016290555, "orderStatus": "SHIPPED"}))
+    process_pending()
+    event = WebhookEvent.objects.get()
+    assert event.status == WebhookEvent.Status.IGNORED and "inconnue" in event.result
+
+
+def test_admin_pages(client, hook, placed):
+    post(client, hook, message("ORDER", {"cjOrderId": int(placed.cj_order_id), "orderStatus": "UNSHIPPED"}))
+    process_pending()
+    client.force_login(factories.staff_user())
+    page = client.get(reverse("cj:webhooks")).content.decode()
+    assert "Activer les webhooks" in page and "Total reçus" in page and "Récents" in page
+    log = client.get(reverse("cj:webhook_log"), {"status": "processed", "type": "ORDER", "from": "bad"})
+    assert log.status_code == 200 and "Traité" in log.content.decode()
+    event = WebhookEvent.objects.get()
+    detail = client.get(reverse("cj:webhook_detail", args=[event.pk])).content.decode()
+    assert "cjOrderId" in detail
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    body=st.one_of(
+        st.binary(max_size=400),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+            lambda children: (
+                st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+            ),
+            max_leaves=12,
+        ).map(lambda value: json.dumps(value).encode()),
+        st.fixed_dictionaries(
+            {
+                "messageId": st.text(min_size=1, max_size=20),
+                "type": st.sampled_from(
+                    ["ORDER", "STOCK", "PRODUCT", "VARIANT", "LOGISTIC", "ORDERSPLIT", "WHATEVER"]
+                ),
+                "params": st.dictionaries(
+                    st.text(max_size=12), st.integers() | st.text(max_size=12), max_size=4
+                ),
+            }
+        ).map(lambda value: json.dumps(value).encode()),
+    )
+)
+def test_fuzzed_bodies_never_cause_a_5xx(client, fuzz_hook, body):
+    response = post(client, fuzz_hook, None, raw=body)
+    assert response.status_code < 500
+    for pk in WebhookEvent.objects.filter(status=WebhookEvent.Status.PENDING).values_list("pk", flat=True):
+        event = webhook_processing.process(pk)
+        assert event.status in ("processed", "ignored", "error")
+
+
+@pytest.fixture
+def fuzz_hook(db):
+    """A signing key without a CJ connection: fuzzing exercises the receiver and the handlers only."""
+    from kamri.cj.models import CJAccount, CJCredential
+    from kamri.core import crypto
+
+    account = CJAccount(base_url="http://127.0.0.1:9/api2.0/v1/", tier="free")
+    account.set_api_key(SANDBOX_API_KEY)
+    account.save()
+    CJCredential.objects.create(
+        fingerprint=account.fingerprint, open_id_encrypted=crypto.encrypt("123456789")
+    )
+    webhook_inbox.forget_config()
+    return webhook_inbox.config()
