@@ -88,4 +88,5 @@ def sync_cj_orders_periodically() -> None:
     order_sync.run(order_sync.start(skip_recent=True).pk)
 
 
+from kamri.cj.health_tasks import *  # noqa: E402, F403
 from kamri.cj.sync_tasks import *  # noqa: E402, F403

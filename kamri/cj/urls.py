@@ -1,11 +1,14 @@
 from django.urls import path
 
 from kamri.cj.views import connection, logs, orders, prices, products, webhooks
+from kamri.cj.views import dashboard as dashboard_views
+from kamri.cj.views import problems as problem_views
+from kamri.cj.views import profit as profit_views
 
 app_name = "cj"
 
 urlpatterns = [
-    path("", connection.home, name="home"),
+    path("", dashboard_views.dashboard, name="home"),
     path("statut/", connection.status_fragment, name="status"),
     path("configuration/", connection.settings_page, name="settings"),
     path("configuration/tester/", connection.test_connection, name="settings_test"),
@@ -40,4 +43,9 @@ urlpatterns = [
     path("stock/synchroniser/", prices.sync_stock, name="sync_stock"),
     path("prix/synchroniser/", prices.sync_prices, name="sync_prices"),
     path("nouvelles-variantes/", prices.new_variants, name="new_variants"),
+    path("problemes/", problem_views.problem_list, name="problems"),
+    path("problemes/<int:pk>/ignorer/", problem_views.dismiss, name="problem_dismiss"),
+    path("rapport/", profit_views.profit, name="profit"),
+    path("rapport/export.csv", profit_views.profit_csv, name="profit_csv"),
+    path("commandes/export.csv", profit_views.orders_csv, name="orders_csv"),
 ]

@@ -1,0 +1,749 @@
+"""Read queries of the CJ dashboard, the problems panel and the profit report.
+
+Every figure is one SQL aggregate (no per-row query): the dashboard's query count does not grow with data.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kamri.catalog.models import Product, Variant
+from kamri.cj.models import CJAccount, CJApiCall, CJOrder, CJSettings, Problem, SyncRun, WebhookEvent
+from kamri.orders.models import Order
+
+CENT = Decimal("0.01")
+
+# --- Definitions shown on hover: one place, used by the page and the tests.
+WEBHOOK_RATE_DEFINITION = gettext_lazy(
+    "Webhooks traités (y compris ignorés car sans objet) ÷ webhooks reçus sur les dernières 24 h, "
+    "hors doublons (même messageId renvoyé) et rejetés (signature invalide). "
+    "Les webhooks en attente comptent comme reçus et non traités."
+)
+ORDER_RATE_DEFINITION = gettext_lazy(
+    "Commandes CJ passées ÷ commandes CJ tentées. Tentées : passées + à traiter + en échec "
+    "(hors file d'attente, en cours d'envoi et annulées)."
+)
+UNAVAILABLE_DEFINITION = gettext_lazy(
+    "Produit CJ inactif, ou dont toutes les variantes ont un stock de 0. "
+    "Actifs et brouillons ne comptent que les produits disponibles."
+)
+
+WEBHOOK_SUCCESS = (WebhookEvent.Status.PROCESSED, WebhookEvent.Status.IGNORED)
+WEBHOOK_NOT_COUNTED = (WebhookEvent.Status.DUPLICATE, WebhookEvent.Status.REJECTED)
+ORDER_ATTEMPTED = (CJOrder.State.PLACED, CJOrder.State.NEEDS_ATTENTION, CJOrder.State.FAILED)
+
+
+def rate(numerator: int, denominator: int) -> Decimal | None:
+    """A percentage with one decimal, or None when nothing was attempted (never a fake 100 %)."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class ProductCounts:
+    total: int
+    active: int
+    draft: int
+    unavailable: int
+
+
+def imported_products() -> ProductCounts:
+    """CJ products: available active, available draft, unavailable (inactive or every variant at stock 0)."""
+    stocked = Variant.objects.filter(product=OuterRef("pk"), stock__gt=0)
+    unavailable = Q(status=Product.Status.INACTIVE) | Q(stocked=False)
+    row = (
+        Product.objects.filter(cj_link__isnull=False)
+        .annotate(stocked=Exists(stocked))
+        .aggregate(
+            total=Count("id"),
+            active=Count("id", filter=Q(status=Product.Status.ACTIVE, stocked=True)),
+            draft=Count("id", filter=Q(status=Product.Status.DRAFT, stocked=True)),
+            unavailable=Count("id", filter=unavailable),
+        )
+    )
+    return ProductCounts(**row)
+
+
+@dataclass(frozen=True)
+class OrderCounts:
+    by_state: list[tuple[str, str, int]]  # (value, label, count)
+    by_store_status: list[tuple[str, str, int]]
+    total: int
+    placed: int
+    attempted: int
+    needs_attention: int
+
+    @property
+    def success_rate(self) -> Decimal | None:
+        return rate(self.placed, self.attempted)
+
+
+def cj_orders() -> OrderCounts:
+    """CJ orders by CJ-side state and by the KAMRI status of their store order."""
+    states = dict(CJOrder.objects.order_by().values_list("state").annotate(n=Count("id")))
+    store = dict(
+        CJOrder.objects.order_by()
+        .values_list("order__status")
+        .annotate(n=Count("id"))
+        .values_list("order__status", "n")
+    )
+    by_state = [(value, label, states.get(value, 0)) for value, label in CJOrder.State.choices]
+    by_store = [(value, label, store.get(value, 0)) for value, label in Order.Status.choices]
+    return OrderCounts(
+        by_state=by_state,
+        by_store_status=by_store,
+        total=sum(states.values()),
+        placed=states.get(CJOrder.State.PLACED, 0),
+        attempted=sum(states.get(value, 0) for value in ORDER_ATTEMPTED),
+        needs_attention=states.get(CJOrder.State.NEEDS_ATTENTION, 0),
+    )
+
+
+@dataclass(frozen=True)
+class WebhookCounts:
+    total: int
+    last_24h: int
+    processed_24h: int
+    ignored_24h: int
+    errors_24h: int
+    pending_24h: int
+    duplicates_24h: int
+    rejected_24h: int
+    last_received_at: datetime | None
+
+    @property
+    def counted_24h(self) -> int:
+        """The success rate's denominator: received minus duplicates and rejected."""
+        return self.last_24h - self.duplicates_24h - self.rejected_24h
+
+    @property
+    def success_rate(self) -> Decimal | None:
+        return rate(self.processed_24h + self.ignored_24h, self.counted_24h)
+
+    @property
+    def error_rate(self) -> Decimal | None:
+        return rate(self.errors_24h, self.counted_24h)
+
+
+def webhooks(*, now: datetime | None = None) -> WebhookCounts:
+    now = now or timezone.now()
+    since = now - timedelta(hours=24)
+    statuses = WebhookEvent.Status
+    row = WebhookEvent.objects.filter(received_at__gte=since).aggregate(
+        n=Count("id"),
+        processed=Count("id", filter=Q(status=statuses.PROCESSED)),
+        ignored=Count("id", filter=Q(status=statuses.IGNORED)),
+        errors=Count("id", filter=Q(status=statuses.ERROR)),
+        pending=Count("id", filter=Q(status=statuses.PENDING)),
+        duplicates=Count("id", filter=Q(status=statuses.DUPLICATE)),
+        rejected=Count("id", filter=Q(status=statuses.REJECTED)),
+    )
+    last = WebhookEvent.objects.order_by("-received_at").values_list("received_at", flat=True).first()
+    return WebhookCounts(
+        total=WebhookEvent.objects.count(),
+        last_24h=row["n"],
+        processed_24h=row["processed"],
+        ignored_24h=row["ignored"],
+        errors_24h=row["errors"],
+        pending_24h=row["pending"],
+        duplicates_24h=row["duplicates"],
+        rejected_24h=row["rejected"],
+        last_received_at=last,
+    )
+
+
+# --- Time series: buckets are computed in Python (aware datetimes, DST-safe), counted in one SQL query.
+
+
+@dataclass(frozen=True)
+class Bucket:
+    start: datetime
+    end: datetime
+    label: str
+    title: str
+
+
+def hour_buckets(*, now: datetime, hours: int = 24) -> list[Bucket]:
+    zone = timezone.get_current_timezone()
+    current = now.astimezone(zone).replace(minute=0, second=0, microsecond=0)
+    starts = [current - timedelta(hours=offset) for offset in range(hours - 1, -1, -1)]
+    return [
+        Bucket(start, start + timedelta(hours=1), start.strftime("%Hh"), start.strftime("%d/%m %Hh"))
+        for start in starts
+    ]
+
+
+def day_buckets(*, now: datetime, days: int = 30) -> list[Bucket]:
+    zone = timezone.get_current_timezone()
+    today = now.astimezone(zone).date()
+    buckets = []
+    for offset in range(days - 1, -1, -1):
+        day = today - timedelta(days=offset)
+        start = timezone.make_aware(datetime.combine(day, time.min), zone)
+        end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), zone)
+        buckets.append(Bucket(start, end, day.strftime("%d/%m"), day.strftime("%d/%m/%Y")))
+    return buckets
+
+
+def _count_per_bucket(
+    queryset: QuerySet, field_name: str, buckets: list[Bucket], extra: dict[str, Q] | None = None
+) -> dict[str, list[int]]:
+    """{series: [count per bucket]} in one query; `extra` adds filtered series next to "all"."""
+    if not buckets:
+        return {}
+    series = {"all": Q(), **(extra or {})}
+    aggregates = {}
+    for key, condition in series.items():
+        for index, bucket in enumerate(buckets):
+            window = Q(**{f"{field_name}__gte": bucket.start, f"{field_name}__lt": bucket.end})
+            aggregates[f"{key}_{index}"] = Count("id", filter=window & condition)
+    row = queryset.filter(
+        **{f"{field_name}__gte": buckets[0].start, f"{field_name}__lt": buckets[-1].end}
+    ).aggregate(**aggregates)
+    return {key: [row[f"{key}_{index}"] for index in range(len(buckets))] for key in series}
+
+
+def orders_per_day(*, now: datetime, days: int = 30) -> tuple[list[Bucket], list[int]]:
+    buckets = day_buckets(now=now, days=days)
+    counts = _count_per_bucket(CJOrder.objects.order_by(), "created_at", buckets)
+    return buckets, counts["all"]
+
+
+def webhooks_per_hour(*, now: datetime) -> tuple[list[Bucket], list[int], list[int]]:
+    """Processed (and ignored) vs errors per hour over the last 24 hours."""
+    buckets = hour_buckets(now=now)
+    counts = _count_per_bucket(
+        WebhookEvent.objects.order_by(),
+        "received_at",
+        buckets,
+        {
+            "ok": Q(status__in=WEBHOOK_SUCCESS),
+            "err": Q(status=WebhookEvent.Status.ERROR),
+        },
+    )
+    return buckets, counts["ok"], counts["err"]
+
+
+def api_calls_per_hour(*, now: datetime) -> tuple[list[Bucket], list[int], list[int]]:
+    buckets = hour_buckets(now=now)
+    counts = _count_per_bucket(CJApiCall.objects.order_by(), "started_at", buckets, {"err": Q(ok=False)})
+    return buckets, counts["all"], counts["err"]
+
+
+# --- Daily usage against CJ's points (CJ-API.md §4.3): base 50,000 points a day, reset at 00:00 UTC.
+
+DAILY_BASE_POINTS = 50_000
+POINTS_COST: dict[str, int] = {
+    "product/listV2": 50,
+    "product/list": 50,
+    "product/queryProductsByImage": 1000,
+    **{
+        name: 10
+        for name in (
+            "product/query",
+            "product/variant/query",
+            "product/variant/queryByVid",
+            "product/stock/queryByVid",
+            "product/stock/queryBySku",
+            "product/stock/getInventoryByPid",
+            "product/stock/privateInventory/querySpuPage",
+            "product/stock/privateInventory/querySkuListByProductId",
+            "product/stock/privateInventory/querySkuDetailPage",
+            "product/stock/privateInventory/querySkuDetailListBySku",
+            "product/stock/privateInventory/querySkuFlowByCondition",
+            "storehouseCenterWeb/syncStorehouseVideoRequests",
+            "logistic/freightCalculate",
+            "logistic/freightCalculateTip",
+            "logistic/partnerFreightCalculate",
+            "logistic/getSupplierLogisticsTemplate",
+            "webhook/product/subscribe",
+            "webhook/product/unsubscribe",
+        )
+    },
+}
+
+
+def points_cost(endpoint: str) -> int:
+    """Points one call costs (unlisted endpoints, orders included, cost 0)."""
+    return POINTS_COST.get(endpoint.strip().lstrip("/").split("?")[0], 0)
+
+
+def utc_day_start(now: datetime) -> datetime:
+    return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@dataclass(frozen=True)
+class DailyUsage:
+    since: datetime
+    calls: int
+    errors: int
+    points: int  # estimated: every attempt that reached CJ counts (a refused call may cost nothing)
+    quota: int = DAILY_BASE_POINTS
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.points / self.quota if self.quota else 0.0
+
+
+def daily_usage(*, now: datetime | None = None) -> DailyUsage:
+    """Calls and estimated points since 00:00 UTC, from the API-call log (one grouped query)."""
+    since = utc_day_start(now or timezone.now())
+    rows = (
+        CJApiCall.objects.filter(started_at__gte=since)
+        .order_by()
+        .values_list("endpoint")
+        .annotate(n=Count("id"), errors=Count("id", filter=Q(ok=False)))
+    )
+    calls = errors = points = 0
+    for endpoint, n, failed in rows:
+        calls, errors, points = calls + n, errors + failed, points + n * points_cost(endpoint)
+    return DailyUsage(since=since, calls=calls, errors=errors, points=points)
+
+
+def last_errors(limit: int = 10) -> list[CJApiCall]:
+    return list(CJApiCall.objects.filter(ok=False).order_by("-started_at", "-id")[:limit])
+
+
+# --- Problems
+
+
+SEVERITY_ORDER = Case(
+    When(severity=Problem.Severity.CRITICAL, then=Value(0)),
+    When(severity=Problem.Severity.WARNING, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def open_problems(*, severity: str | None = None) -> QuerySet:
+    """Active problems the admin has not dismissed, most severe first."""
+    rows = Problem.objects.filter(active=True, dismissed_at__isnull=True)
+    if severity:
+        rows = rows.filter(severity=severity)
+    return rows.annotate(rank=SEVERITY_ORDER).order_by("rank", "-last_seen", "-id")
+
+
+def dismissed_problems() -> QuerySet:
+    return Problem.objects.filter(active=True, dismissed_at__isnull=False).order_by("-dismissed_at")
+
+
+def recently_cleared(limit: int = 10) -> QuerySet:
+    return Problem.objects.filter(active=False).order_by("-last_seen")[:limit]
+
+
+# --- The dashboard in one call
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    account: CJAccount | None
+    last_sync_at: datetime | None
+    last_sync_run: SyncRun | None
+    products: ProductCounts
+    orders: OrderCounts
+    webhooks: WebhookCounts
+    webhooks_enabled: bool
+    usage: DailyUsage
+    critical_problems: list[Problem]
+    open_problem_count: int
+    orders_chart: tuple[list[Bucket], list[int]]
+    webhooks_chart: tuple[list[Bucket], list[int], list[int]]
+    calls_chart: tuple[list[Bucket], list[int], list[int]]
+    definitions: dict[str, str] = field(default_factory=dict)
+
+
+def dashboard(*, now: datetime | None = None) -> Dashboard:
+    now = now or timezone.now()
+    account = CJAccount.objects.order_by("pk").first()
+    last_run = SyncRun.objects.filter(finished_at__isnull=False).order_by("-finished_at").first()
+    last_sync = max(
+        (
+            when
+            for when in (account.last_sync_at if account else None, last_run and last_run.finished_at)
+            if when
+        ),
+        default=None,
+    )
+    usage = daily_usage(now=now)
+    problems = open_problems()
+    problem_list = list(problems[:50])
+    return Dashboard(
+        account=account,
+        last_sync_at=last_sync,
+        last_sync_run=last_run,
+        products=imported_products(),
+        orders=cj_orders(),
+        webhooks=webhooks(now=now),
+        webhooks_enabled=CJSettings.load().webhooks_enabled,
+        usage=usage,
+        critical_problems=[p for p in problem_list if p.severity == Problem.Severity.CRITICAL],
+        open_problem_count=len(problem_list),
+        orders_chart=orders_per_day(now=now),
+        webhooks_chart=webhooks_per_hour(now=now),
+        calls_chart=api_calls_per_hour(now=now),
+        definitions={
+            "webhooks": str(WEBHOOK_RATE_DEFINITION),
+            "orders": str(ORDER_RATE_DEFINITION),
+            "unavailable": str(UNAVAILABLE_DEFINITION),
+        },
+    )
+
+
+# --- Profit report
+
+
+class BadPeriod(ValueError):
+    """A date filter the admin typed that is not a date, or an inverted range."""
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        zone = timezone.get_current_timezone()
+        return (
+            timezone.make_aware(datetime.combine(self.start, time.min), zone),
+            timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min), zone),
+        )
+
+
+def default_period(*, today: date | None = None, days: int = 30) -> Period:
+    today = today or timezone.localdate()
+    return Period(today - timedelta(days=days - 1), today)
+
+
+def parse_period(raw_start: str, raw_end: str, *, today: date | None = None) -> Period:
+    """Both dates optional (YYYY-MM-DD); raises BadPeriod on anything else."""
+    fallback = default_period(today=today)
+    try:
+        start = date.fromisoformat(raw_start.strip()) if raw_start.strip() else fallback.start
+        end = date.fromisoformat(raw_end.strip()) if raw_end.strip() else fallback.end
+    except ValueError as error:
+        raise BadPeriod(_("Date invalide : utilisez le format AAAA-MM-JJ.")) from error
+    if start > end:
+        raise BadPeriod(_("La date de début est postérieure à la date de fin."))
+    if (end - start).days > 3660:
+        raise BadPeriod(_("Période trop longue (10 ans au plus)."))
+    return Period(start, end)
+
+
+def to_store(amount_usd: Decimal, usd_rate: Decimal) -> Decimal:
+    return (amount_usd * usd_rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class ProfitRow:
+    order_id: int
+    number: str
+    paid_at: datetime | None
+    currency: str
+    revenue: Decimal
+    goods_usd: Decimal
+    shipping_usd: Decimal
+    goods: Decimal
+    shipping: Decimal
+
+    @property
+    def cost(self) -> Decimal:
+        return self.goods + self.shipping
+
+    @property
+    def profit(self) -> Decimal:
+        return self.revenue - self.goods - self.shipping
+
+    @property
+    def margin_percent(self) -> Decimal | None:
+        return rate_decimal(self.profit, self.revenue)
+
+
+def rate_decimal(part: Decimal, whole: Decimal) -> Decimal | None:
+    if not whole:
+        return None
+    return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class ProfitTotals:
+    orders: int
+    revenue: Decimal
+    goods: Decimal
+    shipping: Decimal
+    goods_usd: Decimal
+    shipping_usd: Decimal
+
+    @property
+    def cost(self) -> Decimal:
+        return self.goods + self.shipping
+
+    @property
+    def profit(self) -> Decimal:
+        return self.revenue - self.goods - self.shipping
+
+    @property
+    def margin_percent(self) -> Decimal | None:
+        return rate_decimal(self.profit, self.revenue)
+
+
+@dataclass(frozen=True)
+class ProfitReport:
+    period: Period
+    usd_rate: Decimal
+    rows: list[ProfitRow]
+    totals: ProfitTotals
+    by_day: list[tuple[date, ProfitTotals]]
+    without_costs: int  # paid orders of the period whose CJ costs are not known yet
+
+
+def profit_orders(period: Period) -> QuerySet:
+    """Paid, non-cancelled store orders of the period with their CJ costs (placed CJ orders only)."""
+    start, end = period.bounds()
+    placed = Q(cj_orders__state=CJOrder.State.PLACED)
+    return (
+        Order.objects.filter(paid_at__gte=start, paid_at__lt=end)
+        .exclude(status=Order.Status.CANCELLED)
+        .annotate(
+            placed_count=Count("cj_orders", filter=placed),
+            goods_usd=Coalesce(Sum("cj_orders__product_amount_usd", filter=placed), Decimal("0")),
+            shipping_usd=Coalesce(
+                Sum(Coalesce("cj_orders__postage_amount_usd", "cj_orders__freight_usd"), filter=placed),
+                Decimal("0"),
+            ),
+        )
+        .order_by("paid_at", "id")
+    )
+
+
+def _totals(rows: Iterable[ProfitRow]) -> ProfitTotals:
+    rows = list(rows)
+    return ProfitTotals(
+        orders=len(rows),
+        revenue=sum((row.revenue for row in rows), Decimal("0")),
+        goods=sum((row.goods for row in rows), Decimal("0")),
+        shipping=sum((row.shipping for row in rows), Decimal("0")),
+        goods_usd=sum((row.goods_usd for row in rows), Decimal("0")),
+        shipping_usd=sum((row.shipping_usd for row in rows), Decimal("0")),
+    )
+
+
+def profit_report(period: Period) -> ProfitReport:
+    """Revenue − CJ goods − CJ shipping (USD × the shop's rate, rounded per order) = gross profit.
+
+    Totals are sums of the rounded per-order figures, so the rows always add up to the totals.
+    """
+    usd_rate = CJSettings.load().usd_rate
+    rows: list[ProfitRow] = []
+    without_costs = 0
+    fields = ("id", "number", "paid_at", "currency", "total", "placed_count", "goods_usd", "shipping_usd")
+    for values in profit_orders(period).values_list(*fields):
+        order_id, number, paid_at, currency, total, placed_count, goods_usd, shipping_usd = values
+        if not placed_count:
+            without_costs += 1
+            continue
+        goods_usd, shipping_usd = Decimal(goods_usd), Decimal(shipping_usd)
+        rows.append(
+            ProfitRow(
+                order_id=order_id,
+                number=number,
+                paid_at=paid_at,
+                currency=currency,
+                revenue=Decimal(total),
+                goods_usd=goods_usd,
+                shipping_usd=shipping_usd,
+                goods=to_store(goods_usd, usd_rate),
+                shipping=to_store(shipping_usd, usd_rate),
+            )
+        )
+    zone = timezone.get_current_timezone()
+    days: dict[date, list[ProfitRow]] = {}
+    for row in rows:
+        days.setdefault(row.paid_at.astimezone(zone).date(), []).append(row)
+    return ProfitReport(
+        period=period,
+        usd_rate=usd_rate,
+        rows=rows,
+        totals=_totals(rows),
+        by_day=[(day, _totals(day_rows)) for day, day_rows in sorted(days.items())],
+        without_costs=without_costs,
+    )
+
+
+# --- CSV (never a secret: no access key, no token, no raw payload)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def safe_cell(value: object) -> str:
+    """Spreadsheet-safe text: a cell starting with = + - @ is not run as a formula."""
+    text = "" if value is None else str(value)
+    if text and text[0] in "=+-@\t\r" and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except ArithmeticError:
+        return False
+    except ValueError:
+        return False
+    return True
+
+
+def csv_lines(rows: Iterable[Iterable[object]]) -> Iterator[str]:
+    writer = csv.writer(_Echo(), delimiter=";")
+    for row in rows:
+        yield writer.writerow([safe_cell(cell) for cell in row])
+
+
+PROFIT_CSV_HEADER = [
+    "commande",
+    "payee_le",
+    "devise",
+    "chiffre_affaires",
+    "cout_produits_usd",
+    "cout_livraison_usd",
+    "cout_produits",
+    "cout_livraison",
+    "benefice_brut",
+    "marge_pourcent",
+]
+
+
+def profit_csv_rows(report: ProfitReport) -> Iterator[list[object]]:
+    yield PROFIT_CSV_HEADER
+    zone = timezone.get_current_timezone()
+    for row in report.rows:
+        yield [
+            row.number,
+            row.paid_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if row.paid_at else "",
+            row.currency,
+            row.revenue,
+            row.goods_usd,
+            row.shipping_usd,
+            row.goods,
+            row.shipping,
+            row.profit,
+            "" if row.margin_percent is None else row.margin_percent,
+        ]
+    totals = report.totals
+    yield [
+        "TOTAL",
+        f"{report.period.start.isoformat()} / {report.period.end.isoformat()}",
+        "",
+        totals.revenue,
+        totals.goods_usd,
+        totals.shipping_usd,
+        totals.goods,
+        totals.shipping,
+        totals.profit,
+        "" if totals.margin_percent is None else totals.margin_percent,
+    ]
+
+
+ORDERS_CSV_HEADER = [
+    "commande_kamri",
+    "numero_cj",
+    "identifiant_cj",
+    "etat",
+    "statut_cj",
+    "statut_kamri",
+    "client",
+    "pays",
+    "transporteur",
+    "numero_suivi",
+    "montant_produits_usd",
+    "montant_livraison_usd",
+    "montant_cj_usd",
+    "vente",
+    "devise",
+    "creee_le",
+    "passee_le",
+]
+
+
+def orders_for_csv(
+    *, state: str = "", status: str = "", cj_status_value: str = "", query: str = ""
+) -> QuerySet:
+    rows = CJOrder.objects.all()
+    if state in CJOrder.State.values:
+        rows = rows.filter(state=state)
+    if status in Order.Status.values:
+        rows = rows.filter(order__status=status)
+    if cj_status_value:
+        rows = rows.filter(cj_status=cj_status_value)
+    if query:
+        rows = rows.filter(
+            Q(order_number__icontains=query)
+            | Q(cj_order_id__icontains=query)
+            | Q(track_number__icontains=query)
+            | Q(order__customer_name__icontains=query)
+        )
+    return rows.order_by("-created_at", "-id")
+
+
+def orders_csv_rows(rows: QuerySet) -> Iterator[list[object]]:
+    yield ORDERS_CSV_HEADER
+    zone = timezone.get_current_timezone()
+    states = dict(CJOrder.State.choices)
+    store_statuses = dict(Order.Status.choices)
+
+    def stamp(value: datetime | None) -> str:
+        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    for values in rows.values_list(
+        "order__number",
+        "order_number",
+        "cj_order_id",
+        "state",
+        "cj_status",
+        "order__status",
+        "order__customer_name",
+        "order__country",
+        "logistic_name",
+        "track_number",
+        "product_amount_usd",
+        "postage_amount_usd",
+        "order_amount_usd",
+        "order__total",
+        "order__currency",
+        "created_at",
+        "placed_at",
+    ).iterator(chunk_size=2000):
+        (number, cj_number, cj_id, state, remote, store, customer, country, carrier, track) = values[:10]
+        product_usd, postage_usd, order_usd, total, currency, created, placed = values[10:]
+        yield [
+            number,
+            cj_number,
+            cj_id or "",
+            str(states.get(state, state)),
+            remote,
+            str(store_statuses.get(store, store)),
+            customer,
+            country,
+            carrier,
+            track,
+            "" if product_usd is None else product_usd,
+            "" if postage_usd is None else postage_usd,
+            "" if order_usd is None else order_usd,
+            total,
+            currency,
+            stamp(created),
+            stamp(placed),
+        ]

@@ -1,0 +1,76 @@
+"""Rapport de marge, its CSV, and the CJ orders CSV."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from kamri.cj import selectors_dashboard as figures
+
+
+def _period(request: HttpRequest) -> tuple[figures.Period, dict[str, str]]:
+    raw = {"from": request.GET.get("from", ""), "to": request.GET.get("to", "")}
+    try:
+        period = figures.parse_period(raw["from"], raw["to"])
+    except figures.BadPeriod as error:
+        messages.error(request, str(error))
+        period = figures.default_period()
+        raw = {"from": "", "to": ""}
+    return period, raw
+
+
+def profit(request: HttpRequest) -> HttpResponse:
+    period, raw = _period(request)
+    report = figures.profit_report(period)
+    page = Paginator(report.rows, 50).get_page(request.GET.get("page"))
+    keep = request.GET.copy()
+    keep.pop("page", None)
+    return render(
+        request,
+        "cj/profit.html",
+        {
+            "report": report,
+            "page": page,
+            "keep": keep.urlencode(),
+            "filters": {
+                "from": raw["from"] or period.start.isoformat(),
+                "to": raw["to"] or period.end.isoformat(),
+            },
+        },
+    )
+
+
+def _csv(lines, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        _with_bom(figures.csv_lines(lines)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _with_bom(lines):
+    yield "\ufeff"  # so spreadsheet software reads the accents as UTF-8
+    yield from lines
+
+
+def profit_csv(request: HttpRequest) -> HttpResponse:
+    period, _raw = _period(request)
+    report = figures.profit_report(period)
+    name = f"kamri-marge-{period.start.isoformat()}-{period.end.isoformat()}.csv"
+    return _csv(figures.profit_csv_rows(report), name)
+
+
+def orders_csv(request: HttpRequest) -> HttpResponse:
+    rows = figures.orders_for_csv(
+        state=request.GET.get("state", ""),
+        status=request.GET.get("status", ""),
+        cj_status_value=request.GET.get("cj_status", ""),
+        query=request.GET.get("q", "").strip(),
+    )
+    name = f"kamri-commandes-cj-{timezone.localdate().isoformat()}.csv"
+    return _csv(figures.orders_csv_rows(rows), name)
