@@ -67,7 +67,7 @@ def price_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def price_changes_bulk(request: HttpRequest) -> HttpResponse:
     approve = _approve(request)
-    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()][:500]
+    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit() and len(value) < 19][:500]
     if approve is None:
         messages.error(request, _("Action inconnue."))
     elif not ids:
