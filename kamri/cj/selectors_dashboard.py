@@ -552,14 +552,15 @@ def profit_report(period: Period) -> ProfitReport:
         if not placed_count:
             without_costs += 1
             continue
-        goods_usd, shipping_usd = Decimal(goods_usd), Decimal(shipping_usd)
+        goods_usd = Decimal(goods_usd).quantize(CENT, rounding=ROUND_HALF_UP)
+        shipping_usd = Decimal(shipping_usd).quantize(CENT, rounding=ROUND_HALF_UP)
         rows.append(
             ProfitRow(
                 order_id=order_id,
                 number=number,
                 paid_at=paid_at,
                 currency=currency,
-                revenue=Decimal(total),
+                revenue=Decimal(total).quantize(CENT),
                 goods_usd=goods_usd,
                 shipping_usd=shipping_usd,
                 goods=to_store(goods_usd, usd_rate),

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -147,7 +147,8 @@ def check_webhooks(*, settings_row: CJSettings, now: datetime) -> None:
     if error_rate is not None and counts.errors_24h and error_rate > settings_row.webhook_error_alert_percent:
         raise_problem(
             WEBHOOK_ERRORS,
-            title=_("Taux d'erreur des webhooks : %(rate)s %% sur 24 h") % {"rate": error_rate},
+            title=_("Taux d'erreur des webhooks : %(rate)s %% sur 24 h")
+            % {"rate": number_format(error_rate)},
             detail=_(
                 "%(errors)s webhooks en erreur sur %(total)s (seuil : %(limit)s %%). Ouvrez le journal des "
                 "webhooks, lisez le message d'erreur et retraitez-les une fois la cause corrigée."

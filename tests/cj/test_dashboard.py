@@ -1,0 +1,237 @@
+"""The CJ dashboard's figures equal the database truth; charts render; the query count does not grow."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from kamri.catalog.models import Product
+from kamri.cj.models import CJAccount, CJApiCall, CJOrder, CJProductLink, CJSettings, Problem, WebhookEvent
+from kamri.orders.models import Order
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(factories.staff_user())
+    return client
+
+
+def cj_product(*, status: str = Product.Status.ACTIVE, stock: int = 5, variants: int = 2) -> Product:
+    product = factories.product(status=status, source=Product.Source.CJ, stock=stock, variants=variants)
+    CJProductLink.objects.create(product=product, pid=f"PID-{product.pk}", margin_percent=Decimal("50"))
+    return product
+
+
+def cj_order(
+    state: str, *, store_status: str = Order.Status.CONFIRMED, created_ago: timedelta = timedelta(0), **fields
+) -> CJOrder:
+    order = factories.order(status=store_status, paid=True)
+    row = CJOrder.objects.create(order=order, order_number=f"KM{order.pk}", state=state, **fields)
+    if created_ago:
+        CJOrder.objects.filter(pk=row.pk).update(created_at=timezone.now() - created_ago)
+    return row
+
+
+def webhook(status: str, *, ago: timedelta = timedelta(minutes=5), n: int = 1) -> None:
+    now = timezone.now()
+    for _ in range(n):
+        WebhookEvent.objects.create(type="ORDER", status=status, received_at=now - ago)
+
+
+def api_call(
+    *,
+    ok: bool = True,
+    ago: timedelta = timedelta(minutes=3),
+    endpoint: str = "product/listV2",
+    cj_code: int | None = None,
+) -> None:
+    CJApiCall.objects.create(
+        endpoint=endpoint,
+        method="GET",
+        started_at=timezone.now() - ago,
+        duration_ms=Decimal("12.0"),
+        ok=ok,
+        cj_code=cj_code,
+        http_status=200,
+    )
+
+
+@pytest.fixture
+def scenario():
+    # Products: 2 active, 1 draft, 1 inactive, 1 active with every variant at stock 0, 1 own product.
+    cj_product()
+    cj_product()
+    cj_product(status=Product.Status.DRAFT)
+    cj_product(status=Product.Status.INACTIVE)
+    cj_product(stock=0)
+    factories.product()  # not from CJ: never counted
+    # CJ orders: 3 placed (one SHIPPED), 1 to handle, 1 failed, 2 queued, 1 cancelled.
+    cj_order("placed", cj_status="PAID")
+    cj_order("placed", cj_status="PAID", created_ago=timedelta(days=3))
+    cj_order("placed", store_status=Order.Status.SHIPPED, cj_status="SHIPPED", created_ago=timedelta(days=40))
+    cj_order("needs_attention")
+    cj_order("failed", created_ago=timedelta(days=3))
+    cj_order("queued", store_status=Order.Status.CONFIRMED)
+    cj_order("queued", store_status=Order.Status.CONFIRMED)
+    cj_order("cancelled", store_status=Order.Status.CANCELLED)
+    # Webhooks in 24 h: 6 processed, 1 ignored, 2 errors, 1 pending, 2 duplicates, 1 rejected; 4 older ones.
+    webhook("processed", n=6)
+    webhook("ignored")
+    webhook("error", n=2, ago=timedelta(hours=3))
+    webhook("pending")
+    webhook("duplicate", n=2)
+    webhook("rejected")
+    webhook("processed", n=4, ago=timedelta(days=2))
+    # API calls: 5 ok, 2 errors in the last hours.
+    for _ in range(5):
+        api_call()
+    api_call(ok=False, cj_code=1600200)
+    api_call(ok=False, ago=timedelta(hours=2))
+
+
+def test_dashboard_numbers_equal_the_database(staff_client, scenario):
+    response = staff_client.get(reverse("cj:home"))
+    assert response.status_code == 200
+    board = response.context["board"]
+    assert (
+        board.products.total,
+        board.products.active,
+        board.products.draft,
+        board.products.unavailable,
+    ) == (
+        5,
+        2,
+        1,
+        2,
+    )
+    states = {value: count for value, _label, count in board.orders.by_state}
+    assert states == {
+        "queued": 2,
+        "placing": 0,
+        "placed": 3,
+        "needs_attention": 1,
+        "failed": 1,
+        "cancelled": 1,
+    }
+    assert states == {state: CJOrder.objects.filter(state=state).count() for state in CJOrder.State.values}
+    store = {value: count for value, _label, count in board.orders.by_store_status}
+    assert store["CONFIRMED"] == 6 and store["SHIPPED"] == 1 and store["CANCELLED"] == 1
+    assert board.orders.total == CJOrder.objects.count() == 8
+    # Placed ÷ attempted (placed + to handle + failed) = 3 / 5.
+    assert board.orders.success_rate == Decimal("60.0")
+    hooks = board.webhooks
+    assert (
+        hooks.last_24h
+        == 13
+        == WebhookEvent.objects.filter(received_at__gte=timezone.now() - timedelta(hours=24)).count()
+    )
+    assert hooks.total == 17
+    # (processed 6 + ignored 1) ÷ (13 received − 2 duplicates − 1 rejected) = 7 / 10.
+    assert hooks.counted_24h == 10
+    assert hooks.success_rate == Decimal("70.0")
+    assert hooks.error_rate == Decimal("20.0")
+    since = timezone.now().astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    assert board.usage.calls == CJApiCall.objects.filter(started_at__gte=since).count()
+    html = response.content.decode()
+    assert 'data-value="orders-rate">60,0 %' in html
+    assert 'data-value="webhooks-rate">70,0 %' in html
+    assert 'data-value="webhooks-24h"' in html and ">13<" in html
+    assert "Webhooks traités (y compris ignorés" in html  # the rate's definition, on hover
+    assert "Commandes CJ passées ÷ commandes CJ tentées" in html
+    for words in (
+        "Statut de connexion",
+        "Actions rapides",
+        "Rechercher des produits",
+        "Gérer les commandes",
+        "Configuration webhooks",
+        "Taux de succès",
+        "Webhooks reçus",
+        "Produits importés",
+    ):
+        assert words in html
+
+
+def test_charts_render_with_data(staff_client, scenario):
+    html = staff_client.get(reverse("cj:home")).content.decode()
+    for chart_id in ("chart-orders", "chart-webhooks", "chart-calls"):
+        assert f'id="{chart_id}"' in html
+    assert html.count("<svg viewBox=") >= 3
+    response = staff_client.get(reverse("cj:home"))
+    order_chart = response.context["order_chart"]
+    # 30 days, the 40-day-old order is outside the window.
+    assert len(order_chart.labels) == 30
+    assert (
+        order_chart.total
+        == CJOrder.objects.filter(
+            created_at__gte=timezone.now() - timedelta(days=29, hours=timezone.localtime().hour + 1)
+        ).count()
+        == 7
+    )
+    webhook_chart = response.context["webhook_chart"]
+    totals = {series.key: total for series, total in webhook_chart.totals}
+    assert totals == {"ok": 7, "err": 2}
+    assert 'class="chart-bar chart-err"' in html and 'class="chart-bar chart-ok"' in html
+    calls_chart = response.context["calls_chart"]
+    assert {series.key: total for series, total in calls_chart.totals} == {"brand": 7, "err": 2}
+
+
+def test_quick_actions_and_critical_problems(staff_client, scenario):
+    Problem.objects.create(
+        code="x-critical", severity="critical", title="Connexion perdue", detail="Faites X."
+    )
+    Problem.objects.create(code="x-warning", severity="warning", title="Petit souci")
+    html = staff_client.get(reverse("cj:home")).content.decode()
+    assert 'id="critical-problems"' in html and "Connexion perdue" in html
+    assert "Petit souci" not in html  # only critical ones on the dashboard
+    assert reverse("cj:products") + "?q=phone+case&amp;country=US" in html
+    assert f'action="{reverse("cj:sync_orders")}"' in html
+    assert 'hx-get="' + reverse("cj:status") in html
+
+
+def test_dashboard_never_calls_cj_and_query_count_is_bounded(staff_client, scenario, monkeypatch):
+    account = CJAccount(base_url="http://127.0.0.1:9/api2.0/v1/", tier="plus")
+    account.set_api_key("CJ1@api@abcdef")
+    account.save()
+    CJSettings.load()
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the dashboard must not call CJ")
+
+    monkeypatch.setattr("kamri.cj.services.connection.check_credentials", forbidden)
+    monkeypatch.setattr("kamri.cj.services.connection.client_for", forbidden)
+    staff_client.get(reverse("cj:home"))  # warm the session/cache rows
+    with CaptureQueriesContext(connection) as queries:
+        assert staff_client.get(reverse("cj:home")).status_code == 200
+    assert len(queries) <= 20
+    for _ in range(5):
+        cj_order("placed", cj_status="PAID")
+        webhook("processed", n=3)
+        cj_product()
+    with CaptureQueriesContext(connection) as more:
+        staff_client.get(reverse("cj:home"))
+    assert len(more) == len(queries)
+
+
+def test_empty_dashboard_shows_dashes_not_fake_rates(staff_client):
+    response = staff_client.get(reverse("cj:home"))
+    assert response.status_code == 200
+    board = response.context["board"]
+    assert board.orders.success_rate is None and board.webhooks.success_rate is None
+    html = response.content.decode()
+    assert 'data-value="orders-rate">—' in html
+    assert "Aucune donnée sur la période." in html
+
+
+def test_staff_only(client):
+    client.force_login(factories.staff_user("customer", is_staff=False))
+    response = client.get(reverse("cj:home"))
+    assert response.status_code in (302, 403)
