@@ -235,3 +235,35 @@ def test_staff_only(client):
     client.force_login(factories.staff_user("customer", is_staff=False))
     response = client.get(reverse("cj:home"))
     assert response.status_code in (302, 403)
+
+
+def test_logs_page_shows_calls_today_points_and_last_errors(staff_client):
+    now = timezone.now()
+    since = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    at = since + (now - since) / 2  # today in UTC, whatever the time
+    rows = [("product/listV2", True, None)] * 3 + [("product/stock/getInventoryByPid", True, None)] * 2
+    rows += [("shopping/order/createOrderV2", True, None), ("product/query", False, 1600200)]
+    for endpoint, ok, code in rows:
+        CJApiCall.objects.create(
+            endpoint=endpoint,
+            method="GET",
+            started_at=at,
+            duration_ms=Decimal("9"),
+            ok=ok,
+            cj_code=code,
+            error="" if ok else "Too many requests",
+        )
+    CJApiCall.objects.create(  # yesterday: not today's points
+        endpoint="product/listV2",
+        method="GET",
+        started_at=since - timedelta(minutes=1),
+        duration_ms=Decimal("9"),
+    )
+    response = staff_client.get(reverse("cj:api_calls"))
+    usage = response.context["usage"]
+    assert (usage.calls, usage.errors) == (7, 1)
+    assert usage.points == 3 * 50 + 2 * 10 + 0 + 10 == 180
+    html = response.content.decode()
+    assert 'data-value="points-today">180<' in html and "50000" in html
+    assert 'id="last-errors"' in html and "Too many requests" in html
+    assert [call.cj_code for call in response.context["last_errors"]] == [1600200]

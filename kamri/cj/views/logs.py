@@ -3,6 +3,7 @@
 from django.shortcuts import render
 
 from kamri.cj import selectors
+from kamri.cj import selectors_dashboard as usage_figures
 from kamri.cj.models import CJApiCall
 from kamri.core.listing import date_range, paginate
 
@@ -20,6 +21,8 @@ def api_calls(request):
         request,
         "cj/api_calls.html",
         {
+            "usage": usage_figures.daily_usage(),
+            "last_errors": usage_figures.last_errors(10),
             "page": page,
             "keep": keep,
             "stats": stats,

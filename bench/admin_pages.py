@@ -1,0 +1,335 @@
+"""Admin pages under volume: 100k orders (+ CJ orders), 500k webhook rows, 20k products on SQLite.
+
+Run: .venv/bin/python bench/admin_pages.py  → prints a table and writes bench/results/admin_pages.json.
+Targets (issue 8): p95 server time < 200 ms, at most 20 SQL queries, the same count as on an almost empty
+database, for the CJ dashboard, the CJ orders list, the webhook journal and the products list.
+Everything happens in a temporary directory; the CJ dashboard never calls CJ (its status loads by htmx).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ORDERS = int(os.environ.get("BENCH_ORDERS", 100_000))
+WEBHOOKS = int(os.environ.get("BENCH_WEBHOOKS", 500_000))
+PRODUCTS = int(os.environ.get("BENCH_PRODUCTS", 20_000))
+API_CALLS = int(os.environ.get("BENCH_API_CALLS", 20_000))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", 20))
+BATCH = 5_000
+TARGET_MS = 200
+TARGET_QUERIES = 20
+
+PAGES = [
+    ("cj_dashboard", "cj:home"),
+    ("cj_orders", "cj:orders"),
+    ("cj_webhook_log", "cj:webhook_log"),
+    ("products", "catalog:product_list"),
+]
+
+
+def setup_django(tmp: Path) -> None:
+    os.environ["KAMRI_VAR_DIR"] = str(tmp)
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    os.environ["HUEY_SQLITE_PATH"] = str(tmp / "huey.sqlite3")
+    os.environ["HUEY_IMMEDIATE"] = "false"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kamri.settings")
+    os.environ["REDIS_URL"] = ""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * pct / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def _bulk(model, rows, *, label: str) -> None:
+    from django.db import transaction
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        for start in range(0, len(rows), BATCH):
+            model.objects.bulk_create(rows[start : start + BATCH], batch_size=BATCH)
+    print(f"   {label:<16} {len(rows):>8,} rows in {time.perf_counter() - started:5.1f} s", flush=True)
+
+
+def seed_minimal() -> None:
+    """An almost empty shop: a CJ account, a few products, orders, webhooks and calls."""
+    from kamri.cj.models import CJAccount, CJSettings
+
+    account = CJAccount(base_url="http://127.0.0.1:9/api2.0/v1/", tier="plus")
+    account.set_api_key("CJ0000000@api@bench0000000000000000000000000000")
+    account.save()
+    CJSettings.load()
+    generate(orders=3, webhooks=5, products=3, api_calls=5, prefix="e")
+
+
+def generate(*, orders: int, webhooks: int, products: int, api_calls: int, prefix: str = "b") -> None:
+    from django.db import connection
+    from django.utils import timezone
+
+    from kamri.catalog.models import Product, Variant
+    from kamri.cj.models import CJApiCall, CJOrder, CJProductLink, WebhookEvent
+    from kamri.orders.models import Order
+
+    rng = random.Random(8)
+    now = timezone.now()
+    statuses = [Product.Status.ACTIVE] * 7 + [Product.Status.DRAFT] * 2 + [Product.Status.INACTIVE]
+    _bulk(
+        Product,
+        [
+            Product(
+                title=f"Produit {prefix}{i}",
+                slug=f"produit-{prefix}{i}",
+                status=statuses[i % 10],
+                source=Product.Source.CJ if i % 4 else Product.Source.OWN,
+            )
+            for i in range(products)
+        ],
+        label="products",
+    )
+    product_ids = list(
+        Product.objects.filter(slug__startswith=f"produit-{prefix}")
+        .order_by("id")
+        .values_list("id", "source")
+    )
+    _bulk(
+        Variant,
+        [
+            Variant(
+                product_id=pk,
+                sku=f"SKU-{prefix}{pk}-{n}",
+                price=Decimal("19.99"),
+                stock=0 if pk % 13 == 0 else rng.randint(1, 80),
+            )
+            for pk, _source in product_ids
+            for n in range(2)
+        ],
+        label="variants",
+    )
+    _bulk(
+        CJProductLink,
+        [
+            CJProductLink(product_id=pk, pid=f"PID-{prefix}{pk}", margin_percent=Decimal("60"))
+            for pk, source in product_ids
+            if source == Product.Source.CJ
+        ],
+        label="CJ product links",
+    )
+    store_status = ["CONFIRMED"] * 3 + ["SHIPPED"] * 4 + ["DELIVERED"] * 6 + ["PENDING", "CANCELLED"]
+    _bulk(
+        Order,
+        [
+            Order(
+                number=f"KM-{prefix}{i:08d}",
+                access_key=f"bench-{prefix}-{i}",
+                status=store_status[i % len(store_status)],
+                customer_name=f"Client {i}",
+                email="client@example.com",
+                country="US",
+                city="Austin",
+                address1="1 Main St",
+                subtotal=Decimal("39.98"),
+                total=Decimal("39.98"),
+                paid_at=now,
+            )
+            for i in range(orders)
+        ],
+        label="orders",
+    )
+    states = ["placed"] * 16 + ["queued", "needs_attention", "failed", "cancelled"]
+    order_ids = list(
+        Order.objects.filter(number__startswith=f"KM-{prefix}").order_by("id").values_list("id", flat=True)
+    )
+    _bulk(
+        CJOrder,
+        [
+            CJOrder(
+                order_id=order_id,
+                order_number=f"KM{prefix}{order_id}",
+                cj_order_id=f"{prefix}{order_id}" if i % 20 < 16 else None,
+                state=states[i % len(states)],
+                cj_status=["PAID", "SHIPPED", "DELIVERED", "UNSHIPPED"][i % 4] if i % 20 < 16 else "",
+                product_amount_usd=Decimal("12.40"),
+                postage_amount_usd=Decimal("3.10"),
+                order_amount_usd=Decimal("15.50"),
+                track_number=f"YT{order_id}" if i % 3 else "",
+                placed_at=now,
+            )
+            for i, order_id in enumerate(order_ids)
+        ],
+        label="CJ orders",
+    )
+    webhook_statuses = ["processed"] * 17 + ["error", "ignored", "duplicate"]
+    types = ["ORDER", "LOGISTIC", "STOCK", "PRODUCT"]
+    step = (30 * 24 * 3600) / max(webhooks, 1)  # spread over 30 days
+    _bulk(
+        WebhookEvent,
+        [
+            WebhookEvent(
+                message_id=f"{prefix}-msg-{i}",
+                type=types[i % 4],
+                status=webhook_statuses[i % len(webhook_statuses)],
+                raw_body='{"messageId": "x", "type": "ORDER", "params": {}}',
+                received_at=now - timedelta(seconds=i * step),
+                result="ok",
+            )
+            for i in range(webhooks)
+        ],
+        label="webhooks",
+    )
+    call_step = (24 * 3600) / max(api_calls, 1)
+    endpoints = ["product/listV2", "product/query", "product/stock/getInventoryByPid", "shopping/order/list"]
+    _bulk(
+        CJApiCall,
+        [
+            CJApiCall(
+                endpoint=endpoints[i % 4],
+                method="GET",
+                started_at=now - timedelta(seconds=i * call_step),
+                duration_ms=Decimal(rng.randint(20, 400)),
+                http_status=200,
+                ok=i % 50 != 0,
+                cj_code=None if i % 50 else 1600200,
+            )
+            for i in range(api_calls)
+        ],
+        label="API calls",
+    )
+    # Spread creation dates over a year (auto_now_add set them all to now): one statement per table.
+    with connection.cursor() as cursor:
+        for table in ("orders_order", "cj_cjorder", "catalog_product"):
+            cursor.execute(
+                f"UPDATE {table} SET created_at = datetime(created_at, '-' || (id * 7919 % 365) || ' days', "  # noqa: S608
+                "'-' || (id % 24) || ' hours')"
+            )
+        cursor.execute("ANALYZE")
+
+
+def measure(client, url: str) -> tuple[float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):  # warm the templates and the connection
+        assert client.get(url).status_code == 200
+    timings = []
+    for _ in range(REQUESTS):
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return percentile(timings, 95), len(queries)
+
+
+def main() -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="kamri-bench-"))
+    try:
+        setup_django(tmp)
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+        from django.urls import NoReverseMatch, reverse
+
+        from kamri.cj.models import CJApiCall
+
+        urls = {}
+        for name, url_name in PAGES:
+            try:
+                urls[name] = reverse(url_name)
+            except NoReverseMatch:
+                print(f"!! {url_name} does not exist: {name} skipped")
+        staff = get_user_model().objects.create_user("bench", password="bench-password-123", is_staff=True)
+        client = Client()
+        client.force_login(staff)
+
+        print("== almost empty database", flush=True)
+        seed_minimal()
+        empty = {name: measure(client, url) for name, url in urls.items()}
+        calls_before = CJApiCall.objects.count()
+
+        print(f"== generating {ORDERS:,} orders, {WEBHOOKS:,} webhooks, {PRODUCTS:,} products", flush=True)
+        started = time.perf_counter()
+        generate(orders=ORDERS, webhooks=WEBHOOKS, products=PRODUCTS, api_calls=API_CALLS)
+        generation_s = time.perf_counter() - started
+        print(f"   generated in {generation_s:.1f} s", flush=True)
+
+        full = {name: measure(client, url) for name, url in urls.items()}
+        assert CJApiCall.objects.count() == calls_before + API_CALLS, "a page called CJ synchronously"
+
+        results = {}
+        print()
+        print(f"{'page':<16} {'p95 ms':>8} {'queries':>8} {'empty db':>9}  verdict")
+        ok_all = True
+        for name, (p95, queries) in full.items():
+            empty_queries = empty[name][1]
+            ok = p95 < TARGET_MS and queries <= TARGET_QUERIES and queries == empty_queries
+            ok_all &= ok
+            results[name] = {
+                "url": urls[name],
+                "p95_ms": round(p95, 1),
+                "queries": queries,
+                "queries_empty_db": empty_queries,
+                "p95_ms_empty_db": round(empty[name][0], 1),
+                "ok": ok,
+            }
+            verdict = "ok" if ok else "MISSES TARGET"
+            print(f"{name:<16} {p95:>8.1f} {queries:>8} {empty_queries:>9}  {verdict}")
+        skipped = [name for name, _url_name in PAGES if name not in urls]
+        out = ROOT / "bench" / "results" / "admin_pages.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(
+            json.dumps(
+                {
+                    "pages": results,
+                    "skipped": skipped,
+                    "data": {
+                        "orders": ORDERS,
+                        "cj_orders": ORDERS,
+                        "webhooks": WEBHOOKS,
+                        "products": PRODUCTS,
+                        "variants": PRODUCTS * 2,
+                        "api_calls": API_CALLS,
+                    },
+                    "requests_per_page": REQUESTS,
+                    "generation_s": round(generation_s, 1),
+                    "targets": {"p95_ms": TARGET_MS, "queries": TARGET_QUERIES},
+                    "database": "sqlite",
+                    "python": platform.python_version(),
+                    "median_p95_ms": round(statistics.median(r["p95_ms"] for r in results.values()), 1)
+                    if results
+                    else None,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
+        print(f"\nwrote {out.relative_to(ROOT)}")
+        return 0 if ok_all else 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
