@@ -1,23 +1,8 @@
-"""Shared test set-up: an isolated var/ and Huey store per test worker, real services only."""
+"""Shared test fixtures: the CJ sandbox over real HTTP, a configured CJ account, a real Huey consumer."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-
-_worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-_var = tempfile.mkdtemp(prefix=f"kamri-test-{_worker}-")
-os.environ.setdefault("KAMRI_VAR_DIR", _var)
-os.environ.setdefault("HUEY_SQLITE_PATH", os.path.join(_var, "huey.sqlite3"))
-os.environ.setdefault("HUEY_NAME", f"kamri-test-{_worker}-{os.getpid()}")
-# Keep the real retry logic but with short waits, so fault tests take seconds, not minutes.
-os.environ.setdefault("CJ_RETRY_BASE_DELAY", "0.02")
-os.environ.setdefault("CJ_RETRY_MAX_DELAY", "0.1")
-# Playwright's sync API runs an event loop in the test thread; Django must allow DB access from it.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-import pytest  # noqa: E402
+import pytest
 
 SANDBOX_API_KEY = "CJ7654321@api@0123456789abcdef0123456789abcdef"
 
@@ -61,3 +46,36 @@ def cj_account(cj_sandbox, db):
     account.set_api_key(SANDBOX_API_KEY)
     account.save()
     return account
+
+
+@pytest.fixture
+def huey_consumer(transactional_db):
+    """A real Huey consumer (worker threads, real storage) running beside the test, stopped at the end."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.flush()
+    consumer = HUEY.create_consumer(
+        workers=2,
+        worker_type="thread",
+        periodic=False,
+        initial_delay=0.05,
+        backoff=1.1,
+        max_delay=0.2,
+        check_worker_health=False,
+    )
+    consumer.start()  # threads only: run() would install signal handlers, which only the main thread may do
+    yield consumer
+    consumer.stop(graceful=True)
+
+
+def wait_for(predicate, *, timeout: float = 20.0, interval: float = 0.2):
+    """Poll until predicate() is truthy (background worker or webhook delivery), or fail."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")

@@ -23,31 +23,66 @@ def staff_user(username: str = "staff", *, is_staff: bool = True):
     return user
 
 
-def product(*, title: str | None = None, status: str = Product.Status.ACTIVE, source: str = Product.Source.OWN,
-            category: Category | None = None, variants: int = 1, price: str = "10.00", stock: int = 5) -> Product:
+def product(
+    *,
+    title: str | None = None,
+    status: str = Product.Status.ACTIVE,
+    source: str = Product.Source.OWN,
+    category: Category | None = None,
+    variants: int = 1,
+    price: str = "10.00",
+    stock: int = 5,
+) -> Product:
     n = next(_seq)
     item = Product.objects.create(
-        title=title or f"Produit {n}", status=status, source=source, category=category, description="Un produit."
+        title=title or f"Produit {n}",
+        status=status,
+        source=source,
+        category=category,
+        description="Un produit.",
     )
     for index in range(variants):
         Variant.objects.create(
-            product=item, sku=f"SKU-{n}-{index}", options={"Taille": f"T{index}"}, price=Decimal(price), stock=stock
+            product=item,
+            sku=f"SKU-{n}-{index}",
+            options={"Taille": f"T{index}"},
+            price=Decimal(price),
+            stock=stock,
         )
     return item
 
 
-def order(*, status: str = Order.Status.PENDING, country: str = "FR", customer: str = "Client Test", lines: int = 1,
-          paid: bool = False) -> Order:
+def order(
+    *,
+    status: str = Order.Status.PENDING,
+    country: str = "FR",
+    customer: str = "Client Test",
+    lines: int = 1,
+    paid: bool = False,
+) -> Order:
     from django.utils import timezone
 
     created = Order.objects.create(
-        customer_name=customer, email="client@example.fr", phone="+33612345678", country=country, city="Paris",
-        zip_code="75001", address1="1 rue de Rivoli", status=status, paid_at=timezone.now() if paid else None,
+        customer_name=customer,
+        email="client@example.fr",
+        phone="+33612345678",
+        country=country,
+        city="Paris",
+        zip_code="75001",
+        address1="1 rue de Rivoli",
+        status=status,
+        paid_at=timezone.now() if paid else None,
     )
     for _ in range(lines):
         variant = product().variants.first()
-        OrderLine.objects.create(order=created, variant=variant, title=str(variant), sku=variant.sku,
-                                 unit_price=variant.price, quantity=2)
+        OrderLine.objects.create(
+            order=created,
+            variant=variant,
+            title=str(variant),
+            sku=variant.sku,
+            unit_price=variant.price,
+            quantity=2,
+        )
     created.subtotal = created.total = sum(line.line_total for line in created.lines.all())
     created.save()
     return created

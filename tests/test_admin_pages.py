@@ -63,9 +63,15 @@ def test_order_list_filters(staff_client):
     factories.order(status=Order.Status.SHIPPED, country="DE", customer="Emma Weber")
     factories.order(status=Order.Status.PENDING, country="FR", customer="Jean Dupont")
     url = reverse("orders:order_list")
-    assert [o.customer_name for o in staff_client.get(url, {"status": "SHIPPED"}).context["page"]] == ["Emma Weber"]
-    assert [o.customer_name for o in staff_client.get(url, {"country": "fr"}).context["page"]] == ["Jean Dupont"]
-    assert [o.customer_name for o in staff_client.get(url, {"q": "dupont"}).context["page"]] == ["Jean Dupont"]
+    assert [o.customer_name for o in staff_client.get(url, {"status": "SHIPPED"}).context["page"]] == [
+        "Emma Weber"
+    ]
+    assert [o.customer_name for o in staff_client.get(url, {"country": "fr"}).context["page"]] == [
+        "Jean Dupont"
+    ]
+    assert [o.customer_name for o in staff_client.get(url, {"q": "dupont"}).context["page"]] == [
+        "Jean Dupont"
+    ]
     assert staff_client.get(url, {"status": "nonsense", "page": "abc"}).status_code == 200
 
 
@@ -91,6 +97,8 @@ def test_non_staff_user_cannot_enter(client):
 
 def test_non_staff_login_is_refused_with_a_message(client):
     factories.staff_user("customer", is_staff=False)
-    response = client.post(reverse("core:login"), {"username": "customer", "password": factories.STAFF_PASSWORD})
+    response = client.post(
+        reverse("core:login"), {"username": "customer", "password": factories.STAFF_PASSWORD}
+    )
     assert response.status_code == 200
     assert "accès" in response.content.decode()

@@ -26,15 +26,25 @@ def test_order_number_is_unique_and_human_friendly():
     assert first.number.startswith("KM-") and len(first.number) == 11
     assert not set(first.number[3:]) & set("01OI")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Order.objects.create(number=first.number, customer_name="X", email="x@example.fr", country="FR",
-                             city="Paris", address1="1 rue")
+        Order.objects.create(
+            number=first.number,
+            customer_name="X",
+            email="x@example.fr",
+            country="FR",
+            city="Paris",
+            address1="1 rue",
+        )
 
 
 def test_no_float_field_anywhere():
     kamri_models = [model for model in apps.get_models() if model.__module__.startswith("kamri.")]
     assert kamri_models
-    floats = [f"{model.__name__}.{field.name}" for model in kamri_models for field in model._meta.get_fields()
-              if isinstance(field, models.FloatField)]
+    floats = [
+        f"{model.__name__}.{field.name}"
+        for model in kamri_models
+        for field in model._meta.get_fields()
+        if isinstance(field, models.FloatField)
+    ]
     assert floats == []
 
 

@@ -19,6 +19,11 @@ def subscribe_product_webhooks(link_id: int) -> None:
     webhooks_subscriptions.subscribe(link_id)
 
 
+@db_task(retries=3, retry_delay=60)
+def subscribe_pending_products() -> None:
+    webhooks_subscriptions.subscribe_pending()
+
+
 @db_task()
 def run_bulk_import(run_id: int) -> None:
     from kamri.cj.services import bulk_import
@@ -85,7 +90,7 @@ def sync_cj_orders_periodically() -> None:
         or not order_sync.in_flight(fresher_than=timedelta(minutes=10)).exists()
     ):
         return
-    order_sync.run(order_sync.start(skip_recent=True).pk)
+    order_sync.run(order_sync.start(skip_recent=True, enqueue=False).pk)
 
 
 from kamri.cj.health_tasks import *  # noqa: E402, F403

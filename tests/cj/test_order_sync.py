@@ -51,8 +51,9 @@ def test_sync_brings_shipped_status_and_tracking(placed, cj_sandbox):
 
 def test_status_sequence_never_moves_the_store_order_backwards(placed):
     for status in ["CREATED", "IN_CART", "UNPAID", "UNSHIPPED", "SHIPPED", "UNPAID", "CREATED"]:
-        order_status.apply_update(placed, status=status, track_number="TRK123" if status == "SHIPPED" else None,
-                                  source="test")
+        order_status.apply_update(
+            placed, status=status, track_number="TRK123" if status == "SHIPPED" else None, source="test"
+        )
         placed.order.refresh_from_db()
         assert placed.order.status in (Order.Status.CONFIRMED, Order.Status.SHIPPED)
     placed.refresh_from_db()
@@ -93,18 +94,33 @@ def test_parcel_tracking_page(placed, cj_sandbox, staff_client):
     assert "Aucun numéro de suivi valide" in bad
 
 
-def test_address_fix_and_resubmit_from_the_admin(cj_account, cj_sandbox, staff_client,
-                                                 django_capture_on_commit_callbacks):
+def test_address_fix_and_resubmit_from_the_admin(
+    cj_account, cj_sandbox, staff_client, django_capture_on_commit_callbacks
+):
     (product,) = import_cj_products(1)
     from tests.cj.helpers import US_ADDRESS
 
-    order = paid_order([stocked_variant(product)], address={**US_ADDRESS, "phone": ""},
-                       capture=django_capture_on_commit_callbacks)
+    order = paid_order(
+        [stocked_variant(product)],
+        address={**US_ADDRESS, "phone": ""},
+        capture=django_capture_on_commit_callbacks,
+    )
     row = orders.place(cj_row(order).pk)
     page = staff_client.get(reverse("cj:order_detail", args=[row.pk])).content.decode()
     assert "Téléphone manquant" in page and "Renvoyer" in page
-    form = {field: getattr(order, field) for field in
-            ["customer_name", "email", "country", "province", "city", "zip_code", "address1", "address2"]}
+    form = {
+        field: getattr(order, field)
+        for field in [
+            "customer_name",
+            "email",
+            "country",
+            "province",
+            "city",
+            "zip_code",
+            "address1",
+            "address2",
+        ]
+    }
     form["phone"] = "+1 415 555 0100"
     assert staff_client.post(reverse("cj:order_address", args=[row.pk]), form).status_code == 302
     with django_capture_on_commit_callbacks(execute=False):

@@ -241,7 +241,8 @@ def test_reads_survive_30_percent_5xx(server: Any, store: MemoryTokenStore) -> N
     failed = [r for r in recorder.calls if not r.ok]
     assert any(r.http_status is not None and r.http_status >= 500 for r in failed), "faults were injected"
     assert all(r.attempt <= 8 for r in recorder.calls)
-    assert sum(1 for r in recorder.calls if r.ok) == 1 + 1 + 16  # every logical call succeeded once
+    reads = ("setting/get", "product/listV2", "product/query")  # a token refresh under load may add auth calls
+    assert sum(1 for r in recorder.calls if r.ok and r.endpoint in reads) == 1 + 1 + 16  # each call once
 
 
 def test_free_tier_without_client_limiter_recovers_from_1600200(server: Any) -> None:

@@ -31,7 +31,9 @@ def browser():
 
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
-        pytest.fail("Debian's chromium is required for browser tests: apt-get install -y chromium (make test does it)")
+        pytest.fail(
+            "Debian's chromium is required for browser tests: apt-get install -y chromium (make test does it)"
+        )
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
         yield launched

@@ -22,9 +22,15 @@ def create(
     return run
 
 
-def begin(run: SyncRun) -> None:
-    run.status, run.started_at = SyncRun.Status.RUNNING, run.started_at or timezone.now()
-    run.save(update_fields=["status", "started_at"])
+def claim(run: SyncRun) -> bool:
+    """Start a queued run; False when another worker already did (a run never executes twice)."""
+    started = timezone.now()
+    claimed = SyncRun.objects.filter(pk=run.pk, status=SyncRun.Status.QUEUED).update(
+        status=SyncRun.Status.RUNNING, started_at=started
+    )
+    if claimed:
+        run.status, run.started_at = SyncRun.Status.RUNNING, started
+    return bool(claimed)
 
 
 def step(run: SyncRun, *, ok: bool, progress: Progress | None = None, save_every: int = 1) -> None:

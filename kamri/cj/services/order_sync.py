@@ -40,9 +40,8 @@ def start(*, skip_recent: bool = False) -> SyncRun:
 
 def run(run_id: int, *, progress: jobs.Progress | None = None) -> SyncRun:
     job = SyncRun.objects.get(pk=run_id)
-    if job.finished_at:
+    if not jobs.claim(job):
         return job
-    jobs.begin(job)
     rows = list(in_flight(fresher_than=timedelta(minutes=10) if job.params.get("skip_recent") else None))
     job.total = len(rows)
     counts = {"updated": 0, "tracking": 0, "errors": 0}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -80,6 +81,10 @@ def enable(topics: list[str]) -> SetupResult:
     client_for(account).set_webhooks(callback_url(), chosen)  # CJError reaches the view, shown in words
     CJSettings.objects.filter(pk=CJSettings.load().pk).update(webhooks_enabled=True, webhook_topics=chosen)
     webhook_inbox.forget_config()
+    if {"product", "stock"} & set(chosen):
+        from kamri.cj.tasks import subscribe_pending_products
+
+        transaction.on_commit(subscribe_pending_products)
     return SetupResult(
         True, _("Webhooks activés pour : %(t)s.") % {"t": ", ".join(t.upper() for t in chosen)}
     )

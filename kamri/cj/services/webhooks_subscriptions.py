@@ -25,3 +25,16 @@ def subscribe(link_id: int) -> bool:
     link.subscription_error = "" if ok else "CJ a refusé l'abonnement aux webhooks de ce produit."
     link.save(update_fields=["webhook_subscribed", "subscription_error"])
     return ok
+
+
+def subscribe_pending() -> int:
+    """Subscribe every imported product not subscribed yet (CJ pushes product/stock news only for those)."""
+    pending = list(
+        CJProductLink.objects.filter(webhook_subscribed=False).values_list("pid", flat=True)[:5000]
+    )
+    if not pending:
+        return 0
+    result = client_for().subscribe_products(pending)  # the client sends batches of 100
+    ok = set(result.success_ids)
+    CJProductLink.objects.filter(pid__in=ok).update(webhook_subscribed=True, subscription_error="")
+    return len(ok)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.db import DatabaseError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from kamri.cj.services import webhook_inbox
 
+log = logging.getLogger(__name__)
 ACK = {"code": 200, "result": "success", "message": "ok"}
 
 
@@ -23,7 +27,11 @@ def receive(request, secret: str):
     body = request.body
     if len(body) > webhook_inbox.MAX_BODY_BYTES:
         return JsonResponse({"code": 413, "result": "fail", "message": "body too large"}, status=413)
-    verdict = webhook_inbox.receive(body, request.headers.get("sign"), conf)
+    try:
+        verdict = webhook_inbox.receive(body, request.headers.get("sign"), conf)
+    except DatabaseError:  # overloaded database: CJ will retry a non-200, nothing is half-stored
+        log.exception("webhook not stored: database unavailable")
+        return JsonResponse({"code": 503, "result": "fail", "message": "busy, retry later"}, status=503)
     if verdict.status == 200:
         return JsonResponse(ACK)
     return JsonResponse(

@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = "Synchroniser les commandes CJ en cours (statut, suivi, transporteur)."
 
     def handle(self, *args, **options):
-        job = order_sync.start()
+        job = order_sync.start(enqueue=False)
         with tqdm(total=job.total, unit="commande", desc="Commandes CJ") as bar:
             job = order_sync.run(job.pk, progress=lambda run: bar.update(1))
         for line in job.summary.get("lines", []):

@@ -1,0 +1,202 @@
+"""The CJ chapters of the guide, clicked through in a real browser against the sandbox and a real worker."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from kamri.catalog.models import Product
+from kamri.catalog.pricing import PricingRule, Rounding, price_for
+from kamri.cj.models import CJAccount, CJApiCall, CJOrder, CJSettings, WebhookEvent
+from kamri.cj.services import webhook_inbox
+from kamri.orders.models import Order
+from tests.cj.helpers import control, import_cj_products, sandbox_orders, stocked_variant
+from tests.conftest import SANDBOX_API_KEY, wait_for
+
+pytestmark = pytest.mark.browser
+
+
+def test_configuration_test_then_save_then_status(admin_page, live_server, cj_sandbox):
+    page = admin_page
+    page.goto(f"{live_server.url}/admin/cj/configuration/")
+    expect(page.locator("h1")).to_have_text("Configuration")
+    page.fill("#id_api_key", "CJ1111111@api@ffffffffffffffffffffffffffffffff")
+    page.select_option("#id_tier", "free")
+    page.click("#btn-test")
+    expect(page.locator("#test-result")).to_contain_text("Déconnecté")
+    expect(page.locator("#test-result")).to_contain_text("1600001")
+    page.fill("#id_api_key", SANDBOX_API_KEY)
+    page.select_option("#id_tier", "plus")
+    page.click("#btn-test")
+    expect(page.locator("#test-result")).to_contain_text("Connecté")
+    expect(page.locator("#test-result")).to_contain_text("KAMRI utilise 2 requête(s)/s")
+    assert not CJAccount.objects.exists()
+    page.fill("#id_api_key", SANDBOX_API_KEY)
+    page.click("#btn-save")
+    expect(page.locator(".messages")).to_contain_text("Connexion à CJ réussie")
+    expect(page.locator("h1")).to_have_text("CJ Dropshipping")
+    expect(page.locator("#cj-status")).to_contain_text("Connecté")
+    assert CJApiCall.objects.filter(endpoint="authentication/getAccessToken", ok=True).count() == 1
+    page.goto(f"{live_server.url}/admin/cj/configuration/")
+    assert SANDBOX_API_KEY not in page.content()
+    expect(page.locator("form#cj-settings-form")).to_contain_text(SANDBOX_API_KEY[-4:])
+
+
+def test_search_details_import_then_catalogue_and_storefront(admin_page, live_server, cj_account):
+    page = admin_page
+    page.goto(f"{live_server.url}/admin/cj/produits/")
+    page.fill("#id_q", "phone case")
+    page.fill("#id_min_price", "2")
+    page.fill("#id_max_price", "10")
+    page.select_option("#id_country", "US")
+    page.click("#btn-search")
+    cards = page.locator(".pcard")
+    expect(cards.first).to_be_visible()
+    cards.first.locator("text=Détails").click()
+    expect(page.locator("#variants tbody tr").first).to_be_visible()
+    expect(page.locator("#gallery img").first).to_be_visible()
+    page.click("#btn-freight")
+    expect(page.locator("#freight-options tbody tr").first).to_be_visible()
+    if page.locator("#reviews-next").count():
+        page.click("#reviews-next")
+        expect(page.locator("#review-list")).to_be_visible()
+    page.fill("#id_new_category", "Coques")
+    page.fill("#id_margin_percent", "50")
+    page.select_option("#id_status", "active")
+    expect(page.locator("#price-preview")).to_be_visible()
+    page.click("#btn-import")
+    expect(page.locator(".messages")).to_contain_text("Produit importé")
+    expect(page.locator("h1 .badge.cj")).to_be_visible()
+    product = Product.objects.get(source=Product.Source.CJ)
+    assert product.status == "active" and product.category.name == "Coques"
+    rule = PricingRule(Decimal("50"), Rounding(CJSettings.load().default_rounding))
+    rate = CJSettings.load().usd_rate
+    for variant in product.variants.select_related("cj_link"):
+        assert variant.price == price_for(variant.cj_link.cost_usd, rule, rate).price
+    page.goto(f"{live_server.url}/admin/catalogue/?source=cj")
+    expect(page.locator("table.data")).to_contain_text(product.title[:20])
+    page.goto(f"{live_server.url}/")
+    expect(page.locator(".products")).to_contain_text(product.title[:20])
+
+
+def test_paid_order_is_placed_shipped_synced_and_tracked(
+    page, live_server, staff, cj_account, cj_sandbox, huey_consumer
+):
+    first, second = import_cj_products(2)
+    variants = [stocked_variant(first), stocked_variant(second)]
+    for product, variant in zip((first, second), variants, strict=True):
+        page.goto(f"{live_server.url}/produit/{product.slug}/")
+        page.locator(f".variants label:has(input[value='{variant.pk}'])").click()
+        page.click("#add-to-cart")
+    page.click("#go-checkout")
+    page.fill("#id_customer_name", "Jane Doe")
+    page.fill("#id_email", "jane@example.com")
+    page.fill("#id_phone", "+1 415 555 0134")
+    page.select_option("#id_country", "US")
+    page.fill("#id_province", "CA")
+    page.fill("#id_city", "San Francisco")
+    page.fill("#id_zip_code", "94103")
+    page.fill("#id_address1", "500 Howard St")
+    page.click("#place-order")
+    page.click("#pay")
+    number = page.locator("#order-number").inner_text()
+    order = Order.objects.get(number=number)
+
+    row = wait_for(lambda: CJOrder.objects.filter(order=order, state=CJOrder.State.PLACED).first())
+    remote = [o for o in sandbox_orders(cj_sandbox) if o["orderNumber"] == number]
+    assert len(remote) == 1 and remote[0]["logisticName"] == row.logistic_name
+    assert sorted(line["vid"] for line in remote[0]["lines"]) == sorted(v.cj_link.vid for v in variants)
+    assert remote[0]["shipping"]["shippingZip"] == "94103"
+
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", staff.username)
+    page.fill("#id_password", "correct-horse-battery-9")
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/admin/cj/commandes/")
+    expect(page.locator("#cj-orders")).to_contain_text(number)
+
+    for action in ("confirm", "pay", "ship"):
+        control(cj_sandbox, f"orders/{row.cj_order_id}/{action}")
+    page.click("#btn-sync-orders")
+    expect(page.locator("#sync-progress")).to_have_attribute("data-status", "done", timeout=20_000)
+    expect(page.locator("#sync-summary")).to_contain_text("1 numéro(s) de suivi récupéré(s)")
+    row.refresh_from_db()
+    page.goto(f"{live_server.url}/admin/cj/commandes/")
+    expect(page.locator("#cj-orders")).to_contain_text("SHIPPED")
+    expect(page.locator("#cj-orders")).to_contain_text(row.track_number)
+
+    page.goto(f"{live_server.url}/commande/{order.access_key}/")
+    expect(page.locator("#tracking")).to_contain_text(row.track_number)
+
+    control(cj_sandbox, f"orders/{row.cj_order_id}/deliver")
+    page.goto(f"{live_server.url}/admin/cj/commandes/")
+    page.click("#btn-sync-orders")
+    expect(page.locator("#sync-progress")).to_have_attribute("data-status", "done", timeout=20_000)
+    order.refresh_from_db()
+    assert order.status == Order.Status.DELIVERED
+    page.goto(f"{live_server.url}/commande/{order.access_key}/")
+    expect(page.locator("#order-status")).to_have_text("Livrée")
+
+
+def test_webhooks_enabled_order_and_stock_arrive(
+    admin_page, live_server, cj_account, cj_sandbox, huey_consumer, settings
+):
+    settings.KAMRI_PUBLIC_URL = live_server.url
+    from kamri.cj.services import connection
+
+    connection.check_credentials(api_key=SANDBOX_API_KEY, base_url=cj_sandbox.base_url, tier="advanced")
+    (product,) = import_cj_products(1)
+    variant = stocked_variant(product)
+    from kamri.orders import services as order_services
+    from tests.cj.helpers import US_ADDRESS
+
+    order = Order.objects.create(**US_ADDRESS)
+    order.lines.create(
+        variant=variant, title=str(variant), sku=variant.sku, unit_price=variant.price, quantity=1
+    )
+    order_services.mark_paid(order, provider="demo")
+    row = wait_for(lambda: CJOrder.objects.filter(order=order, state=CJOrder.State.PLACED).first())
+
+    page = admin_page
+    page.goto(f"{live_server.url}/admin/cj/webhooks/")
+    webhook_inbox.forget_config()
+    page.click("#btn-enable")
+    expect(page.locator(".messages")).to_contain_text("Webhooks activés")
+    expect(page.locator("#webhooks-state")).to_have_text("Activés")
+    page.click("#btn-check")
+    expect(page.locator("#webhook-check")).to_contain_text("celle de KAMRI")
+
+    for action in ("confirm", "pay", "ship"):
+        control(cj_sandbox, f"orders/{row.cj_order_id}/{action}")
+    wait_for(
+        lambda: (
+            WebhookEvent.objects.filter(type="ORDER", status="processed").exists()
+            and WebhookEvent.objects.filter(type="LOGISTIC", status="processed").exists()
+        ),
+        timeout=30,
+    )
+    page.goto(f"{live_server.url}/admin/cj/webhooks/journal/")
+    expect(page.locator("#webhook-log")).to_contain_text("Traité")
+    row.refresh_from_db()
+    assert row.track_number
+    page.goto(f"{live_server.url}/admin/cj/commandes/{row.pk}/")
+    expect(page.locator("#track-number")).to_have_text(row.track_number)
+
+    control(
+        cj_sandbox,
+        f"variants/{variant.cj_link.vid}/stock",
+        {"countryCode": "US", "cjInventory": 0, "factoryInventory": 0},
+    )
+    for country in ("CN", "DE", "FR", "GB"):
+        control(
+            cj_sandbox,
+            f"variants/{variant.cj_link.vid}/stock",
+            {"countryCode": country, "cjInventory": 0, "factoryInventory": 0},
+        )
+    wait_for(lambda: WebhookEvent.objects.filter(type="STOCK", status="processed").count() >= 5, timeout=30)
+    variant.refresh_from_db()
+    assert variant.stock == 0
+    page.goto(f"{live_server.url}/produit/{product.slug}/")
+    expect(page.locator(f".variants label:has(input[value='{variant.pk}'])")).to_have_class("out")
