@@ -29,12 +29,16 @@ def in_flight(*, fresher_than: timedelta | None = None) -> QuerySet:
     return rows.order_by("last_synced_at", "pk")
 
 
-def start(*, skip_recent: bool = False) -> SyncRun:
+def start(*, skip_recent: bool = False, enqueue: bool = True) -> SyncRun:
+    """Record a run; the worker runs it (or the caller does, with enqueue=False)."""
     from kamri.cj.tasks import run_order_sync
 
     rows = in_flight(fresher_than=timedelta(minutes=10) if skip_recent else None)
     return jobs.create(
-        SyncRun.Kind.ORDERS, total=rows.count(), params={"skip_recent": skip_recent}, enqueue=run_order_sync
+        SyncRun.Kind.ORDERS,
+        total=rows.count(),
+        params={"skip_recent": skip_recent},
+        enqueue=run_order_sync if enqueue else None,
     )
 
 
