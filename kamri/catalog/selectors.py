@@ -17,7 +17,8 @@ def admin_product_list(
             stock_total=Sum("variants__stock"),
             price_min=Min("variants__price"),
             price_max=Max("variants__price"),
-            cost_min=Min("variants__cost"),
+            cost_max=Max("variants__cost"),
+            cost_currency=Max("variants__cost_currency"),
         )
         .order_by("-created_at", "-id")
     )

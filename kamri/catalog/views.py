@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
+from kamri.catalog.currency import to_store
 from kamri.catalog.models import Category, Product
 from kamri.catalog.selectors import admin_product_list
 from kamri.core.listing import paginate
@@ -13,6 +14,10 @@ def product_list(request):
         "category_id": request.GET.get("category", ""),
     }
     page, keep = paginate(request, admin_product_list(**filters))
+    for product in page.object_list:
+        cost = to_store(product.cost_max, product.cost_currency or "")
+        product.cost_in_store = cost
+        product.margin = product.price_min - cost if cost is not None and product.price_min is not None else None
     return render(
         request,
         "catalog/product_list.html",

@@ -7,22 +7,8 @@ from django.views.decorators.http import require_POST
 
 from kamri.cj.forms import CJSettingsForm
 from kamri.cj.services import connection
-from kamri.cj.tiers import TIER_QPS, allowed_qps
+from kamri.cj.tiers import TIER_QPS
 from kamri.core import crypto
-from kamri.core.navigation import section_links
-
-
-def home(request):
-    account = connection.get_account()
-    return render(
-        request,
-        "cj/home.html",
-        {
-            "account": account,
-            "effective_qps": allowed_qps(account.tier, account.qps_limit) if account else None,
-            "quick_actions": section_links("cj:home"),
-        },
-    )
 
 
 def status_fragment(request):

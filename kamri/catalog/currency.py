@@ -1,0 +1,32 @@
+"""Converting supplier costs to the store's currency. Suppliers register where their rates come from,
+so the catalogue needs to know nothing of them (the CJ app registers its USD rate)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+
+_providers: dict[str, Callable[[], Decimal]] = {}
+
+
+def register_rate(currency: str, provider: Callable[[], Decimal]) -> None:
+    """`provider()` returns how many store-currency units one unit of `currency` is worth."""
+    _providers[currency.upper()] = provider
+
+
+def rate(currency: str) -> Decimal | None:
+    currency = (currency or "").upper()
+    if currency == settings.KAMRI_STORE_CURRENCY:
+        return Decimal("1")
+    provider = _providers.get(currency)
+    return provider() if provider else None
+
+
+def to_store(amount: Decimal | None, currency: str) -> Decimal | None:
+    """The amount in the store currency, or None when no rate is known (never a guess)."""
+    factor = rate(currency)
+    if amount is None or factor is None:
+        return None
+    return (amount * factor).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
