@@ -16,6 +16,7 @@ urlpatterns = [
     path("produits/import-groupe/", products.import_bulk, name="import_bulk"),
     path("produits/<str:pid>/", products.detail, name="product_detail"),
     path("produits/<str:pid>/avis/", products.reviews, name="product_reviews"),
+    path("produits/<str:pid>/note/", products.rating, name="product_rating"),
     path("produits/<str:pid>/livraison/", products.freight, name="product_freight"),
     path("produits/<str:pid>/apercu/", products.price_preview, name="price_preview"),
     path("produits/<str:pid>/importer/", products.import_one, name="import_product"),

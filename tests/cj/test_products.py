@@ -173,3 +173,14 @@ def test_bulk_import_job_reports_progress_and_summary(cj_account, settings):
     assert (job.done, job.failed) == (3, 1)
     assert CJProductLink.objects.filter(pid__in=pids).count() == 3
     assert job.summary["results"]["does-not-exist"]["ok"] is False
+
+
+def test_rating_is_the_average_of_the_latest_reviews_and_cached(cj_account, staff_client):
+    pid = catalog.search(PHONE_CASES).page.items[0].pid
+    summary = catalog.rating_summary(pid)
+    if summary.total:
+        assert Decimal("1") <= summary.average <= Decimal("5")
+    calls = CJApiCall.objects.filter(endpoint="product/productComments").count()
+    html = staff_client.get(reverse("cj:product_rating", args=[pid])).content.decode()
+    assert "/5" in html or "Pas encore d'avis" in html
+    assert CJApiCall.objects.filter(endpoint="product/productComments").count() == calls

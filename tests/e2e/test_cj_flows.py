@@ -14,8 +14,14 @@ from kamri.cj.services import webhook_inbox
 from kamri.orders.models import Order
 from tests.cj.helpers import control, import_cj_products, sandbox_orders, stocked_variant
 from tests.conftest import SANDBOX_API_KEY, wait_for
+from tests.e2e.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
+
+
+def _shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"cj_{name}.png"), full_page=True)
 
 
 def test_configuration_test_then_save_then_status(admin_page, live_server, cj_sandbox):
@@ -54,6 +60,7 @@ def test_search_details_import_then_catalogue_and_storefront(admin_page, live_se
     page.click("#btn-search")
     cards = page.locator(".pcard")
     expect(cards.first).to_be_visible()
+    _shot(page, "1_products_grid")
     cards.first.locator("text=Détails").click()
     expect(page.locator("#variants tbody tr").first).to_be_visible()
     expect(page.locator("#gallery img").first).to_be_visible()
@@ -62,6 +69,7 @@ def test_search_details_import_then_catalogue_and_storefront(admin_page, live_se
     if page.locator("#reviews-next").count():
         page.click("#reviews-next")
         expect(page.locator("#review-list")).to_be_visible()
+    _shot(page, "2_product_detail")
     page.fill("#id_new_category", "Coques")
     page.fill("#id_margin_percent", "50")
     page.select_option("#id_status", "active")
@@ -125,6 +133,7 @@ def test_paid_order_is_placed_shipped_synced_and_tracked(
     row.refresh_from_db()
     page.goto(f"{live_server.url}/admin/cj/commandes/")
     expect(page.locator("#cj-orders")).to_contain_text("SHIPPED")
+    _shot(page, "3_orders")
     expect(page.locator("#cj-orders")).to_contain_text(row.track_number)
 
     page.goto(f"{live_server.url}/commande/{order.access_key}/")
@@ -179,6 +188,9 @@ def test_webhooks_enabled_order_and_stock_arrive(
     )
     page.goto(f"{live_server.url}/admin/cj/webhooks/journal/")
     expect(page.locator("#webhook-log")).to_contain_text("Traité")
+    _shot(page, "4_webhook_log")
+    page.goto(f"{live_server.url}/admin/cj/webhooks/")
+    _shot(page, "5_webhooks")
     row.refresh_from_db()
     assert row.track_number
     page.goto(f"{live_server.url}/admin/cj/commandes/{row.pk}/")

@@ -186,3 +186,28 @@ def freight_quote(
 
 def configured_stock_countries() -> list[str]:
     return list(CJSettings.load().stock_countries or [])
+
+
+RATING_CACHE_SECONDS = 24 * 3600
+RATING_SAMPLE = 50
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    average: Decimal | None  # mean score of the sampled reviews (CJ gives no product rating)
+    total: int  # all reviews CJ has for the product
+    sampled: int
+
+
+def rating_summary(pid: str) -> RatingSummary:
+    """The product's note: average of its latest reviews (one productComments call, cached for a day)."""
+    account = require_account()
+    key = f"cj-rating:{account.fingerprint}:{pid}"
+    summary = cache.get(key)
+    if summary is None:
+        page = client_for(account).product_reviews(pid, page=1, size=RATING_SAMPLE)
+        scores = [review.score for review in page.items if review.score]
+        average = (Decimal(sum(scores)) / len(scores)).quantize(Decimal("0.1")) if scores else None
+        summary = RatingSummary(average=average, total=page.total, sampled=len(scores))
+        cache.set(key, summary, RATING_CACHE_SECONDS)
+    return summary

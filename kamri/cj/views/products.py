@@ -225,3 +225,12 @@ def sync_run(request, pk: int):
     job = get_object_or_404(SyncRun, pk=pk)
     template = "cj/_sync_progress.html" if request.htmx else "cj/sync_run.html"
     return render(request, template, {"job": job})
+
+
+def rating(request, pid: str):
+    """A product's note, loaded by each search card when it scrolls into view."""
+    try:
+        summary = catalog.rating_summary(pid)
+    except (CJError, NotConfigured):
+        summary = None
+    return render(request, "cj/_rating.html", {"summary": summary})
