@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from kamri.cj.models import CJSettings
 from kamri.cj.tiers import Tier
 from kamri.orders.models import Order
 
@@ -169,3 +170,101 @@ class TrackingForm(forms.Form):
         max_length=2000,
         widget=forms.TextInput(attrs={"placeholder": _("Un ou plusieurs numéros, séparés par des espaces")}),
     )
+
+
+WAREHOUSE_CHOICES = [code_label for code_label in COUNTRY_CHOICES if code_label[0]]
+
+
+class AutomationSettingsForm(forms.ModelForm):
+    """The shop owner's automation choices (CJSettings), grouped on one page."""
+
+    stock_countries = forms.MultipleChoiceField(
+        label=_("Entrepôts pris en compte pour le stock"),
+        required=False,
+        choices=WAREHOUSE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Aucun coché : tous les entrepôts."),
+    )
+
+    SECTIONS = (
+        (
+            _("Import et prix"),
+            (
+                "default_margin_percent",
+                "default_rounding",
+                "default_compare_at_multiplier",
+                "usd_rate",
+                "stock_countries",
+            ),
+        ),
+        (_("Commandes"), ("order_delay_minutes", "pay_type", "logistic_rule", "logistic_price_cap")),
+        (
+            _("Synchronisation et garde-fous"),
+            (
+                "stock_sync_minutes",
+                "price_sync_minutes",
+                "price_tolerance_percent",
+                "margin_floor_percent",
+                "unavailable_action",
+                "off_sale_action",
+            ),
+        ),
+        (
+            _("Webhooks et alertes"),
+            (
+                "require_signature",
+                "webhook_retention_days",
+                "no_webhook_alert_hours",
+                "webhook_error_alert_percent",
+                "no_tracking_alert_days",
+                "low_balance_usd",
+            ),
+        ),
+    )
+
+    class Meta:
+        model = CJSettings
+        fields = [
+            "default_margin_percent",
+            "default_rounding",
+            "default_compare_at_multiplier",
+            "usd_rate",
+            "stock_countries",
+            "order_delay_minutes",
+            "pay_type",
+            "logistic_rule",
+            "logistic_price_cap",
+            "stock_sync_minutes",
+            "price_sync_minutes",
+            "price_tolerance_percent",
+            "margin_floor_percent",
+            "unavailable_action",
+            "off_sale_action",
+            "require_signature",
+            "webhook_retention_days",
+            "no_webhook_alert_hours",
+            "webhook_error_alert_percent",
+            "no_tracking_alert_days",
+            "low_balance_usd",
+        ]
+
+    def clean_usd_rate(self):
+        rate = self.cleaned_data["usd_rate"]
+        if rate is None or rate <= 0:
+            raise forms.ValidationError(_("Le taux de change doit être positif."))
+        return rate
+
+    def clean_default_margin_percent(self):
+        margin = self.cleaned_data["default_margin_percent"]
+        if margin < 0:
+            raise forms.ValidationError(_("La marge ne peut pas être négative."))
+        return margin
+
+    def clean_default_compare_at_multiplier(self):
+        value = self.cleaned_data.get("default_compare_at_multiplier")
+        if value is not None and value <= 1:
+            raise forms.ValidationError(_("Le prix barré doit être supérieur au prix (multiplicateur > 1)."))
+        return value
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]

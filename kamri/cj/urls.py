@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kamri.cj.views import connection, logs, orders, prices, products, webhooks
+from kamri.cj.views import automation, connection, logs, orders, prices, products, webhooks
 from kamri.cj.views import dashboard as dashboard_views
 from kamri.cj.views import problems as problem_views
 from kamri.cj.views import profit as profit_views
@@ -12,6 +12,7 @@ urlpatterns = [
     path("statut/", connection.status_fragment, name="status"),
     path("configuration/", connection.settings_page, name="settings"),
     path("configuration/tester/", connection.test_connection, name="settings_test"),
+    path("parametres/", automation.automation_settings, name="automation"),
     path("produits/", products.search, name="products"),
     path("produits/import-groupe/", products.import_bulk, name="import_bulk"),
     path("produits/<str:pid>/", products.detail, name="product_detail"),

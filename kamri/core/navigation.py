@@ -27,6 +27,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
         children=(
             NavEntry(_("Accueil CJ"), "cj:home", "truck"),
             NavEntry(_("Configuration"), "cj:settings", "gear"),
+            NavEntry(_("Paramètres"), "cj:automation", "gear"),
             NavEntry(_("Produits"), "cj:products", "search"),
             NavEntry(_("Commandes"), "cj:orders", "cart"),
             NavEntry(_("Suivi des colis"), "cj:tracking", "pin"),

@@ -212,3 +212,18 @@ def test_webhooks_enabled_order_and_stock_arrive(
     assert variant.stock == 0
     page.goto(f"{live_server.url}/produit/{product.slug}/")
     expect(page.locator(f".variants label:has(input[value='{variant.pk}'])")).to_have_class("out")
+
+
+def test_automation_settings_page(admin_page, live_server):
+    page = admin_page
+    page.goto(f"{live_server.url}/admin/cj/")
+    page.click(".sidebar >> text=Paramètres")
+    expect(page.locator("h1")).to_have_text("Paramètres")
+    page.fill("#id_default_margin_percent", "55")
+    page.check("input[name=stock_countries][value=FR]")
+    page.select_option("#id_logistic_rule", "fastest")
+    _shot(page, "6_settings")
+    page.click("#btn-save-settings")
+    expect(page.locator(".messages")).to_contain_text("Paramètres enregistrés")
+    settings_row = CJSettings.load()
+    assert settings_row.default_margin_percent == Decimal("55") and settings_row.stock_countries == ["FR"]
