@@ -60,9 +60,7 @@ def order_list(request):
     )
 
 
-def order_detail(request, pk: int):
-    row = get_object_or_404(CJOrder.objects.select_related("order"), pk=pk)
-    form = AddressForm(instance=row.order)
+def _detail(request, row: CJOrder, form: AddressForm):
     return render(
         request,
         "cj/order_detail.html",
@@ -76,36 +74,26 @@ def order_detail(request, pk: int):
             "can_resubmit": row.state in (CJOrder.State.NEEDS_ATTENTION, CJOrder.State.FAILED),
         },
     )
+
+
+def order_detail(request, pk: int):
+    row = get_object_or_404(CJOrder.objects.select_related("order"), pk=pk)
+    return _detail(request, row, AddressForm(instance=row.order))
 
 
 @require_POST
 def update_address(request, pk: int):
     row = get_object_or_404(CJOrder.objects.select_related("order"), pk=pk)
     form = AddressForm(request.POST, instance=row.order)
-    if form.is_valid():
-        form.save()
-        row.order.events.create(
-            type="address",
-            message=_("Adresse de livraison corrigée par %(by)s.") % {"by": request.user.get_username()},
-        )
-        messages.success(
-            request, _("Adresse enregistrée. Cliquez sur « Renvoyer » pour repasser la commande.")
-        )
-        return redirect(reverse("cj:order_detail", args=[pk]))
-    return render(
-        request,
-        "cj/order_detail.html",
-        {
-            "row": row,
-            "order": row.order,
-            "form": form,
-            "events": row.order.events.all(),
-            "attempts": row.attempt_log.all(),
-            "lines": row.order.lines.select_related("variant__cj_link"),
-            "can_resubmit": row.state in (CJOrder.State.NEEDS_ATTENTION, CJOrder.State.FAILED),
-        },
-        status=200,
+    if not form.is_valid():
+        return _detail(request, row, form)
+    form.save()
+    row.order.events.create(
+        type="address",
+        message=_("Adresse de livraison corrigée par %(by)s.") % {"by": request.user.get_username()},
     )
+    messages.success(request, _("Adresse enregistrée. Cliquez sur « Renvoyer » pour repasser la commande."))
+    return redirect(reverse("cj:order_detail", args=[pk]))
 
 
 @require_POST
