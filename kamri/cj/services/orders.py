@@ -162,6 +162,11 @@ def _attempt(row: CJOrder, recovering: bool) -> None:
         )
         return
     request = _order_request(order, row, lines, origin, option)
+    row.logistic_name, row.from_country, row.freight_usd = option.logistic_name, origin, option.price
+    row.lines = [
+        {"vid": line.vid, "sku": line.sku, "quantity": line.quantity, "line_id": line.line_id}
+        for line in lines
+    ]
     try:
         created = client.create_order(request)
     except CJDuplicateOrder:
@@ -178,11 +183,6 @@ def _attempt(row: CJOrder, recovering: bool) -> None:
     except CJError as error:
         _handle_cj_error(row, error, stage=_("création"))
         return
-    row.logistic_name, row.from_country, row.freight_usd = option.logistic_name, origin, option.price
-    row.lines = [
-        {"vid": line.vid, "sku": line.sku, "quantity": line.quantity, "line_id": line.line_id}
-        for line in lines
-    ]
     _mark_placed(
         row,
         cj_order_id=created.order_id,
