@@ -44,5 +44,5 @@ format: install
 messages: install
 	@$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore '.venv/*' --ignore 'cjsandbox/*' \
 		--ignore 'tests/*' --ignore 'bench/*'
-	@$(BIN)/python scripts/po_fill.py locale/en/glossary.json --strict; status=$$?; \
+	@$(BIN)/python scripts/po_fill.py locale/en/glossary.json --update --strict; status=$$?; \
 		$(BIN)/python manage.py compilemessages -l en --ignore '.venv/*' && exit $$status

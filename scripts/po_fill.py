@@ -1,13 +1,15 @@
 """Fill English translations in locale/en/LC_MESSAGES/django.po from a JSON glossary.
 
-Usage: python scripts/po_fill.py locale/en/glossary.json [--strict]
+Usage: python scripts/po_fill.py locale/en/glossary.json [--update] [--strict]
 Source strings are French; the glossary maps each French msgid to its English text.
 Plural entries use a list of two strings (singular, plural).
 
 - Entries with an empty msgstr are filled from the glossary.
 - Fuzzy entries (msgmerge's guesses from a similar string, which Django never uses) are
   replaced by the glossary text and lose their ``fuzzy`` flag and ``#|`` previous-msgid lines.
-- Existing, non-fuzzy translations are kept.
+- Existing, non-fuzzy translations are kept, unless ``--update`` is given: then the glossary
+  wins and a translation that differs from it is replaced (``make messages`` does this, so the
+  glossary is the one place to edit an English text).
 - A glossary text whose python-format placeholders (``%(name)s``, ``%s``) differ from the
   msgid's is refused and reported, so ``msgfmt --check-format`` keeps passing.
 - The header loses its ``fuzzy`` flag and gets ``Language: en``.
@@ -98,7 +100,7 @@ def _fix_header(block: str) -> str:
     return block
 
 
-def _fill_entry(block: str, glossary: dict[str, str | list[str]]) -> tuple[str, str | None]:
+def _fill_entry(block: str, glossary: dict[str, str | list[str]], update: bool) -> tuple[str, str | None]:
     """Returns the (possibly rewritten) block and a problem message, or None when it is translated."""
     lines = block.split("\n")
     msgid = _field(lines, "msgid")
@@ -109,10 +111,11 @@ def _fill_entry(block: str, glossary: dict[str, str | list[str]]) -> tuple[str, 
         current = [_field(lines, "msgstr") or ""]
     else:
         current = [_field(lines, "msgstr[0]") or "", _field(lines, "msgstr[1]") or ""]
-    if all(current) and not fuzzy:
-        return block, None
-
     entry = glossary.get(msgid)
+    translated = all(current) and not fuzzy
+    same = entry == (current[0] if plural is None else current)
+    if translated and (not update or entry is None or same):
+        return block, None
     wanted = [entry] if plural is None and isinstance(entry, str) else entry
     if plural is not None and not (isinstance(entry, list) and len(entry) == 2):
         wanted = None
@@ -147,7 +150,7 @@ def _fill_entry(block: str, glossary: dict[str, str | list[str]]) -> tuple[str, 
     return "\n".join(rebuilt), "filled"
 
 
-def fill(glossary: dict[str, str | list[str]]) -> tuple[int, list[str]]:
+def fill(glossary: dict[str, str | list[str]], update: bool = False) -> tuple[int, list[str]]:
     text = PO.read_text(encoding="utf-8")
     trailing = text.endswith("\n")
     blocks = text.rstrip("\n").split("\n\n")
@@ -159,7 +162,7 @@ def fill(glossary: dict[str, str | list[str]]) -> tuple[int, list[str]]:
         if _field(lines, "msgid") == "":
             blocks[index] = _fix_header(block)
             continue
-        blocks[index], problem = _fill_entry(block, glossary)
+        blocks[index], problem = _fill_entry(block, glossary, update)
         if problem == "filled":
             filled += 1
         elif problem:
@@ -169,7 +172,9 @@ def fill(glossary: dict[str, str | list[str]]) -> tuple[int, list[str]]:
 
 
 if __name__ == "__main__":
-    count, untranslated = fill(json.loads(Path(sys.argv[1]).read_text(encoding="utf-8")))
+    count, untranslated = fill(
+        json.loads(Path(sys.argv[1]).read_text(encoding="utf-8")), "--update" in sys.argv[2:]
+    )
     print(f"{count} translations filled; {len(untranslated)} still missing")
     for problem in untranslated:
         print("  " + problem)
