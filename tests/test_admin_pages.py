@@ -112,6 +112,8 @@ def test_product_list_shows_cost_and_margin_in_store_currency(staff_client):
     CJSettings.objects.update_or_create(pk=1, defaults={"usd_rate": Decimal("0.50")})
     item = factories.product(title="Coque CJ", source=Product.Source.CJ, price="9.99")
     item.variants.update(cost=Decimal("4.00"), cost_currency="USD")
-    row = next(p for p in staff_client.get(reverse("catalog:product_list")).context["page"] if p.pk == item.pk)
+    row = next(
+        p for p in staff_client.get(reverse("catalog:product_list")).context["page"] if p.pk == item.pk
+    )
     assert row.cost_in_store == Decimal("2.00")
     assert row.margin == Decimal("7.99")

@@ -17,7 +17,9 @@ def product_list(request):
     for product in page.object_list:
         cost = to_store(product.cost_max, product.cost_currency or "")
         product.cost_in_store = cost
-        product.margin = product.price_min - cost if cost is not None and product.price_min is not None else None
+        product.margin = (
+            product.price_min - cost if cost is not None and product.price_min is not None else None
+        )
     return render(
         request,
         "catalog/product_list.html",

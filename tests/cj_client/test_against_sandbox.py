@@ -241,7 +241,11 @@ def test_reads_survive_30_percent_5xx(server: Any, store: MemoryTokenStore) -> N
     failed = [r for r in recorder.calls if not r.ok]
     assert any(r.http_status is not None and r.http_status >= 500 for r in failed), "faults were injected"
     assert all(r.attempt <= 8 for r in recorder.calls)
-    reads = ("setting/get", "product/listV2", "product/query")  # a token refresh under load may add auth calls
+    reads = (
+        "setting/get",
+        "product/listV2",
+        "product/query",
+    )  # a token refresh under load may add auth calls
     assert sum(1 for r in recorder.calls if r.ok and r.endpoint in reads) == 1 + 1 + 16  # each call once
 
 
