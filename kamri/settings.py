@@ -211,3 +211,72 @@ CJ_ORDER_SYNC_MINUTES = env.int("CJ_ORDER_SYNC_MINUTES", default=30)
 CJ_API_LOG_RETENTION_DAYS = env.int("CJ_API_LOG_RETENTION_DAYS", default=14)
 # Payment provider of the checkout ("demo" confirms at once; see kamri/orders/payments.py).
 KAMRI_PAYMENT_PROVIDER = env.str("KAMRI_PAYMENT_PROVIDER", default="demo")
+
+# ======================================================================================================
+# --- Security (R4): login throttling, content security policy. Documented in docs/security.md.
+# The defaults above (cookies, HSTS, X-Frame-Options, Referrer-Policy, nosniff) belong to the same story.
+# ======================================================================================================
+from datetime import timedelta  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
+
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+INSTALLED_APPS += ["axes", "csp"]
+# The CSP header is written right after the security middleware; Axes must come last (its documentation).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware"
+)
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out (username, IP) before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes): 5 failures of one username from one IP lock it for 15 minutes.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kamri.core.security.lockout_response"  # the login page, in French, status 429
+# The client IP is REMOTE_ADDR unless KAMRI_PROXY_COUNT trusted proxies add X-Forwarded-For in front of us:
+# a spoofed X-Forwarded-For must not buy an attacker fresh attempts.
+KAMRI_PROXY_COUNT = env.int("KAMRI_PROXY_COUNT", default=0)
+if KAMRI_PROXY_COUNT > 0:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = KAMRI_PROXY_COUNT
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+
+def _image_sources() -> list[str]:
+    """Product images come from CJ's CDN (https) in production and from the sandbox (any local port) in the demo."""
+    sources = [SELF, "data:", "https:"]
+    sandbox = urlsplit(CJ_SANDBOX_URL)
+    if sandbox.scheme == "http" and sandbox.hostname:
+        host = f"[{sandbox.hostname}]" if ":" in sandbox.hostname else sandbox.hostname
+        sources.append(f"http://{host}:*")
+    sources += env.list("KAMRI_CSP_IMG_SRC", default=[])
+    return sources
+
+
+# Content Security Policy (django-csp 4): scripts only from our own static files or carrying the request's
+# nonce; inline style attributes are allowed (templates and SVG charts use them; styles cannot run code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": _image_sources(),
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, *env.list("KAMRI_CSP_FORM_ACTION", default=[])],
+    },
+}
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# --- End of the security section. ----------------------------------------------------------------------

@@ -134,6 +134,8 @@ def _page(request) -> int:
 def reviews(request, pid: str):
     try:
         page = catalog.product_reviews(pid, page=_page(request))
+    except NotConfigured as error:
+        return render(request, "cj/_reviews.html", {"error": str(error), "pid": pid})
     except CJError as error:
         return render(request, "cj/_reviews.html", {"error": error.user_message, "pid": pid})
     return render(request, "cj/_reviews.html", {"reviews": page, "pid": pid})
@@ -149,6 +151,8 @@ def freight(request, pid: str):
         origin, options = catalog.freight_quote(vid=vid, destination=country, stock=stock)
         variant = next((v for v in details.product.variants if v.vid == vid), None)
         context.update(origin=origin, options=options, weight=variant.weight_g if variant else None)
+    except NotConfigured as error:
+        context["error"] = str(error)
     except CJError as error:
         context["error"] = error.user_message
     return render(request, "cj/_freight.html", context)
