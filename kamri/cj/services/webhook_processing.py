@@ -355,14 +355,14 @@ def retry(events) -> int:
     return len(ids)
 
 
-def sweep() -> int:
+def sweep(*, pending_older_than: timedelta = timedelta(minutes=1)) -> int:
     """Re-enqueue pending events older than a minute (lost jobs) and failed ones whose retry is due."""
     from kamri.cj.tasks import process_webhook
 
     now = timezone.now()
     due = list(
         WebhookEvent.objects.filter(
-            Q(status=WebhookEvent.Status.PENDING, received_at__lt=now - timedelta(minutes=1))
+            Q(status=WebhookEvent.Status.PENDING, received_at__lt=now - pending_older_than)
             | Q(status=WebhookEvent.Status.ERROR, next_attempt_at__lte=now)
         ).values_list("pk", flat=True)[:2000]
     )
