@@ -946,10 +946,33 @@ def fuzz_bodies(count: int, *, open_id: str, seed: int = 0) -> list[tuple[bytes,
             headers["sign"] = "bm90LXRoZS1zaWduYXR1cmU="
         collected.append((body, headers))
 
+    for body in EDGE_BODIES:  # always in, whatever hypothesis draws
+        digest = hmac.new(open_id.encode(), body, hashlib.sha256).digest()
+        collected.append(
+            (body, {"Content-Type": "application/json", "sign": base64.b64encode(digest).decode()})
+        )
     while len(collected) < count:  # hypothesis may stop a little early; draw again with the next seed
         collect()
         seed += 1
     return collected[:count]
+
+
+EDGE_BODIES = [
+    b"",
+    b"null",
+    b"[]",
+    b"\x00{",
+    b'{"messageId":"nul\\u0000id","type":"STOCK","params":{"V1":[]}}',
+    b'{"messageId":"nul-type","type":"ST\\u0000OCK","messageType":"UP\\u0000","params":{"x":1}}',
+    b'{"messageId":"nul-param","type":"PRODUCT","params":{"pid":"\\u0000","productNameEn":"\\u0000"}}',
+    b"\xef\xbb\xbf" + b'{"messageId":"bom","type":"STOCK","params":{"x":1}}',
+    b"\xc3\x28" + b'{"messageId":"bad-utf8"}',
+    b'{"messageId":"' + b"x" * 300 + b'","type":"' + b"T" * 300 + b'","params":{"a":1}}',
+    b'{"messageId":1e999,"type":"ORDER","params":{"cjOrderId":1e999}}',
+    b'{"messageId":"deep","type":"STOCK","params":' + b"[" * 5000 + b"]" * 5000 + b"}",
+    b"{" + b" " * (256 * 1024 - 2) + b"}",
+    b"{" + b" " * (256 * 1024) + b"}",
+]
 
 
 def receiver_fuzz(
@@ -1004,6 +1027,50 @@ def _django() -> None:
 
         orders.RETRY_DELAYS = [max(0.5, d * scale) for d in orders.RETRY_DELAYS]
         webhook_processing.RETRY_DELAYS = [max(0.5, d * scale) for d in webhook_processing.RETRY_DELAYS]
+
+
+_baseline_ready = False
+
+
+def baseline_app(environ, start_response):
+    """Bare WSGI baseline for bench/webhook_ingest.py: verify the HMAC, parse, insert the same inbox row into
+    the same database in one transaction — no Django request, middleware, URL routing or queue."""
+    global _baseline_ready
+    if not _baseline_ready:
+        _django()
+        _baseline_ready = True
+    import base64
+    import hashlib
+    import hmac
+
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    from kamri.cj.models import WebhookEvent
+
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    open_id = os.environ["BENCH_OPEN_ID"].encode()
+    expected = base64.b64encode(hmac.new(open_id, body, hashlib.sha256).digest()).decode()
+    if not hmac.compare_digest(environ.get("HTTP_SIGN", "").encode(), expected.encode()):
+        start_response("401 Unauthorized", [("Content-Type", "application/json")])
+        return [b'{"code":401}']
+    text = body.decode()
+    payload = json.loads(text)
+    try:
+        with transaction.atomic():
+            WebhookEvent.objects.create(
+                message_id=str(payload["messageId"])[:100],
+                type=str(payload["type"])[:20],
+                message_type=str(payload.get("messageType") or "")[:30],
+                raw_body=text,
+                signature_valid=True,
+                received_at=timezone.now(),
+            )
+    except IntegrityError:
+        pass
+    start_response("200 OK", [("Content-Type", "application/json")])
+    return [b'{"code":200,"result":"success","message":"ok"}']
 
 
 def _consumer_main(argv: list[str]) -> int:
@@ -1406,6 +1473,22 @@ def op_fuzz_counts() -> dict:
     }
 
 
+def op_count_ids(*, ids: list[str]) -> dict:
+    """How many of these messageIds are stored, and whether any is stored twice (duplicates excluded)."""
+    from django.db.models import Count
+
+    from kamri.cj.models import WebhookEvent
+
+    rows = dict(
+        WebhookEvent.objects.filter(message_id__in=ids).values_list("message_id").annotate(n=Count("id"))
+    )
+    return {
+        "stored": len(rows),
+        "stored_twice": sum(1 for n in rows.values() if n > 1),
+        "lost": len(set(ids) - set(rows)),
+    }
+
+
 OPS: dict[str, Callable[..., object]] = {
     "setup": op_setup,
     "seed_storm": op_seed_storm,
@@ -1421,6 +1504,7 @@ OPS: dict[str, Callable[..., object]] = {
     "api_call_times": op_api_call_times,
     "cj_calls": op_cj_calls,
     "fuzz_counts": op_fuzz_counts,
+    "count_ids": op_count_ids,
 }
 
 

@@ -95,7 +95,7 @@ def receive(body: bytes, signature: str | None, conf: WebhookConfig) -> Verdict:
     try:
         text = body.decode("utf-8")
         payload = json.loads(text)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         return _reject(
             body, now, 400, "Corps illisible : JSON UTF-8 attendu.", signature_valid=signature_valid
         )
@@ -107,10 +107,10 @@ def receive(body: bytes, signature: str | None, conf: WebhookConfig) -> Verdict:
             "Champs obligatoires manquants : messageId, type, params.",
             signature_valid=signature_valid,
         )
-    message_id = str(payload["messageId"])[:100]
+    message_id = _storable(str(payload["messageId"]))[:100]
     fields = {
-        "type": str(payload.get("type"))[:20].upper(),
-        "message_type": str(payload.get("messageType") or "")[:30],
+        "type": _storable(str(payload.get("type")))[:20].upper(),
+        "message_type": _storable(str(payload.get("messageType") or ""))[:30],
         "raw_body": text,
         "signature_valid": signature_valid,
         "received_at": now,
@@ -131,8 +131,13 @@ def receive(body: bytes, signature: str | None, conf: WebhookConfig) -> Verdict:
     return Verdict(200, event)
 
 
+def _storable(text: str) -> str:
+    """PostgreSQL text cannot hold NUL: a body or an id carrying one (raw, or as \\u0000) is kept readable."""
+    return text.replace("\x00", "\ufffd")
+
+
 def _reject(body: bytes, now, status: int, reason: str, *, signature_valid: bool | None) -> Verdict:
-    text = body[:MAX_BODY_BYTES].decode("utf-8", errors="replace")
+    text = _storable(body[:MAX_BODY_BYTES].decode("utf-8", errors="replace"))
     event = WebhookEvent.objects.create(
         status=WebhookEvent.Status.REJECTED,
         raw_body=text,
@@ -148,7 +153,7 @@ def _reject(body: bytes, now, status: int, reason: str, *, signature_valid: bool
 def _peek_type(text: str) -> str:
     try:
         value = json.loads(text).get("type", "")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return ""
     return str(value)[:20].upper() if isinstance(value, str) else ""
 
