@@ -4,6 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+
+@pytest.fixture(autouse=True)
+def _own_cache_namespace(settings):
+    """Each test sees an empty cache, even on the shared Redis of CI's second leg (no flush: other workers
+    and the Huey queue live there too)."""
+    import uuid
+
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"t{uuid.uuid4().hex[:12]}"}}
+
+
 SANDBOX_API_KEY = "CJ7654321@api@0123456789abcdef0123456789abcdef"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseBadRequest
 from django.urls import reverse
 
 ADMIN_PREFIX = "/admin/"
@@ -19,4 +20,18 @@ class StaffOnlyAdminMiddleware:
             user = request.user
             if not (user.is_authenticated and user.is_active and user.is_staff):
                 return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
+        return self.get_response(request)
+
+
+class RejectNullBytesMiddleware:
+    """A NUL byte in the path or the query string is never legitimate, and PostgreSQL cannot store or compare
+    one: answer 400 here rather than fail deep inside a query. (Form fields are already guarded by Django.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.GET
+        if "\x00" in request.path_info or any("\x00" in key or "\x00" in value for key, value in query.items()):
+            return HttpResponseBadRequest("Caractère nul interdit.")
         return self.get_response(request)
