@@ -8,7 +8,7 @@ from kamri.core.listing import paginate
 
 def product_list(request):
     filters = {
-        "query": request.GET.get("q", "").strip(),
+        "query": request.GET.get("q", "")[:200].strip(),
         "status": request.GET.get("status", ""),
         "source": request.GET.get("source", ""),
         "category_id": request.GET.get("category", ""),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 
 
@@ -41,3 +42,22 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
         },
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )
+
+
+def local_redirect_target(request: HttpRequest, target: str | None, default: str) -> str:
+    """A "come back here" URL from the browser, used only if it is a path on this site.
+
+    Anything else (another host, a scheme, a bare word Django would try to reverse, control characters)
+    gives `default`: no open redirect and no 500.
+    """
+    target = (target or "").strip()
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return target
+    return default

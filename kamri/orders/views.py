@@ -11,7 +11,7 @@ from kamri.orders.services import mark_paid
 
 def order_list(request):
     filters = {
-        "query": request.GET.get("q", "").strip(),
+        "query": request.GET.get("q", "")[:200].strip(),
         "status": request.GET.get("status", ""),
         "country": request.GET.get("country", "").strip(),
         "paid": request.GET.get("paid", ""),

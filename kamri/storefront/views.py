@@ -10,12 +10,12 @@ from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kamri.catalog.models import Category, Product
+from kamri.core.security import local_redirect_target
 from kamri.orders import checkout, payments
 from kamri.orders.countries import country_name
 from kamri.orders.models import Order
@@ -34,7 +34,7 @@ def _shop(request: HttpRequest, template: str, context: dict, *, status: int = 2
 
 
 def home(request):
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "")[:200].strip()
     category = None
     if request.GET.get("categorie"):
         category = Category.objects.filter(slug=request.GET["categorie"]).first()
@@ -61,10 +61,7 @@ def product(request, slug: str):
 
 
 def _back(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return default
+    return local_redirect_target(request, request.POST.get("next"), default)
 
 
 def _form_error(form: CartLineForm) -> str:

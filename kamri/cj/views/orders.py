@@ -21,7 +21,7 @@ from kamri.orders.models import Order
 
 def order_list(request):
     rows = CJOrder.objects.select_related("order").order_by("-created_at", "-id")
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "")[:200].strip()
     state = request.GET.get("state", "")
     remote = request.GET.get("cj_status", "")
     store = request.GET.get("status", "")

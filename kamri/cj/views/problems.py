@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kamri.cj import selectors_dashboard as figures
 from kamri.cj.models import Problem
 from kamri.cj.services import health, problems
+from kamri.core.security import local_redirect_target
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -49,7 +50,4 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
         _("« %(title)s » est ignoré tant qu'il dure ; il réapparaîtra s'il revient après avoir été résolu.")
         % {"title": problem.title},
     )
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("cj:problems")
+    return redirect(local_redirect_target(request, request.POST.get("next"), reverse("cj:problems")))

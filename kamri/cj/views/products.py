@@ -13,6 +13,7 @@ from kamri.cj.forms import COUNTRY_CHOICES, ImportForm, ProductSearchForm
 from kamri.cj.models import CJProductLink, CJSettings, SyncRun
 from kamri.cj.services import bulk_import, catalog, importing
 from kamri.cj.services.connection import NotConfigured
+from kamri.core.security import local_redirect_target
 
 
 def _sort_choices():
@@ -203,16 +204,21 @@ def import_one(request, pid: str):
     return redirect(reverse("catalog:product_detail", args=[outcome.product.pk]))
 
 
+def _back(request) -> str:
+    """The search page to return to: only a path on this site (never an open redirect)."""
+    return local_redirect_target(request, request.POST.get("back"), reverse("cj:products"))
+
+
 @require_POST
 def import_bulk(request):
     form = ImportForm(request.POST)
     pids = [pid for pid in request.POST.getlist("pids") if pid][:100]
     if not pids:
         messages.error(request, _("Sélectionnez au moins un produit à importer."))
-        return redirect(request.POST.get("back") or reverse("cj:products"))
+        return redirect(_back(request))
     if not form.is_valid():
         messages.error(request, _("Vérifiez la marge et les autres réglages de l'import."))
-        return redirect(request.POST.get("back") or reverse("cj:products"))
+        return redirect(_back(request))
     data = form.cleaned_data
     category = data["category"]
     if data["new_category"].strip():

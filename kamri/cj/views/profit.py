@@ -70,7 +70,7 @@ def orders_csv(request: HttpRequest) -> HttpResponse:
         state=request.GET.get("state", ""),
         status=request.GET.get("status", ""),
         cj_status_value=request.GET.get("cj_status", ""),
-        query=request.GET.get("q", "").strip(),
+        query=request.GET.get("q", "")[:200].strip(),
     )
     name = f"kamri-commandes-cj-{timezone.localdate().isoformat()}.csv"
     return _csv(figures.orders_csv_rows(rows), name)
