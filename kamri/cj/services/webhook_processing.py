@@ -19,6 +19,7 @@ from kamri.cj.models import CJOrder, CJProductLink, CJSettings, CJVariantLink, W
 from kamri.cj.services import catalog_sync
 from kamri.cj.services.importing import plain_text
 from kamri.cj.services.order_status import apply_update
+from kamri.orders.models import Order
 from kamri.orders.services import record_event
 
 log = logging.getLogger(__name__)
@@ -268,6 +269,8 @@ def handle_logistic(message) -> Outcome:
         row = CJOrder.objects.filter(track_number=event.tracking_number).first()
     if row is None:
         raise Ignore(_("Colis d'une commande inconnue de KAMRI : %(id)s.") % {"id": event.order_id or "?"})
+    # Two LOGISTIC messages of one parcel processed at once must not both add the same steps: lock the order.
+    Order.objects.select_for_update().filter(pk=row.order_id).first()
     known = {(e.data.get("time"), e.data.get("status")) for e in row.order.events.filter(type="parcel")}
     for step in sorted(event.events, key=lambda item: item.time or timezone.now()):
         key = (step.time.isoformat() if step.time else None, step.status)
