@@ -59,6 +59,7 @@ def _ok(response) -> None:
 def test_cj_settings_form(staff_client, cj_mode, data):
     from kamri.cj.models import CJAccount
     from kamri.cj.tiers import Tier
+    from kamri.core import crypto
 
     before = list(CJAccount.objects.values())
     _ok(staff_client.post(reverse("cj:settings"), data))
@@ -68,9 +69,8 @@ def test_cj_settings_form(staff_client, cj_mode, data):
         assert key and len(key) <= 200 and not any(c.isspace() for c in key) and not has_nul(key)
         assert account.base_url.startswith(("http://", "https://")) and not has_nul(account.base_url)
         assert not has_nul(account.email)
-    if not isinstance(data.get("api_key"), str) and before:
-        # no usable key typed: the saved key is kept
-        assert CJAccount.objects.get().api_key_encrypted == before[0]["api_key_encrypted"] or True
+    if before and not data.get("api_key"):  # no key typed: the saved key is kept
+        assert CJAccount.objects.get().api_key == crypto.decrypt(before[0]["api_key_encrypted"])
 
 
 @pytest.mark.django_db
@@ -186,7 +186,7 @@ def test_resubmit_dismiss_and_sync_buttons(staff_client, world, pk, data):
     ]:
         _ok(staff_client.post(reverse(name, args=args), data))
     response = staff_client.post(f"/admin/cj/problemes/{pk}/ignorer/", data)
-    assert response.status_code in (302, 404)
+    assert response.status_code in (302, 400, 404)  # 400: a NUL byte in the path
     assert is_local_redirect(response)
     for kind in (SyncRun.Kind.STOCK, SyncRun.Kind.PRICES):  # these buttons reuse a run in progress
         assert SyncRun.objects.filter(kind=kind, status__in=["queued", "running"]).count() <= 1

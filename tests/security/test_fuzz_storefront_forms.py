@@ -127,7 +127,7 @@ def test_payment_and_order_pages(shopper, key, data, real):
         if name == "storefront:order_pay":
             _ok(shopper.post(url, data))
     newly_paid = set(Order.objects.exclude(paid_at=None).values_list("pk", flat=True)) - paid_before
-    assert newly_paid <= {order.pk} if real else newly_paid == set()
+    assert newly_paid <= ({order.pk} if real else set())
 
 
 @pytest.mark.django_db
@@ -136,4 +136,4 @@ def test_payment_and_order_pages(shopper, key, data, real):
 def test_catalogue_pages(shopper, variant, query, slug):
     _ok(shopper.get(reverse("storefront:home"), query))
     response = shopper.get(f"/produit/{slug}/")
-    assert response.status_code in (200, 301, 302, 404)
+    assert response.status_code in (200, 301, 302, 400, 404)  # 400: a NUL byte in the path

@@ -146,6 +146,22 @@ def test_secrets_appear_nowhere(cj_account, cj_sandbox, staff_client, world, cap
     visit("profit csv", reverse("cj:profit_csv"))
     visit("orders csv", reverse("cj:orders_csv"))
     visit("raw data admin", reverse("admin:index"))
+    # Django's raw-data admin of every CJ model, and the change pages of the account and its tokens.
+    from django.urls import NoReverseMatch
+
+    from kamri.cj.models import CJAccount, CJCredential
+    from tests.security.crawl import routes
+
+    for route in routes():
+        if route.name.startswith("admin:cj_") and route.name.endswith("_changelist"):
+            visit(route.name, route.path)
+    for model in (CJAccount, CJCredential):
+        for row in model.objects.all():
+            try:
+                url = reverse(f"admin:cj_{model._meta.model_name}_change", args=[row.pk])
+            except NoReverseMatch:
+                continue
+            visit(f"raw {model._meta.model_name} {row.pk}", url)
     visit("logs after everything", reverse("cj:api_calls"))
 
     api_calls = CJApiCall.objects.all()
