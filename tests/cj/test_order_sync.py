@@ -128,3 +128,10 @@ def test_address_fix_and_resubmit_from_the_admin(
     row.refresh_from_db()
     assert row.state == CJOrder.State.QUEUED
     assert orders.place(row.pk).state == CJOrder.State.PLACED
+
+
+def test_a_second_click_follows_the_run_in_progress(cj_account):
+    first = order_sync.start()
+    assert order_sync.start().pk == first.pk
+    order_sync.run(first.pk)
+    assert order_sync.start().pk != first.pk

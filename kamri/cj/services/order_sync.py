@@ -30,8 +30,17 @@ def in_flight(*, fresher_than: timedelta | None = None) -> QuerySet:
 
 
 def start(*, skip_recent: bool = False, enqueue: bool = True) -> SyncRun:
-    """Record a run; the worker runs it (or the caller does, with enqueue=False)."""
+    """Record a run; the worker runs it (or the caller does, with enqueue=False). A run already queued or
+    running (started in the last 10 minutes) is returned instead of starting a second one."""
     from kamri.cj.tasks import run_order_sync
+
+    active = SyncRun.objects.filter(
+        kind=SyncRun.Kind.ORDERS,
+        status__in=[SyncRun.Status.QUEUED, SyncRun.Status.RUNNING],
+        created_at__gte=timezone.now() - timedelta(minutes=10),
+    ).first()
+    if active is not None:
+        return active
 
     rows = in_flight(fresher_than=timedelta(minutes=10) if skip_recent else None)
     return jobs.create(
