@@ -32,6 +32,8 @@ class RejectNullBytesMiddleware:
 
     def __call__(self, request):
         query = request.GET
-        if "\x00" in request.path_info or any("\x00" in key or "\x00" in value for key, value in query.items()):
+        if "\x00" in request.path_info or any(
+            "\x00" in key or "\x00" in value for key, value in query.items()
+        ):
             return HttpResponseBadRequest("Caractère nul interdit.")
         return self.get_response(request)
