@@ -82,7 +82,9 @@ def test_private_order_page(client):
     assert "Le numéro de suivi apparaîtra ici" in html
 
 
-@pytest.mark.parametrize(("key", "status"), [("wrong", 404), ("x" * 32, 404), ("../admin", 404), ("%00", 400)])
+@pytest.mark.parametrize(
+    ("key", "status"), [("wrong", 404), ("x" * 32, 404), ("../admin", 404), ("%00", 400)]
+)
 def test_private_order_page_404_for_a_wrong_key(client, key, status):
     order = factories.order()
     for suffix in ("", "paiement/", "merci/"):
