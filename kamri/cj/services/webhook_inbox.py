@@ -132,8 +132,14 @@ def receive(body: bytes, signature: str | None, conf: WebhookConfig) -> Verdict:
 
 
 def _storable(text: str) -> str:
-    """PostgreSQL text cannot hold NUL: a body or an id carrying one (raw, or as \\u0000) is kept readable."""
-    return text.replace("\x00", "\ufffd")
+    """Text any database can store: no NUL (PostgreSQL refuses it), no lone surrogate ("\\ud800" in JSON
+    decodes to one, and no database driver can encode it); both become U+FFFD."""
+    text = text.replace("\x00", "\ufffd")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return text
 
 
 def _reject(body: bytes, now, status: int, reason: str, *, signature_valid: bool | None) -> Verdict:
@@ -155,7 +161,7 @@ def _peek_type(text: str) -> str:
         value = json.loads(text).get("type", "")
     except (ValueError, AttributeError, RecursionError):
         return ""
-    return str(value)[:20].upper() if isinstance(value, str) else ""
+    return _storable(value)[:20].upper() if isinstance(value, str) else ""
 
 
 def _enqueue(event_id: int) -> None:
