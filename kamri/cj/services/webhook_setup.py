@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kamri.cj.client import WEBHOOK_TOPICS
 from kamri.cj.models import CJAccount, CJSettings
@@ -17,10 +18,10 @@ from kamri.cj.services import webhook_inbox
 from kamri.cj.services.connection import client_for, require_account
 
 TOPIC_LABELS = {
-    "product": _("PRODUCT : changements de produits"),
-    "stock": _("STOCK : mises à jour de stock"),
-    "order": _("ORDER : changements de statut"),
-    "logistics": _("LOGISTICS : informations de tracking"),
+    "product": gettext_lazy("PRODUCT : changements de produits"),
+    "stock": gettext_lazy("STOCK : mises à jour de stock"),
+    "order": gettext_lazy("ORDER : changements de statut"),
+    "logistics": gettext_lazy("LOGISTICS : informations de tracking"),
 }
 
 
