@@ -1032,6 +1032,8 @@ EDGE_BODIES = [
     b'{"messageId":"nul-type","type":"ST\\u0000OCK","messageType":"UP\\u0000","params":{"x":1}}',
     b'{"messageId":"nul-param","type":"PRODUCT","params":{"pid":"\\u0000","productNameEn":"\\u0000"}}',
     b'{"messageId":"sur\\ud800","type":"STOCK","params":{"x":1}}',
+    ('{"messageId":"long-upper","type":"' + "\u00df" * 20 + '","params":{"x":1}}').encode(),  # ß.upper() = SS
+    ('{"type":"' + "\ufb03" * 20 + '"}').encode(),
     b'{"type":"\\udfff"}',
     b'{"messageId":"sur-type","type":"ST\\udfffOCK","messageType":"\\ud800","params":{"x":"\\ud800"}}',
     b"\xef\xbb\xbf" + b'{"messageId":"bom","type":"STOCK","params":{"x":1}}',

@@ -109,7 +109,7 @@ def receive(body: bytes, signature: str | None, conf: WebhookConfig) -> Verdict:
         )
     message_id = _storable(str(payload["messageId"]))[:100]
     fields = {
-        "type": _storable(str(payload.get("type")))[:20].upper(),
+        "type": _storable(str(payload.get("type"))).upper()[:20],
         "message_type": _storable(str(payload.get("messageType") or ""))[:30],
         "raw_body": text,
         "signature_valid": signature_valid,
@@ -161,7 +161,7 @@ def _peek_type(text: str) -> str:
         value = json.loads(text).get("type", "")
     except (ValueError, AttributeError, RecursionError):
         return ""
-    return _storable(value)[:20].upper() if isinstance(value, str) else ""
+    return _storable(value).upper()[:20] if isinstance(value, str) else ""
 
 
 def _enqueue(event_id: int) -> None:
