@@ -27,9 +27,4 @@ def test_storm_with_a_killed_worker_processes_every_event_exactly_once(make_stac
     # side effects once: stock per warehouse, forward-only order statuses, parcel steps, one tracking event
     assert result["stock_wrong"] == result["status_wrong"] == 0, result["examples"]
     assert result["tracking_events_wrong"] == 0, result["examples"]
-    if result["parcel_steps_wrong"] and stack.backend.startswith("postgresql"):
-        # Known, reported: two LOGISTIC messages of one parcel (CJ sends the whole history each time) processed
-        # at once by two worker threads both add the steps they share — handle_logistic reads the timeline
-        # before locking the CJ order. SQLite's immediate transactions serialize them, PostgreSQL does not.
-        pytest.xfail(f"parcel timeline race in webhook_processing.handle_logistic: {result['examples'][:1]}")
     assert result["parcel_steps_wrong"] == 0, result["examples"]

@@ -60,7 +60,10 @@ class Command(BaseCommand):
         manage = str(Path(settings.BASE_DIR) / "manage.py")
         commands = [
             ("web", [python, manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"]),
-            ("worker", [python, manage, "run_huey", "--quiet"]),
+            (
+                "worker",
+                [python, manage, "run_huey", "--quiet", "--flush-locks"],
+            ),  # a killed worker left locks
         ]
         sandbox_args = self._sandbox_args()
         if not no_sandbox and sandbox_args:
