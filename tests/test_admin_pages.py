@@ -117,3 +117,11 @@ def test_product_list_shows_cost_and_margin_in_store_currency(staff_client):
     )
     assert row.cost_in_store == Decimal("2.00")
     assert row.margin == Decimal("7.99")
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("0001-01-01", "9999-12-31"), ("9999-12-31", "0001-01-01"), ("x", "")]
+)
+def test_date_filters_at_the_edges_of_the_calendar(staff_client, start, end):
+    for name in ("cj:webhook_log", "cj:api_calls", "cj:profit", "cj:profit_csv", "cj:orders_csv"):
+        assert staff_client.get(reverse(name), {"from": start, "to": end}).status_code == 200

@@ -22,15 +22,17 @@ def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE
 
 
 def _day(value: str) -> date | None:
+    """A YYYY-MM-DD day within years 1900–2999 (beyond, converting time zones overflows the calendar)."""
     try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
+        day = datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
         return None
+    return day if 1900 <= day.year <= 2999 else None
 
 
 def date_range(request: HttpRequest) -> tuple[datetime | None, datetime | None]:
     """The `from` and `to` (inclusive) days of a filter form, as aware datetimes in the admin's zone.
-    A malformed date is simply no bound."""
+    A malformed or out-of-range date is simply no bound."""
     start, end = _day(request.GET.get("from", "")), _day(request.GET.get("to", ""))
     zone = timezone.get_current_timezone()
     since = timezone.make_aware(datetime.combine(start, time.min), zone) if start else None
