@@ -125,3 +125,23 @@ def test_product_list_shows_cost_and_margin_in_store_currency(staff_client):
 def test_date_filters_at_the_edges_of_the_calendar(staff_client, start, end):
     for name in ("cj:webhook_log", "cj:api_calls", "cj:profit", "cj:profit_csv", "cj:orders_csv"):
         assert staff_client.get(reverse(name), {"from": start, "to": end}).status_code == 200
+
+
+def test_french_even_for_an_english_browser_until_the_switch_is_used(client):
+    page = client.get(reverse("core:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="fr">' in page.content.decode()
+    client.cookies["django_language"] = "en"
+    assert '<html lang="en">' in client.get(reverse("core:login")).content.decode()
+
+
+def test_not_found_page_is_french(client, settings):
+    settings.DEBUG = False
+    response = client.get("/this-page-does-not-exist/")
+    assert response.status_code == 404 and "Page introuvable" in response.content.decode()
+
+
+def test_make_run_keeps_the_sandbox_state_and_follows_its_ports():
+    from kamri.cj.services.demo import sandbox_command_args
+
+    args = sandbox_command_args(port=8865)
+    assert args[args.index("--port") + 1] == "8865" and "--state-file" in args

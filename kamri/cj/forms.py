@@ -107,7 +107,13 @@ class ImportForm(forms.Form):
         max_length=120,
         widget=forms.TextInput(attrs={"placeholder": _("Nom de la catégorie à créer")}),
     )
-    margin_percent = forms.DecimalField(label=_("Marge (%)"), min_value=0, max_value=1000, decimal_places=2)
+    margin_percent = forms.DecimalField(
+        label=_("Marge (%)"),
+        min_value=0,
+        max_value=1000,
+        decimal_places=2,
+        help_text=_("Pourcentage ajouté au coût (par exemple 60 : prix = coût × 1,6 avant l'arrondi)."),
+    )
     rounding = forms.ChoiceField(label=_("Arrondi"), choices=())
     compare_at_multiplier = forms.DecimalField(
         label=_("Prix barré (× prix)"),
@@ -156,6 +162,14 @@ class AddressForm(forms.ModelForm):
             "address1",
             "address2",
         ]
+
+    def clean_phone(self) -> str:
+        from kamri.orders.checkout import phone_is_plausible
+
+        phone = self.cleaned_data["phone"].strip()
+        if not phone_is_plausible(phone):
+            raise forms.ValidationError(_("Téléphone invalide : 6 à 15 chiffres, indicatif compris."))
+        return phone
 
     def clean_country(self) -> str:
         country = self.cleaned_data["country"].strip().upper()

@@ -172,6 +172,7 @@ class CJSettings(models.Model):
     # Webhooks.
     webhook_secret = models.CharField(max_length=64, blank=True, editable=False)
     webhooks_enabled = models.BooleanField(_("webhooks activés"), default=False)
+    webhooks_enabled_at = models.DateTimeField(null=True, blank=True, editable=False)
     webhook_topics = models.JSONField(_("types d'événements"), default=list, blank=True)
     require_signature = models.BooleanField(
         _("refuser les webhooks sans signature"),

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseBadRequest
+from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
+from django.utils import translation
 
 ADMIN_PREFIX = "/admin/"
 
@@ -37,3 +39,14 @@ class RejectNullBytesMiddleware:
         ):
             return HttpResponseBadRequest("Caractère nul interdit.")
         return self.get_response(request)
+
+
+class FrenchFirstLocaleMiddleware(LocaleMiddleware):
+    """French unless the visitor chose another language with the switch (cookie). The browser's
+    Accept-Language is ignored: a French shop stays French for every customer and admin."""
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -200,3 +200,20 @@ def test_fault_storm_gives_exactly_one_cj_order_per_paid_order(
     assert states.count(CJOrder.State.PLACED) == len(paid), states
     numbers = [o["orderNumber"] for o in sandbox_orders(cj_sandbox)]
     assert sorted(numbers) == sorted(order.number for order in paid)
+
+
+def test_a_cj_id_already_linked_elsewhere_needs_attention_not_a_crash(
+    cj_account, cj_sandbox, django_capture_on_commit_callbacks
+):
+    (product,) = import_cj_products(1)
+    first = paid_order([stocked_variant(product)], capture=django_capture_on_commit_callbacks)
+    second = paid_order([stocked_variant(product)], capture=django_capture_on_commit_callbacks)
+    row = orders.place(cj_row(first).pk)
+    taken = row.cj_order_id
+    CJOrder.objects.filter(pk=row.pk).update(cj_order_id=None, state=CJOrder.State.QUEUED, attempts=1)
+    cj_row(second).__class__.objects.filter(pk=cj_row(second).pk).update(
+        cj_order_id=taken
+    )  # as after a CJ reset
+    row = orders.place(row.pk)
+    assert row.state == CJOrder.State.NEEDS_ATTENTION
+    assert taken in row.reasons[0]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from kamri.cj.models import CJAccount, CJCredential, credential_fingerprint
+from kamri.cj.models import CJAccount
 from kamri.cj.tiers import Tier
 
 DEMO_TIER = Tier.PRIME
@@ -25,21 +25,15 @@ def demo_api_key() -> str:
 
 
 def sandbox_command_args(*, port: int) -> list[str]:
-    return [
-        "--port",
-        str(port),
-        "--seed",
-        str(DEMO_SEED),
-        "--products",
-        str(DEMO_PRODUCTS),
-        "--allow-local-callbacks",
-        "--account",
-        f"{demo_api_key()}:{DEMO_TIER.value}",
-    ]
+    """The demo sandbox keeps its state (tokens, orders, subscriptions) in var/, so a restart changes nothing."""
+    state = Path(settings.VAR_DIR) / "cjsandbox-state.sqlite3"
+    account = f"{demo_api_key()}:{DEMO_TIER.value}"
+    return ["--port", str(port), "--seed", str(DEMO_SEED), "--products", str(DEMO_PRODUCTS),
+            "--allow-local-callbacks", "--account", account, "--state-file", str(state)]  # fmt: skip
 
 
 def prepare_demo_connection(*, sandbox_url: str) -> list[str]:
-    """Point KAMRI at the sandbox when nothing else is configured; a sandbox restart voids its old tokens."""
+    """Point KAMRI at the sandbox when nothing else is configured."""
     base_url = f"{sandbox_url.rstrip('/')}/api2.0/v1/"
     key = demo_api_key()
     account = CJAccount.objects.order_by("pk").first()
@@ -49,6 +43,4 @@ def prepare_demo_connection(*, sandbox_url: str) -> list[str]:
         account.set_api_key(key)
         account.save()
         lines.append(f"CJ : connecté au bac à sable {base_url} (clé de démonstration, tier Prime).")
-    # The sandbox keeps its tokens in memory: the ones KAMRI stored for it are void after a restart.
-    CJCredential.objects.filter(fingerprint=credential_fingerprint(base_url, key)).delete()
     return lines

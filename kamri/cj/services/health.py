@@ -119,7 +119,8 @@ def check_webhooks(*, settings_row: CJSettings, now: datetime) -> None:
     counts = figures.webhooks(now=now)
     quiet_for = timedelta(hours=settings_row.no_webhook_alert_hours)
     last = counts.last_received_at
-    if settings_row.webhooks_enabled and (last is None or now - last > quiet_for):
+    since = last or settings_row.webhooks_enabled_at  # silence counts from the last webhook, or from enabling
+    if settings_row.webhooks_enabled and (since is None or now - since > quiet_for):
         raise_problem(
             NO_WEBHOOK,
             title=ngettext(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -299,7 +299,25 @@ def _recover(row: CJOrder, client) -> bool:
     return True
 
 
-def _mark_placed(
+def _mark_placed(row: CJOrder, **fields) -> None:
+    """Link the CJ order; a CJ id already linked to another store order is for the admin, never a crash."""
+    try:
+        _link_placed(row, **fields)
+    except IntegrityError:
+        other = CJOrder.objects.filter(cj_order_id=fields.get("cj_order_id")).exclude(pk=row.pk).first()
+        _needs_attention(
+            row,
+            [
+                _(
+                    "CJ a répondu avec l'identifiant %(id)s, déjà relié à la commande %(other)s : vérifiez la commande "
+                    "chez CJ avant de la renvoyer."
+                )
+                % {"id": fields.get("cj_order_id"), "other": other or "?"}
+            ],
+        )
+
+
+def _link_placed(
     row: CJOrder,
     *,
     cj_order_id,
@@ -408,6 +426,7 @@ def resubmit(row: CJOrder, *, by: str = "") -> bool:
         locked.save(update_fields=["state", "next_attempt_at", "reasons", "updated_at"])
         record_event(locked.order, "cj", _("Commande CJ renvoyée par %(by)s.") % {"by": by or "admin"})
         transaction.on_commit(lambda: _enqueue(locked.pk))
+        transaction.on_commit(_refresh_attention_problem)
     return True
 
 
@@ -424,3 +443,10 @@ def sweep() -> int:
     for pk in due:
         _enqueue(pk)
     return len(due)
+
+
+def _refresh_attention_problem() -> None:
+    """The dashboard's "à traiter" alert follows the queue at once, not at the next health check."""
+    from kamri.cj.services.health import check_orders
+
+    check_orders(settings_row=CJSettings.load(), now=timezone.now())

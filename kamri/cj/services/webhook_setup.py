@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -80,7 +81,9 @@ def enable(topics: list[str]) -> SetupResult:
     if warning:
         return SetupResult(False, warning)
     client_for(account).set_webhooks(callback_url(), chosen)  # CJError reaches the view, shown in words
-    CJSettings.objects.filter(pk=CJSettings.load().pk).update(webhooks_enabled=True, webhook_topics=chosen)
+    CJSettings.objects.filter(pk=CJSettings.load().pk).update(
+        webhooks_enabled=True, webhook_topics=chosen, webhooks_enabled_at=timezone.now()
+    )
     webhook_inbox.forget_config()
     if {"product", "stock"} & set(chosen):
         from kamri.cj.tasks import subscribe_pending_products

@@ -92,7 +92,20 @@ def update_address(request, pk: int):
         type="address",
         message=_("Adresse de livraison corrigée par %(by)s.") % {"by": request.user.get_username()},
     )
-    messages.success(request, _("Adresse enregistrée. Cliquez sur « Renvoyer » pour repasser la commande."))
+    if row.state in (CJOrder.State.NEEDS_ATTENTION, CJOrder.State.FAILED):
+        messages.success(
+            request, _("Adresse enregistrée. Cliquez sur « Renvoyer » pour repasser la commande.")
+        )
+    elif row.state == CJOrder.State.PLACED:
+        messages.warning(
+            request,
+            _(
+                "Adresse enregistrée chez KAMRI. La commande est déjà chez CJ : "
+                "modifiez aussi l'adresse dans votre compte CJ."
+            ),
+        )
+    else:
+        messages.success(request, _("Adresse enregistrée : elle sera utilisée à l'envoi de la commande."))
     return redirect(reverse("cj:order_detail", args=[pk]))
 
 

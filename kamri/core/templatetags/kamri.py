@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -106,3 +107,24 @@ def multiply(value, factor):
         return int(value) * int(factor)
     except (TypeError, ValueError):
         return 0
+
+
+_EVENT_LABELS = {
+    "created": _("Commande créée"),
+    "payment": _("Paiement"),
+    "status": _("Statut"),
+    "cj": _("CJ"),
+    "cj_status": _("Statut CJ"),
+    "tracking": _("Suivi"),
+    "parcel": _("Colis"),
+    "address": _("Adresse"),
+    "email_shipping": _("E-mail d'expédition"),
+    "demo": _("Démonstration"),
+    "note": _("Note"),
+}
+
+
+@register.filter
+def event_label(event_type: str) -> str:
+    """A timeline entry's type in the admin's words (unknown types stay as they are)."""
+    return str(_EVENT_LABELS.get(event_type, event_type))

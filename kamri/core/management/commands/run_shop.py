@@ -26,6 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-sandbox", action="store_true", help="do not start the CJ sandbox")
 
     def handle(self, *args, port: int, no_sandbox: bool, **options):
+        # Webhook URLs and e-mail links must point at this server, and Configuration offer this sandbox.
+        os.environ.setdefault("KAMRI_PUBLIC_URL", f"http://127.0.0.1:{port}")
+        os.environ.setdefault("CJ_SANDBOX_URL", f"http://127.0.0.1:{SANDBOX_PORT}/api2.0/v1/")
+        settings.KAMRI_PUBLIC_URL = os.environ["KAMRI_PUBLIC_URL"].rstrip("/")
+        settings.CJ_SANDBOX_URL = os.environ["CJ_SANDBOX_URL"]
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
         self._load_demo_data()
