@@ -43,4 +43,9 @@ def prepare_demo_connection(*, sandbox_url: str) -> list[str]:
         account.set_api_key(key)
         account.save()
         lines.append(f"CJ : connecté au bac à sable {base_url} (clé de démonstration, tier Prime).")
+    elif account.api_key == key and account.base_url != base_url:
+        account.base_url = base_url  # the demo account follows the demo sandbox to its new port
+        account.set_api_key(key)
+        account.save()
+        lines.append(f"CJ : le bac à sable de démonstration est maintenant sur {base_url}.")
     return lines
