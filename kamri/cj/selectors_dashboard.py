@@ -474,8 +474,28 @@ def to_store(amount_usd: Decimal, usd_rate: Decimal) -> Decimal:
     return (amount_usd * usd_rate).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+class ProfitFigures:
+    """Revenue − CJ goods − CJ shipping = gross profit, and the margin on revenue (one order or a total)."""
+
+    revenue: Decimal
+    goods: Decimal
+    shipping: Decimal
+
+    @property
+    def cost(self) -> Decimal:
+        return self.goods + self.shipping
+
+    @property
+    def profit(self) -> Decimal:
+        return self.revenue - self.goods - self.shipping
+
+    @property
+    def margin_percent(self) -> Decimal | None:
+        return rate_decimal(self.profit, self.revenue)
+
+
 @dataclass(frozen=True)
-class ProfitRow:
+class ProfitRow(ProfitFigures):
     order_id: int
     number: str
     paid_at: datetime | None
@@ -486,18 +506,6 @@ class ProfitRow:
     goods: Decimal
     shipping: Decimal
 
-    @property
-    def cost(self) -> Decimal:
-        return self.goods + self.shipping
-
-    @property
-    def profit(self) -> Decimal:
-        return self.revenue - self.goods - self.shipping
-
-    @property
-    def margin_percent(self) -> Decimal | None:
-        return rate_decimal(self.profit, self.revenue)
-
 
 def rate_decimal(part: Decimal, whole: Decimal) -> Decimal | None:
     if not whole:
@@ -506,25 +514,13 @@ def rate_decimal(part: Decimal, whole: Decimal) -> Decimal | None:
 
 
 @dataclass(frozen=True)
-class ProfitTotals:
+class ProfitTotals(ProfitFigures):
     orders: int
     revenue: Decimal
     goods: Decimal
     shipping: Decimal
     goods_usd: Decimal
     shipping_usd: Decimal
-
-    @property
-    def cost(self) -> Decimal:
-        return self.goods + self.shipping
-
-    @property
-    def profit(self) -> Decimal:
-        return self.revenue - self.goods - self.shipping
-
-    @property
-    def margin_percent(self) -> Decimal | None:
-        return rate_decimal(self.profit, self.revenue)
 
 
 @dataclass(frozen=True)
