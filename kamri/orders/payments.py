@@ -19,6 +19,7 @@ and set `KAMRI_PAYMENT_PROVIDER = "mypsp"`.
 from __future__ import annotations
 
 import secrets
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -52,14 +53,17 @@ class PaymentResult:
         return self.status == self.PAID
 
 
-class PaymentProvider:
+class PaymentProvider(ABC):
+    """A way to pay: subclasses say how an order's payment starts (and may confirm it at once)."""
+
     name: ClassVar[str] = ""
     label: ClassVar[str | Promise] = ""
     #: shown on the payment page under the pay button
     notice: ClassVar[str | Promise] = ""
 
+    @abstractmethod
     def start(self, order: Order, *, return_url: str) -> PaymentResult:
-        raise NotImplementedError
+        """Begin paying `order`; return paid, a redirect to the provider, or failed."""
 
 
 _REGISTRY: dict[str, type[PaymentProvider]] = {}
