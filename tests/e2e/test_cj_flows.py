@@ -227,3 +227,40 @@ def test_automation_settings_page(admin_page, live_server):
     expect(page.locator(".messages")).to_contain_text("Paramètres enregistrés")
     settings_row = CJSettings.load()
     assert settings_row.default_margin_percent == Decimal("55") and settings_row.stock_countries == ["FR"]
+
+
+def test_tracking_syncs_and_logs_pages(admin_page, live_server, cj_account, cj_sandbox):
+    from kamri.cj.services import order_sync, orders
+    from kamri.orders import services as order_services
+    from tests.cj.helpers import US_ADDRESS
+
+    (product,) = import_cj_products(1)
+    variant = stocked_variant(product)
+    order = Order.objects.create(**US_ADDRESS)
+    order.lines.create(
+        variant=variant, title=str(variant), sku=variant.sku, unit_price=variant.price, quantity=1
+    )
+    order_services.mark_paid(order, provider="demo")
+    row = orders.place(orders.queue_for_order(order.pk).pk)
+    for action in ("confirm", "pay", "ship"):
+        control(cj_sandbox, f"orders/{row.cj_order_id}/{action}")
+    order_sync.run(order_sync.start(enqueue=False).pk)
+    row.refresh_from_db()
+
+    page = admin_page
+    page.goto(f"{live_server.url}/admin/cj/")
+    page.click(".sidebar >> text=Suivi des colis")
+    page.fill("#id_numbers", row.track_number)
+    page.click("#btn-track")
+    expect(page.locator("#tracking-results")).to_contain_text(row.track_number)
+    expect(page.locator("#tracking-results")).to_contain_text(row.order_number)
+    _shot(page, "7_tracking")
+    page.click(".sidebar >> text=Synchronisations")
+    expect(page.locator("table.data")).to_contain_text("Synchronisation des commandes")
+    page.locator("table.data a").first.click()
+    expect(page.locator("#sync-progress")).to_have_attribute("data-status", "done")
+    page.click(".sidebar >> text=Logs et métriques")
+    expect(page.locator("#endpoint-stats")).to_contain_text("shopping/order/createOrderV2")
+    _shot(page, "8_logs")
+    page.goto(f"{live_server.url}/page-qui-n-existe-pas/")
+    expect(page.locator("h1")).to_have_text("Page introuvable")
