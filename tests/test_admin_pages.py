@@ -145,3 +145,20 @@ def test_make_run_keeps_the_sandbox_state_and_follows_its_ports():
 
     args = sandbox_command_args(port=8865)
     assert args[args.index("--port") + 1] == "8865" and "--state-file" in args
+
+
+def test_a_huge_category_id_is_no_filter_not_a_500(staff_client):
+    response = staff_client.get(reverse("catalog:product_list"), {"category": "9" * 40})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/catalogue/99999999999999999999999/",
+        "/admin/cj/commandes/99999999999999999999999/",
+        "/admin/cj/webhooks/journal/99999999999999999999999/",
+    ],
+)
+def test_a_huge_id_in_the_path_is_a_404(staff_client, path):
+    assert staff_client.get(path).status_code == 404

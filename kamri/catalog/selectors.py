@@ -28,6 +28,6 @@ def admin_product_list(
         products = products.filter(status=status)
     if source in Product.Source.values:
         products = products.filter(source=source)
-    if category_id.isdigit():
+    if category_id.isdigit() and len(category_id) < 19:  # a database id fits in 64 bits
         products = products.filter(category_id=int(category_id))
     return products
