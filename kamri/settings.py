@@ -98,9 +98,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file too (not shared-cache memory), so the live server, workers and webhooks lock as in production.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_kamri.sqlite3")}
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Persistent connections on both engines: reopening SQLite per request (WAL pragmas, and a checkpoint when the
+# last connection closes) cost more than the request itself.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background jobs: Huey on SQLite by default, Redis when REDIS_URL is given.

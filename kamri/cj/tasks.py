@@ -38,6 +38,14 @@ def process_webhook(event_id: int) -> None:
     webhook_processing.process(event_id)
 
 
+@db_task()
+def drain_webhooks() -> None:
+    """Process the pending inbox in arrival order (the receiver asks for this after its commits)."""
+    from kamri.cj.services import webhook_processing
+
+    webhook_processing.drain()
+
+
 @db_periodic_task(crontab(minute="*"))
 @lock_task("cj-webhooks-sweep")
 def sweep_webhooks() -> None:

@@ -320,3 +320,21 @@ def fuzz_hook(db):
     )
     webhook_inbox.forget_config()
     return webhook_inbox.config()
+
+
+def test_drain_processes_the_inbox_oldest_first_and_hands_over_a_full_batch(client, hook, placed):
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.flush()
+    statuses = ["UNSHIPPED", "SHIPPED", "DELIVERED"]
+    for status in statuses:
+        post(client, hook, message("ORDER", {"cjOrderId": int(placed.cj_order_id), "orderStatus": status}))
+    assert webhook_processing.drain(batch=2) == 2
+    assert HUEY.pending_count() == 1  # the rest is handed to a new job, not dropped
+    assert WebhookEvent.objects.filter(status=WebhookEvent.Status.PENDING).count() == 1
+    assert webhook_processing.drain(batch=2) == 1
+    assert HUEY.pending_count() == 1
+    processed = WebhookEvent.objects.order_by("processed_at").values_list("raw_body", flat=True)
+    assert [json.loads(body)["params"]["orderStatus"] for body in processed] == statuses
+    placed.refresh_from_db()
+    assert placed.cj_status == "DELIVERED"
