@@ -33,6 +33,12 @@ def claim(run: SyncRun) -> bool:
     return bool(claimed)
 
 
+def take(run_id: int) -> SyncRun | None:
+    """The queued run with this id, now running in this process; None when another worker took it."""
+    run = SyncRun.objects.get(pk=run_id)
+    return run if claim(run) else None
+
+
 def step(run: SyncRun, *, ok: bool, progress: Progress | None = None, save_every: int = 1) -> None:
     if ok:
         run.done += 1

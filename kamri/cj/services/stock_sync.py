@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from kamri.cj.client import CJError, CJProductNotFound, CJQuotaExhausted, CJRateLimited, WarehouseStock
-from kamri.cj.models import CJAccount, CJProductLink, CJSettings, CJVariantLink, SyncRun
-from kamri.cj.services import catalog_sync, jobs
-from kamri.cj.services.connection import client_for
+from kamri.cj.client import ProductInventory, WarehouseStock
+from kamri.cj.models import CJProductLink, CJSettings, CJVariantLink, SyncRun
+from kamri.cj.services import catalog_sync, jobs, product_walk
 
 #: Runs still queued or running after this long are considered lost (worker killed) and no longer block.
 STALE_RUN = timedelta(hours=1)
@@ -71,14 +70,6 @@ def is_due(kind: str, every: timedelta | None) -> bool:
     return last.created_at <= timezone.now() - every + timedelta(seconds=30)
 
 
-def claim(run_id: int) -> SyncRun | None:
-    """Take a queued run for this process (atomic): a run is never executed twice."""
-    claimed = SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.QUEUED).update(
-        status=SyncRun.Status.RUNNING, started_at=timezone.now()
-    )
-    return SyncRun.objects.get(pk=run_id) if claimed else None
-
-
 def start(*, skip_recent: bool = False, enqueue: bool = True) -> SyncRun:
     """Create the run row (the truth); the queue only starts it. A run already in progress is reused."""
     current = active_run(SyncRun.Kind.STOCK)
@@ -117,15 +108,7 @@ def variant_missing(link: CJVariantLink) -> bool:
 
 
 def run(run_id: int, *, progress: jobs.Progress | None = None) -> SyncRun:
-    job = claim(run_id)
-    if job is None:
-        return SyncRun.objects.get(pk=run_id)
-    try:
-        return _run(job, progress)
-    except Exception as failure:  # a bug must not leave the run "running" forever
-        job.summary = {**(job.summary or {}), "lines": [_("Interrompue par une erreur inattendue.")]}
-        jobs.finish(job, error=_("Erreur inattendue : %(e)s") % {"e": type(failure).__name__})
-        raise
+    return product_walk.run(run_id, lambda job: _run(job, progress))
 
 
 def _run(job: SyncRun, progress: jobs.Progress | None) -> SyncRun:
@@ -137,79 +120,35 @@ def _run(job: SyncRun, progress: jobs.Progress | None) -> SyncRun:
     )
     job.total = len(rows)
     job.save(update_fields=["total"])
-    counts = {
-        "products": 0,
-        "changed": 0,
-        "not_found": 0,
-        "unavailable": 0,
-        "new_variants": 0,
-        "missing_variants": 0,
-        "errors": 0,
-        "rate_limited": 0,
-    }
-    problems: list[str] = []
-    client = client_for()
-    error = ""
-    for link in rows:
-        job.summary = _summary(counts, problems)
-        try:
-            inventory = client.inventory_by_pid(link.pid)
-        except CJQuotaExhausted as quota:
-            error = quota.user_message
-            job.summary = {**_summary(counts, problems), "quota_until": _until(quota.retry_after_s)}
-            break
-        except CJProductNotFound:
-            counts["not_found"] += 1
-            counts["unavailable"] += int(catalog_sync.mark_not_found(link))
-            jobs.step(job, ok=True, progress=progress, save_every=10)
-            continue
-        except CJError as failure:
-            counts["errors"] += 1
-            counts["rate_limited"] += int(isinstance(failure, CJRateLimited))
-            problems.append(f"{link.pid} : {failure.user_message}")
-            jobs.step(job, ok=False, progress=progress, save_every=10)
-            continue
-        catalog_sync.mark_found(link)
-        known = set()
-        for variant_link in link.variant_links.all():
-            known.add(variant_link.vid)
-            if variant_link.vid in inventory.by_variant:
-                changed = catalog_sync.apply_stock(
-                    variant_link, by_country(inventory.by_variant[variant_link.vid])
-                )
-            else:
-                counts["missing_variants"] += 1
-                changed = variant_missing(variant_link)
-            counts["changed"] += int(changed)
-        for vid in inventory.by_variant:
-            if vid not in known:
-                counts["new_variants"] += int(catalog_sync.record_new_variant(link, vid=vid))
-        CJProductLink.objects.filter(pk=link.pk).update(last_synced_at=timezone.now())
-        counts["products"] += 1
-        job.summary = _summary(counts, problems)
-        jobs.step(job, ok=True, progress=progress, save_every=10)
-    if "quota_until" not in job.summary:
-        job.summary = _summary(counts, problems)
-    CJAccount.objects.update(last_sync_at=timezone.now())
-    return jobs.finish(job, error=error)
+    return product_walk.walk(
+        job,
+        rows,
+        fetch=lambda client, link: client.inventory_by_pid(link.pid),
+        apply=_apply_inventory,
+        counts=product_walk.new_counts("changed"),
+        summarize=_summary,
+        progress=progress,
+    )
 
 
-def _until(seconds: float) -> str:
-    return (timezone.now() + timedelta(seconds=max(60.0, seconds))).isoformat()
+def _apply_inventory(link: CJProductLink, inventory: ProductInventory, counts: product_walk.Counts) -> None:
+    known = set()
+    for variant_link in link.variant_links.all():
+        known.add(variant_link.vid)
+        if variant_link.vid in inventory.by_variant:
+            changed = catalog_sync.apply_stock(
+                variant_link, by_country(inventory.by_variant[variant_link.vid])
+            )
+        else:
+            counts["missing_variants"] += 1
+            changed = variant_missing(variant_link)
+        counts["changed"] += int(changed)
+    for vid in inventory.by_variant:
+        if vid not in known:
+            counts["new_variants"] += int(catalog_sync.record_new_variant(link, vid=vid))
+    CJProductLink.objects.filter(pk=link.pk).update(last_synced_at=timezone.now())
 
 
-def _summary(counts: dict, problems: list[str]) -> dict:
-    lines = [
-        _("%(n)s produit(s) synchronisé(s)") % {"n": counts["products"]},
-        _("%(n)s variante(s) dont le stock a changé") % {"n": counts["changed"]},
-        _("%(n)s produit(s) introuvable(s) chez CJ, dont %(u)s rendu(s) indisponible(s)")
-        % {"n": counts["not_found"], "u": counts["unavailable"]},
-    ]
-    if counts["missing_variants"]:
-        lines.append(
-            _("%(n)s variante(s) retirée(s) par CJ (stock mis à 0)") % {"n": counts["missing_variants"]}
-        )
-    if counts["new_variants"]:
-        lines.append(_("%(n)s nouvelle(s) variante(s) CJ à examiner") % {"n": counts["new_variants"]})
-    lines.append(_("%(n)s erreur(s)") % {"n": counts["errors"]})
-    return {**counts, "lines": lines, "problems": problems[:50]}
+def _summary(counts: product_walk.Counts, problems: list[str]) -> dict:
+    changed = _("%(n)s variante(s) dont le stock a changé") % {"n": counts["changed"]}
+    return product_walk.summary(counts, problems, [changed])

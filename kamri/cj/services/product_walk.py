@@ -1,0 +1,113 @@
+"""One sync run over the imported products: one CJ call per product, the run row kept current.
+
+The stock and price syncs differ only in the call they make and in what they do with CJ's answer. The rest is
+here once: the day's quota (stop, and tell the scheduler when to come back), a product CJ no longer knows, a
+CJ error on one product (counted, listed, the walk goes on), progress, and a bug that must not leave the run
+"running" forever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from typing import TypeVar
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kamri.cj.client import CJClient, CJError, CJProductNotFound, CJQuotaExhausted, CJRateLimited
+from kamri.cj.models import CJAccount, CJProductLink, SyncRun
+from kamri.cj.services import catalog_sync, jobs
+from kamri.cj.services.connection import client_for
+
+Answer = TypeVar("Answer")
+Counts = dict[str, int]
+Summarize = Callable[[Counts, list[str]], dict]
+COMMON_COUNTS = (
+    "products",
+    "not_found",
+    "unavailable",
+    "new_variants",
+    "missing_variants",
+    "errors",
+    "rate_limited",
+)
+
+
+def run(run_id: int, body: Callable[[SyncRun], SyncRun]) -> SyncRun:
+    """Take the queued run (never twice) and execute it; an unexpected error fails the run, then propagates."""
+    job = jobs.take(run_id)
+    if job is None:
+        return SyncRun.objects.get(pk=run_id)
+    try:
+        return body(job)
+    except Exception as failure:
+        job.summary = {**(job.summary or {}), "lines": [_("Interrompue par une erreur inattendue.")]}
+        jobs.finish(job, error=_("Erreur inattendue : %(e)s") % {"e": type(failure).__name__})
+        raise
+
+
+def walk(
+    job: SyncRun,
+    rows: Iterable[CJProductLink],
+    *,
+    fetch: Callable[[CJClient, CJProductLink], Answer],
+    apply: Callable[[CJProductLink, Answer, Counts], None],
+    counts: Counts,
+    summarize: Summarize,
+    progress: jobs.Progress | None = None,
+) -> SyncRun:
+    """Ask CJ about each product, hand the answer to `apply`, keep counts and the summary up to date."""
+    problems: list[str] = []
+    client = client_for()
+    error, quota_until = "", ""
+    for link in rows:
+        try:
+            answer = fetch(client, link)
+        except CJQuotaExhausted as quota:
+            error = quota.user_message
+            quota_until = (timezone.now() + timedelta(seconds=max(60.0, quota.retry_after_s))).isoformat()
+            break
+        except CJProductNotFound:
+            counts["not_found"] += 1
+            counts["unavailable"] += int(catalog_sync.mark_not_found(link))
+            ok = True
+        except CJError as failure:
+            counts["errors"] += 1
+            counts["rate_limited"] += int(isinstance(failure, CJRateLimited))
+            problems.append(f"{link.pid} : {failure.user_message}")
+            ok = False
+        else:
+            catalog_sync.mark_found(link)
+            apply(link, answer, counts)
+            counts["products"] += 1
+            ok = True
+        job.summary = summarize(counts, problems)
+        jobs.step(job, ok=ok, progress=progress, save_every=10)
+    job.summary = summarize(counts, problems)
+    if quota_until:  # read by the scheduler: no new run before CJ's quota resets
+        job.summary["quota_until"] = quota_until
+    CJAccount.objects.update(last_sync_at=timezone.now())
+    return jobs.finish(job, error=error)
+
+
+def new_counts(*extra: str) -> Counts:
+    return dict.fromkeys((*COMMON_COUNTS, *extra), 0)
+
+
+def summary(counts: Counts, problems: list[str], specific: list[str]) -> dict:
+    """The run's summary: the counts, the lines the admin reads (the sync's own lines after the first), problems."""
+    lines = [
+        _("%(n)s produit(s) synchronisé(s)") % {"n": counts["products"]},
+        *specific,
+        _("%(n)s produit(s) introuvable(s) chez CJ, dont %(u)s rendu(s) indisponible(s)")
+        % {"n": counts["not_found"], "u": counts["unavailable"]},
+    ]
+    if counts["missing_variants"]:
+        lines.append(
+            _("%(n)s variante(s) retirée(s) par CJ (stock mis à 0)") % {"n": counts["missing_variants"]}
+        )
+    if counts["new_variants"]:
+        lines.append(_("%(n)s nouvelle(s) variante(s) CJ à examiner") % {"n": counts["new_variants"]})
+    lines.append(_("%(n)s erreur(s)") % {"n": counts["errors"]})
+    return {**counts, "lines": lines, "problems": problems[:50]}
