@@ -361,3 +361,9 @@ def test_new_variants_page(staff_client):
     html = staff_client.get(reverse("cj:new_variants")).content.decode()
     assert "NEW-SKU" in html and "Rouge-XL" in html
     assert "Nouvelles variantes CJ" in staff_client.get(reverse("cj:price_changes")).content.decode()
+
+
+def test_the_reason_of_a_pending_change_uses_the_french_decimal_comma():
+    (change,) = _pending_changes(1)
+    assert change.reason.startswith("variation du coût de 80,00 % (tolérance ")
+    assert "." not in change.reason

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kamri.catalog.models import Product
@@ -78,12 +79,18 @@ def apply_cost_change(link: CJVariantLink, new_cost: Decimal, *, source: str) ->
         if abs(change_percent) > settings_row.price_tolerance_percent:
             reasons.append(
                 _("variation du coût de %(p)s %% (tolérance %(t)s %%)")
-                % {"p": change_percent, "t": settings_row.price_tolerance_percent}
+                % {
+                    "p": number_format(change_percent),
+                    "t": number_format(settings_row.price_tolerance_percent),
+                }
             )
         if margin_percent < settings_row.margin_floor_percent:
             reasons.append(
                 _("marge de %(m)s %% sous le plancher de %(f)s %%")
-                % {"m": margin_percent.quantize(Decimal("0.1")), "f": settings_row.margin_floor_percent}
+                % {
+                    "m": number_format(margin_percent.quantize(Decimal("0.1"))),
+                    "f": number_format(settings_row.margin_floor_percent),
+                }
             )
         change = PriceChange(
             variant_link=locked,
