@@ -152,3 +152,28 @@ def test_admin_marks_an_unpaid_order_as_paid(admin_page, live_server):
     expect(admin_page.locator("#mark-paid")).to_have_count(0)
     order.refresh_from_db()
     assert order.paid_at is not None and order.events.get(type="payment").data["provider"] == "manuel"
+
+
+def test_mobile_header_keeps_search_and_categories_and_switches_language(page, live_server):
+    _catalogue(live_server)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/")
+    search = page.locator("header .search input")
+    expect(search).to_be_visible()
+    expect(page.locator("header .cats a", has_text="Cuisine")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways on a phone ({width} px)"
+    search.fill("coussin")
+    search.press("Enter")
+    expect(page.locator(".tile")).to_have_count(1)
+    _shot(page, "mobile_search")
+
+    page.click("header .langs button[value=en]")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("header .search input")).to_have_attribute("placeholder", "Search a product")
+    expect(page.locator(".tile")).to_contain_text("Coussin en lin lavé")  # the search survives the switch
+    page.click("header .cats a:has-text('Maison')")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    _shot(page, "mobile_english")
+    page.click("header .langs button[value=fr]")
+    expect(page.locator("header .search input")).to_have_attribute("placeholder", "Rechercher un produit")
