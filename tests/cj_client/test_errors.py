@@ -176,3 +176,16 @@ def test_str_has_code_request_id_and_errors_pickle() -> None:
     assert type(again) is CJDuplicateOrder and again.code == 1603003 and again.request_id == "rid-9"
     q = pickle.loads(pickle.dumps(CJQuotaExhausted("x", retry_after_s=10)))  # noqa: S301
     assert q.retry_after_s == 10
+
+
+def test_user_messages_follow_the_language_active_when_read():
+    from django.utils import translation
+
+    invalid_key = error_for(1600001, "Invalid API key", None, 200, "authentication/getAccessToken")
+    throttled = CJRateLimited(retry_after_s=3)
+    assert invalid_key.user_message == "Clé API CJ invalide"
+    with translation.override("en"):
+        assert invalid_key.user_message == "Invalid CJ API key"
+        assert throttled.user_message == "Too many requests, try again in 3 s"
+        assert CJError(code=1234567).user_message == "Unexpected CJ error (code 1234567)"
+    assert throttled.user_message == "Trop de requêtes, réessayez dans 3 s"

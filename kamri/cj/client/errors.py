@@ -3,12 +3,15 @@
 The class is chosen from CJ's numeric ``code`` (plus the HTTP status and, for two codes, the endpoint),
 never from CJ's ``message``: CJ says its messages may change.  Every error carries ``code``, ``message``
 (CJ's text, with secrets redacted by the client), ``request_id``, ``http_status``, ``endpoint`` and
-``retryable``, and a French ``user_message`` meant for the admin.
+``retryable``, and a ``user_message`` meant for the admin: written in French, marked with ``gettext_noop`` so the
+host application's message catalogue picks it up, and translated when read through ``set_translator`` (the
+client itself imports no Django).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 __all__ = [
@@ -31,6 +34,7 @@ __all__ = [
     "error_for",
     "format_delay_fr",
     "seconds_until_quota_reset",
+    "set_translator",
 ]
 
 #: CJ allows one ``getAccessToken`` per account every 300 s.
@@ -39,6 +43,20 @@ AUTH_THROTTLE_S = 300.0
 GET_ACCESS_TOKEN = "authentication/getAccessToken"  # noqa: S105 - endpoint path
 #: Endpoints on which 1600300 means "order not found" rather than "param error".
 ORDER_LOOKUP_ENDPOINTS = frozenset({"shopping/order/getOrderDetail"})
+
+
+def gettext_noop(text: str) -> str:
+    """Marks a message for extraction (the keyword Django's makemessages looks for); returns it unchanged."""
+    return text
+
+
+_translate: Callable[[str], str] = gettext_noop
+
+
+def set_translator(translate: Callable[[str], str]) -> None:
+    """Messages are read through ``translate`` (the host's gettext), in the language active when read."""
+    global _translate
+    _translate = translate
 
 
 def format_delay_fr(seconds: float) -> str:
@@ -73,7 +91,7 @@ class CJError(Exception):
     """Base class of everything the CJ client raises."""
 
     default_retryable = False
-    default_user_message = "Erreur inattendue de CJ"
+    default_user_message = gettext_noop("Erreur inattendue de CJ")
     #: French messages for specific CJ codes (overrides ``default_user_message``).
     code_messages: dict[int, str] = {}
 
@@ -121,29 +139,29 @@ class CJError(Exception):
 
     @property
     def user_message(self) -> str:
-        """A short French sentence for the admin (no secrets, no stack trace)."""
+        """A short sentence for the admin, in the active language (no secrets, no stack trace)."""
         if self.code is not None and self.code in self.code_messages:
-            return self.code_messages[self.code]
+            return _translate(self.code_messages[self.code])
         if type(self) is CJError and self.code is not None:
-            return f"{self.default_user_message} (code {self.code})"
-        return self.default_user_message
+            return f"{_translate(self.default_user_message)} (code {self.code})"
+        return _translate(self.default_user_message)
 
 
 class CJAuthError(CJError):
     """The API key, access token or refresh token was refused (or the account is not usable)."""
 
-    default_user_message = "Authentification CJ refusée : vérifiez la clé API"
+    default_user_message = gettext_noop("Authentification CJ refusée : vérifiez la clé API")
     code_messages = {
-        1600001: "Clé API CJ invalide",
-        1600002: "Jeton d'accès CJ manquant",
-        1600003: "Jeton de rafraîchissement CJ invalide ou expiré",
-        1600004: "Autorisation CJ refusée : vérifiez le compte CJ",
-        1600005: "Clé API CJ incorrecte : vérifiez-la et réessayez",
-        1600006: "Compte développeur CJ introuvable",
-        1600007: "Ce compte CJ est déjà lié à un autre compte développeur",
-        1600008: "Autorisation CJ refusée : vérifiez le compte CJ",
-        1600031: "Jeton de plateforme CJ invalide",
-        1601000: "Compte CJ introuvable",
+        1600001: gettext_noop("Clé API CJ invalide"),
+        1600002: gettext_noop("Jeton d'accès CJ manquant"),
+        1600003: gettext_noop("Jeton de rafraîchissement CJ invalide ou expiré"),
+        1600004: gettext_noop("Autorisation CJ refusée : vérifiez le compte CJ"),
+        1600005: gettext_noop("Clé API CJ incorrecte : vérifiez-la et réessayez"),
+        1600006: gettext_noop("Compte développeur CJ introuvable"),
+        1600007: gettext_noop("Ce compte CJ est déjà lié à un autre compte développeur"),
+        1600008: gettext_noop("Autorisation CJ refusée : vérifiez le compte CJ"),
+        1600031: gettext_noop("Jeton de plateforme CJ invalide"),
+        1601000: gettext_noop("Compte CJ introuvable"),
     }
 
 
@@ -156,10 +174,12 @@ class CJAuthThrottled(CJError):
 
     @property
     def user_message(self) -> str:
-        return (
-            "CJ n'autorise qu'une demande de jeton toutes les 5 minutes : "
-            f"réessayez dans {format_delay_fr(self.retry_after_s)}"
+        text = _translate(
+            gettext_noop(
+                "CJ n'autorise qu'une demande de jeton toutes les 5 minutes : réessayez dans %(delay)s"
+            )
         )
+        return text % {"delay": format_delay_fr(self.retry_after_s)}
 
 
 class CJRateLimited(CJError):
@@ -173,7 +193,8 @@ class CJRateLimited(CJError):
 
     @property
     def user_message(self) -> str:
-        return f"Trop de requêtes, réessayez dans {format_delay_fr(max(1.0, self.retry_after_s))}"
+        text = _translate(gettext_noop("Trop de requêtes, réessayez dans %(delay)s"))
+        return text % {"delay": format_delay_fr(max(1.0, self.retry_after_s))}
 
 
 class CJQuotaExhausted(CJError):
@@ -192,45 +213,49 @@ class CJQuotaExhausted(CJError):
 
     @property
     def user_message(self) -> str:
-        return (
-            "Quota d'appels CJ épuisé pour aujourd'hui : reprise après 00:05 UTC "
-            f"(dans {format_delay_fr(self.retry_after_s)})"
+        text = _translate(
+            gettext_noop(
+                "Quota d'appels CJ épuisé pour aujourd'hui : reprise après 00:05 UTC (dans %(delay)s)"
+            )
         )
+        return text % {"delay": format_delay_fr(self.retry_after_s)}
 
 
 class CJNotFound(CJError):
-    default_user_message = "Élément introuvable chez CJ"
-    code_messages = {1608001: "Entrepôt introuvable chez CJ"}
+    default_user_message = gettext_noop("Élément introuvable chez CJ")
+    code_messages = {1608001: gettext_noop("Entrepôt introuvable chez CJ")}
 
 
 class CJProductNotFound(CJNotFound):
-    default_user_message = "Produit introuvable chez CJ (retiré ou hors vente)"
+    default_user_message = gettext_noop("Produit introuvable chez CJ (retiré ou hors vente)")
     code_messages = {}
 
 
 class CJVariantNotFound(CJNotFound):
-    default_user_message = "Variante introuvable chez CJ (retirée ou hors vente)"
+    default_user_message = gettext_noop("Variante introuvable chez CJ (retirée ou hors vente)")
     code_messages = {}
 
 
 class CJOrderNotFound(CJNotFound):
-    default_user_message = "Commande introuvable chez CJ"
+    default_user_message = gettext_noop("Commande introuvable chez CJ")
     code_messages = {}
 
 
 class CJInvalidRequest(CJError):
-    default_user_message = "Requête refusée par CJ (paramètres invalides)"
+    default_user_message = gettext_noop("Requête refusée par CJ (paramètres invalides)")
     code_messages = {
-        1600100: "Requête refusée par CJ : paramètres invalides ou interface hors service",
-        1600101: "Interface CJ introuvable",
-        1603000: "Échec de la création de la commande chez CJ",
-        1603001: "Échec de la confirmation de la commande chez CJ",
-        1603002: "Échec de la suppression : seules les commandes CREATED ou IN_CART peuvent être supprimées",
-        16900202: "Méthode HTTP non acceptée par CJ",
-        16900203: "Type de contenu non accepté par CJ",
-        16900204: "Corps de requête manquant",
-        16900205: "Corps de requête JSON invalide",
-        16900403: "Paramètre obligatoire manquant",
+        1600100: gettext_noop("Requête refusée par CJ : paramètres invalides ou interface hors service"),
+        1600101: gettext_noop("Interface CJ introuvable"),
+        1603000: gettext_noop("Échec de la création de la commande chez CJ"),
+        1603001: gettext_noop("Échec de la confirmation de la commande chez CJ"),
+        1603002: gettext_noop(
+            "Échec de la suppression : seules les commandes CREATED ou IN_CART peuvent être supprimées"
+        ),
+        16900202: gettext_noop("Méthode HTTP non acceptée par CJ"),
+        16900203: gettext_noop("Type de contenu non accepté par CJ"),
+        16900204: gettext_noop("Corps de requête manquant"),
+        16900205: gettext_noop("Corps de requête JSON invalide"),
+        16900403: gettext_noop("Paramètre obligatoire manquant"),
     }
 
     @property
@@ -240,40 +265,40 @@ class CJInvalidRequest(CJError):
 
 
 class CJDuplicateOrder(CJError):
-    default_user_message = "Cette commande existe déjà chez CJ (numéro de commande en double)"
+    default_user_message = gettext_noop("Cette commande existe déjà chez CJ (numéro de commande en double)")
 
 
 class CJInsufficientBalance(CJError):
-    default_user_message = "Solde CJ insuffisant"
+    default_user_message = gettext_noop("Solde CJ insuffisant")
     code_messages = {
-        1604000: "Solde CJ insuffisant",
-        1604001: "Paiement par solde CJ temporairement restreint : payez depuis My CJ",
+        1604000: gettext_noop("Solde CJ insuffisant"),
+        1604001: gettext_noop("Paiement par solde CJ temporairement restreint : payez depuis My CJ"),
     }
 
 
 class CJLogisticsError(CJError):
-    default_user_message = "Erreur de livraison CJ"
+    default_user_message = gettext_noop("Erreur de livraison CJ")
     code_messages = {
-        1605000: "Mode de livraison introuvable chez CJ",
-        1605001: "Mode de livraison invalide : recalculez les frais de port",
-        1605002: "Code pays inconnu de CJ",
-        1607004: "Échec du calcul des frais de port chez CJ",
+        1605000: gettext_noop("Mode de livraison introuvable chez CJ"),
+        1605001: gettext_noop("Mode de livraison invalide : recalculez les frais de port"),
+        1605002: gettext_noop("Code pays inconnu de CJ"),
+        1607004: gettext_noop("Échec du calcul des frais de port chez CJ"),
     }
 
 
 class CJWebhookConfigError(CJError):
-    default_user_message = "Configuration des webhooks CJ refusée"
+    default_user_message = gettext_noop("Configuration des webhooks CJ refusée")
     code_messages = {
-        1606000: "Webhooks déjà configurés chez CJ",
-        1606001: "URL de webhook non conforme (HTTPS, POST JSON, réponse 200 en moins de 3 s)",
-        1607000: "URL de webhook non conforme (HTTPS, POST JSON, réponse 200 en moins de 3 s)",
-        1607001: "L'URL de webhook ne doit pas être localhost ni 127.0.0.1",
-        1607002: "L'URL de webhook doit commencer par https://",
-        1607003: "L'URL de webhook doit répondre HTTP 200",
-        1606010: "Webhooks produits désactivés chez CJ",
-        1606011: "Limite d'abonnements produits CJ atteinte",
-        1606012: "Ce produit ne peut pas être suivi par webhook",
-        1606013: "Échec de l'abonnement aux webhooks produit",
+        1606000: gettext_noop("Webhooks déjà configurés chez CJ"),
+        1606001: gettext_noop("URL de webhook non conforme (HTTPS, POST JSON, réponse 200 en moins de 3 s)"),
+        1607000: gettext_noop("URL de webhook non conforme (HTTPS, POST JSON, réponse 200 en moins de 3 s)"),
+        1607001: gettext_noop("L'URL de webhook ne doit pas être localhost ni 127.0.0.1"),
+        1607002: gettext_noop("L'URL de webhook doit commencer par https://"),
+        1607003: gettext_noop("L'URL de webhook doit répondre HTTP 200"),
+        1606010: gettext_noop("Webhooks produits désactivés chez CJ"),
+        1606011: gettext_noop("Limite d'abonnements produits CJ atteinte"),
+        1606012: gettext_noop("Ce produit ne peut pas être suivi par webhook"),
+        1606013: gettext_noop("Échec de l'abonnement aux webhooks produit"),
     }
 
 
@@ -281,8 +306,8 @@ class CJUnavailable(CJError):
     """Network error, timeout, HTTP 5xx, 1600000 (system busy), 1600301, or an unreadable response."""
 
     default_retryable = True
-    default_user_message = "CJ est momentanément indisponible, réessayez plus tard"
-    code_messages = {1600301: "CJ ne répond pas (délai dépassé), réessayez plus tard"}
+    default_user_message = gettext_noop("CJ est momentanément indisponible, réessayez plus tard")
+    code_messages = {1600301: gettext_noop("CJ ne répond pas (délai dépassé), réessayez plus tard")}
 
 
 def _table() -> dict[int, type[CJError]]:
