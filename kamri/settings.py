@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kamri.core.middleware.StaffOnlyAdminMiddleware",
+    "kamri.core.middleware.AdminAuditMiddleware",
 ]
 
 ROOT_URLCONF = "kamri.urls"

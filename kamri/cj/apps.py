@@ -1,6 +1,29 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The admin's buttons and forms, as the Journal d'activité names them (kamri.core.audit).
+ACTION_LABELS = {
+    "cj:settings": _("Sauvegarder la configuration CJ"),
+    "cj:settings_test": _("Tester la connexion"),
+    "cj:automation": _("Enregistrer les paramètres"),
+    "cj:import_product": _("Importer un produit"),
+    "cj:import_bulk": _("Importer la sélection"),
+    "cj:sync_orders": _("Synchroniser les commandes"),
+    "cj:order_address": _("Corriger l'adresse"),
+    "cj:order_resubmit": _("Renvoyer à CJ"),
+    "cj:webhooks_enable": _("Activer les webhooks"),
+    "cj:webhooks_disable": _("Désactiver les webhooks"),
+    "cj:webhooks_rotate": _("Nouvelle adresse secrète"),
+    "cj:webhook_retry": _("Retraiter un webhook"),
+    "cj:webhook_retry_bulk": _("Retraiter les webhooks filtrés"),
+    "cj:price_change_decide": _("Décider d'un changement de prix"),
+    "cj:price_changes_bulk": _("Décider de plusieurs changements de prix"),
+    "cj:sync_stock": _("Synchroniser le stock"),
+    "cj:sync_prices": _("Synchroniser les prix"),
+    "cj:problems": _("Vérifier les problèmes"),
+    "cj:problem_dismiss": _("Ignorer un problème"),
+}
+
 
 class CJConfig(AppConfig):
     name = "kamri.cj"
@@ -14,6 +37,8 @@ class CJConfig(AppConfig):
         from kamri.cj import receivers  # noqa: F401  (connects the order_paid listener)
         from kamri.cj.client import errors
         from kamri.cj.models import CJSettings
+        from kamri.core import audit
 
         register_rate("USD", lambda: CJSettings.load().usd_rate)
         errors.set_translator(gettext)  # CJ error messages in the admin's language
+        audit.describe(ACTION_LABELS)

@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "kamri.core"
     label = "core"
     verbose_name = "KAMRI"
+
+    def ready(self) -> None:
+        from kamri.core import audit
+
+        audit.describe({"core:logout": _("Se déconnecter")})

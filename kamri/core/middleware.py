@@ -9,6 +9,8 @@ from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
 from django.utils import translation
 
+from kamri.core import audit
+
 ADMIN_PREFIX = "/admin/"
 
 
@@ -23,6 +25,18 @@ class StaffOnlyAdminMiddleware:
             if not (user.is_authenticated and user.is_active and user.is_staff):
                 return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
         return self.get_response(request)
+
+
+class AdminAuditMiddleware:
+    """Journal d'activité: each staff POST under /admin/ is recorded after its view ran (kamri.core.audit)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        audit.record(request, response)
+        return response
 
 
 class RejectNullBytesMiddleware:

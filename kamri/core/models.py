@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Flag(models.Model):
@@ -9,3 +12,33 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AdminAction(models.Model):
+    """One state-changing request an admin made (a button, a form): who, what, on what, with what result.
+
+    Written by `kamri.core.audit` from the request itself, never from the form data: no secret lands here."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("Effectuée")
+        WARNING = "warning", _("Avertissement")
+        FAILED = "failed", _("Échec")
+        REFUSED = "refused", _("Refusée")
+
+    at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(_("utilisateur"), max_length=150, db_index=True)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    target = models.CharField(_("objet"), max_length=200, blank=True)
+    outcome = models.CharField(_("résultat"), max_length=10, choices=Outcome.choices, default=Outcome.OK)
+    status_code = models.PositiveSmallIntegerField(_("code HTTP"))
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-at", "-id")
+        verbose_name = _("action d'administration")
+        verbose_name_plural = _("journal d'activité")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"

@@ -39,6 +39,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
             NavEntry(_("Rapport de marge"), "cj:profit", "coins"),
         ),
     ),
+    NavEntry(_("Journal d'activité"), "core:activity", "list"),
     NavEntry(_("Données brutes"), "admin:index", "db"),
 )
 

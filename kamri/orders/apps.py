@@ -6,3 +6,8 @@ class OrdersConfig(AppConfig):
     name = "kamri.orders"
     label = "orders"
     verbose_name = _("Commandes")
+
+    def ready(self) -> None:
+        from kamri.core import audit
+
+        audit.describe({"orders:order_mark_paid": _("Marquer comme payée")})

@@ -57,3 +57,26 @@ def test_logout(admin_page, live_server):
     expect(admin_page.locator("h1")).to_have_text("Connexion à l'administration")
     admin_page.goto(f"{live_server.url}/admin/")
     expect(admin_page).to_have_url(f"{live_server.url}/admin/login/?next=/admin/")
+
+
+def test_journal_d_activite_shows_what_the_admin_did(admin_page, live_server):
+    admin_page.goto(f"{live_server.url}/admin/cj/problemes/")
+    admin_page.click("#btn-check-now")
+    expect(admin_page.locator(".messages")).to_contain_text("Vérification terminée")
+    admin_page.goto(f"{live_server.url}/admin/cj/webhooks/")  # reading a page is no action
+    admin_page.goto(f"{live_server.url}/admin/")
+    admin_page.click(".sidebar nav >> text=Journal d'activité")
+    expect(admin_page.locator("h1")).to_have_text("Journal d'activité")
+    row = admin_page.locator("#activity tbody tr").first
+    expect(row).to_contain_text("admin-e2e")
+    expect(row).to_contain_text("Vérifier les problèmes")
+    expect(row).to_contain_text("Effectuée")
+    expect(row).to_contain_text("Vérification terminée")
+    expect(admin_page.locator("#activity tbody tr")).to_have_count(1)  # a GET is no action
+    admin_page.select_option("#f-outcome", "failed")
+    admin_page.click("form.filters button[type=submit]")
+    expect(admin_page.locator(".empty")).to_contain_text("Aucune action")
+    admin_page.select_option("#f-outcome", "")
+    admin_page.select_option("#f-action", "cj:problems")
+    admin_page.click("form.filters button[type=submit]")
+    expect(admin_page.locator("#activity tbody tr")).to_have_count(1)

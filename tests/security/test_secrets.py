@@ -142,6 +142,7 @@ def test_secrets_appear_nowhere(cj_account, cj_sandbox, staff_client, world, cap
     visit("price changes", reverse("cj:price_changes"))
     visit("problems", reverse("cj:problems"))
     visit("problems check", reverse("cj:problems"), "post")
+    visit("journal d'activité", reverse("core:activity"))
     visit("profit", reverse("cj:profit"))
     visit("profit csv", reverse("cj:profit_csv"))
     visit("orders csv", reverse("cj:orders_csv"))

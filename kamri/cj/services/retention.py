@@ -1,4 +1,5 @@
-"""What is kept and for how long: processed webhooks (setting, 30 days), the API-call log (setting, 14 days)."""
+"""What is kept and for how long: processed webhooks (setting, 30 days), the API-call log (setting, 14 days),
+the admin's Journal d'activité (365 days)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from kamri.cj.models import CJApiCall
 from kamri.cj.services import webhook_processing
+from kamri.core import audit
 
 
 def prune_api_calls(days: int | None = None) -> int:
@@ -18,4 +20,8 @@ def prune_api_calls(days: int | None = None) -> int:
 
 
 def prune_all() -> dict[str, int]:
-    return {"webhooks": webhook_processing.prune(), "api_calls": prune_api_calls()}
+    return {
+        "webhooks": webhook_processing.prune(),
+        "api_calls": prune_api_calls(),
+        "admin_actions": audit.prune(),
+    }

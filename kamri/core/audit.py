@@ -1,0 +1,135 @@
+"""Journal d'activité: every state-changing admin request, recorded in one place (a middleware calls `record`).
+
+What is kept: who, when, from which address, which action (the URL name, shown with the label its app
+registers), on which object (the URL's arguments, the number of selected rows), the result (HTTP status and the
+message the admin was shown). What is never kept: the form data — an API key typed into a form stays out.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.db import DatabaseError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kamri.core.models import AdminAction
+
+log = logging.getLogger(__name__)
+
+ADMIN_PREFIX = "/admin/"
+RETENTION_DAYS = 365
+#: POSTs that change nothing (a price preview) or are recorded elsewhere (logins: django-axes).
+NOT_RECORDED = {"core:login", "cj:price_preview"}
+#: Form fields that say which variant of an action was chosen; nothing else from the form is read.
+CHOICE_FIELDS = ("action",)
+
+_labels: dict[str, str | Promise] = {}
+_RAW_DATA = _("Données brutes")
+
+
+def describe(labels: Mapping[str, str | Promise]) -> None:
+    """Each app names its actions (URL name → label) in its AppConfig.ready()."""
+    _labels.update(labels)
+
+
+def label(action: str) -> str:
+    if action in _labels:
+        return str(_labels[action])
+    if action.startswith("admin:"):  # Django's own admin ("Données brutes"): app_model_operation
+        return f"{_RAW_DATA} — {action.removeprefix('admin:')}"
+    return action
+
+
+def record(request: HttpRequest, response: HttpResponse) -> AdminAction | None:
+    """Keep one row for a staff POST under /admin/; never let the journal break the request."""
+    if request.method != "POST" or not request.path_info.startswith(ADMIN_PREFIX):
+        return None
+    user = getattr(request, "user", None)
+    match = getattr(request, "resolver_match", None)
+    if user is None or not user.is_authenticated or not user.is_staff or match is None:
+        return None
+    if match.view_name in NOT_RECORDED:
+        return None
+    shown = _messages_shown(request)
+    try:
+        return AdminAction.objects.create(
+            user=user,
+            username=user.get_username(),
+            action=match.view_name,
+            target=_target(request, match.kwargs),
+            outcome=_outcome(response.status_code, shown),
+            status_code=response.status_code,
+            message=" ".join(text for _level, text in shown)[:500],
+            ip=request.META.get("REMOTE_ADDR") or None,
+        )
+    except DatabaseError:
+        log.exception("admin action not journaled: %s", match.view_name)
+        return None
+
+
+def _messages_shown(request: HttpRequest) -> list[tuple[int, str]]:
+    """The messages this request queued for the admin, read without consuming them (not iterated)."""
+    storage = messages.get_messages(request)
+    return [(message.level, str(message)) for message in getattr(storage, "_queued_messages", [])]
+
+
+def _target(request: HttpRequest, kwargs: Mapping[str, object]) -> str:
+    parts = [f"{key} {value}" for key, value in kwargs.items()]
+    ids = request.POST.getlist("ids")
+    if ids:
+        parts.append(f"{len(ids)} ×")
+    parts += [str(request.POST[field])[:40] for field in CHOICE_FIELDS if request.POST.get(field)]
+    return " · ".join(parts)[:200]
+
+
+def _outcome(status: int, shown: list[tuple[int, str]]) -> str:
+    if status >= 500:
+        return AdminAction.Outcome.FAILED
+    if status >= 400:
+        return AdminAction.Outcome.REFUSED
+    levels = {level for level, _text in shown}
+    if messages.ERROR in levels:
+        return AdminAction.Outcome.FAILED
+    if messages.WARNING in levels:
+        return AdminAction.Outcome.WARNING
+    return AdminAction.Outcome.OK
+
+
+def journal(
+    *,
+    username: str = "",
+    action: str = "",
+    outcome: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet[AdminAction]:
+    rows = AdminAction.objects.all()
+    if username:
+        rows = rows.filter(username=username)
+    if action:
+        rows = rows.filter(action=action)
+    if outcome:
+        rows = rows.filter(outcome=outcome)
+    if since:
+        rows = rows.filter(at__gte=since)
+    if until:
+        rows = rows.filter(at__lt=until)
+    return rows.order_by("-at", "-id")
+
+
+def known_actions() -> list[tuple[str, str]]:
+    """(action, label) for the filter: the actions recorded so far, by label."""
+    names = AdminAction.objects.order_by().values_list("action", flat=True).distinct()
+    return sorted(((name, label(name)) for name in names), key=lambda pair: pair[1].lower())
+
+
+def prune(days: int = RETENTION_DAYS) -> int:
+    deleted, _detail = AdminAction.objects.filter(at__lt=timezone.now() - timedelta(days=days)).delete()
+    return deleted

@@ -1,0 +1,85 @@
+"""Journal d'activité: every staff POST under /admin/ is recorded — who, what, result, message — and no form data."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kamri.core import audit
+from kamri.core.models import AdminAction
+from tests import factories
+from tests.conftest import SANDBOX_API_KEY
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(factories.staff_user("claire"))
+    return client
+
+
+def test_a_button_is_recorded_with_its_label_result_and_the_message_shown(staff_client):
+    response = staff_client.post(reverse("cj:sync_stock"), REMOTE_ADDR="192.0.2.7")
+    assert response.status_code == 302  # no CJ account yet: sent to Configuration with a warning
+    row = AdminAction.objects.get()
+    assert (row.username, row.action, row.status_code, str(row.ip)) == (
+        "claire",
+        "cj:sync_stock",
+        302,
+        "192.0.2.7",
+    )
+    assert audit.label(row.action) == "Synchroniser le stock"
+    assert row.outcome == AdminAction.Outcome.WARNING and "CJ" in row.message
+    # the journal read the message without consuming it: the next page still shows it to the admin
+    page = staff_client.get(response.url).content.decode()
+    assert row.message.endswith("Renseignez la clé API dans Configuration.")
+    assert "Renseignez la clé API dans Configuration." in page
+
+
+def test_targets_keep_the_object_and_the_choice_but_never_form_data(staff_client):
+    staff_client.post(reverse("cj:price_changes_bulk"), {"action": "approve", "ids": ["1", "2", "3"]})
+    staff_client.post(reverse("cj:webhook_retry", args=[42]))
+    staff_client.post(
+        reverse("cj:settings"),
+        {"api_key": SANDBOX_API_KEY, "tier": "free", "base_url": "http://127.0.0.1:9/"},
+    )
+    bulk, retry, settings_row = AdminAction.objects.order_by("pk")
+    assert bulk.target == "3 × · approve" and bulk.outcome == AdminAction.Outcome.OK
+    assert retry.target == "pk 42" and retry.outcome == AdminAction.Outcome.REFUSED  # 404: no such webhook
+    assert settings_row.action == "cj:settings"
+    stored = " ".join(str(value) for value in AdminAction.objects.values_list())
+    assert SANDBOX_API_KEY not in stored and SANDBOX_API_KEY.rsplit("@", 1)[-1] not in stored
+
+
+def test_reads_anonymous_posts_and_non_admin_paths_are_not_recorded(client, staff_client):
+    staff_client.get(reverse("cj:webhooks"))
+    staff_client.post(reverse("cj:price_preview", args=["123"]), {"margin_percent": "50"})
+    client.logout()
+    client.post(reverse("cj:sync_stock"))  # anonymous: sent to the login page, nothing done
+    client.post(reverse("storefront:cart"))
+    assert not AdminAction.objects.exists()
+
+
+def test_journal_page_filters_by_person_action_result_and_day(staff_client):
+    staff_client.post(reverse("cj:sync_stock"))
+    staff_client.post(reverse("cj:problems"))
+    other = factories.staff_user("karim")
+    AdminAction.objects.create(user=other, username="karim", action="cj:sync_prices", status_code=302)
+    old = AdminAction.objects.create(username="karim", action="cj:sync_orders", status_code=302)
+    AdminAction.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=400))
+    url = reverse("core:activity")
+    page = staff_client.get(url).content.decode()
+    assert "Journal d&#x27;activité" in page or "Journal d'activité" in page
+    assert "Synchroniser le stock" in page and "Vérifier les problèmes" in page
+    only_karim = staff_client.get(url, {"user": "karim", "action": "cj:sync_prices"}).content.decode()
+    assert "Synchroniser les prix" in only_karim and "Synchroniser le stock</td>" not in only_karim
+    warnings = staff_client.get(url, {"outcome": "warning"}).content.decode()
+    assert "Synchroniser le stock" in warnings and "Vérifier les problèmes</td>" not in warnings
+    today = timezone.localdate().isoformat()
+    assert "Synchroniser les commandes</td>" not in staff_client.get(url, {"from": today}).content.decode()
+    assert staff_client.get(url, {"from": "2026-13-45", "to": "x", "user": "\u2603" * 300}).status_code == 200
+    assert audit.prune() == 1 and not AdminAction.objects.filter(pk=old.pk).exists()
