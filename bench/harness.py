@@ -1319,7 +1319,21 @@ def op_verify_storm(*, unique_ids: list[str], expected: dict) -> dict:
             )
         if tracking_counts.get(number, 0) != (1 if number in expected["tracked"] else 0):
             tracking_wrong.append({"order": number, "got": tracking_counts.get(number, 0)})
+    lags = sorted(
+        (processed - received).total_seconds() * 1000
+        for received, processed in WebhookEvent.objects.filter(
+            status__in=[WebhookEvent.Status.PROCESSED, WebhookEvent.Status.IGNORED]
+        ).values_list("received_at", "processed_at")
+        if processed
+    )
     return {
+        # received → processed: the coalesced drain's promptness (the killed consumer's events wait for the sweeper)
+        "lag_ms": {
+            "p50": round(lags[len(lags) // 2], 1) if lags else None,
+            "p90": round(lags[int(len(lags) * 0.9)], 1) if lags else None,
+            "p99": round(lags[int(len(lags) * 0.99)], 1) if lags else None,
+            "max": round(lags[-1], 1) if lags else None,
+        },
         "events_stored": len(stored_ids & set(unique_ids)),
         "events_processed": by_status.get("processed", 0) + by_status.get("ignored", 0),
         "events_ignored": by_status.get("ignored", 0),

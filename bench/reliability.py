@@ -111,6 +111,7 @@ def main() -> int:
         "duplicates": w["duplicates_stored"],
         "lost": w["lost"],
         "processed_twice": w["processed_twice"],
+        "processing_lag_ms": w.get("lag_ms"),
         "side_effects_wrong": w["stock_wrong"] + w["status_wrong"] + w["tracking_events_wrong"],
         "parcel_timeline_wrong": w["parcel_steps_wrong"],
         "orders_paid": o["orders_paid"],

@@ -5,6 +5,7 @@ from kamri.cj.views import webhook_receiver
 
 admin.site.site_header = "KAMRI — données brutes"
 admin.site.site_title = "KAMRI"
+handler404 = "kamri.core.views.page_not_found"
 
 urlpatterns = [
     path("admin/", include("kamri.core.urls")),

@@ -162,3 +162,12 @@ def test_a_huge_category_id_is_no_filter_not_a_500(staff_client):
 )
 def test_a_huge_id_in_the_path_is_a_404(staff_client, path):
     assert staff_client.get(path).status_code == 404
+
+
+def test_a_missing_admin_page_stays_in_the_admin_and_the_shop_keeps_its_own_404(client, staff_client):
+    admin_404 = staff_client.get("/admin/cj/webhooks/journal/999999/")
+    assert admin_404.status_code == 404
+    page = admin_404.content.decode()
+    assert 'id="not-found"' in page and "Tableau de bord" in page and "Retour à la boutique" not in page
+    shop_404 = client.get("/produit/nexiste-pas/")
+    assert shop_404.status_code == 404 and "Retour à la boutique" in shop_404.content.decode()

@@ -386,6 +386,16 @@ class CJOrder(models.Model):
 class CJOrderAttempt(models.Model):
     """One try at placing a CJ order: what was checked or called, and how it ended."""
 
+    OUTCOME_LABELS = {
+        "placed": _("Passée chez CJ"),
+        "duplicate": _("Déjà connue de CJ"),
+        "retry": _("Nouvel essai prévu"),
+        "unavailable": _("CJ indisponible"),
+        "lookup_failed": _("Recherche chez CJ impossible"),
+        "needs_attention": _("À traiter"),
+        "failed": _("Échec"),
+    }
+
     cj_order = models.ForeignKey(CJOrder, on_delete=models.CASCADE, related_name="attempt_log")
     started_at = models.DateTimeField(auto_now_add=True)
     outcome = models.CharField(max_length=30)
@@ -396,6 +406,10 @@ class CJOrderAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cj_order_id}: {self.outcome}"
+
+    @property
+    def outcome_label(self) -> str:
+        return str(self.OUTCOME_LABELS.get(self.outcome, self.outcome))
 
 
 class WebhookEvent(models.Model):

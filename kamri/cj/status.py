@@ -6,6 +6,8 @@ UNPAID (before payment) and UNSHIPPED (paid, waiting to ship).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from kamri.orders.models import Order
 
 # CJ status → (rank among CJ statuses, KAMRI status)
@@ -24,6 +26,28 @@ FINAL_CJ_STATUSES = frozenset({"DELIVERED", CANCELLED})
 # LOGISTIC webhook trackingStatus (0–14): 12 is signed/delivered; 1–11 mean the parcel is on its way.
 LOGISTIC_DELIVERED = 12
 LOGISTIC_IN_TRANSIT = frozenset(range(1, 12))
+LOGISTIC_LABELS = {
+    0: _("Aucune information"),
+    1: _("Sorti de l'entrepôt"),
+    2: _("Reçu par le transitaire"),
+    3: _("Retourné au transitaire"),
+    4: _("Expédié par le transitaire"),
+    5: _("Transport international"),
+    6: _("Arrivé dans le pays de destination"),
+    7: _("Dédouanement en cours"),
+    8: _("Dédouané"),
+    9: _("Arrivé au centre de distribution"),
+    10: _("En cours de livraison"),
+    11: _("En attente de retrait"),
+    12: _("Livré"),
+    13: _("Incident de livraison"),
+    14: _("Retourné à l'expéditeur"),
+}
+
+
+def logistic_label(code: int | None) -> str:
+    """CJ's LOGISTIC trackingStatus in words ("" for a missing or unknown code)."""
+    return str(LOGISTIC_LABELS.get(code, "")) if code is not None else ""
 
 
 def kamri_status(cj_status: str) -> str | None:

@@ -46,3 +46,11 @@ def activity(request: HttpRequest) -> HttpResponse:
             "outcomes": AdminAction.Outcome.choices,
         },
     )
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A missing admin page stays in the admin (sidebar, way back to the list); elsewhere, the shop's 404."""
+    user = getattr(request, "user", None)
+    in_admin = request.path_info.startswith("/admin/") and user is not None and user.is_staff
+    template = "core/404_admin.html" if in_admin else "404.html"
+    return render(request, template, status=404)

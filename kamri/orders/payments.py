@@ -115,7 +115,7 @@ class DemoProvider(PaymentProvider):
 
     def start(self, order: Order, *, return_url: str) -> PaymentResult:
         reference = f"DEMO-{order.number}-{secrets.token_hex(4).upper()}"
-        if mark_paid(order, provider=self.name, reference=reference):
+        if mark_paid(order, provider=self.name, label=str(self.label), reference=reference):
             return PaymentResult(PaymentResult.PAID, reference=reference)
         order.refresh_from_db(fields=["paid_at", "status"])
         if order.is_paid:

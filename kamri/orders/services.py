@@ -47,7 +47,7 @@ def advance_status(order: Order, status: str, *, reason: str = "", source: str =
     return True
 
 
-def mark_paid(order: Order, *, provider: str, reference: str = "", by: str = "") -> bool:
+def mark_paid(order: Order, *, provider: str, label: str = "", reference: str = "", by: str = "") -> bool:
     """Payment confirmed: paid_at, CONFIRMED, and `order_paid` once committed. Paying twice does nothing."""
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
@@ -58,7 +58,7 @@ def mark_paid(order: Order, *, provider: str, reference: str = "", by: str = "")
         record_event(
             locked,
             "payment",
-            _("Paiement confirmé (%(provider)s).") % {"provider": provider},
+            _("Paiement confirmé (%(provider)s).") % {"provider": label or provider},
             provider=provider,
             reference=reference,
             by=by,

@@ -46,7 +46,9 @@ def order_mark_paid(request, number: str):
     order = get_object_or_404(Order, number=number)
     if not (request.user.is_authenticated and request.user.is_staff):
         return redirect("core:login")
-    if mark_paid(order, provider="manuel", by=request.user.get_username()):
+    if mark_paid(
+        order, provider="manuel", label=_("marquée payée à la main"), by=request.user.get_username()
+    ):
         messages.success(request, _("Commande %(number)s marquée comme payée.") % {"number": order.number})
     elif order.status == Order.Status.CANCELLED:
         messages.error(request, _("Cette commande est annulée : elle ne peut pas être marquée comme payée."))

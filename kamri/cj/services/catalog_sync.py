@@ -54,6 +54,14 @@ class CostChangeOutcome:
     kind: str  # "unchanged", "repriced", "pending"
     change: PriceChange | None = None
 
+    @property
+    def label(self) -> str:
+        return {
+            "unchanged": _("coût inchangé"),
+            "repriced": _("nouveau coût, prix recalculé"),
+            "pending": _("nouveau coût en attente d'approbation"),
+        }.get(self.kind, self.kind)
+
 
 def apply_cost_change(link: CJVariantLink, new_cost: Decimal, *, source: str) -> CostChangeOutcome:
     """A new CJ cost: within the tolerance and above the margin floor → reprice with the product's rule;

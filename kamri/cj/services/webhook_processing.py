@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kamri.catalog.models import Product, Variant
+from kamri.cj import status as cj_status
 from kamri.cj.client import parse
 from kamri.cj.models import CJOrder, CJProductLink, CJSettings, CJVariantLink, WebhookAttempt, WebhookEvent
 from kamri.cj.services import catalog_sync
@@ -170,7 +171,7 @@ def handle_variant(message) -> Outcome:
     price = params.get("variantSellPrice")
     if price not in (None, ""):
         outcome = catalog_sync.apply_cost_change(link, Decimal(str(price)), source="webhook")
-        done.append(_("coût (%(kind)s)") % {"kind": outcome.kind})
+        done.append(outcome.label)
     status = params.get("variantStatus")
     if status is not None and str(status) in ("0", "1"):
         active = str(status) == "1"
@@ -278,10 +279,11 @@ def handle_logistic(message) -> Outcome:
             continue
         known.add(key)
         where = f" — {step.location}" if step.location else ""
+        said = cj_status.logistic_label(step.status) or step.status_desc or step.activity or ""
         record_event(
             row.order,
             "parcel",
-            f"{step.status_desc or step.activity or ''}{where}".strip(" —") or "—",
+            f"{said}{where}".strip(" —") or "—",
             time=key[0],
             status=step.status,
             activity=step.activity,
@@ -295,7 +297,11 @@ def handle_logistic(message) -> Outcome:
         source="webhook",
     )
     return _processed(
-        _("Suivi %(n)s : étape %(s)s.") % {"n": event.tracking_number or "—", "s": event.tracking_status}
+        _("Suivi %(n)s : %(s)s.")
+        % {
+            "n": event.tracking_number or "—",
+            "s": cj_status.logistic_label(event.tracking_status) or event.tracking_status,
+        }
     )
 
 

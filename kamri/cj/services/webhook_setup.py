@@ -106,7 +106,10 @@ def rotate_secret() -> SetupResult:
     CJSettings.objects.filter(pk=settings_row.pk).update(webhook_secret=webhook_inbox.new_secret())
     webhook_inbox.forget_config()
     if settings_row.webhooks_enabled and settings_row.webhook_topics:
-        return enable(settings_row.webhook_topics)
+        registered = enable(settings_row.webhook_topics)
+        if not registered.ok:
+            return registered
+        return SetupResult(True, _("Nouvelle adresse secrète générée et enregistrée chez CJ."))
     return SetupResult(True, _("Nouvelle adresse secrète générée."))
 
 

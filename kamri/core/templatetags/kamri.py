@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -129,3 +130,12 @@ _EVENT_LABELS = {
 def event_label(event_type: str) -> str:
     """A timeline entry's type in the admin's words (unknown types stay as they are)."""
     return str(_EVENT_LABELS.get(event_type, event_type))
+
+
+@register.filter
+def stamp(value) -> str:
+    """A log timestamp to the second, in the admin's zone and language: 27/11/2026 11:42:32 · 11/27/2026 11:42:32."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return f"{formats.date_format(local, 'SHORT_DATE_FORMAT')} {local:%H:%M:%S}"
