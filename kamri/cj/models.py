@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kamri.cj.client import credentials_fingerprint
@@ -381,6 +382,11 @@ class CJOrder(models.Model):
 
     def __str__(self) -> str:
         return self.order_number
+
+    @property
+    def retry_waiting(self) -> bool:
+        """A retry is scheduled for later (an attempt time already past means "as soon as a worker is free")."""
+        return self.next_attempt_at is not None and self.next_attempt_at > timezone.now()
 
 
 class CJOrderAttempt(models.Model):

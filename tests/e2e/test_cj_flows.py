@@ -259,6 +259,10 @@ def test_tracking_syncs_and_logs_pages(admin_page, live_server, cj_account, cj_s
     expect(page.locator("table.data")).to_contain_text("Synchronisation des commandes")
     page.locator("table.data a").first.click()
     expect(page.locator("#sync-progress")).to_have_attribute("data-status", "done")
+    page.click(".sidebar >> text=Synchronisations")
+    page.click("#btn-sync-stock")  # the stock sync starts from here too, and opens its progress page
+    expect(page.locator("#sync-progress")).to_be_visible()
+    expect(page.locator("h1")).to_contain_text("stock")
     page.click(".sidebar >> text=Logs et métriques")
     expect(page.locator("#endpoint-stats")).to_contain_text("shopping/order/createOrderV2")
     _shot(page, "8_logs")
