@@ -83,3 +83,9 @@ def test_journal_page_filters_by_person_action_result_and_day(staff_client):
     assert "Synchroniser les commandes</td>" not in staff_client.get(url, {"from": today}).content.decode()
     assert staff_client.get(url, {"from": "2026-13-45", "to": "x", "user": "\u2603" * 300}).status_code == 200
     assert audit.prune() == 1 and not AdminAction.objects.filter(pk=old.pk).exists()
+
+
+def test_a_nul_in_a_choice_is_stored_safely(staff_client):
+    response = staff_client.post(reverse("cj:price_changes_bulk"), {"action": "ap\x00prove", "ids": ["1"]})
+    assert response.status_code == 302
+    assert AdminAction.objects.get().target == "1 × · ap\ufffdprove"

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.contrib import messages
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kamri.core.models import AdminAction
+from kamri.core.text import storable
 
 log = logging.getLogger(__name__)
 
@@ -59,16 +60,17 @@ def record(request: HttpRequest, response: HttpResponse) -> AdminAction | None:
         return None
     shown = _messages_shown(request)
     try:
-        return AdminAction.objects.create(
-            user=user,
-            username=user.get_username(),
-            action=match.view_name,
-            target=_target(request, match.kwargs),
-            outcome=_outcome(response.status_code, shown),
-            status_code=response.status_code,
-            message=" ".join(text for _level, text in shown)[:500],
-            ip=request.META.get("REMOTE_ADDR") or None,
-        )
+        with transaction.atomic():  # a savepoint: a refused insert never breaks the caller's transaction
+            return AdminAction.objects.create(
+                user=user,
+                username=user.get_username(),
+                action=match.view_name,
+                target=storable(_target(request, match.kwargs)),
+                outcome=_outcome(response.status_code, shown),
+                status_code=response.status_code,
+                message=storable(" ".join(text for _level, text in shown))[:500],
+                ip=request.META.get("REMOTE_ADDR") or None,
+            )
     except DatabaseError:
         log.exception("admin action not journaled: %s", match.view_name)
         return None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 from cjsandbox import demo_api_key
 from cjsandbox.catalog import Catalog
@@ -36,10 +35,8 @@ def test_same_seed_same_catalogue_and_different_seed_differs():
     assert a.description(p) == b.description(b.by_pid[p.pid])
 
 
-def test_startup_2000_products_is_fast_and_varied():
-    started = time.perf_counter()
-    cat = Catalog(42, 2000)
-    assert time.perf_counter() - started < 3.0
+def test_startup_2000_products_is_varied():
+    cat = Catalog(42, 2000)  # its start-up time is measured by bench/sandbox.py, not asserted here
     assert len(cat.products) == 2000
     thirds = {c.id for c in cat.categories}
     assert len(thirds) >= 30

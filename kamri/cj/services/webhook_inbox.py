@@ -20,6 +20,7 @@ from django.utils import timezone
 from kamri.cj.models import CJAccount, CJCredential, CJSettings, WebhookEvent
 from kamri.core import crypto
 from kamri.core.coalesce import Coalescer
+from kamri.core.text import storable
 
 MAX_BODY_BYTES = 256 * 1024
 _CONFIG_TTL_S = 10.0
@@ -108,10 +109,10 @@ def receive(body: bytes, signature: str | None, conf: WebhookConfig) -> Verdict:
             "Champs obligatoires manquants : messageId, type, params.",
             signature_valid=signature_valid,
         )
-    message_id = _storable(str(payload["messageId"]))[:100]
+    message_id = storable(str(payload["messageId"]))[:100]
     fields = {
-        "type": _storable(str(payload.get("type"))).upper()[:20],
-        "message_type": _storable(str(payload.get("messageType") or ""))[:30],
+        "type": storable(str(payload.get("type"))).upper()[:20],
+        "message_type": storable(str(payload.get("messageType") or ""))[:30],
         "raw_body": text,
         "signature_valid": signature_valid,
         "received_at": now,
@@ -132,19 +133,8 @@ def receive(body: bytes, signature: str | None, conf: WebhookConfig) -> Verdict:
     return Verdict(200, event)
 
 
-def _storable(text: str) -> str:
-    """Text any database can store: no NUL (PostgreSQL refuses it), no lone surrogate ("\\ud800" in JSON
-    decodes to one, and no database driver can encode it); both become U+FFFD."""
-    text = text.replace("\x00", "\ufffd")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-    return text
-
-
 def _reject(body: bytes, now, status: int, reason: str, *, signature_valid: bool | None) -> Verdict:
-    text = _storable(body[:MAX_BODY_BYTES].decode("utf-8", errors="replace"))
+    text = storable(body[:MAX_BODY_BYTES].decode("utf-8", errors="replace"))
     event = WebhookEvent.objects.create(
         status=WebhookEvent.Status.REJECTED,
         raw_body=text,
@@ -162,7 +152,7 @@ def _peek_type(text: str) -> str:
         value = json.loads(text).get("type", "")
     except (ValueError, AttributeError, RecursionError):
         return ""
-    return _storable(value).upper()[:20] if isinstance(value, str) else ""
+    return storable(value).upper()[:20] if isinstance(value, str) else ""
 
 
 def _enqueue_drain() -> None:
