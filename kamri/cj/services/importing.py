@@ -146,33 +146,56 @@ def _create_product(
         last_synced_at=timezone.now(),
     )
     for row in rows:
-        variant = Variant.objects.create(
-            product=product,
-            sku=_free_sku(row.variant.sku or row.variant.vid),
-            options=row.variant.options,
-            price=row.quote.price,
-            compare_at_price=row.quote.compare_at,
-            cost=row.variant.price,
-            cost_currency="USD",
+        create_variant(
+            link,
+            row.variant,
+            row.quote,
             stock=row.stock,
-            weight_g=int(row.variant.weight_g or 0),
-            image_url=(row.variant.image or "")[:500],
-        )
-        CJVariantLink.objects.create(
-            variant=variant,
-            product_link=link,
-            vid=row.variant.vid,
-            cj_sku=row.variant.sku or "",
-            cost_usd=row.variant.price,
             stock_by_country={
                 stock.country_code: stock.total for stock in row.variant.inventories if stock.country_code
             },
-            last_synced_at=timezone.now(),
         )
     return product
 
 
-def _free_sku(sku: str) -> str:
+def create_variant(
+    link: CJProductLink,
+    variant: VariantDetail,
+    quote: Price,
+    *,
+    stock: int = 0,
+    stock_by_country: dict[str, int] | None = None,
+) -> Variant:
+    """One KAMRI variant and its CJ link (vid, cost), priced with `quote`.
+
+    The one way a CJ variant enters the catalogue: at product import, and later for a variant CJ added to an
+    imported product ("Nouvelles variantes CJ"). The vid's uniqueness makes a second creation fail.
+    """
+    created = Variant.objects.create(
+        product=link.product,
+        sku=free_sku(variant.sku or variant.vid),
+        options=variant.options,
+        price=quote.price,
+        compare_at_price=quote.compare_at,
+        cost=variant.price,
+        cost_currency="USD",
+        stock=stock,
+        weight_g=int(variant.weight_g or 0),
+        image_url=(variant.image or "")[:500],
+    )
+    CJVariantLink.objects.create(
+        variant=created,
+        product_link=link,
+        vid=variant.vid,
+        cj_sku=variant.sku or "",
+        cost_usd=variant.price,
+        stock_by_country=stock_by_country or {},
+        last_synced_at=timezone.now(),
+    )
+    return created
+
+
+def free_sku(sku: str) -> str:
     """CJ's variant SKU, made unique in KAMRI if one of the shop's own SKUs already uses it."""
     candidate, counter = sku[:100], 2
     while Variant.objects.filter(sku=candidate).exists():
