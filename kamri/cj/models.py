@@ -476,16 +476,17 @@ class WebhookAttempt(models.Model):
 class NewCJVariant(models.Model):
     """A variant CJ added to an imported product, waiting for the admin to import or ignore it."""
 
+    class Status(models.TextChoices):
+        NEW = "new", _("Nouvelle")
+        IMPORTED = "imported", _("Importée")
+        IGNORED = "ignored", _("Ignorée")
+
     product_link = models.ForeignKey(CJProductLink, on_delete=models.CASCADE, related_name="new_variants")
     vid = models.CharField(max_length=64, unique=True)
     sku = models.CharField(max_length=100, blank=True)
     key = models.CharField(max_length=200, blank=True)
     cost_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    status = models.CharField(
-        max_length=10,
-        default="new",
-        choices=(("new", _("Nouvelle")), ("imported", _("Importée")), ("ignored", _("Ignorée"))),
-    )
+    status = models.CharField(max_length=10, default=Status.NEW, choices=Status.choices)
     seen_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -199,10 +199,22 @@ def make_unavailable(product: Product, *, reason: str) -> None:
 def record_new_variant(
     link: CJProductLink, *, vid: str, sku: str = "", key: str = "", cost: Decimal | None = None
 ) -> bool:
-    """A CJ variant we do not sell yet: list it for review, once."""
+    """A CJ variant we do not sell yet: list it for review, once. True when it (again) waits for review.
+
+    A later sighting refreshes what the row knows (a stock sync sees only the vid; a price sync or a VARIANT
+    webhook brings SKU, key and cost). A row marked imported whose variant was since deleted from the
+    catalogue waits for review again. Importing or ignoring it is `new_variants`' business.
+    """
     if CJVariantLink.objects.filter(vid=vid).exists():
         return False
-    _row, created = NewCJVariant.objects.get_or_create(
-        vid=vid, defaults={"product_link": link, "sku": sku[:100], "key": key[:200], "cost_usd": cost}
-    )
-    return created
+    seen = {"sku": sku[:100], "key": key[:200], "cost_usd": cost}
+    row, created = NewCJVariant.objects.get_or_create(vid=vid, defaults={"product_link": link, **seen})
+    if created:
+        return True
+    fresher = {field: value for field, value in seen.items() if value not in ("", None)}
+    reopened = row.status == NewCJVariant.Status.IMPORTED  # imported, then deleted from the catalogue
+    if reopened:
+        fresher["status"] = NewCJVariant.Status.NEW
+    if fresher:
+        NewCJVariant.objects.filter(pk=row.pk).update(**fresher)
+    return reopened
