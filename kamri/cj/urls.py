@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kamri.cj.views import automation, connection, logs, orders, prices, products, webhooks
+from kamri.cj.views import automation, connection, logs, new_variants, orders, prices, products, webhooks
 from kamri.cj.views import dashboard as dashboard_views
 from kamri.cj.views import problems as problem_views
 from kamri.cj.views import profit as profit_views
@@ -44,7 +44,9 @@ urlpatterns = [
     path("prix/<int:pk>/decider/", prices.price_change_decide, name="price_change_decide"),
     path("stock/synchroniser/", prices.sync_stock, name="sync_stock"),
     path("prix/synchroniser/", prices.sync_prices, name="sync_prices"),
-    path("nouvelles-variantes/", prices.new_variants, name="new_variants"),
+    path("nouvelles-variantes/", new_variants.new_variants, name="new_variants"),
+    path("nouvelles-variantes/traiter/", new_variants.new_variants_bulk, name="new_variants_bulk"),
+    path("nouvelles-variantes/<int:pk>/traiter/", new_variants.new_variant_decide, name="new_variant_decide"),
     path("problemes/", problem_views.problem_list, name="problems"),
     path("problemes/<int:pk>/ignorer/", problem_views.dismiss, name="problem_dismiss"),
     path("rapport/", profit_views.profit, name="profit"),

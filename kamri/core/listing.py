@@ -21,6 +21,12 @@ def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE
     return page, params.urlencode()
 
 
+def selected_ids(request: HttpRequest, limit: int = 500) -> list[int]:
+    """The ids ticked in a list's bulk form (`ids`), garbage left out, at most `limit` of them."""
+    values = request.POST.getlist("ids")
+    return [int(value) for value in values if value.isdigit() and len(value) < 19][:limit]
+
+
 def _day(value: str) -> date | None:
     """A YYYY-MM-DD day within years 1900–2999 (beyond, converting time zones overflows the calendar)."""
     try:

@@ -7,7 +7,7 @@ from decimal import Decimal
 import httpx
 
 from kamri.catalog.models import Variant
-from kamri.cj.models import CJOrder
+from kamri.cj.models import CJOrder, CJProductLink
 from kamri.cj.services import catalog, importing
 from kamri.orders import services as order_services
 from kamri.orders.models import Order, OrderLine
@@ -35,6 +35,37 @@ def import_cj_products(count: int = 2, *, keyword: str = "phone case", country: 
             break
     assert len(products) == count, "the sandbox catalogue should have enough stocked products"
     return products
+
+
+def imported_product(sandbox, *, min_variants: int = 3) -> CJProductLink:
+    """A real product import (product/query + inventory) of a sandbox product with several options."""
+    listing = httpx.get(
+        f"{sandbox.root_url}/_sandbox/products", params={"status": 3, "limit": 80}, timeout=10
+    ).json()["products"]
+    pid = next(item["pid"] for item in listing if len(item["vids"]) >= min_variants)
+    importing.import_product(pid=pid, rule=importing.rule_from_settings(), status="active")
+    return CJProductLink.objects.get(pid=pid)
+
+
+def cj_adds(link: CJProductLink, count: int) -> list[dict]:
+    """KAMRI forgets `count` of the product's variants: to the syncs, CJ has just added them.
+
+    The sandbox has no control call adding a variant to a product; forgetting one is what KAMRI sees either way.
+    Returns what the product import had made of each (vid, sku, options, weight).
+    """
+    forgotten = []
+    for variant_link in link.variant_links.select_related("variant").order_by("-pk")[:count]:
+        variant = variant_link.variant
+        forgotten.append(
+            {
+                "vid": variant_link.vid,
+                "sku": variant.sku,
+                "options": variant.options,
+                "weight": variant.weight_g,
+            }
+        )
+        variant.delete()
+    return forgotten
 
 
 def stocked_variant(product) -> Variant:

@@ -22,6 +22,7 @@ class World:
     problem: object
     sync_run: object
     variant_link: object
+    new_variant: object
 
 
 def build_world() -> World:
@@ -30,6 +31,7 @@ def build_world() -> World:
         CJProductLink,
         CJSettings,
         CJVariantLink,
+        NewCJVariant,
         PriceChange,
         Problem,
         SyncRun,
@@ -66,7 +68,10 @@ def build_world() -> World:
     )
     problem = Problem.objects.create(code="security-test", title="Un problème")
     run = SyncRun.objects.create(kind=SyncRun.Kind.ORDERS, total=1)
-    return World(product, order, cj_order, event, change, problem, run, variant_link)
+    new_variant = NewCJVariant.objects.create(
+        product_link=link, vid="2000000000000000003", sku="NEW-1", key="Rouge", cost_usd=Decimal("7.00")
+    )
+    return World(product, order, cj_order, event, change, problem, run, variant_link, new_variant)
 
 
 @pytest.fixture

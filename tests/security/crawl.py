@@ -95,6 +95,7 @@ def world_arguments(world) -> dict[str, dict[str, str]]:
         "cj:webhook_retry": {"pk": str(world.event.pk)},
         "cj:price_change_decide": {"pk": str(world.price_change.pk)},
         "cj:problem_dismiss": {"pk": str(world.problem.pk)},
+        "cj:new_variant_decide": {"pk": str(world.new_variant.pk)},
         "orders:order_detail": {"number": order},
         "orders:order_mark_paid": {"number": order},
         "storefront:product": {"slug": world.product.slug},

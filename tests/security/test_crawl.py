@@ -34,6 +34,8 @@ STATE_CHANGING = {
     "cj:price_change_decide",
     "cj:sync_stock",
     "cj:sync_prices",
+    "cj:new_variants_bulk",
+    "cj:new_variant_decide",
     "cj:problem_dismiss",
     "orders:order_mark_paid",
 }

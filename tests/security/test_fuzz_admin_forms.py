@@ -250,6 +250,22 @@ def test_price_change_decisions(staff_client, world, data, target):
     assert variant.price in (before, change.new_price)
 
 
+# --- Nouvelles variantes CJ: import, ignore, reopen --------------------------------------------------
+
+
+@pytest.mark.django_db
+@FORM_FUZZ
+@given(data=fields(["action", "ids", "statut"]), target=st.booleans())
+def test_new_variant_decisions(staff_client, cj_mode, world, data, target):
+    from kamri.cj.models import NewCJVariant
+
+    row = world.new_variant
+    url = reverse("cj:new_variant_decide", args=[row.pk]) if target else reverse("cj:new_variants_bulk")
+    _ok(staff_client.post(url, data))
+    assert NewCJVariant.objects.get(pk=row.pk).status in NewCJVariant.Status.values
+    assert world.product.variants.count() <= 2  # the product's own variant, at most the imported one
+
+
 # --- Lists and their filters (catalogue, orders, CJ orders, API log, profit, CSV) --------------------
 
 

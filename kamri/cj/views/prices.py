@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from kamri.cj.models import CJSettings, NewCJVariant, PriceChange, SyncRun
-from kamri.cj.services import catalog_sync, price_sync, stock_sync
+from kamri.cj.models import CJSettings, PriceChange, SyncRun
+from kamri.cj.services import catalog_sync, new_variants, price_sync, stock_sync
 from kamri.cj.services.connection import NotConfigured, require_account
-from kamri.core.listing import paginate
+from kamri.core.listing import paginate, selected_ids
 
 
 def price_changes(request: HttpRequest) -> HttpResponse:
@@ -33,7 +33,7 @@ def price_changes(request: HttpRequest) -> HttpResponse:
                 (_("Synchronisation du stock"), SyncRun.objects.filter(kind=SyncRun.Kind.STOCK).first()),
                 (_("Synchronisation des prix"), SyncRun.objects.filter(kind=SyncRun.Kind.PRICES).first()),
             ],
-            "new_variants": NewCJVariant.objects.filter(status="new").count(),
+            "new_variants": new_variants.count_new(),
         },
     )
 
@@ -67,7 +67,7 @@ def price_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def price_changes_bulk(request: HttpRequest) -> HttpResponse:
     approve = _approve(request)
-    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit() and len(value) < 19][:500]
+    ids = selected_ids(request)
     if approve is None:
         messages.error(request, _("Action inconnue."))
     elif not ids:
@@ -102,11 +102,3 @@ def sync_stock(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sync_prices(request: HttpRequest) -> HttpResponse:
     return _start(request, SyncRun.Kind.PRICES, price_sync.start)
-
-
-def new_variants(request: HttpRequest) -> HttpResponse:
-    rows = (
-        NewCJVariant.objects.filter(status="new").select_related("product_link__product").order_by("-seen_at")
-    )
-    page, keep = paginate(request, rows)
-    return render(request, "cj/new_variants.html", {"page": page, "keep": keep})
