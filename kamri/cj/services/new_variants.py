@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from kamri.catalog.models import Variant
 from kamri.catalog.pricing import Price, price_for
@@ -52,8 +53,7 @@ def count_new() -> int:
     return NewCJVariant.objects.filter(status=Status.NEW).count()
 
 
-@dataclass(frozen=True)
-class Listed:
+class Listed(NamedTuple):
     row: NewCJVariant
     quote: Price | None  # what it would sell at with its product's rule; None while CJ's cost is unknown
     variant: Variant | None = None  # once imported: the catalogue's variant
@@ -99,6 +99,40 @@ def reopen(ids: Iterable[int]) -> int:
 # --- Import.
 
 
+#: The report's counted outcomes: (its count, message level, text with plural forms chosen by "n").
+_REPORT_LINES = (
+    (
+        "without_stock",
+        "warning",
+        ngettext_lazy(
+            "CJ n'a pas donné le stock (%(e)s) : %(n)s variante importée avec un stock de 0, "
+            "que la prochaine synchronisation du stock corrigera.",
+            "CJ n'a pas donné le stock (%(e)s) : %(n)s variantes importées avec un stock de 0, "
+            "que la prochaine synchronisation du stock corrigera.",
+            "n",
+        ),
+    ),
+    (
+        "already",
+        "info",
+        ngettext_lazy(
+            "%(n)s variante était déjà importée : rien de créé.",
+            "%(n)s variantes étaient déjà importées : rien de créé.",
+            "n",
+        ),
+    ),
+    (
+        "missing",
+        "warning",
+        ngettext_lazy(
+            "%(n)s variante n'existe plus : son produit a été supprimé du catalogue.",
+            "%(n)s variantes n'existent plus : leur produit a été supprimé du catalogue.",
+            "n",
+        ),
+    ),
+)
+
+
 @dataclass
 class ImportReport:
     """What an import did, for the admin: one line per kind of outcome."""
@@ -115,29 +149,10 @@ class ImportReport:
         lines: list[tuple[str, str]] = []
         if self.imported:
             lines.append(("success", self._imported_line()))
-        if self.without_stock:
-            text = ngettext(
-                "CJ n'a pas donné le stock (%(e)s) : %(n)s variante importée avec un stock de 0, "
-                "que la prochaine synchronisation du stock corrigera.",
-                "CJ n'a pas donné le stock (%(e)s) : %(n)s variantes importées avec un stock de 0, "
-                "que la prochaine synchronisation du stock corrigera.",
-                self.without_stock,
-            )
-            lines.append(("warning", text % {"n": self.without_stock, "e": self.stock_error}))
-        if self.already:
-            text = ngettext(
-                "%(n)s variante était déjà importée : rien de créé.",
-                "%(n)s variantes étaient déjà importées : rien de créé.",
-                self.already,
-            )
-            lines.append(("info", text % {"n": self.already}))
-        if self.missing:
-            text = ngettext(
-                "%(n)s variante n'existe plus : son produit a été supprimé du catalogue.",
-                "%(n)s variantes n'existent plus : leur produit a été supprimé du catalogue.",
-                self.missing,
-            )
-            lines.append(("warning", text % {"n": self.missing}))
+        for count_of, level, text in _REPORT_LINES:
+            count = getattr(self, count_of)
+            if count:
+                lines.append((level, text % {"n": count, "e": self.stock_error}))
         for reason in self.refused:
             lines.append(("error", _("Variante non importée : %(r)s") % {"r": reason}))
         return lines

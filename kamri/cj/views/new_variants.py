@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from kamri.cj.models import NewCJVariant
@@ -51,37 +51,44 @@ def new_variants_bulk(request: HttpRequest) -> HttpResponse:
     return _act(request, ids)
 
 
+#: Ignorer / Rouvrir: the service call and what it says (plural forms chosen by "n").
+_STATUS_ACTIONS = {
+    "ignore": (
+        service.ignore_many,
+        ngettext_lazy(
+            "%(n)s variante ignorée : elle reste dans l'onglet « Ignorées ».",
+            "%(n)s variantes ignorées : elles restent dans l'onglet « Ignorées ».",
+            "n",
+        ),
+    ),
+    "reopen": (
+        service.reopen,
+        ngettext_lazy(
+            "%(n)s variante rouverte : elle attend à nouveau votre décision.",
+            "%(n)s variantes rouvertes : elles attendent à nouveau votre décision.",
+            "n",
+        ),
+    ),
+}
+
+
 def _act(request: HttpRequest, ids: list[int]) -> HttpResponse:
     action = request.POST.get("action", "")
     if action == "import":
         for level, text in service.import_many(ids).messages():
             getattr(messages, level)(request, text)
-    elif action == "ignore":
-        count = service.ignore_many(ids)
-        text = ngettext(
-            "%(n)s variante ignorée : elle reste dans l'onglet « Ignorées ».",
-            "%(n)s variantes ignorées : elles restent dans l'onglet « Ignorées ».",
-            count,
-        )
-        _changed(request, count, text)
-    elif action == "reopen":
-        count = service.reopen(ids)
-        text = ngettext(
-            "%(n)s variante rouverte : elle attend à nouveau votre décision.",
-            "%(n)s variantes rouvertes : elles attendent à nouveau votre décision.",
-            count,
-        )
-        _changed(request, count, text)
+    elif action in _STATUS_ACTIONS:
+        change, text = _STATUS_ACTIONS[action]
+        count = change(ids)
+        if count:
+            messages.success(request, text % {"n": count})
+        else:
+            messages.info(
+                request, _("Rien à faire : ces variantes ont déjà été traitées ou n'existent plus.")
+            )
     else:
         messages.error(request, _("Action inconnue."))
     return _back(request)
-
-
-def _changed(request: HttpRequest, count: int, text: str) -> None:
-    if count:
-        messages.success(request, text % {"n": count})
-    else:
-        messages.info(request, _("Rien à faire : ces variantes ont déjà été traitées ou n'existent plus."))
 
 
 def _back(request: HttpRequest) -> HttpResponse:
