@@ -20,6 +20,8 @@ ACTION_LABELS = {
     "cj:price_changes_bulk": _("Décider de plusieurs changements de prix"),
     "cj:sync_stock": _("Synchroniser le stock"),
     "cj:sync_prices": _("Synchroniser les prix"),
+    "cj:new_variant_decide": _("Importer, ignorer ou rouvrir une nouvelle variante CJ"),
+    "cj:new_variants_bulk": _("Importer, ignorer ou rouvrir plusieurs nouvelles variantes CJ"),
     "cj:problems": _("Vérifier les problèmes"),
     "cj:problem_dismiss": _("Ignorer un problème"),
 }

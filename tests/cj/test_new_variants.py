@@ -16,6 +16,8 @@ from kamri.catalog.models import Variant
 from kamri.catalog.pricing import price_for
 from kamri.cj.models import CJAccount, CJApiCall, CJProductLink, CJSettings, CJVariantLink, NewCJVariant
 from kamri.cj.services import catalog_sync, importing, new_variants, price_sync, stock_sync
+from kamri.core import audit
+from kamri.core.models import AdminAction
 from tests import factories
 from tests.cj.helpers import cj_adds, control, imported_product
 
@@ -272,6 +274,9 @@ def test_the_page_tabs_and_buttons(staff_client):
     html = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("cj:new_variants")
     assert "1 variante ignorée" in html and "LAMP-V" not in html
+    journal = AdminAction.objects.get(action="cj:new_variant_decide")  # the Journal d'activité names it
+    assert audit.label(journal.action) == "Importer, ignorer ou rouvrir une nouvelle variante CJ"
+    assert journal.target == f"pk {green.pk} · ignore" and journal.message.startswith("1 variante ignorée")
     ignored = staff_client.get(reverse("cj:new_variants"), {"statut": "ignored"}).content.decode()
     assert "LAMP-V" in ignored and "LAMP-B" not in ignored and "Rouvrir la sélection" in ignored
 
