@@ -137,7 +137,7 @@ def test_customer_buys_two_variants_pays_and_follows_the_order(page, live_server
     expect(page.locator("h1")).to_contain_text(number)
     expect(page.locator(".page-head")).to_contain_text("Confirmée")
     expect(page.locator("#mark-paid")).to_have_count(0)  # already paid
-    expect(page.locator(".timeline")).to_contain_text("Paiement confirmé (demo)")
+    expect(page.locator(".timeline")).to_contain_text("Paiement confirmé (Paiement de démonstration)")
 
 
 def test_admin_marks_an_unpaid_order_as_paid(admin_page, live_server):
