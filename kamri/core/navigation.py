@@ -34,6 +34,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
             NavEntry(_("Webhooks"), "cj:webhooks", "bell"),
             NavEntry(_("Synchronisations"), "cj:syncs", "sync"),
             NavEntry(_("Changements de prix"), "cj:price_changes", "tag"),
+            NavEntry(_("Nouvelles variantes"), "cj:new_variants", "box"),
             NavEntry(_("Problèmes"), "cj:problems", "alert"),
             NavEntry(_("Logs et métriques"), "cj:api_calls", "chart"),
             NavEntry(_("Rapport de marge"), "cj:profit", "coins"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,7 @@ from kamri.cj.models import CJSettings, PriceChange, SyncRun
 from kamri.cj.services import catalog_sync, new_variants, price_sync, stock_sync
 from kamri.cj.services.connection import NotConfigured, require_account
 from kamri.core.listing import paginate, selected_ids
+from kamri.core.templatetags.kamri import money
 
 
 def price_changes(request: HttpRequest) -> HttpResponse:
@@ -57,7 +59,10 @@ def price_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 if approve
                 else _("Changement refusé : le prix reste %(o)s.")
             )
-            % {"p": change.new_price, "o": change.old_price},
+            % {
+                "p": money(change.new_price, settings.KAMRI_STORE_CURRENCY),
+                "o": money(change.old_price, settings.KAMRI_STORE_CURRENCY),
+            },
         )
     else:
         messages.info(request, _("Ce changement a déjà été traité."))
