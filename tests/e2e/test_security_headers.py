@@ -36,7 +36,7 @@ def _watch_csp(page) -> list[str]:
 def test_storefront_runs_under_the_policy(page, live_server, transactional_db):
     violations = _watch_csp(page)
     product = factories.product(title="Lampe", variants=2, price="10.00", stock=3)
-    product.image_url = f"{live_server.url}/static/storefront/demo/lampe.svg"
+    product.image_url = f"{live_server.url}/static/catalog/demo/lamp.svg"
     product.save()
     _small, large = product.variants.all()
     large.price = Decimal("25.00")

@@ -24,9 +24,9 @@ def _shot(page, name: str) -> None:
 def _catalogue(live_server) -> tuple[Variant, Variant]:
     maison = Category.objects.create(name="Maison")
     Category.objects.create(name="Cuisine", position=1)
-    static = f"{live_server.url}/static/storefront/demo"
+    static = f"{live_server.url}/static/catalog/demo"
     lamp = factories.product(title="Lampe en laiton", category=maison, variants=2, price="49.90", stock=4)
-    lamp.image_url = f"{static}/lampe.svg"
+    lamp.image_url = f"{static}/lamp.svg"
     lamp.description = "Lampe de table en laiton brossé, abat-jour en lin."
     lamp.save()
     small, large = lamp.variants.all()
@@ -35,10 +35,10 @@ def _catalogue(live_server) -> tuple[Variant, Variant]:
     small.save()
     large.save()
     cushion = factories.product(title="Coussin en lin lavé", category=maison, price="24.00", stock=10)
-    cushion.image_url = f"{static}/coussin.svg"
+    cushion.image_url = f"{static}/cushion.svg"
     cushion.save()
     mug = factories.product(title="Tasse en grès émaillé", price="14.50", stock=0)
-    mug.image_url = f"{static}/tasse.svg"
+    mug.image_url = f"{static}/mug.svg"
     mug.save()
     return large, cushion.variants.get()
 
