@@ -30,29 +30,24 @@ class CartLineForm(forms.Form):
     )
 
 
-def _text(label, *, required: bool = True, max_length: int = 200, autocomplete: str = "", **attrs):
+def _text(label, *, required: bool = True, autocomplete: str = "", **attrs):
+    """An address field. Its length is checked with the rest of the address (kamri.orders.limits), never cut
+    short by the browser: a pasted street that lost its end would ship to the wrong door."""
     widget_attrs = {"autocomplete": autocomplete} if autocomplete else {}
     widget_attrs.update(attrs)
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        widget=forms.TextInput(attrs=widget_attrs),
-    )
+    return forms.CharField(label=label, required=required, widget=forms.TextInput(attrs=widget_attrs))
 
 
 class CheckoutForm(forms.Form):
-    customer_name = _text(_("Nom et prénom"), max_length=120, autocomplete="name")
+    customer_name = _text(_("Nom et prénom"), autocomplete="name")
     email = forms.EmailField(
         label=_("Adresse e-mail"),
-        max_length=254,
+        max_length=None,  # kamri.orders.limits has the real one, checked with the address
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.")},
         help_text=_("Pour la confirmation et le suivi de votre colis."),
     )
-    phone = _text(
-        _("Téléphone"), max_length=30, autocomplete="tel", inputmode="tel", placeholder="+33 6 12 34 56 78"
-    )
+    phone = _text(_("Téléphone"), autocomplete="tel", inputmode="tel", placeholder="+33 6 12 34 56 78")
     country = forms.ChoiceField(
         label=_("Pays"),
         initial=DEFAULT_COUNTRY,
@@ -66,14 +61,9 @@ class CheckoutForm(forms.Form):
         autocomplete="address-line2",
         placeholder=_("Appartement, étage, bâtiment (facultatif)"),
     )
-    zip_code = _text(_("Code postal"), required=False, max_length=20, autocomplete="postal-code")
-    city = _text(_("Ville"), max_length=80, autocomplete="address-level2")
-    province = _text(
-        _("Région / État / Province"),
-        required=False,
-        max_length=80,
-        autocomplete="address-level1",
-    )
+    zip_code = _text(_("Code postal"), required=False, autocomplete="postal-code")
+    city = _text(_("Ville"), autocomplete="address-level2")
+    province = _text(_("Région / État / Province"), required=False, autocomplete="address-level1")
     province.help_text = _(
         "Obligatoire pour les États-Unis, le Canada, l'Australie, le Brésil et le Mexique."
     )
@@ -94,8 +84,6 @@ class CheckoutForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors.get("country"):
-            return cleaned
         address = self.address(cleaned)
         for name, message in address_errors(address).items():
             if name not in self.errors:
