@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kamri.orders.checkout import MAX_LINE_QUANTITY, ShippingAddress, address_errors
-from kamri.orders.countries import DEFAULT_COUNTRY, country_choices
+from kamri.orders.countries import (
+    COUNTRIES,
+    DEFAULT_COUNTRY,
+    country_choices,
+    postcode_required,
+    province_required,
+)
 
 
 class CartLineForm(forms.Form):
@@ -38,6 +45,13 @@ def _text(label, *, required: bool = True, autocomplete: str = "", **attrs):
     return forms.CharField(label=label, required=required, widget=forms.TextInput(attrs=widget_attrs))
 
 
+# Fields required in some countries only: the rule, from kamri.orders.countries.
+REQUIRED_IN_SOME_COUNTRIES: dict[str, Callable[[str], bool]] = {
+    "zip_code": postcode_required,
+    "province": province_required,
+}
+
+
 class CheckoutForm(forms.Form):
     customer_name = _text(_("Nom et prénom"), autocomplete="name")
     email = forms.EmailField(
@@ -64,9 +78,6 @@ class CheckoutForm(forms.Form):
     zip_code = _text(_("Code postal"), required=False, autocomplete="postal-code")
     city = _text(_("Ville"), autocomplete="address-level2")
     province = _text(_("Région / État / Province"), required=False, autocomplete="address-level1")
-    province.help_text = _(
-        "Obligatoire pour les États-Unis, le Canada, l'Australie, le Brésil et le Mexique."
-    )
     expected_total = forms.DecimalField(
         required=False, widget=forms.HiddenInput, max_digits=12, decimal_places=2
     )
@@ -74,6 +85,20 @@ class CheckoutForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = country_choices()
+        country = str(self["country"].value() or "").upper()
+        for name, rule in REQUIRED_IN_SOME_COUNTRIES.items():
+            field = self.fields[name]
+            # Read by _field.html (the asterisk, for the country shown) and checkout.html's script (on change).
+            field.required_in = sorted(code for code in COUNTRIES if rule(code))
+            field.required_now = rule(country)
+            field.widget.attrs["data-required-in"] = " ".join(field.required_in)
+            if field.required_now:
+                field.widget.attrs["aria-required"] = "true"
+        self.fields["province"].help_text = _("Obligatoire pour : %(countries)s.") % {
+            "countries": ", ".join(
+                name for code, name in country_choices() if code in self.fields["province"].required_in
+            )
+        }
 
     def clean_expected_total(self) -> Decimal | None:
         try:

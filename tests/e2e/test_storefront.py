@@ -177,3 +177,41 @@ def test_mobile_header_keeps_search_and_categories_and_switches_language(page, l
     _shot(page, "mobile_english")
     page.click("header .langs button[value=fr]")
     expect(page.locator("header .search input")).to_have_attribute("placeholder", "Rechercher un produit")
+
+
+def test_checkout_marks_what_the_country_requires_and_refuses_a_name_too_long_for_the_carrier(
+    page, live_server
+):
+    _lamp, cushion = _catalogue(live_server)
+    page.goto(f"{live_server.url}/produit/{cushion.product.slug}/")
+    page.click("#add-to-cart")
+    page.click("#go-checkout")
+    postcode_mark = page.locator("label[for=id_zip_code] .req")
+    region_mark = page.locator("label[for=id_province] .req")
+    expect(postcode_mark).to_be_visible()  # France: a postcode, no region
+    expect(region_mark).to_be_hidden()
+    page.select_option("#id_country", "US")
+    expect(postcode_mark).to_be_visible()
+    expect(region_mark).to_be_visible()
+    expect(page.locator("#id_province")).to_have_attribute("aria-required", "true")
+    page.select_option("#id_country", "AE")  # no postcodes in the Emirates
+    expect(postcode_mark).to_be_hidden()
+    expect(region_mark).to_be_hidden()
+
+    page.select_option("#id_country", "US")
+    page.fill("#id_customer_name", "Camille " + "Martin-" * 42)
+    page.fill("#id_email", "camille.martin@example.fr")
+    page.fill("#id_phone", "+1 415 555 0134")
+    page.fill("#id_address1", "500 Howard St")
+    page.fill("#id_zip_code", "94103")
+    page.fill("#id_city", "San Francisco")
+    page.fill("#id_province", "CA")
+    page.click("#place-order")
+    error = page.locator(".field.has-error")
+    expect(error).to_have_count(1)
+    expect(error).to_contain_text("Trop long pour l'étiquette du transporteur : 50 caractères au maximum")
+    expect(page.locator("#id_city")).to_have_value("San Francisco")
+    expect(page.locator("#id_country")).to_have_value("US")
+    expect(region_mark).to_be_visible()  # the page came back for the United States, marks included
+    _shot(page, "checkout_name_too_long")
+    assert not Order.objects.exists()

@@ -1,12 +1,15 @@
-"""The checkout refuses what CJ would refuse: the field lengths of createOrderV2."""
+"""The checkout refuses what CJ would refuse (field lengths) and marks the fields each country requires."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
 from kamri.orders.checkout import CheckoutError, ShippingAddress, place_order
 from kamri.orders.limits import ADDRESS_MAX_LENGTHS, text_length, too_long
 from kamri.orders.models import Order
+from kamri.storefront.forms import CheckoutForm
 from tests import factories
 from tests.storefront.helpers import ADDRESS, add, text
 
@@ -103,3 +106,26 @@ def test_place_order_refuses_a_long_name_too():
     assert refused.value.code == "address"
     assert "50 caractères au maximum" in refused.value.problems[0]
     assert Order.objects.count() == 0
+
+
+def _marked(html: str, field: str) -> bool:
+    """Whether the label of `field` shows its required asterisk."""
+    label = re.search(rf'<label for="id_{field}">(.*?)</label>', html, re.S)
+    assert label is not None, field
+    return '<span class="req" aria-hidden="true">*</span>' in label.group(1)
+
+
+def test_required_markers_follow_the_country_rules(client):
+    add(client, factories.product(stock=5).variants.get(), 1)
+    html = text(client.get("/commander/"))  # France by default: postcode required, no region
+    assert _marked(html, "zip_code") and not _marked(html, "province")
+    assert all(_marked(html, name) for name in ("customer_name", "email", "phone", "address1", "city"))
+    assert not _marked(html, "address2")
+    assert (
+        "Obligatoire pour : Australie, Brésil, Canada, Espagne, États-Unis, Italie, Japon, Mexique." in html
+    )
+
+    html = text(client.post("/commander/", {**ADDRESS, "country": "US", "zip_code": "", "province": ""}))
+    assert _marked(html, "zip_code") and _marked(html, "province")
+    form = CheckoutForm(data={**ADDRESS, "country": "AE", "zip_code": ""})
+    assert not form["zip_code"].field.required_now and "zip_code" not in form.errors  # no postcodes there
