@@ -6,6 +6,7 @@ import httpx
 import pytest
 from django.urls import reverse
 
+from kamri.cj.forms import AddressForm
 from kamri.cj.models import CJApiCall, CJOrder
 from kamri.cj.services import orders
 from tests import factories
@@ -42,18 +43,7 @@ def _create_calls_received(sandbox) -> int:
 
 
 def _address_form(order, **changes) -> dict:
-    fields = [
-        "customer_name",
-        "email",
-        "phone",
-        "country",
-        "province",
-        "city",
-        "zip_code",
-        "address1",
-        "address2",
-    ]
-    return {**{name: getattr(order, name) for name in fields}, **changes}
+    return {**{name: getattr(order, name) for name in AddressForm.Meta.fields}, **changes}
 
 
 def test_an_address_too_long_for_cj_waits_in_a_traiter_with_french_reasons_and_no_create_call(
@@ -101,17 +91,7 @@ def test_an_address_too_long_for_cj_waits_in_a_traiter_with_french_reasons_and_n
 
 def test_an_address_at_every_cj_limit_is_placed(cj_account, cj_sandbox, django_capture_on_commit_callbacks):
     (product,) = import_cj_products(1)
-    at_limits = {
-        **US_ADDRESS,
-        "customer_name": ("Jane Alexandra Montgomery " * 2)[:50],
-        "email": "j" * 38 + "@example.com",
-        "phone": "+1 (415) 555-0134 99",
-        "address1": ("500 Howard Street, Suite " * 8)[:200],
-        "address2": ("Building B, Floor 4, " * 10)[:200],
-        "city": ("South San Francisco " * 3)[:50],
-        "province": ("California Northern District " * 2)[:50],
-        "zip_code": "94103-1234",
-    }
+    at_limits = factories.address_at_limits(US_ADDRESS)
     order = paid_order(
         [stocked_variant(product)], address=at_limits, capture=django_capture_on_commit_callbacks
     )

@@ -190,6 +190,26 @@ LONG_EMAIL = "wolfeschlegelsteinhausenbergerdorff.max@example.fr"  # 50, the mos
 LONG_ADDRESS = "Résidence-Les-Jardins-Suspendus-du-Grand-Boulevard-Périphérique-Nord, bâtiment B, escalier 4"
 
 
+US_CUSTOMER = {
+    "customer_name": "Camille Martin",
+    "email": "camille.martin@example.fr",
+    "phone": "+1 415 555 0134",
+    "country": "US",
+    "address1": "500 Howard St",
+    "zip_code": "94103",
+    "city": "San Francisco",
+    "province": "CA",
+}
+
+
+def _fill_address(page, address: dict[str, str]) -> None:
+    """The checkout's fields, by their names; the country first, as a customer picks it."""
+    page.select_option("#id_country", address["country"])
+    for name, value in address.items():
+        if name != "country":
+            page.fill(f"#id_{name}", value)
+
+
 def _fits_the_phone(page, name: str) -> None:
     """No sideways scroll at 390 px: the page is no wider than the screen."""
     page.wait_for_load_state("load")
@@ -239,12 +259,18 @@ def test_phone_cart_checkout_payment_and_order_fit_390_px(page, live_server):
     _fits_the_phone(page, "checkout")
     _on_screen(page.locator("#place-order"))
     _shot(page, "phone_2_checkout")
-    page.fill("#id_customer_name", LONG_WORD_NAME)
-    page.fill("#id_email", LONG_EMAIL)
-    page.fill("#id_phone", "+33 6 12 34 56 78")
-    page.fill("#id_address1", LONG_ADDRESS)
-    page.fill("#id_zip_code", "75011")
-    page.fill("#id_city", "Paris")
+    _fill_address(
+        page,
+        {
+            "customer_name": LONG_WORD_NAME,
+            "email": LONG_EMAIL,
+            "phone": "+33 6 12 34 56 78",
+            "country": "FR",
+            "address1": LONG_ADDRESS,
+            "zip_code": "75011",
+            "city": "Paris",
+        },
+    )
     page.click("#place-order")
 
     # payment
@@ -285,14 +311,7 @@ def test_checkout_marks_what_the_country_requires_and_refuses_a_name_too_long_fo
     expect(postcode_mark).to_be_hidden()
     expect(region_mark).to_be_hidden()
 
-    page.select_option("#id_country", "US")
-    page.fill("#id_customer_name", "Camille " + "Martin-" * 42)
-    page.fill("#id_email", "camille.martin@example.fr")
-    page.fill("#id_phone", "+1 415 555 0134")
-    page.fill("#id_address1", "500 Howard St")
-    page.fill("#id_zip_code", "94103")
-    page.fill("#id_city", "San Francisco")
-    page.fill("#id_province", "CA")
+    _fill_address(page, {**US_CUSTOMER, "customer_name": "Camille " + "Martin-" * 42})
     page.click("#place-order")
     error = page.locator(".field.has-error")
     expect(error).to_have_count(1)

@@ -82,16 +82,7 @@ def test_each_field_is_refused_one_character_over_its_limit(client, field):
 
 def test_every_field_at_its_limit_is_accepted(client):
     add(client, factories.product(stock=5).variants.get(), 1)
-    data = {
-        **ADDRESS,
-        "customer_name": ("Camille Martin " * 4)[:50],
-        "email": "c" * 39 + "@example.fr",
-        "phone": "+33 6 12 34 56 78 90",
-        "address1": ("12 rue Oberkampf " * 12)[:200],
-        "address2": ("Bâtiment B, escalier 4 " * 9)[:200],
-        "city": ("Saint-Rémy-de-Provence " * 3)[:50],
-        "province": ("Provence-Alpes-Côte d'Azur " * 2)[:50],
-    }
+    data = factories.address_at_limits(ADDRESS)
     assert client.post("/commander/", data).status_code == 302
     order = Order.objects.get()
     assert too_long({name: getattr(order, name) for name in ADDRESS_MAX_LENGTHS}) == {}
