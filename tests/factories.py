@@ -86,3 +86,26 @@ def order(
     created.subtotal = created.total = sum(line.line_total for line in created.lines.all())
     created.save()
     return created
+
+
+def _filled(text: str, length: int) -> str:
+    """`text` repeated to exactly `length` characters, never ending in a space (forms strip it)."""
+    value = (f"{text} " * length)[:length]
+    return value[:-1] + "x" if value.endswith(" ") else value
+
+
+def address_at_limits(base: dict[str, str]) -> dict[str, str]:
+    """`base` with every field as long as kamri.orders.limits allows; the postcode keeps its country's format."""
+    from kamri.orders.limits import ADDRESS_MAX_LENGTHS as LIMITS
+
+    domain = "@example.com"
+    return {
+        **base,
+        "customer_name": _filled(base["customer_name"], LIMITS["customer_name"]),
+        "email": "m" * (LIMITS["email"] - len(domain)) + domain,
+        "phone": (base["phone"] + " 9999")[: LIMITS["phone"]],
+        "address1": _filled(base["address1"], LIMITS["address1"]),
+        "address2": _filled("Building B, floor 4", LIMITS["address2"]),
+        "city": _filled(base["city"], LIMITS["city"]),
+        "province": _filled(base["province"], LIMITS["province"]),
+    }

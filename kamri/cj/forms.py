@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kamri.cj.models import CJSettings
 from kamri.cj.tiers import Tier
+from kamri.orders.limits import too_long
 from kamri.orders.models import Order
 
 
@@ -176,6 +177,17 @@ class AddressForm(forms.ModelForm):
         if len(country) != 2 or not country.isalpha():
             raise forms.ValidationError(_("Code pays ISO à deux lettres, par exemple FR ou US."))
         return country
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, (length, limit) in too_long(cleaned).items():
+            if name not in self.errors:
+                self.add_error(
+                    name,
+                    _("CJ n'accepte pas plus de %(limit)s caractères ici (%(length)s saisis).")
+                    % {"limit": limit, "length": length},
+                )
+        return cleaned
 
 
 class TrackingForm(forms.Form):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -27,6 +27,7 @@ from kamri.orders.countries import (
     postcode_required,
     province_required,
 )
+from kamri.orders.limits import too_long
 from kamri.orders.models import Order, OrderLine
 from kamri.orders.services import record_event
 
@@ -121,22 +122,30 @@ def phone_is_plausible(phone: str) -> bool:
 
 
 def address_errors(address: ShippingAddress) -> dict[str, str]:
-    """Field name → French message, for rules that span fields (country-dependent postcode, province)."""
+    """Field name → French message: lengths the carrier takes, country-dependent postcode and province.
+
+    A field too long gets that message only, whatever else is wrong with it: it is the one to fix first.
+    """
     errors: dict[str, str] = {}
     country = address.country.upper()
     if country not in COUNTRIES:
         errors["country"] = _("Nous ne livrons pas encore ce pays.")
-        return errors
-    if address.phone and not phone_is_plausible(address.phone):
-        errors["phone"] = _(
-            "Numéro de téléphone invalide : indiquez 6 à 15 chiffres, par exemple +33 6 12 34 56 78."
-        )
-    if postcode_required(country) and not address.zip_code.strip():
-        errors["zip_code"] = _("Le code postal est obligatoire pour ce pays.")
-    elif not postcode_is_valid(country, address.zip_code):
-        errors["zip_code"] = _("Ce code postal ne correspond pas au format du pays choisi.")
-    if province_required(country) and not address.province.strip():
-        errors["province"] = _("La région / l'État est obligatoire pour ce pays.")
+    else:
+        if address.phone and not phone_is_plausible(address.phone):
+            errors["phone"] = _(
+                "Numéro de téléphone invalide : indiquez 6 à 15 chiffres, par exemple +33 6 12 34 56 78."
+            )
+        if postcode_required(country) and not address.zip_code.strip():
+            errors["zip_code"] = _("Le code postal est obligatoire pour ce pays.")
+        elif not postcode_is_valid(country, address.zip_code):
+            errors["zip_code"] = _("Ce code postal ne correspond pas au format du pays choisi.")
+        if province_required(country) and not address.province.strip():
+            errors["province"] = _("La région / l'État est obligatoire pour ce pays.")
+    for name, (length, limit) in too_long(asdict(address.normalized())).items():
+        errors[name] = _(
+            "Trop long pour l'étiquette du transporteur : %(limit)s caractères au maximum "
+            "(vous en avez saisi %(length)s)."
+        ) % {"limit": limit, "length": length}
     return errors
 
 

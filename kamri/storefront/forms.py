@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kamri.orders.checkout import MAX_LINE_QUANTITY, ShippingAddress, address_errors
-from kamri.orders.countries import DEFAULT_COUNTRY, country_choices
+from kamri.orders.countries import (
+    COUNTRIES,
+    DEFAULT_COUNTRY,
+    country_choices,
+    postcode_required,
+    province_required,
+)
 
 
 class CartLineForm(forms.Form):
@@ -30,29 +37,31 @@ class CartLineForm(forms.Form):
     )
 
 
-def _text(label, *, required: bool = True, max_length: int = 200, autocomplete: str = "", **attrs):
+def _text(label, *, required: bool = True, autocomplete: str = "", **attrs):
+    """An address field. Its length is checked with the rest of the address (kamri.orders.limits), never cut
+    short by the browser: a pasted street that lost its end would ship to the wrong door."""
     widget_attrs = {"autocomplete": autocomplete} if autocomplete else {}
     widget_attrs.update(attrs)
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        widget=forms.TextInput(attrs=widget_attrs),
-    )
+    return forms.CharField(label=label, required=required, widget=forms.TextInput(attrs=widget_attrs))
+
+
+# Fields required in some countries only: the rule, from kamri.orders.countries.
+REQUIRED_IN_SOME_COUNTRIES: dict[str, Callable[[str], bool]] = {
+    "zip_code": postcode_required,
+    "province": province_required,
+}
 
 
 class CheckoutForm(forms.Form):
-    customer_name = _text(_("Nom et prénom"), max_length=120, autocomplete="name")
+    customer_name = _text(_("Nom et prénom"), autocomplete="name")
     email = forms.EmailField(
         label=_("Adresse e-mail"),
-        max_length=254,
+        max_length=None,  # kamri.orders.limits has the real one, checked with the address
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.")},
         help_text=_("Pour la confirmation et le suivi de votre colis."),
     )
-    phone = _text(
-        _("Téléphone"), max_length=30, autocomplete="tel", inputmode="tel", placeholder="+33 6 12 34 56 78"
-    )
+    phone = _text(_("Téléphone"), autocomplete="tel", inputmode="tel", placeholder="+33 6 12 34 56 78")
     country = forms.ChoiceField(
         label=_("Pays"),
         initial=DEFAULT_COUNTRY,
@@ -66,17 +75,9 @@ class CheckoutForm(forms.Form):
         autocomplete="address-line2",
         placeholder=_("Appartement, étage, bâtiment (facultatif)"),
     )
-    zip_code = _text(_("Code postal"), required=False, max_length=20, autocomplete="postal-code")
-    city = _text(_("Ville"), max_length=80, autocomplete="address-level2")
-    province = _text(
-        _("Région / État / Province"),
-        required=False,
-        max_length=80,
-        autocomplete="address-level1",
-    )
-    province.help_text = _(
-        "Obligatoire pour les États-Unis, le Canada, l'Australie, le Brésil et le Mexique."
-    )
+    zip_code = _text(_("Code postal"), required=False, autocomplete="postal-code")
+    city = _text(_("Ville"), autocomplete="address-level2")
+    province = _text(_("Région / État / Province"), required=False, autocomplete="address-level1")
     expected_total = forms.DecimalField(
         required=False, widget=forms.HiddenInput, max_digits=12, decimal_places=2
     )
@@ -84,6 +85,20 @@ class CheckoutForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = country_choices()
+        country = str(self["country"].value() or "").upper()
+        for name, rule in REQUIRED_IN_SOME_COUNTRIES.items():
+            field = self.fields[name]
+            # Read by _field.html (the asterisk, for the country shown) and checkout.html's script (on change).
+            field.required_in = sorted(code for code in COUNTRIES if rule(code))
+            field.required_now = rule(country)
+            field.widget.attrs["data-required-in"] = " ".join(field.required_in)
+            if field.required_now:
+                field.widget.attrs["aria-required"] = "true"
+        self.fields["province"].help_text = _("Obligatoire pour : %(countries)s.") % {
+            "countries": ", ".join(
+                name for code, name in country_choices() if code in self.fields["province"].required_in
+            )
+        }
 
     def clean_expected_total(self) -> Decimal | None:
         try:
@@ -94,8 +109,6 @@ class CheckoutForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors.get("country"):
-            return cleaned
         address = self.address(cleaned)
         for name, message in address_errors(address).items():
             if name not in self.errors:

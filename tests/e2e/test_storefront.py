@@ -177,3 +177,147 @@ def test_mobile_header_keeps_search_and_categories_and_switches_language(page, l
     _shot(page, "mobile_english")
     page.click("header .langs button[value=fr]")
     expect(page.locator("header .search input")).to_have_attribute("placeholder", "Rechercher un produit")
+
+
+PHONE = {"width": 390, "height": 844}
+# A supplier's title and a customer's address as they come: long, with words too long for a phone's line.
+LONG_TITLE = (
+    "Lampe de chevet rechargeable sans fil avec variateur tactile trois températures de couleur "
+    "LED-USB-C-4000mAh-ultra-longue-autonomie pour chambre, salon et bureau"
+)
+LONG_WORD_NAME = "Wolfeschlegelsteinhausenbergerdorffvoralternwaren"  # one word, 49 characters: CJ takes 50
+LONG_EMAIL = "wolfeschlegelsteinhausenbergerdorff.max@example.fr"  # 50, the most CJ takes
+LONG_ADDRESS = "Résidence-Les-Jardins-Suspendus-du-Grand-Boulevard-Périphérique-Nord, bâtiment B, escalier 4"
+
+
+US_CUSTOMER = {
+    "customer_name": "Camille Martin",
+    "email": "camille.martin@example.fr",
+    "phone": "+1 415 555 0134",
+    "country": "US",
+    "address1": "500 Howard St",
+    "zip_code": "94103",
+    "city": "San Francisco",
+    "province": "CA",
+}
+
+
+def _fill_address(page, address: dict[str, str]) -> None:
+    """The checkout's fields, by their names; the country first, as a customer picks it."""
+    page.select_option("#id_country", address["country"])
+    for name, value in address.items():
+        if name != "country":
+            page.fill(f"#id_{name}", value)
+
+
+def _fits_the_phone(page, name: str) -> None:
+    """No sideways scroll at 390 px: the page is no wider than the screen."""
+    page.wait_for_load_state("load")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{name}: the page scrolls sideways on a phone ({width} px)"
+
+
+def _on_screen(locator) -> None:
+    """Visible and inside the 390 px screen, not pushed off its right edge."""
+    expect(locator).to_be_visible()
+    box = locator.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+
+
+def test_phone_cart_checkout_payment_and_order_fit_390_px(page, live_server):
+    lamp, _cushion = _catalogue(live_server)
+    long_one = factories.product(title=LONG_TITLE, price="129.00", stock=8).variants.get()
+    long_one.options = {"Couleur": "Blanc-chaud-et-blanc-froid-réglable"}
+    long_one.save()
+    page.set_viewport_size(PHONE)
+
+    for variant in (lamp, long_one):
+        page.goto(f"{live_server.url}/produit/{variant.product.slug}/")
+        if variant == lamp:
+            page.click(".variants label:has-text('Grande')")
+        _fits_the_phone(page, "product")
+        page.click("#add-to-cart")
+        expect(page).to_have_url(f"{live_server.url}/panier/")
+
+    # the cart: stacked rows, every control on screen
+    _fits_the_phone(page, "cart")
+    row = page.locator(f"tr[data-variant='{long_one.pk}']")
+    _on_screen(row.locator("input[name=quantity]"))
+    _on_screen(row.locator("button:has-text('Mettre à jour')"))
+    _on_screen(row.locator("button:has-text('Retirer')"))
+    _on_screen(row.locator(".line-total"))
+    _on_screen(page.locator("#go-checkout"))
+    _shot(page, "phone_1_cart")
+    row.locator("input[name=quantity]").fill("2")
+    row.locator("button:has-text('Mettre à jour')").click()
+    expect(page.locator(".messages")).to_contain_text("Quantité mise à jour")
+    expect(page.locator("#summary-total")).to_contain_text("327,90")  # 69,90 + 2×129,00
+
+    # checkout, with a long name and a long address line
+    page.click("#go-checkout")
+    expect(page.locator("h1.page-title")).to_have_text("Adresse de livraison")
+    _fits_the_phone(page, "checkout")
+    _on_screen(page.locator("#place-order"))
+    _shot(page, "phone_2_checkout")
+    _fill_address(
+        page,
+        {
+            "customer_name": LONG_WORD_NAME,
+            "email": LONG_EMAIL,
+            "phone": "+33 6 12 34 56 78",
+            "country": "FR",
+            "address1": LONG_ADDRESS,
+            "zip_code": "75011",
+            "city": "Paris",
+        },
+    )
+    page.click("#place-order")
+
+    # payment
+    expect(page.locator("h1.page-title")).to_have_text("Paiement")
+    _fits_the_phone(page, "payment")
+    _on_screen(page.locator("#pay"))
+    expect(page.locator("address")).to_contain_text(LONG_WORD_NAME)
+    _shot(page, "phone_3_payment")
+    page.click("#pay")
+    expect(page.locator("h1")).to_have_text("Merci pour votre commande !")
+    _fits_the_phone(page, "thanks")
+    _shot(page, "phone_4_thanks")
+
+    # the customer's order page
+    page.click("#order-link")
+    expect(page.locator("#order-status")).to_have_text("Confirmée")
+    _fits_the_phone(page, "order")
+    _on_screen(page.locator("#order-status"))
+    _shot(page, "phone_5_order")
+
+
+def test_checkout_marks_what_the_country_requires_and_refuses_a_name_too_long_for_the_carrier(
+    page, live_server
+):
+    _lamp, cushion = _catalogue(live_server)
+    page.goto(f"{live_server.url}/produit/{cushion.product.slug}/")
+    page.click("#add-to-cart")
+    page.click("#go-checkout")
+    postcode_mark = page.locator("label[for=id_zip_code] .req")
+    region_mark = page.locator("label[for=id_province] .req")
+    expect(postcode_mark).to_be_visible()  # France: a postcode, no region
+    expect(region_mark).to_be_hidden()
+    page.select_option("#id_country", "US")
+    expect(postcode_mark).to_be_visible()
+    expect(region_mark).to_be_visible()
+    expect(page.locator("#id_province")).to_have_attribute("aria-required", "true")
+    page.select_option("#id_country", "AE")  # no postcodes in the Emirates
+    expect(postcode_mark).to_be_hidden()
+    expect(region_mark).to_be_hidden()
+
+    _fill_address(page, {**US_CUSTOMER, "customer_name": "Camille " + "Martin-" * 42})
+    page.click("#place-order")
+    error = page.locator(".field.has-error")
+    expect(error).to_have_count(1)
+    expect(error).to_contain_text("Trop long pour l'étiquette du transporteur : 50 caractères au maximum")
+    expect(page.locator("#id_city")).to_have_value("San Francisco")
+    expect(page.locator("#id_country")).to_have_value("US")
+    expect(region_mark).to_be_visible()  # the page came back for the United States, marks included
+    _shot(page, "checkout_name_too_long")
+    assert not Order.objects.exists()

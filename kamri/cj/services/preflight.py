@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from kamri.orders.checkout import phone_is_plausible
 from kamri.orders.countries import POSTCODE_PATTERNS, postcode_is_valid, postcode_required, province_required
+from kamri.orders.limits import ADDRESS_MAX_LENGTHS, too_long
 from kamri.orders.models import Order
 
 
@@ -25,8 +27,15 @@ class Preflight:
 
 
 def check_address(order: Order) -> Preflight:
-    """Phone, postcode and province, in the admin's words."""
+    """Lengths CJ accepts, phone, postcode and province, in the admin's words."""
     result = Preflight()
+    # The values as createOrderV2 gets them (an empty province is sent as the city, checked as the city).
+    sent = {name: getattr(order, name) or "" for name in ADDRESS_MAX_LENGTHS}
+    for name, (length, limit) in too_long(sent).items():
+        result.add(
+            _("« %(field)s » trop long pour CJ : %(length)s caractères pour %(limit)s au maximum.")
+            % {"field": capfirst(Order._meta.get_field(name).verbose_name), "length": length, "limit": limit}
+        )
     country = (order.country or "").upper()
     if not (order.phone or "").strip():
         result.add(_("Téléphone manquant : les transporteurs l'exigent."))
