@@ -1,4 +1,5 @@
-"""The one CJ → KAMRI order status table (ranked), so no status ever moves backwards.
+"""The one CJ → KAMRI order status table (ranked), so no status ever moves backwards; and CJ's parcel tracking
+statuses in French (LOGISTIC step codes and the English texts CJ gives for them).
 
 Guide: CREATED → PENDING, PAID → CONFIRMED, SHIPPED, DELIVERED, CANCELLED. CJ's real list adds IN_CART,
 UNPAID (before payment) and UNSHIPPED (paid, waiting to ship).
@@ -6,6 +7,7 @@ UNPAID (before payment) and UNSHIPPED (paid, waiting to ship).
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kamri.orders.models import Order
@@ -48,6 +50,53 @@ LOGISTIC_LABELS = {
 def logistic_label(code: int | None) -> str:
     """CJ's LOGISTIC trackingStatus in words ("" for a missing or unknown code)."""
     return str(LOGISTIC_LABELS.get(code, "")) if code is not None else ""
+
+
+# CJ's English words for the LOGISTIC steps, in code order: the webhook's statusDesc, and trackInfo's free-text
+# trackingStatus, which uses them too.
+STEP_TEXTS = [
+    "no information",
+    "warehouse outbound",
+    "forwarder inbound",
+    "forwarder return",
+    "forwarder outbound",
+    "first-leg transport",
+    "arrived destination country",
+    "customs clearance started",
+    "customs cleared",
+    "terminal pickup",
+    "out for delivery",
+    "awaiting pickup",
+    "delivered",
+    "delivery failure",
+    "returned",
+]
+STEP_TONES = {0: "", 3: "err", 11: "warn", 12: "ok", 13: "err", 14: "err"}  # badge tone; other steps: "info"
+# trackInfo's other texts, in a parcel's life order: the step they mean, or their own (label, tone).
+OTHER_TRACKING_TEXTS: dict[str, int | tuple[Promise, str]] = {
+    "pending": (_("En attente de prise en charge"), ""),
+    "info received": (_("Informations reçues"), ""),
+    "not found": 0,
+    "pick up": (_("Pris en charge par le transporteur"), "info"),
+    "in transit": (_("En transit"), "info"),
+    "exception": 13,
+    "alert": 13,
+    "undelivered": (_("Non livré"), "err"),
+    "expired": (_("Suivi expiré"), "warn"),
+}
+
+
+def tracking_status(raw: str | None) -> tuple[str, str]:
+    """(French label, badge tone) of CJ's tracking status text; a text CJ has not documented comes back as written."""
+    text = (raw or "").strip()
+    key = text.lower()
+    meaning = STEP_TEXTS.index(key) if key in STEP_TEXTS else OTHER_TRACKING_TEXTS.get(key)
+    if isinstance(meaning, int):
+        return logistic_label(meaning), STEP_TONES.get(meaning, "info")
+    if meaning:
+        label, tone = meaning
+        return str(label), tone
+    return text, "info" if text else ""
 
 
 def kamri_status(cj_status: str) -> str | None:

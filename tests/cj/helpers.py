@@ -110,3 +110,14 @@ def control(sandbox, path: str, body: dict | None = None) -> dict:
 
 def cj_row(order: Order) -> CJOrder:
     return CJOrder.objects.get(order=order, split_from=None)
+
+
+def ship_and_sync(sandbox, row: CJOrder) -> CJOrder:
+    """CJ confirms, is paid for and ships the order in the sandbox; KAMRI's order sync brings its tracking number."""
+    from kamri.cj.services import order_sync
+
+    for action in ("confirm", "pay", "ship"):
+        control(sandbox, f"orders/{row.cj_order_id}/{action}")
+    order_sync.run(order_sync.start(enqueue=False).pk)
+    row.refresh_from_db()
+    return row

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -10,7 +12,7 @@ from kamri.cj.models import CJOrder, SyncRun
 from kamri.cj.services import order_status, order_sync, orders
 from kamri.orders.models import Order
 from tests import factories
-from tests.cj.helpers import cj_row, control, import_cj_products, paid_order, stocked_variant
+from tests.cj.helpers import cj_row, control, import_cj_products, paid_order, ship_and_sync, stocked_variant
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +137,43 @@ def test_a_second_click_follows_the_run_in_progress(cj_account):
     assert order_sync.start().pk == first.pk
     order_sync.run(first.pk)
     assert order_sync.start().pk != first.pk
+
+
+def test_parcel_tracking_lists_every_number_entered_with_french_statuses(placed, cj_sandbox, staff_client):
+    number = ship_and_sync(cj_sandbox, placed).track_number
+    assert number
+    page = staff_client.get(reverse("cj:tracking"), {"numbers": f"{number}, INCONNU123 <b>"}).content.decode()
+    rows = re.findall(r'<tr data-number="([^"]+)"', page)
+    assert rows == [number, "INCONNU123", "&lt;b&gt;"]  # in the order typed; the invalid one listed too
+    known = _row(page, number)
+    assert '<span class="badge info" title="Statut CJ : In transit">En transit</span>' in known
+    assert placed.order_number in known
+    assert "Introuvable chez CJ" in _row(page, "INCONNU123")
+    assert "Numéro invalide" in _row(page, "&lt;b&gt;")
+    control(cj_sandbox, f"orders/{placed.cj_order_id}/deliver")
+    page = staff_client.get(reverse("cj:tracking"), {"numbers": number}).content.decode()
+    assert '<span class="badge ok" title="Statut CJ : Delivered">Livré</span>' in _row(page, number)
+
+
+def _row(page: str, number: str) -> str:
+    return re.search(rf'<tr data-number="{re.escape(number)}".*?</tr>', page, re.S).group(0)
+
+
+def test_parcel_tracking_says_when_numbers_beyond_the_limit_are_left_out(cj_account, staff_client):
+    numbers = " ".join(f"NUM{index:04d}" for index in range(23))
+    page = staff_client.get(reverse("cj:tracking"), {"numbers": numbers}).content.decode()
+    assert len(re.findall(r'<tr data-number="NUM', page)) == 20
+    assert "Seuls les 20 premiers numéros sont suivis" in page and "pour les 3 autres" in page
+
+
+def test_cj_tracking_statuses_in_french_from_one_table():
+    from kamri.cj.status import logistic_label, tracking_status
+
+    assert tracking_status("In transit") == ("En transit", "info")
+    assert (
+        tracking_status("DELIVERED") == ("Livré", "ok") and logistic_label(12) == "Livré"
+    )  # the step's own words
+    assert tracking_status(" Out for delivery ") == (logistic_label(10), "info")
+    assert tracking_status("Returned") == ("Retourné à l'expéditeur", "err")
+    assert tracking_status("Held by the moon") == ("Held by the moon", "info")  # unknown: CJ's own words
+    assert tracking_status(None) == ("", "")

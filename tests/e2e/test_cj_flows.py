@@ -268,3 +268,26 @@ def test_tracking_syncs_and_logs_pages(admin_page, live_server, cj_account, cj_s
     _shot(page, "8_logs")
     page.goto(f"{live_server.url}/page-qui-n-existe-pas/")
     expect(page.locator("h1")).to_have_text("Page introuvable")
+
+
+def test_parcel_tracking_with_a_known_and_an_unknown_number(admin_page, live_server, cj_account, cj_sandbox):
+    from kamri.cj.services import orders
+    from tests.cj.helpers import cj_row, paid_order, ship_and_sync
+
+    (product,) = import_cj_products(1)
+    row = ship_and_sync(cj_sandbox, orders.place(cj_row(paid_order([stocked_variant(product)])).pk))
+    page = admin_page
+    page.goto(f"{live_server.url}/admin/cj/")
+    page.click(".sidebar >> text=Suivi des colis")
+    page.fill("#id_numbers", f"{row.track_number}, INCONNU123")
+    page.click("#btn-track")
+    rows = page.locator("#tracking-results tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text(row.track_number)
+    expect(rows.nth(0)).to_contain_text(row.order_number)
+    status = rows.nth(0).locator(".badge")
+    expect(status).to_have_text("En transit")
+    expect(status).to_have_attribute("title", "Statut CJ : In transit")
+    expect(rows.nth(1)).to_contain_text("INCONNU123")
+    expect(rows.nth(1)).to_contain_text("Introuvable chez CJ")
+    _shot(page, "14_tracking_known_and_unknown")

@@ -128,24 +128,23 @@ def sync_orders(request):
 
 def parcel_tracking(request):
     form = TrackingForm(request.GET or None)
-    results, error = [], ""
+    entered, parcels, error = None, [], ""
     if request.GET and form.is_valid():
-        numbers = tracking.clean_numbers(form.cleaned_data["numbers"])
-        if not numbers:
+        entered = tracking.parse_numbers(form.cleaned_data["numbers"])
+        if not entered.valid:
             error = _("Aucun numéro de suivi valide (lettres, chiffres et tirets, 4 à 64 caractères).")
         else:
             try:
-                results = tracking.track(numbers)
+                parcels = tracking.track(entered.valid)
             except NotConfigured as problem:
                 error = str(problem)
             except CJError as problem:
                 error = problem.user_message
-            known = {
-                row.track_number: row
-                for row in CJOrder.objects.filter(track_number__in=numbers).select_related("order")
-            }
-            results = [(info, known.get(info.tracking_number)) for info in results]
-    return render(request, "cj/tracking.html", {"form": form, "results": results, "error": error})
+    return render(
+        request,
+        "cj/tracking.html",
+        {"form": form, "entered": entered, "parcels": parcels, "error": error},
+    )
 
 
 def sync_runs(request):
