@@ -104,6 +104,7 @@ def detail(request, pid: str):
         {
             "details": details,
             "product": details.product,
+            "description": importing.plain_text(details.product.description or ""),
             "rows": importing.preview(
                 details.product, rule, usd_rate=settings_row.usd_rate, details=details, countries=countries
             ),
