@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from kamri.cj.models import CJSettings
+from kamri.cj.services.catalog import SearchFilters
 from kamri.cj.tiers import Tier
 from kamri.orders.limits import too_long
 from kamri.orders.models import Order
@@ -77,25 +78,57 @@ COUNTRY_CHOICES = [
 
 
 class ProductSearchForm(forms.Form):
+    """The Produits search. Its GET parameters are an interface: the dashboard's quick filters and the
+    pagination links build them, so the form has no prefix.
+
+    Country, category, sort and page come from a select or a link, never from typing: a stale or edited value
+    is ignored (listed in ``ignored``) and the rest of the search still runs. A typed price that is wrong
+    stops the search, with its error under the field."""
+
+    IGNORED_WHEN_INVALID = ("country", "category", "sort", "page")
+
     q = forms.CharField(label=_("Mot-clé"), required=False, max_length=200)
     min_price = forms.DecimalField(label=_("Prix min (USD)"), required=False, min_value=0, decimal_places=2)
     max_price = forms.DecimalField(label=_("Prix max (USD)"), required=False, min_value=0, decimal_places=2)
     country = forms.ChoiceField(label=_("Pays"), required=False, choices=COUNTRY_CHOICES)
     category = forms.ChoiceField(label=_("Catégorie"), required=False, choices=())
     sort = forms.ChoiceField(label=_("Tri"), required=False, choices=())
-    page = forms.IntegerField(required=False, min_value=1, max_value=1000)
+    page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=1000)
 
     def __init__(self, *args, category_choices=(), sort_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("Toutes les catégories")), *category_choices]
         self.fields["sort"].choices = list(sort_choices)
+        self.ignored: list[str] = []  # names of the fields whose invalid value was dropped
+
+    @property
+    def ignored_labels(self) -> list[str]:
+        return [str(self.fields[name].label) for name in self.ignored]
 
     def clean(self):
         cleaned = super().clean()
+        for name in self.IGNORED_WHEN_INVALID:
+            if name in self.errors:
+                del self.errors[name]
+                self.ignored.append(name)
+                cleaned[name] = None
         low, high = cleaned.get("min_price"), cleaned.get("max_price")
         if low is not None and high is not None and low > high:
             self.add_error("max_price", _("Le prix max doit être supérieur au prix min."))
         return cleaned
+
+    def filters(self) -> SearchFilters:
+        """CJ's search parameters from a valid form (ignored parts fall back to no filter, page 1)."""
+        data = self.cleaned_data
+        return SearchFilters(
+            keyword=data["q"] or "",
+            min_price=data["min_price"],
+            max_price=data["max_price"],
+            country=data["country"] or "",
+            category_id=data["category"] or "",
+            sort=data["sort"] or "relevance",
+            page=data["page"] or 1,
+        )
 
 
 class ImportForm(forms.Form):

@@ -270,6 +270,41 @@ def test_tracking_syncs_and_logs_pages(admin_page, live_server, cj_account, cj_s
     expect(page.locator("h1")).to_have_text("Page introuvable")
 
 
+def test_product_search_with_bad_values_says_what_is_wrong_and_keeps_the_search(
+    admin_page, live_server, cj_account
+):
+    page = admin_page
+    page.goto(f"{live_server.url}/admin/cj/")
+    page.locator("#qa-products .chip", has_text="Colliers à moins de 10 $").click()
+    expect(page.locator(".pcard").first).to_be_visible()
+    page.fill("#id_q", "phone case")
+    page.fill("#id_min_price", "10")
+    page.fill("#id_max_price", "2")
+    page.select_option("#id_country", "US")
+    page.click("#btn-search")
+    expect(page.locator("#search-invalid")).to_contain_text("corrigez le champ signalé en rouge")
+    expect(page.locator("#id_max_price")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_max_price + .errorlist")).to_contain_text("supérieur au prix min")
+    expect(page.locator("#id_q")).to_have_value("phone case")
+    expect(page.locator("#id_country")).to_have_value("US")
+    expect(page.locator(".empty")).to_have_count(0)
+    _shot(page, "9_search_inverted_prices")
+    page.fill("#id_max_price", "20")
+    page.click("#btn-search")
+    expect(page.locator(".pcard").first).to_be_visible()
+    page.goto(page.url + "&page=abc&sort=cheapest")
+    expect(page.locator("#search-ignored")).to_contain_text("ignorés : Tri, Page.")
+    expect(page.locator(".pcard").first).to_be_visible()
+    expect(page.locator("#id_q")).to_have_value("phone case")
+    _shot(page, "10_search_ignored_parameters")
+    page.fill("#id_q", "montre")
+    page.fill("#id_min_price", "")
+    page.fill("#id_max_price", "")
+    page.click("#btn-search")
+    expect(page.locator("#search-empty")).to_contain_text("Le catalogue CJ est en anglais")
+    _shot(page, "11_search_french_keyword")
+
+
 def test_parcel_tracking_with_a_known_and_an_unknown_number(admin_page, live_server, cj_account, cj_sandbox):
     from kamri.cj.services import orders
     from tests.cj.helpers import cj_row, paid_order, ship_and_sync

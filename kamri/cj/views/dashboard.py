@@ -18,7 +18,7 @@ from kamri.core.navigation import section_links
 PRODUCT_SEARCHES = (
     (gettext_lazy("Coques de téléphone · stock US"), {"q": "phone case", "country": "US"}),
     (gettext_lazy("Montres · entrepôt France"), {"q": "watch", "country": "FR"}),
-    (gettext_lazy("Bijoux à moins de 10 $"), {"q": "jewelry", "max_price": "10"}),
+    (gettext_lazy("Colliers à moins de 10 $"), {"q": "necklace", "max_price": "10"}),
     (gettext_lazy("Nouveautés"), {"sort": "newest"}),
 )
 

@@ -39,24 +39,15 @@ def search(request):
         request.GET or None, category_choices=category_choices, sort_choices=_sort_choices()
     )
     outcome = None
-    if request.GET and form.is_valid():
-        data = form.cleaned_data
-        filters = catalog.SearchFilters(
-            keyword=data["q"] or "",
-            min_price=data["min_price"],
-            max_price=data["max_price"],
-            country=data["country"] or "",
-            category_id=data["category"] or "",
-            sort=data["sort"] or "relevance",
-            page=data["page"] or 1,
-        )
+    if form.is_bound and form.is_valid():
         try:
-            outcome = catalog.search(filters)
+            outcome = catalog.search(form.filters())
         except CJError as error:
             problems.append(error.user_message)
     settings_row = CJSettings.load()
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in ["page", *form.ignored]:  # an ignored value is not carried to the next page
+        params.pop(name, None)
     return render(
         request,
         "cj/products.html",
