@@ -1,5 +1,5 @@
 """Produits and Détails as the owner meets them: the dashboard's quick filters, the message each search case gets,
-and CJ's description (sandbox over real HTTP)."""
+rejected imports that come back with the owner's values, and CJ's description (sandbox over real HTTP)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from kamri.cj.models import CJApiCall
+from kamri.catalog.models import Product
+from kamri.cj.models import CJApiCall, SyncRun
 from kamri.cj.services import catalog
 from tests import factories
 
@@ -114,11 +115,112 @@ def test_a_page_beyond_the_results_links_back_to_the_first(cj_account, staff_cli
     assert _cards(staff_client.get(back).content.decode()) >= 1
 
 
-# --- CJ description ------------------------------------------------------------------------------------------
+# --- Distinct ids --------------------------------------------------------------------------------------------
+
+
+def test_search_form_and_bulk_import_form_have_distinct_ids(cj_account, staff_client):
+    page = _page(staff_client, {"q": "phone case"})
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    assert '<label for="id_category">Catégorie</label>' in page
+    assert '<label for="id_bulk-category">Catégorie KAMRI</label>' in page
+    assert '<label for="id_bulk-margin_percent">Marge (%)</label>' in page
+
+
+# --- Rejected imports ----------------------------------------------------------------------------------------
 
 
 def _pid() -> str:
     return catalog.search(PHONE_CASES).page.items[0].pid
+
+
+IMPORT = {
+    "category": "",
+    "new_category": "Montres",
+    "margin_percent": "45",
+    "rounding": "90",
+    "compare_at_multiplier": "1.5",
+    "status": "inactive",
+}
+
+
+def _field(page: str, field_id: str) -> str:
+    return re.search(rf'<div class="field"><label for="{field_id}">.*?</div>', page, re.S).group(0)
+
+
+def _assert_refused_with_the_owners_values(page: str, id_prefix: str) -> None:
+    """The banner, the margin typed (marked invalid, its error under it) and the other values kept."""
+    assert "Vérifiez la marge" in page
+    margin = _field(page, f"{id_prefix}margin_percent")
+    assert 'value="99999999999"' in margin and 'aria-invalid="true"' in margin
+    assert "inférieure ou égale à 1000" in margin
+    assert 'value="Montres"' in _field(page, f"{id_prefix}new_category")
+
+
+def test_a_rejected_import_comes_back_with_the_owners_values_and_the_error_under_the_margin(
+    cj_account, staff_client
+):
+    pid = _pid()
+    response = staff_client.post(
+        reverse("cj:import_product", args=[pid]), {**IMPORT, "margin_percent": "99999999999"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    _assert_refused_with_the_owners_values(page, "id_")
+    assert '<option value="90" selected>' in _field(page, "id_rounding")
+    assert 'value="1.5"' in _field(page, "id_compare_at_multiplier")
+    assert '<option value="inactive" selected>' in _field(page, "id_status")
+    assert 'aria-invalid="true"' not in _field(page, "id_new_category")
+    assert "Corrigez les réglages pour voir l'aperçu" in html.unescape(page)
+    assert not Product.objects.exists()
+    fixed = staff_client.post(reverse("cj:import_product", args=[pid]), IMPORT)
+    assert fixed.status_code == 302
+    assert Product.objects.get(cj_link__pid=pid).status == "inactive"
+
+
+def test_a_rejected_bulk_import_comes_back_to_the_search_with_the_selection_and_the_values(
+    cj_account, staff_client
+):
+    back = reverse("cj:products") + "?q=phone+case&country=US"
+    pids = [item.pid for item in catalog.search(PHONE_CASES).page.items[:2]]
+    form = {f"bulk-{name}": value for name, value in IMPORT.items()}
+    response = staff_client.post(
+        reverse("cj:import_bulk"),
+        {**form, "bulk-margin_percent": "99999999999", "pids": pids, "back": back},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    _assert_refused_with_the_owners_values(page, "id_bulk-")
+    for pid in pids:
+        assert f'value="{pid}" checked' in page
+    assert 'value="phone case"' in page and _cards(page) >= 2  # the search the owner was on
+    assert f'name="back" value="{html.escape(back)}"' in page
+    assert not SyncRun.objects.exists()
+
+
+def test_a_bulk_import_without_selection_keeps_the_settings(cj_account, staff_client):
+    form = {f"bulk-{name}": value for name, value in IMPORT.items()}
+    response = staff_client.post(
+        reverse("cj:import_bulk"), {**form, "back": reverse("cj:products") + "?q=phone+case"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "Sélectionnez au moins un produit" in page
+    assert 'value="45"' in _field(page, "id_bulk-margin_percent")
+    assert not SyncRun.objects.exists()
+
+
+def test_a_valid_bulk_import_starts_the_job_with_the_prefixed_form(cj_account, staff_client):
+    pids = [item.pid for item in catalog.search(PHONE_CASES).page.items[:2]]
+    form = {f"bulk-{name}": value for name, value in IMPORT.items()}
+    response = staff_client.post(
+        reverse("cj:import_bulk"), {**form, "pids": pids, "back": reverse("cj:products")}
+    )
+    job = SyncRun.objects.get(kind=SyncRun.Kind.BULK_IMPORT)
+    assert response.status_code == 302 and response.url == reverse("cj:sync_run", args=[job.pk])
+    assert job.total == 2
+
+
+# --- CJ description ------------------------------------------------------------------------------------------
 
 
 def test_cj_description_keeps_its_lines_and_no_html(cj_account, staff_client):

@@ -297,12 +297,58 @@ def test_product_search_with_bad_values_says_what_is_wrong_and_keeps_the_search(
     expect(page.locator(".pcard").first).to_be_visible()
     expect(page.locator("#id_q")).to_have_value("phone case")
     _shot(page, "10_search_ignored_parameters")
+    page.click("label[for=id_bulk-category]")
+    expect(page.locator("#id_bulk-category")).to_be_focused()
+    page.click("label[for=id_category]")
+    expect(page.locator("#id_category")).to_be_focused()
     page.fill("#id_q", "montre")
     page.fill("#id_min_price", "")
     page.fill("#id_max_price", "")
     page.click("#btn-search")
     expect(page.locator("#search-empty")).to_contain_text("Le catalogue CJ est en anglais")
     _shot(page, "11_search_french_keyword")
+
+
+def _expect_refused_with_the_owners_values(page, id_prefix: str) -> None:
+    """The banner, the margin typed (outlined, its error under it) and the new category kept."""
+    expect(page.locator(".messages")).to_contain_text("Vérifiez la marge")
+    margin = page.locator(f"#{id_prefix}margin_percent")
+    expect(margin).to_have_value("99999999999")
+    expect(margin).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(f"#{id_prefix}margin_percent ~ .errorlist")).to_contain_text(
+        "inférieure ou égale à 1000"
+    )
+    expect(page.locator(f"#{id_prefix}new_category")).to_have_value("Coques")
+
+
+def test_import_with_a_bad_margin_comes_back_with_the_values_and_the_error(
+    admin_page, live_server, cj_account
+):
+    page = admin_page
+    page.goto(f"{live_server.url}/admin/cj/produits/?q=phone+case&country=US")
+    page.locator(".pcard input[name=pids]").first.check()
+    page.fill("#id_bulk-margin_percent", "99999999999")
+    page.fill("#id_bulk-new_category", "Coques")
+    page.click("#btn-bulk-import")
+    _expect_refused_with_the_owners_values(page, "id_bulk-")
+    expect(page.locator(".pcard input[name=pids]").first).to_be_checked()
+    _shot(page, "12_bulk_import_bad_margin")
+
+    page.locator(".pcard >> text=Détails").first.click()
+    expect(page.locator("#cj-description p")).to_contain_text("Product information:")
+    page.fill("#id_new_category", "Coques")
+    page.select_option("#id_status", "inactive")
+    page.fill("#id_margin_percent", "99999999999")
+    page.click("#btn-import")
+    _expect_refused_with_the_owners_values(page, "id_")
+    expect(page.locator("#id_status")).to_have_value("inactive")
+    _shot(page, "13_import_bad_margin")
+    page.fill("#id_margin_percent", "45")
+    page.click("#btn-import")
+    expect(page.locator(".messages")).to_contain_text("Produit importé")
+    product = Product.objects.get(source=Product.Source.CJ)
+    assert product.status == "inactive" and product.category.name == "Coques"
+    assert product.cj_link.margin_percent == Decimal("45")
 
 
 def test_parcel_tracking_with_a_known_and_an_unknown_number(admin_page, live_server, cj_account, cj_sandbox):

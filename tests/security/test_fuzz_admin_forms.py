@@ -106,15 +106,15 @@ def test_price_preview(staff_client, cj_mode, pid, data):
     assert Product.objects.count() == count
 
 
-def _import_form_valid(data) -> bool:
+def _import_form_valid(data, *, bulk: bool = False) -> bool:
     from django.http import QueryDict
 
-    from kamri.cj.forms import ImportForm
+    from kamri.cj.forms import BulkImportForm, ImportForm
 
     query = QueryDict(mutable=True)
     for key, values in data.items():
         query.setlist(key, values if isinstance(values, list) else [values])
-    return ImportForm(query).is_valid()
+    return (BulkImportForm if bulk else ImportForm)(query).is_valid()
 
 
 @pytest.mark.django_db
@@ -137,14 +137,14 @@ def test_import_one(staff_client, cj_mode, pid, data):
 
 @pytest.mark.django_db
 @FORM_FUZZ
-@given(data=fields([*IMPORT_FIELDS, "pids", "back"]))
+@given(data=fields([*(f"bulk-{name}" for name in IMPORT_FIELDS), "pids", "back"]))
 def test_import_bulk(staff_client, cj_mode, data):
     from kamri.catalog.models import Category
     from kamri.cj.models import SyncRun
 
     runs, categories = SyncRun.objects.count(), Category.objects.count()
     _ok(staff_client.post(reverse("cj:import_bulk"), data))
-    if not _import_form_valid(data):
+    if not _import_form_valid(data, bulk=True):
         assert SyncRun.objects.count() == runs
         assert Category.objects.count() == categories
 

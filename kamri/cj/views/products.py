@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
 from django.contrib import messages
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kamri.cj.client import CJError, CJProductNotFound
-from kamri.cj.forms import COUNTRY_CHOICES, ImportForm, ProductSearchForm
+from kamri.cj.forms import COUNTRY_CHOICES, BulkImportForm, ImportForm, ProductSearchForm
 from kamri.cj.models import CJProductLink, CJSettings, SyncRun
 from kamri.cj.services import bulk_import, catalog, importing
 from kamri.cj.services.connection import NotConfigured
@@ -29,15 +33,26 @@ def _category_choices(problems: list[str]) -> list[tuple[str, str]]:
 
 
 def search(request):
+    return _search_page(request, request.GET)
+
+
+def _search_page(
+    request,
+    params: QueryDict,
+    *,
+    import_form: BulkImportForm | None = None,
+    selected: Iterable[str] = (),
+    back: str = "",
+    status: int = 200,
+):
+    """The Produits page for these search parameters; a rejected bulk import comes back here with its form."""
     problems: list[str] = []
     try:
         category_choices = _category_choices(problems)
     except NotConfigured as error:
         messages.warning(request, str(error))
         return redirect("cj:settings")
-    form = ProductSearchForm(
-        request.GET or None, category_choices=category_choices, sort_choices=_sort_choices()
-    )
+    form = ProductSearchForm(params or None, category_choices=category_choices, sort_choices=_sort_choices())
     outcome = None
     if form.is_bound and form.is_valid():
         try:
@@ -45,9 +60,9 @@ def search(request):
         except CJError as error:
             problems.append(error.user_message)
     settings_row = CJSettings.load()
-    params = request.GET.copy()
-    for name in ["page", *form.ignored]:  # an ignored value is not carried to the next page
-        params.pop(name, None)
+    keep = params.copy()
+    for name in ["page", *form.ignored]:
+        keep.pop(name, None)
     return render(
         request,
         "cj/products.html",
@@ -56,9 +71,12 @@ def search(request):
             "outcome": outcome,
             "problems": problems,
             "usd_rate": settings_row.usd_rate,
-            "keep": params.urlencode(),
-            "import_form": ImportForm(initial=_import_initial(settings_row)),
+            "keep": keep.urlencode(),
+            "import_form": import_form or BulkImportForm(initial=_import_initial(settings_row)),
+            "selected": set(selected),
+            "back": back or request.get_full_path(),
         },
+        status=status,
     )
 
 
@@ -72,6 +90,11 @@ def _import_initial(settings_row: CJSettings) -> dict:
 
 
 def detail(request, pid: str):
+    return _detail_page(request, pid, ImportForm(initial=_import_initial(CJSettings.load())))
+
+
+def _detail_page(request, pid: str, form: ImportForm, *, status: int = 200):
+    """Détails with this import form: the defaults, or the owner's values after a rejected import."""
     try:
         details = catalog.product_details(pid, review_page=_page(request))
     except NotConfigured as error:
@@ -86,9 +109,20 @@ def detail(request, pid: str):
             request, "cj/product_missing.html", {"pid": pid, "error": error.user_message}, status=503
         )
     settings_row = CJSettings.load()
-    form = ImportForm(initial=_import_initial(settings_row))
-    rule = importing.rule_from_settings(settings_row)
+    if not form.is_bound:
+        rule = importing.rule_from_settings(settings_row)
+    elif form.is_valid():
+        rule = form.rule()
+    else:
+        rule = None  # the preview asks for the faulty setting to be fixed first
     countries = list(settings_row.stock_countries or [])
+    rows = (
+        importing.preview(
+            details.product, rule, usd_rate=settings_row.usd_rate, details=details, countries=countries
+        )
+        if rule
+        else []
+    )
     return render(
         request,
         "cj/product_detail.html",
@@ -96,15 +130,14 @@ def detail(request, pid: str):
             "details": details,
             "product": details.product,
             "description": importing.plain_text(details.product.description or ""),
-            "rows": importing.preview(
-                details.product, rule, usd_rate=settings_row.usd_rate, details=details, countries=countries
-            ),
+            "rows": rows,
             "stock_table": _stock_table(details),
             "form": form,
             "link": CJProductLink.objects.select_related("product").filter(pid=pid).first(),
             "countries": [code for code, _label in COUNTRY_CHOICES if code],
             "usd_rate": settings_row.usd_rate,
         },
+        status=status,
     )
 
 
@@ -176,7 +209,7 @@ def import_one(request, pid: str):
     form = ImportForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Vérifiez la marge et les autres réglages de l'import."))
-        return redirect(reverse("cj:product_detail", args=[pid]))
+        return _detail_page(request, pid, form, status=400)
     data = form.cleaned_data
     try:
         outcome = importing.import_product(
@@ -188,7 +221,7 @@ def import_one(request, pid: str):
         )
     except (CJError, importing.ImportRefused) as error:
         messages.error(request, error.user_message if isinstance(error, CJError) else str(error))
-        return redirect(reverse("cj:product_detail", args=[pid]))
+        return _detail_page(request, pid, form)
     if outcome.created:
         messages.success(request, outcome.message)
     else:
@@ -203,14 +236,23 @@ def _back(request) -> str:
 
 @require_POST
 def import_bulk(request):
-    form = ImportForm(request.POST)
+    form = BulkImportForm(request.POST)
     pids = [pid for pid in request.POST.getlist("pids") if pid][:100]
-    if not pids:
-        messages.error(request, _("Sélectionnez au moins un produit à importer."))
-        return redirect(_back(request))
-    if not form.is_valid():
-        messages.error(request, _("Vérifiez la marge et les autres réglages de l'import."))
-        return redirect(_back(request))
+    form_valid = form.is_valid()
+    if not pids or not form_valid:
+        if not pids:
+            messages.error(request, _("Sélectionnez au moins un produit à importer."))
+        else:
+            messages.error(request, _("Vérifiez la marge et les autres réglages de l'import."))
+        back = _back(request)
+        return _search_page(
+            request,
+            QueryDict(urlsplit(back).query),
+            import_form=form,
+            selected=pids,
+            back=back,
+            status=400,
+        )
     data = form.cleaned_data
     category = data["category"]
     if data["new_category"].strip():
