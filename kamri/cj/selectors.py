@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from kamri.cj.models import CJApiCall, WebhookEvent
+from kamri.core.listing import between
 
 STATS_ROW_LIMIT = 50_000
 
@@ -23,11 +24,7 @@ def api_calls(
         calls = calls.filter(ok=True)
     elif outcome == "error":
         calls = calls.filter(ok=False)
-    if since:
-        calls = calls.filter(started_at__gte=since)
-    if until:
-        calls = calls.filter(started_at__lt=until)
-    return calls.order_by("-started_at", "-id")
+    return between(calls, "started_at", since, until).order_by("-started_at", "-id")
 
 
 @dataclass(frozen=True)
@@ -117,8 +114,4 @@ def webhook_events(
         events = events.filter(type=type.upper())
     if status in WebhookEvent.Status.values:
         events = events.filter(status=status)
-    if since:
-        events = events.filter(received_at__gte=since)
-    if until:
-        events = events.filter(received_at__lt=until)
-    return events.order_by("-received_at", "-id")
+    return between(events, "received_at", since, until).order_by("-received_at", "-id")

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from kamri.core.listing import between
 from kamri.core.models import AdminAction
 from kamri.core.text import storable
 
@@ -119,11 +120,7 @@ def journal(
         rows = rows.filter(action=action)
     if outcome:
         rows = rows.filter(outcome=outcome)
-    if since:
-        rows = rows.filter(at__gte=since)
-    if until:
-        rows = rows.filter(at__lt=until)
-    return rows.order_by("-at", "-id")
+    return between(rows, "at", since, until).order_by("-at", "-id")
 
 
 def known_actions() -> list[tuple[str, str]]:

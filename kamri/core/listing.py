@@ -44,3 +44,12 @@ def date_range(request: HttpRequest) -> tuple[datetime | None, datetime | None]:
     since = timezone.make_aware(datetime.combine(start, time.min), zone) if start else None
     until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), zone) if end else None
     return since, until
+
+
+def between(rows: QuerySet, field: str, since: datetime | None, until: datetime | None) -> QuerySet:
+    """Rows whose `field` falls in [since, until); a missing bound is no bound (a list page's date filter)."""
+    if since:
+        rows = rows.filter(**{f"{field}__gte": since})
+    if until:
+        rows = rows.filter(**{f"{field}__lt": until})
+    return rows
