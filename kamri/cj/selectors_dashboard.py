@@ -19,16 +19,19 @@ from django.utils.translation import gettext_lazy
 
 from kamri.catalog.models import Product, Variant
 from kamri.cj.models import CJAccount, CJApiCall, CJOrder, CJSettings, Problem, SyncRun, WebhookEvent
+from kamri.cj.selectors import (
+    WEBHOOK_FAILURE,
+    WEBHOOK_RATE_DEFINITION,
+    WEBHOOK_SUCCESS,
+    WebhookWindow,
+    rate,
+    webhook_window,
+)
 from kamri.orders.models import Order
 
 CENT = Decimal("0.01")
 
 # --- Definitions shown on hover: one place, used by the page and the tests.
-WEBHOOK_RATE_DEFINITION = gettext_lazy(
-    "Webhooks traités (y compris ignorés car sans objet) ÷ webhooks reçus sur les dernières 24 h, "
-    "hors doublons (même messageId renvoyé) et rejetés (signature invalide). "
-    "Les webhooks en attente comptent comme reçus et non traités."
-)
 ORDER_RATE_DEFINITION = gettext_lazy(
     "Commandes CJ passées ÷ commandes CJ tentées. Tentées : passées + à traiter + en échec "
     "(hors file d'attente, en cours d'envoi et annulées)."
@@ -38,16 +41,7 @@ UNAVAILABLE_DEFINITION = gettext_lazy(
     "Actifs et brouillons ne comptent que les produits disponibles."
 )
 
-WEBHOOK_SUCCESS = (WebhookEvent.Status.PROCESSED, WebhookEvent.Status.IGNORED)
-WEBHOOK_NOT_COUNTED = (WebhookEvent.Status.DUPLICATE, WebhookEvent.Status.REJECTED)
 ORDER_ATTEMPTED = (CJOrder.State.PLACED, CJOrder.State.NEEDS_ATTENTION, CJOrder.State.FAILED)
-
-
-def rate(numerator: int, denominator: int) -> Decimal | None:
-    """A percentage with one decimal, or None when nothing was attempted (never a fake 100 %)."""
-    if not denominator:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -113,53 +107,14 @@ def cj_orders() -> OrderCounts:
 @dataclass(frozen=True)
 class WebhookCounts:
     total: int
-    last_24h: int
-    processed_24h: int
-    ignored_24h: int
-    errors_24h: int
-    pending_24h: int
-    duplicates_24h: int
-    rejected_24h: int
     last_received_at: datetime | None
-
-    @property
-    def counted_24h(self) -> int:
-        """The success rate's denominator: received minus duplicates and rejected."""
-        return self.last_24h - self.duplicates_24h - self.rejected_24h
-
-    @property
-    def success_rate(self) -> Decimal | None:
-        return rate(self.processed_24h + self.ignored_24h, self.counted_24h)
-
-    @property
-    def error_rate(self) -> Decimal | None:
-        return rate(self.errors_24h, self.counted_24h)
+    window: WebhookWindow  # the last 24 hours, with the success rate
 
 
 def webhooks(*, now: datetime | None = None) -> WebhookCounts:
-    now = now or timezone.now()
-    since = now - timedelta(hours=24)
-    statuses = WebhookEvent.Status
-    row = WebhookEvent.objects.filter(received_at__gte=since).aggregate(
-        n=Count("id"),
-        processed=Count("id", filter=Q(status=statuses.PROCESSED)),
-        ignored=Count("id", filter=Q(status=statuses.IGNORED)),
-        errors=Count("id", filter=Q(status=statuses.ERROR)),
-        pending=Count("id", filter=Q(status=statuses.PENDING)),
-        duplicates=Count("id", filter=Q(status=statuses.DUPLICATE)),
-        rejected=Count("id", filter=Q(status=statuses.REJECTED)),
-    )
     last = WebhookEvent.objects.order_by("-received_at").values_list("received_at", flat=True).first()
     return WebhookCounts(
-        total=WebhookEvent.objects.count(),
-        last_24h=row["n"],
-        processed_24h=row["processed"],
-        ignored_24h=row["ignored"],
-        errors_24h=row["errors"],
-        pending_24h=row["pending"],
-        duplicates_24h=row["duplicates"],
-        rejected_24h=row["rejected"],
-        last_received_at=last,
+        total=WebhookEvent.objects.count(), last_received_at=last, window=webhook_window(now=now)
     )
 
 
@@ -257,7 +212,7 @@ def webhooks_per_hour(*, now: datetime) -> tuple[list[Bucket], list[int], list[i
         group_by="status",
         series={
             "ok": lambda status: status in WEBHOOK_SUCCESS,
-            "err": lambda status: status == WebhookEvent.Status.ERROR,
+            "err": lambda status: status in WEBHOOK_FAILURE,
         },
     )
     return buckets, counts["ok"], counts["err"]

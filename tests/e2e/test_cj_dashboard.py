@@ -102,13 +102,13 @@ def test_dashboard_numbers_equal_the_database(admin_page, live_server):
     in_24h = WebhookEvent.objects.filter(received_at__gte=timezone.now() - timedelta(hours=24)).count()
     assert text(admin_page, "webhooks-24h") == str(in_24h) == "17"
     assert text(admin_page, "webhooks-total") == "19"
-    # Success rates: orders 4 placed ÷ 6 attempted; webhooks (10 + 1) ÷ (17 − 1 − 1) = 11 / 15.
+    # Success rates: orders 4 placed ÷ 6 attempted; webhooks (10 + 1) ÷ (10 + 1 + 3 errors) = 11 / 14.
     assert text(admin_page, "orders-rate") == "66,7 %"
-    assert text(admin_page, "webhooks-rate") == "73,3 %"
-    orders_tip = admin_page.locator(".rate", has=admin_page.locator('[data-value="orders-rate"]'))
+    assert text(admin_page, "webhooks-rate") == "78,6 %"
+    orders_tip = admin_page.locator('[data-rate="orders"]')
     assert "passées ÷ commandes CJ tentées" in orders_tip.get_attribute("title")
-    webhooks_tip = admin_page.locator(".rate", has=admin_page.locator('[data-value="webhooks-rate"]'))
-    assert "hors doublons" in webhooks_tip.get_attribute("title")
+    webhooks_tip = admin_page.locator('[data-rate="webhooks"]')
+    assert "les doublons (même messageId" in webhooks_tip.get_attribute("title")
     # Charts draw bars whose values add up to the database's counts.
     checks = (
         ("chart-orders", "chart-brand", 8),
