@@ -10,9 +10,14 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from kamri.catalog.models import Product
 from kamri.cj.models import CJApiCall, WebhookEvent
 
 STATS_ROW_LIMIT = 50_000
+
+#: An order line that comes from CJ: its variant belongs to a product imported from CJ. The one rule for
+#: "this order has something to order from CJ" (placing orders) and "this sale is a CJ sale" (profit report).
+CJ_LINE = Q(variant__product__source=Product.Source.CJ)
 
 
 def api_calls(
