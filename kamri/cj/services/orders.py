@@ -219,10 +219,7 @@ def _route(client, order: Order, lines: list[MappedLine]) -> tuple[str, FreightO
             available = catalog.stock_total(stock_by_vid.get(line.vid, []))
             if available < line.quantity:
                 problems.append(
-                    _(
-                        "Stock CJ insuffisant pour %(sku)s : %(available)s disponible(s), %(wanted)s "
-                        "demandé(s)."
-                    )
+                    _("Stock CJ insuffisant pour %(sku)s : disponible %(available)s, demandé %(wanted)s.")
                     % {"sku": line.sku, "available": available, "wanted": line.quantity}
                 )
         return "", None, problems or [_("Aucun entrepôt CJ n'a tous les articles en stock.")]
