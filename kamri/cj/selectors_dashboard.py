@@ -30,6 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import get_format
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kamri.catalog.models import Product, Variant
@@ -306,6 +307,15 @@ class DailyUsage:
     def percent(self) -> float:
         return 100 * self.points / self.quota if self.quota else 0.0
 
+    @property
+    def local_zone(self) -> str:
+        """The admin's time zone as people name it ("Paris" for Europe/Paris), to say when CJ's day starts
+        in their terms; "" when midnight UTC is midnight there too (nothing to explain)."""
+        local = timezone.localtime(self.since)
+        if (local.hour, local.minute) == (0, 0):
+            return ""
+        return timezone.get_current_timezone_name().rsplit("/", 1)[-1].replace("_", " ")
+
 
 def daily_usage(*, now: datetime | None = None) -> DailyUsage:
     """Calls and estimated points since 00:00 UTC, from the API-call log (one grouped query)."""
@@ -365,6 +375,8 @@ class Dashboard:
     orders: OrderCounts
     webhooks: WebhookCounts
     webhooks_enabled: bool
+    stock_sync_every: str  # "toutes les heures", from the Paramètres
+    price_sync_every: str
     usage: DailyUsage
     critical_problems: list[Problem]
     open_problem_count: int
@@ -374,8 +386,20 @@ class Dashboard:
     definitions: dict[str, str] = field(default_factory=dict)
 
 
+def every(minutes: int) -> str:
+    """A schedule as people say it: "toutes les 30 min", "toutes les heures", "toutes les 6 h"."""
+    if minutes == 60:
+        return _("toutes les heures")
+    if minutes and minutes % 60 == 0:
+        return _("toutes les %(n)s h") % {"n": minutes // 60}
+    if minutes == 1:
+        return _("toutes les minutes")
+    return _("toutes les %(n)s min") % {"n": minutes}
+
+
 def dashboard(*, now: datetime | None = None) -> Dashboard:
     now = now or timezone.now()
+    settings_row = CJSettings.load()
     account = CJAccount.objects.order_by("pk").first()
     last_run = SyncRun.objects.filter(finished_at__isnull=False).order_by("-finished_at").first()
     last_sync = max(
@@ -396,7 +420,9 @@ def dashboard(*, now: datetime | None = None) -> Dashboard:
         products=imported_products(),
         orders=cj_orders(),
         webhooks=webhooks(now=now),
-        webhooks_enabled=CJSettings.load().webhooks_enabled,
+        webhooks_enabled=settings_row.webhooks_enabled,
+        stock_sync_every=every(settings_row.stock_sync_minutes),
+        price_sync_every=every(settings_row.price_sync_minutes),
         usage=usage,
         critical_problems=[p for p in problem_list if p.severity == Problem.Severity.CRITICAL],
         open_problem_count=len(problem_list),
