@@ -89,8 +89,9 @@ WEBHOOK_RATE_DEFINITION = gettext_lazy(
 )
 
 
-def rate(numerator: int, denominator: int) -> Decimal | None:
-    """A percentage with one decimal, or None when nothing was attempted (never a fake 100 %)."""
+def rate(numerator: int | Decimal, denominator: int | Decimal) -> Decimal | None:
+    """A percentage with one decimal (half up), or None when the whole is zero (never a fake 100 %): the one
+    percentage of the admin's figures (success rates, margins)."""
     if not denominator:
         return None
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

@@ -34,15 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kamri.catalog.models import Product, Variant
-from kamri.cj.models import (
-    CJAccount,
-    CJApiCall,
-    CJOrder,
-    CJSettings,
-    Problem,
-    SyncRun,
-    WebhookEvent,
-)
+from kamri.cj.models import CJAccount, CJApiCall, CJOrder, CJSettings, Problem, SyncRun, WebhookEvent
 from kamri.cj.selectors import (
     CJ_LINE,
     WEBHOOK_FAILURE,
@@ -449,12 +441,6 @@ def to_store(amount_usd: Decimal, usd_rate: Decimal) -> Decimal:
     return (amount_usd * usd_rate).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def rate_decimal(part: Decimal, whole: Decimal) -> Decimal | None:
-    if not whole:
-        return None
-    return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
 class ProfitFigures:
     """Revenue − CJ goods − CJ shipping = gross profit, and the margin on revenue (one order or a total)."""
 
@@ -472,7 +458,7 @@ class ProfitFigures:
 
     @property
     def margin_percent(self) -> Decimal | None:
-        return rate_decimal(self.profit, self.revenue)
+        return rate(self.profit, self.revenue)
 
 
 @dataclass(frozen=True)
