@@ -22,6 +22,16 @@ def _own_cache_namespace(settings):
     settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"t{uuid.uuid4().hex[:12]}"}}
 
 
+@pytest.fixture(autouse=True)
+def _back_to_french():
+    """A request made with the English switch (cookie) leaves English active in the thread; the next test, and
+    the jobs and messages it checks, start French again (the shop's language)."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 SANDBOX_API_KEY = "CJ7654321@api@0123456789abcdef0123456789abcdef"
 
 

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
+from kamri.catalog.models import Product
 from kamri.cj.models import CJApiCall, WebhookEvent
 from kamri.core.listing import between
 
 STATS_ROW_LIMIT = 50_000
+
+#: An order line that comes from CJ: its variant belongs to a product imported from CJ. The one rule for
+#: "this order has something to order from CJ" (placing orders) and "this sale is a CJ sale" (profit report).
+CJ_LINE = Q(variant__product__source=Product.Source.CJ)
 
 
 def api_calls(
@@ -68,9 +75,76 @@ def endpoint_stats(calls: QuerySet) -> list[EndpointStats]:
 
 # --- webhooks ---------------------------------------------------------------------------------------
 
+WEBHOOK_RATE_WINDOW = timedelta(hours=24)
+WEBHOOK_SUCCESS = (WebhookEvent.Status.PROCESSED, WebhookEvent.Status.IGNORED)
+WEBHOOK_FAILURE = (WebhookEvent.Status.ERROR,)
+WEBHOOK_RATE_DEFINITION = gettext_lazy(
+    "Webhooks reçus ces dernières 24 h : traités (y compris ignorés, sans objet pour KAMRI) ÷ "
+    "(traités + ignorés + en erreur). Ne comptent pas : les webhooks en attente (pas encore traités), "
+    "les doublons (même messageId renvoyé par CJ) et les rejetés (signature ou contenu invalide : "
+    "pas un envoi de CJ)."
+)
+
+
+def rate(numerator: int | Decimal, denominator: int | Decimal) -> Decimal | None:
+    """A percentage with one decimal (half up), or None when the whole is zero (never a fake 100 %): the one
+    percentage of the admin's figures (success rates, margins)."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class WebhookWindow:
+    """Webhooks received in the last 24 hours, by status, and the one success rate every page shows."""
+
+    since: datetime
+    received: int  # every status
+    processed: int
+    ignored: int
+    errors: int
+    pending: int
+    duplicates: int
+    rejected: int
+    succeeded: int  # WEBHOOK_SUCCESS: processed + ignored
+    settled: int  # succeeded + WEBHOOK_FAILURE (errors): the webhooks whose processing ended, well or badly
+    success_rate: Decimal | None  # succeeded ÷ settled
+    error_rate: Decimal | None  # errors ÷ settled
+
+
+def webhook_window(*, now: datetime | None = None) -> WebhookWindow:
+    """Counts of the last 24 hours (WEBHOOK_RATE_WINDOW) in one aggregate, and the rates: the one definition
+    (WEBHOOK_RATE_DEFINITION) the Webhooks page, the CJ dashboard and the health check all read."""
+    since = (now or timezone.now()) - WEBHOOK_RATE_WINDOW
+    row = WebhookEvent.objects.filter(received_at__gte=since).aggregate(received=Count("id"), **_per_status())
+    succeeded = sum(row[_count_name(value)] for value in WEBHOOK_SUCCESS)
+    failed = sum(row[_count_name(value)] for value in WEBHOOK_FAILURE)
+    return WebhookWindow(
+        since=since,
+        **row,
+        succeeded=succeeded,
+        settled=succeeded + failed,
+        success_rate=rate(succeeded, succeeded + failed),
+        error_rate=rate(failed, succeeded + failed),
+    )
+
+
+def _count_name(status: str) -> str:
+    """The name a status's count goes by in WebhookWindow and WebhookStats ("error" → "errors")."""
+    return {WebhookEvent.Status.ERROR: "errors", WebhookEvent.Status.DUPLICATE: "duplicates"}.get(
+        status, status
+    )
+
+
+def _per_status() -> dict[str, Count]:
+    return {_count_name(value): Count("id", filter=Q(status=value)) for value in WebhookEvent.Status.values}
+
 
 @dataclass(frozen=True)
 class WebhookStats:
+    """Every webhook still kept, by status: the Webhooks page's counters. Not a basis for a rate: successful
+    rows are pruned after the retention period while errors are kept (see `webhook_window`)."""
+
     total: int
     processed: int
     errors: int
@@ -78,29 +152,14 @@ class WebhookStats:
     ignored: int
     duplicates: int
     rejected: int
-    recent: int
     last_received_at: datetime | None
-
-    @property
-    def success_rate(self) -> float | None:
-        """Processed ÷ (processed + errors + ignored): duplicates, rejected and pending rows are not attempts."""
-        settled = self.processed + self.errors + self.ignored
-        return self.processed / settled if settled else None
 
 
 def webhook_stats() -> WebhookStats:
-    status = WebhookEvent.Status
-    day_ago = timezone.now() - timedelta(hours=24)
     row = WebhookEvent.objects.aggregate(
         total=Count("id"),
-        processed=Count("id", filter=Q(status=status.PROCESSED)),
-        errors=Count("id", filter=Q(status=status.ERROR)),
-        pending=Count("id", filter=Q(status=status.PENDING)),
-        ignored=Count("id", filter=Q(status=status.IGNORED)),
-        duplicates=Count("id", filter=Q(status=status.DUPLICATE)),
-        rejected=Count("id", filter=Q(status=status.REJECTED)),
-        recent=Count("id", filter=Q(received_at__gte=day_ago)),
-        last=Max("received_at", filter=~Q(status=status.REJECTED)),
+        **_per_status(),
+        last=Max("received_at", filter=~Q(status=WebhookEvent.Status.REJECTED)),
     )
     last = row.pop("last")
     return WebhookStats(**row, last_received_at=last)

@@ -10,25 +10,47 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kamri.catalog.models import Product, Variant
 from kamri.cj.models import CJAccount, CJApiCall, CJOrder, CJSettings, Problem, SyncRun, WebhookEvent
-from kamri.orders.models import Order
+from kamri.cj.selectors import (
+    CJ_LINE,
+    WEBHOOK_FAILURE,
+    WEBHOOK_RATE_DEFINITION,
+    WEBHOOK_SUCCESS,
+    WebhookWindow,
+    rate,
+    webhook_window,
+)
+from kamri.core.periods import Period
+from kamri.orders.models import Order, OrderLine
+from kamri.orders.selectors import paid_orders
 
 CENT = Decimal("0.01")
 
 # --- Definitions shown on hover: one place, used by the page and the tests.
-WEBHOOK_RATE_DEFINITION = gettext_lazy(
-    "Webhooks traités (y compris ignorés car sans objet) ÷ webhooks reçus sur les dernières 24 h, "
-    "hors doublons (même messageId renvoyé) et rejetés (signature invalide). "
-    "Les webhooks en attente comptent comme reçus et non traités."
-)
 ORDER_RATE_DEFINITION = gettext_lazy(
     "Commandes CJ passées ÷ commandes CJ tentées. Tentées : passées + à traiter + en échec "
     "(hors file d'attente, en cours d'envoi et annulées)."
@@ -38,16 +60,7 @@ UNAVAILABLE_DEFINITION = gettext_lazy(
     "Actifs et brouillons ne comptent que les produits disponibles."
 )
 
-WEBHOOK_SUCCESS = (WebhookEvent.Status.PROCESSED, WebhookEvent.Status.IGNORED)
-WEBHOOK_NOT_COUNTED = (WebhookEvent.Status.DUPLICATE, WebhookEvent.Status.REJECTED)
 ORDER_ATTEMPTED = (CJOrder.State.PLACED, CJOrder.State.NEEDS_ATTENTION, CJOrder.State.FAILED)
-
-
-def rate(numerator: int, denominator: int) -> Decimal | None:
-    """A percentage with one decimal, or None when nothing was attempted (never a fake 100 %)."""
-    if not denominator:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -113,53 +126,14 @@ def cj_orders() -> OrderCounts:
 @dataclass(frozen=True)
 class WebhookCounts:
     total: int
-    last_24h: int
-    processed_24h: int
-    ignored_24h: int
-    errors_24h: int
-    pending_24h: int
-    duplicates_24h: int
-    rejected_24h: int
     last_received_at: datetime | None
-
-    @property
-    def counted_24h(self) -> int:
-        """The success rate's denominator: received minus duplicates and rejected."""
-        return self.last_24h - self.duplicates_24h - self.rejected_24h
-
-    @property
-    def success_rate(self) -> Decimal | None:
-        return rate(self.processed_24h + self.ignored_24h, self.counted_24h)
-
-    @property
-    def error_rate(self) -> Decimal | None:
-        return rate(self.errors_24h, self.counted_24h)
+    window: WebhookWindow  # the last 24 hours, with the success rate
 
 
 def webhooks(*, now: datetime | None = None) -> WebhookCounts:
-    now = now or timezone.now()
-    since = now - timedelta(hours=24)
-    statuses = WebhookEvent.Status
-    row = WebhookEvent.objects.filter(received_at__gte=since).aggregate(
-        n=Count("id"),
-        processed=Count("id", filter=Q(status=statuses.PROCESSED)),
-        ignored=Count("id", filter=Q(status=statuses.IGNORED)),
-        errors=Count("id", filter=Q(status=statuses.ERROR)),
-        pending=Count("id", filter=Q(status=statuses.PENDING)),
-        duplicates=Count("id", filter=Q(status=statuses.DUPLICATE)),
-        rejected=Count("id", filter=Q(status=statuses.REJECTED)),
-    )
     last = WebhookEvent.objects.order_by("-received_at").values_list("received_at", flat=True).first()
     return WebhookCounts(
-        total=WebhookEvent.objects.count(),
-        last_24h=row["n"],
-        processed_24h=row["processed"],
-        ignored_24h=row["ignored"],
-        errors_24h=row["errors"],
-        pending_24h=row["pending"],
-        duplicates_24h=row["duplicates"],
-        rejected_24h=row["rejected"],
-        last_received_at=last,
+        total=WebhookEvent.objects.count(), last_received_at=last, window=webhook_window(now=now)
     )
 
 
@@ -257,7 +231,7 @@ def webhooks_per_hour(*, now: datetime) -> tuple[list[Bucket], list[int], list[i
         group_by="status",
         series={
             "ok": lambda status: status in WEBHOOK_SUCCESS,
-            "err": lambda status: status == WebhookEvent.Status.ERROR,
+            "err": lambda status: status in WEBHOOK_FAILURE,
         },
     )
     return buckets, counts["ok"], counts["err"]
@@ -325,6 +299,15 @@ class DailyUsage:
     def percent(self) -> float:
         return 100 * self.points / self.quota if self.quota else 0.0
 
+    @property
+    def local_zone(self) -> str:
+        """The admin's time zone as people name it ("Paris" for Europe/Paris), to say when CJ's day starts
+        in their terms; "" when midnight UTC is midnight there too (nothing to explain)."""
+        local = timezone.localtime(self.since)
+        if (local.hour, local.minute) == (0, 0):
+            return ""
+        return timezone.get_current_timezone_name().rsplit("/", 1)[-1].replace("_", " ")
+
 
 def daily_usage(*, now: datetime | None = None) -> DailyUsage:
     """Calls and estimated points since 00:00 UTC, from the API-call log (one grouped query)."""
@@ -384,6 +367,8 @@ class Dashboard:
     orders: OrderCounts
     webhooks: WebhookCounts
     webhooks_enabled: bool
+    stock_sync_every: str  # "toutes les heures", from the Paramètres
+    price_sync_every: str
     usage: DailyUsage
     critical_problems: list[Problem]
     open_problem_count: int
@@ -393,8 +378,20 @@ class Dashboard:
     definitions: dict[str, str] = field(default_factory=dict)
 
 
+def every(minutes: int) -> str:
+    """A schedule as people say it: "toutes les 30 min", "toutes les heures", "toutes les 6 h"."""
+    if minutes == 60:
+        return _("toutes les heures")
+    if minutes and minutes % 60 == 0:
+        return _("toutes les %(n)s h") % {"n": minutes // 60}
+    if minutes == 1:
+        return _("toutes les minutes")
+    return _("toutes les %(n)s min") % {"n": minutes}
+
+
 def dashboard(*, now: datetime | None = None) -> Dashboard:
     now = now or timezone.now()
+    settings_row = CJSettings.load()
     account = CJAccount.objects.order_by("pk").first()
     last_run = SyncRun.objects.filter(finished_at__isnull=False).order_by("-finished_at").first()
     last_sync = max(
@@ -415,7 +412,9 @@ def dashboard(*, now: datetime | None = None) -> Dashboard:
         products=imported_products(),
         orders=cj_orders(),
         webhooks=webhooks(now=now),
-        webhooks_enabled=CJSettings.load().webhooks_enabled,
+        webhooks_enabled=settings_row.webhooks_enabled,
+        stock_sync_every=every(settings_row.stock_sync_minutes),
+        price_sync_every=every(settings_row.price_sync_minutes),
         usage=usage,
         critical_problems=[p for p in problem_list if p.severity == Problem.Severity.CRITICAL],
         open_problem_count=len(problem_list),
@@ -431,43 +430,11 @@ def dashboard(*, now: datetime | None = None) -> Dashboard:
 
 
 # --- Profit report
-
-
-class BadPeriod(ValueError):
-    """A date filter the admin typed that is not a date, or an inverted range."""
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date  # inclusive
-
-    def bounds(self) -> tuple[datetime, datetime]:
-        zone = timezone.get_current_timezone()
-        return (
-            timezone.make_aware(datetime.combine(self.start, time.min), zone),
-            timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min), zone),
-        )
-
-
-def default_period(*, today: date | None = None, days: int = 30) -> Period:
-    today = today or timezone.localdate()
-    return Period(today - timedelta(days=days - 1), today)
-
-
-def parse_period(raw_start: str, raw_end: str, *, today: date | None = None) -> Period:
-    """Both dates optional (YYYY-MM-DD); raises BadPeriod on anything else."""
-    fallback = default_period(today=today)
-    try:
-        start = date.fromisoformat(raw_start.strip()) if raw_start.strip() else fallback.start
-        end = date.fromisoformat(raw_end.strip()) if raw_end.strip() else fallback.end
-    except ValueError as error:
-        raise BadPeriod(_("Date invalide : utilisez le format AAAA-MM-JJ.")) from error
-    if start > end:
-        raise BadPeriod(_("La date de début est postérieure à la date de fin."))
-    if (end - start).days > 3660:
-        raise BadPeriod(_("Période trop longue (10 ans au plus)."))
-    return Period(start, end)
+#
+# It covers the sales CJ fulfils: the CJ products of paid orders whose CJ order is placed (CJ's costs are then
+# known). The rest of the period's cash (the Tableau de bord's "chiffre d'affaires encaissé", one definition in
+# kamri.orders.selectors.paid_orders) is accounted for beside it: the shop's own products, which never go to CJ,
+# and CJ products whose CJ order is not placed yet.
 
 
 def to_store(amount_usd: Decimal, usd_rate: Decimal) -> Decimal:
@@ -491,7 +458,7 @@ class ProfitFigures:
 
     @property
     def margin_percent(self) -> Decimal | None:
-        return rate_decimal(self.profit, self.revenue)
+        return rate(self.profit, self.revenue)
 
 
 @dataclass(frozen=True)
@@ -500,17 +467,13 @@ class ProfitRow(ProfitFigures):
     number: str
     paid_at: datetime | None
     currency: str
+    # The order's CJ sales: its total minus its own products (a mixed order has some), which stay outside.
     revenue: Decimal
+    own_revenue: Decimal
     goods_usd: Decimal
     shipping_usd: Decimal
     goods: Decimal
     shipping: Decimal
-
-
-def rate_decimal(part: Decimal, whole: Decimal) -> Decimal | None:
-    if not whole:
-        return None
-    return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -523,6 +486,28 @@ class ProfitTotals(ProfitFigures):
     shipping_usd: Decimal
 
 
+class Sales(NamedTuple):
+    """A number of orders and what they brought in (the store's currency)."""
+
+    orders: int
+    revenue: Decimal
+
+
+@dataclass(frozen=True)
+class SalesBreakdown:
+    """The period's cash split by who fulfils it: paid = costed CJ sales + waiting CJ sales + own products.
+
+    A mixed order (own and CJ products) has its own products in `own` and the rest in one CJ line, so the
+    amounts always add up to `paid`; its order counts in both lines (`mixed` says how many such orders).
+    """
+
+    paid: Sales  # every paid order of the period, not cancelled: the Tableau de bord's definition
+    cj_costed: Sales  # CJ products whose CJ order is placed: the report's margin
+    cj_waiting: Sales  # CJ products whose CJ order is not placed yet: their cost is not known
+    own: Sales  # the shop's own products: never ordered from CJ, their cost is not tracked here
+    mixed: int
+
+
 @dataclass(frozen=True)
 class ProfitReport:
     period: Period
@@ -530,16 +515,27 @@ class ProfitReport:
     rows: list[ProfitRow]
     totals: ProfitTotals
     by_day: list[tuple[date, ProfitTotals]]
-    without_costs: int  # paid orders of the period whose CJ costs are not known yet
+    sales: SalesBreakdown
 
 
 def profit_orders(period: Period) -> QuerySet:
-    """Paid, non-cancelled store orders of the period with their CJ costs (placed CJ orders only)."""
+    """The period's paid orders (kamri.orders.selectors.paid_orders) with what the report needs to split them:
+    their placed CJ orders' costs, whether they hold CJ products, and the amount of their own products."""
     start, end = period.bounds()
     placed = Q(cj_orders__state=CJOrder.State.PLACED)
+    lines = OrderLine.objects.filter(order=OuterRef("pk")).order_by()
+    own_lines = (
+        lines.exclude(CJ_LINE)
+        .values("order")
+        .annotate(
+            amount=Sum(
+                F("unit_price") * F("quantity"), output_field=DecimalField(max_digits=14, decimal_places=2)
+            )
+        )
+        .values("amount")
+    )
     return (
-        Order.objects.filter(paid_at__gte=start, paid_at__lt=end)
-        .exclude(status=Order.Status.CANCELLED)
+        paid_orders(since=start, until=end)
         .annotate(
             placed_count=Count("cj_orders", filter=placed),
             goods_usd=Coalesce(Sum("cj_orders__product_amount_usd", filter=placed), Decimal("0")),
@@ -547,9 +543,27 @@ def profit_orders(period: Period) -> QuerySet:
                 Sum(Coalesce("cj_orders__postage_amount_usd", "cj_orders__freight_usd"), filter=placed),
                 Decimal("0"),
             ),
+            has_cj_lines=Exists(lines.filter(CJ_LINE)),
+            has_cj_order=Exists(
+                CJOrder.objects.filter(order=OuterRef("pk")).exclude(state=CJOrder.State.CANCELLED)
+            ),
+            own_lines=Coalesce(
+                Subquery(own_lines), Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2)
+            ),
         )
         .order_by("paid_at", "id")
     )
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.orders, self.revenue = 0, Decimal("0")
+
+    def add(self, amount: Decimal) -> None:
+        self.orders, self.revenue = self.orders + 1, self.revenue + amount
+
+    def frozen(self) -> Sales:
+        return Sales(self.orders, self.revenue)
 
 
 def _totals(rows: Iterable[ProfitRow]) -> ProfitTotals:
@@ -565,19 +579,46 @@ def _totals(rows: Iterable[ProfitRow]) -> ProfitTotals:
 
 
 def profit_report(period: Period) -> ProfitReport:
-    """Revenue − CJ goods − CJ shipping (USD × the shop's rate, rounded per order) = gross profit.
+    """CJ sales − CJ goods − CJ shipping (USD × the shop's rate, rounded per order) = gross profit, and where
+    the rest of the period's cash comes from.
 
     Totals are sums of the rounded per-order figures, so the rows always add up to the totals.
     """
     usd_rate = CJSettings.load().usd_rate
     rows: list[ProfitRow] = []
-    without_costs = 0
-    fields = ("id", "number", "paid_at", "currency", "total", "placed_count", "goods_usd", "shipping_usd")
+    paid, costed, waiting, own = _Tally(), _Tally(), _Tally(), _Tally()
+    mixed = 0
+    fields = (
+        "id",
+        "number",
+        "paid_at",
+        "currency",
+        "total",
+        "placed_count",
+        "goods_usd",
+        "shipping_usd",
+        "has_cj_lines",
+        "has_cj_order",
+        "own_lines",
+    )
     for values in profit_orders(period).values_list(*fields):
-        order_id, number, paid_at, currency, total, placed_count, goods_usd, shipping_usd = values
-        if not placed_count:
-            without_costs += 1
+        order_id, number, paid_at, currency, total, placed_count, goods_usd, shipping_usd = values[:8]
+        has_cj_lines, has_cj_order, own_lines = values[8:]
+        total = Decimal(total).quantize(CENT)
+        paid.add(total)
+        # A CJ sale holds CJ products, or has a CJ order (its CJ product may have been deleted since).
+        if not (has_cj_lines or has_cj_order):
+            own.add(total)
             continue
+        own_part = min(Decimal(own_lines).quantize(CENT), total) if has_cj_lines else Decimal("0")
+        if own_part:
+            own.add(own_part)
+            mixed += 1
+        cj_part = total - own_part
+        if not placed_count:
+            waiting.add(cj_part)
+            continue
+        costed.add(cj_part)
         goods_usd = Decimal(goods_usd).quantize(CENT, rounding=ROUND_HALF_UP)
         shipping_usd = Decimal(shipping_usd).quantize(CENT, rounding=ROUND_HALF_UP)
         rows.append(
@@ -586,7 +627,8 @@ def profit_report(period: Period) -> ProfitReport:
                 number=number,
                 paid_at=paid_at,
                 currency=currency,
-                revenue=Decimal(total).quantize(CENT),
+                revenue=cj_part,
+                own_revenue=own_part,
                 goods_usd=goods_usd,
                 shipping_usd=shipping_usd,
                 goods=to_store(goods_usd, usd_rate),
@@ -603,7 +645,13 @@ def profit_report(period: Period) -> ProfitReport:
         rows=rows,
         totals=_totals(rows),
         by_day=[(day, _totals(day_rows)) for day, day_rows in sorted(days.items())],
-        without_costs=without_costs,
+        sales=SalesBreakdown(
+            paid=paid.frozen(),
+            cj_costed=costed.frozen(),
+            cj_waiting=waiting.frozen(),
+            own=own.frozen(),
+            mixed=mixed,
+        ),
     )
 
 
@@ -633,10 +681,37 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def csv_lines(rows: Iterable[Iterable[object]]) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";")
+@dataclass(frozen=True)
+class CsvFormat:
+    """How a spreadsheet in the admin's language reads a CSV file: French Excel splits cells on ";" and reads
+    "11,98" as a number, English Excel splits on "," and reads "11.98". Numbers are never grouped (no thousands
+    separator) and dates stay ISO, so the file remains machine-readable."""
+
+    delimiter: str
+    decimal_mark: str
+
+    def number(self, value: Decimal | int) -> str:
+        text = format(value, "f") if isinstance(value, Decimal) else str(value)
+        return text.replace(".", self.decimal_mark)
+
+
+def csv_format() -> CsvFormat:
+    """The active language's convention: Django's DECIMAL_SEPARATOR ("," in French, "." in English)."""
+    mark = str(get_format("DECIMAL_SEPARATOR"))
+    return CsvFormat(delimiter=";" if mark == "," else ",", decimal_mark=mark)
+
+
+def csv_cell(value: object, fmt: CsvFormat) -> str:
+    """A number in the spreadsheet's notation; anything else as spreadsheet-safe text."""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return fmt.number(value)
+    return safe_cell(value)
+
+
+def csv_lines(rows: Iterable[Iterable[object]], fmt: CsvFormat) -> Iterator[str]:
+    writer = csv.writer(_Echo(), delimiter=fmt.delimiter)
     for row in rows:
-        yield writer.writerow([safe_cell(cell) for cell in row])
+        yield writer.writerow([csv_cell(cell, fmt) for cell in row])
 
 
 PROFIT_CSV_HEADER = [

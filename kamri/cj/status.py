@@ -1,29 +1,47 @@
 """The one CJ → KAMRI order status table (ranked), so no status ever moves backwards; and CJ's parcel tracking
 statuses in French (LOGISTIC step codes and the English texts CJ gives for them).
 
-Guide: CREATED → PENDING, PAID → CONFIRMED, SHIPPED, DELIVERED, CANCELLED. CJ's real list adds IN_CART,
-UNPAID (before payment) and UNSHIPPED (paid, waiting to ship).
+The guide maps CREATED → PENDING, PAID → CONFIRMED, SHIPPED, DELIVERED, CANCELLED; CJ's real list adds IN_CART,
+UNPAID (before payment to CJ) and UNSHIPPED (paid, waiting to ship). A CJ order only exists once the customer
+has paid, and the payment already made the store order "Confirmée" (KAMRI's "En attente" is a store order
+not paid yet). So what a store order shows is the furthest of its payment and its CJ order: CJ's statuses up
+to UNSHIPPED leave it "Confirmée", SHIPPED and DELIVERED move it forward, and a cancellation by CJ leaves it
+as it is (the CJ order goes "À traiter": cancelling the customer's order stays the admin's decision).
+
+This table drives the updates (kamri.cj.services.order_status) and is the table the Commandes page shows.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kamri.orders.models import Order
 
-# CJ status → (rank among CJ statuses, KAMRI status)
-CJ_STATUS_TABLE: dict[str, tuple[int, str]] = {
-    "CREATED": (0, Order.Status.PENDING),
-    "IN_CART": (1, Order.Status.PENDING),
-    "UNPAID": (2, Order.Status.PENDING),
-    "PAID": (3, Order.Status.CONFIRMED),
-    "UNSHIPPED": (3, Order.Status.CONFIRMED),
-    "SHIPPED": (4, Order.Status.SHIPPED),
-    "DELIVERED": (5, Order.Status.DELIVERED),
+
+@dataclass(frozen=True)
+class CJStatusRule:
+    rank: int  # CJ statuses only move to a higher rank
+    store_status: str | None  # what the paid store order shows at this CJ status; None: unchanged
+    meaning: Promise  # what the status says at CJ
+
+
+CJ_STATUS_TABLE: dict[str, CJStatusRule] = {
+    "CREATED": CJStatusRule(0, Order.Status.CONFIRMED, _("Commande créée chez CJ, pas encore payée à CJ")),
+    "IN_CART": CJStatusRule(1, Order.Status.CONFIRMED, _("Dans le panier CJ, pas encore payée à CJ")),
+    "UNPAID": CJStatusRule(2, Order.Status.CONFIRMED, _("En attente de paiement à CJ")),
+    "PAID": CJStatusRule(3, Order.Status.CONFIRMED, _("Commande payée à CJ")),
+    "UNSHIPPED": CJStatusRule(3, Order.Status.CONFIRMED, _("Payée à CJ, en préparation")),
+    "SHIPPED": CJStatusRule(4, Order.Status.SHIPPED, _("Commande expédiée")),
+    "DELIVERED": CJStatusRule(5, Order.Status.DELIVERED, _("Commande livrée")),
 }
 CANCELLED = "CANCELLED"
+CANCELLED_MEANING = _("Commande annulée par CJ")
+CANCELLED_EFFECT = _("Inchangé : la commande CJ passe « À traiter »")
 FINAL_CJ_STATUSES = frozenset({"DELIVERED", CANCELLED})
+ALL_CJ_STATUSES = [*CJ_STATUS_TABLE, CANCELLED]
 
 # LOGISTIC webhook trackingStatus (0–14): 12 is signed/delivered; 1–11 mean the parcel is on its way.
 LOGISTIC_DELIVERED = 12
@@ -99,13 +117,37 @@ def tracking_status(raw: str | None) -> tuple[str, str]:
     return text, "info" if text else ""
 
 
-def kamri_status(cj_status: str) -> str | None:
-    """KAMRI's status for a CJ status (None for unknown values, which change nothing)."""
+def store_status(cj_status: str, *, logistic_status: int | None = None, tracked: bool = False) -> str | None:
+    """The status a paid store order moves forward to (never backwards: the caller only ever advances), or
+    None to leave it as it is. The parcel's own tracking can go further than CJ's order status."""
     status = (cj_status or "").upper()
+    if logistic_status == LOGISTIC_DELIVERED:
+        return Order.Status.DELIVERED
     if status == CANCELLED:
-        return Order.Status.CANCELLED
-    entry = CJ_STATUS_TABLE.get(status)
-    return entry[1] if entry else None
+        return None
+    rule = CJ_STATUS_TABLE.get(status)
+    target = rule.store_status if rule else None
+    if logistic_status in LOGISTIC_IN_TRANSIT and tracked and target in (None, Order.Status.CONFIRMED):
+        return Order.Status.SHIPPED
+    return target
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    cj_status: str
+    meaning: str
+    store_status: str | None
+    store_label: str
+
+
+def status_rows() -> list[StatusRow]:
+    """The table shown to the admin, read from the rules above (so it is the rule, not a copy of it)."""
+    rows = [
+        StatusRow(name, str(rule.meaning), rule.store_status, str(Order.Status(rule.store_status).label))
+        for name, rule in CJ_STATUS_TABLE.items()
+    ]
+    rows.append(StatusRow(CANCELLED, str(CANCELLED_MEANING), None, str(CANCELLED_EFFECT)))
+    return rows
 
 
 def is_forward(current: str, new: str) -> bool:
@@ -119,4 +161,4 @@ def is_forward(current: str, new: str) -> bool:
         return False
     if current not in CJ_STATUS_TABLE:
         return True
-    return CJ_STATUS_TABLE[new][0] > CJ_STATUS_TABLE[current][0]
+    return CJ_STATUS_TABLE[new].rank > CJ_STATUS_TABLE[current].rank

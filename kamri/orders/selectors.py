@@ -1,8 +1,11 @@
-"""Read queries of orders: the admin list and its filters."""
+"""Read queries of orders: the admin list and its filters, and the shop's cash."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
 
 from kamri.orders.models import Order
 
@@ -22,3 +25,23 @@ def admin_order_list(*, query: str = "", status: str = "", country: str = "", pa
     elif paid == "no":
         orders = orders.filter(paid_at__isnull=True)
     return orders
+
+
+def paid_orders(*, since: datetime | None = None, until: datetime | None = None) -> QuerySet:
+    """The orders that make the "chiffre d'affaires encaissé": paid (at `since` or later, before `until`),
+    not cancelled, whatever they contain (the shop's own products, CJ products, or both).
+
+    The one definition of the shop's cash: the Tableau de bord sums it, the Rapport de marge splits it.
+    """
+    orders = Order.objects.filter(paid_at__isnull=False).exclude(status=Order.Status.CANCELLED)
+    if since is not None:
+        orders = orders.filter(paid_at__gte=since)
+    if until is not None:
+        orders = orders.filter(paid_at__lt=until)
+    return orders
+
+
+def paid_revenue(*, since: datetime | None = None, until: datetime | None = None) -> Decimal:
+    """Sum of the totals of `paid_orders` (0 when there is none)."""
+    total = paid_orders(since=since, until=until).aggregate(total=Sum("total"))["total"]
+    return total if total is not None else Decimal("0")

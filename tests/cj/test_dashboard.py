@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from kamri.catalog.models import Product
 from kamri.cj.models import CJAccount, CJApiCall, CJOrder, CJProductLink, CJSettings, Problem, WebhookEvent
+from kamri.cj.selectors import WEBHOOK_RATE_DEFINITION, webhook_window
 from kamri.orders.models import Order
 from tests import factories
 
@@ -129,23 +130,25 @@ def test_dashboard_numbers_equal_the_database(staff_client, scenario):
     # Placed ÷ attempted (placed + to handle + failed) = 3 / 5.
     assert board.orders.success_rate == Decimal("60.0")
     hooks = board.webhooks
+    window = hooks.window
     assert (
-        hooks.last_24h
+        window.received
         == 13
         == WebhookEvent.objects.filter(received_at__gte=timezone.now() - timedelta(hours=24)).count()
     )
     assert hooks.total == 17
-    # (processed 6 + ignored 1) ÷ (13 received − 2 duplicates − 1 rejected) = 7 / 10.
-    assert hooks.counted_24h == 10
-    assert hooks.success_rate == Decimal("70.0")
-    assert hooks.error_rate == Decimal("20.0")
+    # (processed 6 + ignored 1) ÷ (processed 6 + ignored 1 + errors 2): pending, duplicates, rejected left out.
+    assert (window.succeeded, window.settled) == (7, 9)
+    assert window.success_rate == Decimal("77.8")
+    assert window.error_rate == Decimal("22.2")
     since = timezone.now().astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     assert board.usage.calls == CJApiCall.objects.filter(started_at__gte=since).count()
     html = response.content.decode()
     assert 'data-value="orders-rate">60,0 %' in html
-    assert 'data-value="webhooks-rate">70,0 %' in html
+    assert 'data-value="webhooks-rate">77,8 %' in html
+    assert 'data-value="webhooks-rate-counts">(7/9)' in html
     assert 'data-value="webhooks-24h"' in html and ">13<" in html
-    assert "Webhooks traités (y compris ignorés" in html  # the rate's definition, on hover
+    assert "traités (y compris ignorés, sans objet pour KAMRI)" in html  # the rate's definition, on hover
     assert "Commandes CJ passées ÷ commandes CJ tentées" in html
     for words in (
         "Statut de connexion",
@@ -225,7 +228,7 @@ def test_empty_dashboard_shows_dashes_not_fake_rates(staff_client):
     response = staff_client.get(reverse("cj:home"))
     assert response.status_code == 200
     board = response.context["board"]
-    assert board.orders.success_rate is None and board.webhooks.success_rate is None
+    assert board.orders.success_rate is None and board.webhooks.window.success_rate is None
     html = response.content.decode()
     assert 'data-value="orders-rate">—' in html
     assert "Aucune donnée sur la période." in html
@@ -264,6 +267,52 @@ def test_logs_page_shows_calls_today_points_and_last_errors(staff_client):
     assert (usage.calls, usage.errors) == (7, 1)
     assert usage.points == 3 * 50 + 2 * 10 + 0 + 10 == 180
     html = response.content.decode()
-    assert 'data-value="points-today">180<' in html and "50000" in html
+    assert 'data-value="points-today">180<' in html and "50\xa0000" in html  # grouped, French style
     assert 'id="last-errors"' in html and "Too many requests" in html
     assert [call.cj_code for call in response.context["last_errors"]] == [1600200]
+
+
+def shown(html: str, key: str) -> str:
+    """The text of the first element carrying data-value="key" in a page."""
+    import re
+
+    match = re.search(rf'data-value="{key}"[^>]*>([^<]*)<', html)
+    assert match, key
+    return match.group(1).strip()
+
+
+def test_both_pages_show_the_same_webhook_success_rate(staff_client):
+    # Reviewer's case: the Webhooks page said 85 % (all time, pending left out) while the dashboard said 95,0 %.
+    webhook("processed", n=17)
+    webhook("ignored", n=2)
+    webhook("error")
+    webhook("pending", n=3)  # not processed yet: not a success, not a failure
+    webhook("duplicate", n=4)  # a repeat of a message already counted
+    webhook("rejected", n=2)  # not a genuine CJ webhook
+    webhook("error", n=5, ago=timedelta(days=3))  # outside the 24 hours
+    window = webhook_window()
+    assert (window.succeeded, window.settled, window.success_rate) == (19, 20, Decimal("95.0"))
+    dashboard = staff_client.get(reverse("cj:home")).content.decode()
+    webhooks_page = staff_client.get(reverse("cj:webhooks")).content.decode()
+    for html in (dashboard, webhooks_page):
+        assert shown(html, "webhooks-rate") == "95,0 %"
+        assert shown(html, "webhooks-rate-counts") == "(19/20)"
+        assert str(WEBHOOK_RATE_DEFINITION).replace("'", "&#x27;") in html  # the definition, on hover
+    # The Webhooks page's counters stay all-time (its "Traités"), "Récents" is the same 24-hour window.
+    assert 'data-stat="processed">17<' in webhooks_page and 'data-stat="recent">29<' in webhooks_page
+    assert "dont 4 doublons, 2 rejetés" in webhooks_page
+
+
+def test_webhook_rate_counts_each_status_as_documented():
+    cases = [
+        ({"processed": 3}, Decimal("100.0")),
+        ({"processed": 3, "ignored": 1, "error": 1}, Decimal("80.0")),
+        ({"pending": 4}, None),  # nothing settled yet: a dash, not 0 % or 100 %
+        ({"duplicate": 2, "rejected": 2}, None),
+        ({"error": 1, "pending": 9, "duplicate": 9, "rejected": 9}, Decimal("0.0")),
+    ]
+    for counts, expected in cases:
+        WebhookEvent.objects.all().delete()
+        for status, n in counts.items():
+            webhook(status, n=n)
+        assert webhook_window().success_rate == expected, counts

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from kamri.cj import status as cj_status_table
 from kamri.cj.models import CJOrder, SyncRun
 from kamri.cj.services import order_status, order_sync, orders
 from kamri.orders.models import Order
@@ -177,3 +178,54 @@ def test_cj_tracking_statuses_in_french_from_one_table():
     assert tracking_status("Returned") == ("Retourné à l'expéditeur", "err")
     assert tracking_status("Held by the moon") == ("Held by the moon", "info")  # unknown: CJ's own words
     assert tracking_status(None) == ("", "")
+
+
+def _paid_cj_order(number: str) -> CJOrder:
+    order = factories.order(status=Order.Status.PENDING, paid=False)
+    from kamri.orders.services import mark_paid
+
+    mark_paid(order, provider="test")
+    return CJOrder.objects.create(order=order, order_number=number, state=CJOrder.State.PLACED)
+
+
+def test_the_status_table_shown_is_the_rule_applied():
+    """Walk a paid order through every CJ status: after each, its KAMRI status is the table's."""
+    rows = {row.cj_status: row for row in cj_status_table.status_rows()}
+    assert list(rows) == [
+        "CREATED",
+        "IN_CART",
+        "UNPAID",
+        "PAID",
+        "UNSHIPPED",
+        "SHIPPED",
+        "DELIVERED",
+        "CANCELLED",
+    ]
+    assert rows["CREATED"].store_status == Order.Status.CONFIRMED  # a paid order is never "En attente"
+    row = _paid_cj_order("KM-TABLE-1")
+    for name in ["CREATED", "IN_CART", "UNPAID", "PAID", "UNSHIPPED", "SHIPPED", "DELIVERED"]:
+        order_status.apply_update(row, status=name, source="test")
+        row.order.refresh_from_db()
+        assert row.order.status == rows[name].store_status, name
+    cancelled = _paid_cj_order("KM-TABLE-2")
+    order_status.apply_update(cancelled, status="CANCELLED", source="test")
+    cancelled.refresh_from_db()
+    cancelled.order.refresh_from_db()
+    assert rows["CANCELLED"].store_status is None  # "unchanged"
+    assert (
+        cancelled.order.status == Order.Status.CONFIRMED and cancelled.state == CJOrder.State.NEEDS_ATTENTION
+    )
+
+
+def test_orders_page_table_agrees_with_the_orders_listed(staff_client):
+    row = _paid_cj_order("KM-TABLE-3")
+    order_status.apply_update(row, status="CREATED", source="test")
+    html = staff_client.get(reverse("cj:orders")).content.decode()
+    table = html.split('id="status-mapping"')[1].split("</table>")[0]
+    created = table.split('data-cj-status="CREATED"')[1].split("</tr>")[0]
+    assert "Confirmée" in created and "En attente" not in created
+    listed = html.split('id="cj-orders"')[1].split("</table>")[0]
+    assert "<code>CREATED</code>" in listed and "Confirmée" in listed and "En attente" not in listed
+    cancelled = table.split('data-cj-status="CANCELLED"')[1].split("</tr>")[0]
+    assert "À traiter" in cancelled
+    assert "ne recule jamais" in html

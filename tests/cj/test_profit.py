@@ -1,4 +1,5 @@
-"""Rapport de marge: exact Decimal arithmetic, period filter, CSV exports without secrets."""
+"""Rapport de marge: exact Decimal arithmetic, the period's cash split (CJ / waiting for CJ / own products, the
+Tableau de bord's definition), period filter, CSV exports in the admin's spreadsheet notation, without secrets."""
 
 from __future__ import annotations
 
@@ -11,9 +12,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from kamri.catalog.models import Product
 from kamri.cj import selectors_dashboard as figures
 from kamri.cj.models import CJOrder, CJSettings
-from kamri.orders.models import Order
+from kamri.core.periods import default_period
+from kamri.dashboard.selectors import store_overview
+from kamri.orders.models import Order, OrderLine
+from kamri.orders.selectors import paid_revenue
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -25,9 +30,31 @@ def staff_client(client):
     return client
 
 
-def paid_order(total: str, *, paid_ago: timedelta = timedelta(hours=1), status: str = "CONFIRMED") -> Order:
-    order = factories.order(status=status, paid=True)
-    Order.objects.filter(pk=order.pk).update(total=Decimal(total), paid_at=timezone.now() - paid_ago)
+def paid_order(
+    *lines: tuple[str, str],
+    paid_ago: timedelta = timedelta(hours=1),
+    status: str = "CONFIRMED",
+    paid: bool = True,
+) -> Order:
+    """An order whose lines are (source, unit price): "own" for the shop's own products, "cj" for CJ products."""
+    order = factories.order(status=status, paid=paid, lines=0)
+    for source, price in lines:
+        product = factories.product(
+            source=Product.Source.CJ if source == "cj" else Product.Source.OWN, price=price
+        )
+        variant = product.variants.get()
+        OrderLine.objects.create(
+            order=order,
+            variant=variant,
+            title=str(variant),
+            sku=variant.sku,
+            unit_price=Decimal(price),
+            quantity=1,
+        )
+    total = sum((Decimal(price) for _source, price in lines), Decimal("0"))
+    Order.objects.filter(pk=order.pk).update(
+        subtotal=total, total=total, paid_at=timezone.now() - paid_ago if paid else None
+    )
     order.refresh_from_db()
     return order
 
@@ -58,25 +85,40 @@ def scenario():
     settings_row = CJSettings.load()
     settings_row.usd_rate = Decimal("0.9200")
     settings_row.save()
-    first = paid_order("49.99")
+    first = paid_order(("cj", "49.99"))
     cj_row(first, goods="20.15", postage="4.33")
-    second = paid_order("30.00", paid_ago=timedelta(days=2))
+    second = paid_order(("cj", "30.00"), paid_ago=timedelta(days=2))
     primary = cj_row(second, goods="10.00", postage=None, freight="3.50")  # no postage yet: the freight quote
     cj_row(second, goods="5.55", postage="1.00", split_from=primary)  # split order: costs add up
     cj_row(
         second, goods="99.00", postage="9.00", state="cancelled", split_from=primary
     )  # cancelled: not a cost
-    waiting = paid_order("15.00")
+    waiting = paid_order(("cj", "15.00"))
     cj_row(waiting, goods=None, postage=None, state="needs_attention")  # cost unknown yet
-    cancelled = paid_order("80.00", status="CANCELLED")
+    cancelled = paid_order(("cj", "80.00"), status="CANCELLED")
     cj_row(cancelled, goods="30.00", postage="5.00")
-    old = paid_order("60.00", paid_ago=timedelta(days=45))
+    old = paid_order(("cj", "60.00"), paid_ago=timedelta(days=45))
     cj_row(old, goods="20.00", postage="5.00")
-    return {"first": first, "second": second, "old": old}
+    # The shop's own products never go to CJ: no CJ order, and they are not "waiting for CJ".
+    own = paid_order(("own", "100.00"))
+    own_two = paid_order(("own", "5.00"), ("own", "7.50"), paid_ago=timedelta(days=3))
+    # A mixed order: the CJ part is in the margin, the own part beside it.
+    mixed = paid_order(("own", "12.00"), ("cj", "18.00"))
+    cj_row(mixed, goods="7.00", postage="2.00")
+    paid_order(("own", "50.00"), status="PENDING", paid=False)  # not paid: not cash
+    return {
+        "first": first,
+        "second": second,
+        "old": old,
+        "own": own,
+        "own_two": own_two,
+        "mixed": mixed,
+        "waiting": waiting,
+    }
 
 
 def test_profit_arithmetic_is_exact(scenario):
-    report = figures.profit_report(figures.default_period())
+    report = figures.profit_report(default_period())
     rows = {row.number: row for row in report.rows}
     first = rows[scenario["first"].number]
     # 20.15 × 0.92 = 18.538 → 18.54 ; 4.33 × 0.92 = 3.9836 → 3.98 ; 49.99 − 18.54 − 3.98 = 27.47
@@ -95,16 +137,68 @@ def test_profit_arithmetic_is_exact(scenario):
         Decimal("11.55"),
     )
     assert second.margin_percent == Decimal("38.5")
-    assert set(rows) == {scenario["first"].number, scenario["second"].number}
-    assert report.without_costs == 1
+    mixed = rows[scenario["mixed"].number]
+    # Only its CJ product is a CJ sale: 18.00 − 6.44 − 1.84 = 9.72 ; its own product (12.00) stays outside.
+    assert (mixed.revenue, mixed.own_revenue, mixed.goods, mixed.shipping) == (
+        Decimal("18.00"),
+        Decimal("12.00"),
+        Decimal("6.44"),
+        Decimal("1.84"),
+    )
+    assert mixed.profit == Decimal("9.72") and mixed.margin_percent == Decimal("54.0")
+    assert set(rows) == {scenario["first"].number, scenario["second"].number, scenario["mixed"].number}
     totals = report.totals
-    assert totals.orders == 2
-    assert totals.revenue == Decimal("79.99")
-    assert totals.goods == Decimal("32.85") and totals.shipping == Decimal("8.12")
-    assert totals.profit == Decimal("39.02") == first.profit + second.profit
-    assert totals.margin_percent == Decimal("48.8")
+    assert totals.orders == 3
+    assert totals.revenue == Decimal("97.99")
+    assert totals.goods == Decimal("39.29") and totals.shipping == Decimal("9.96")
+    assert totals.profit == Decimal("48.74") == first.profit + second.profit + mixed.profit
+    assert totals.margin_percent == Decimal("49.7")
     assert all(isinstance(value, Decimal) for value in (totals.revenue, totals.goods, totals.profit))
-    assert sum(day_totals.orders for _day, day_totals in report.by_day) == 2
+    assert sum(day_totals.orders for _day, day_totals in report.by_day) == 3
+
+
+def test_own_product_orders_are_not_waiting_for_cj(scenario):
+    sales = figures.profit_report(default_period()).sales
+    # Only the CJ order "à traiter" waits for CJ; the own-product orders are own sales.
+    assert (sales.cj_waiting.orders, sales.cj_waiting.revenue) == (1, Decimal("15.00"))
+    assert (sales.own.orders, sales.own.revenue) == (
+        3,
+        Decimal("124.50"),
+    )  # 100 + 12.50 + the mixed order's 12
+    assert (sales.cj_costed.orders, sales.cj_costed.revenue) == (3, Decimal("97.99"))
+    assert sales.mixed == 1
+    # The parts add up to the period's cash, which is the Tableau de bord's definition of it.
+    assert sales.paid.revenue == sales.cj_costed.revenue + sales.cj_waiting.revenue + sales.own.revenue
+    assert sales.paid == figures.Sales(6, Decimal("237.49"))
+    since, until = default_period().bounds()
+    assert sales.paid.revenue == paid_revenue(since=since, until=until) == store_overview().revenue_recent
+
+
+def test_only_own_products_report_no_cj_sale_and_no_waiting(staff_client):
+    paid_order(("own", "362.80"))
+    paid_order(("own", "23.96"))
+    response = staff_client.get(reverse("cj:profit"))
+    sales = response.context["report"].sales
+    assert sales.cj_waiting.orders == 0 and sales.cj_costed.orders == 0
+    assert sales.own.revenue == sales.paid.revenue == Decimal("386.76")
+    html = response.content.decode()
+    assert "pas encore passée" not in html.split('data-sales="waiting"')[0]  # no "waiting for CJ" alert
+    assert 'data-value="sales-own">386,76' in html and 'data-value="sales-waiting">0,00' in html
+    assert 'data-value="sales-paid">386,76' in html
+
+
+def test_report_page_explains_what_it_covers(staff_client, scenario):
+    html = staff_client.get(reverse("cj:profit")).content.decode()
+    assert "Les ventes de produits CJ dont la commande CJ est passée" in html
+    assert 'data-value="sales-paid">237,49' in html
+    assert 'data-value="sales-cj">97,99' in html
+    assert 'data-value="sales-waiting">15,00' in html
+    assert 'data-value="sales-own">124,50' in html
+    assert "1 commande contient à la fois des produits propres et des produits CJ" in html
+    assert "hors produits propres (12,00" in html  # the mixed order's row
+    home = staff_client.get(reverse("dashboard:home")).content.decode()
+    assert 'data-value="revenue-recent">237,49' in home  # the same cash, the same 30 days
+    assert reverse("cj:profit") in home
 
 
 def test_period_filter(staff_client, scenario):
@@ -114,7 +208,7 @@ def test_period_filter(staff_client, scenario):
     )
     assert response.status_code == 200
     numbers = {row.number for row in response.context["report"].rows}
-    assert scenario["old"].number in numbers and len(numbers) == 3
+    assert scenario["old"].number in numbers and len(numbers) == 4
     html = response.content.decode()
     assert "Rapport de marge" in html and "Bénéfice brut" in html and "Marge" in html
 
@@ -135,15 +229,15 @@ def test_bad_dates_are_a_message_not_a_500(staff_client, scenario, params):
     assert response.status_code == 200
     if "page" not in params:
         assert [str(m) for m in response.context["messages"]]
-    assert response.context["report"].period == figures.default_period()
+    assert response.context["report"].period == default_period()
     csv_response = staff_client.get(reverse("cj:profit_csv"), params)
     assert csv_response.status_code == 200
 
 
-def read_csv(response) -> list[list[str]]:
+def read_csv(response, delimiter: str = ";") -> list[list[str]]:
     body = b"".join(response.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    return list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=delimiter))
 
 
 def test_profit_csv_content_and_headers(staff_client, scenario):
@@ -155,16 +249,34 @@ def test_profit_csv_content_and_headers(staff_client, scenario):
     assert rows[0] == figures.PROFIT_CSV_HEADER
     by_number = {row[0]: row for row in rows[1:-1]}
     first = by_number[scenario["first"].number]
-    assert first[3:] == ["49.99", "20.15", "4.33", "18.54", "3.98", "27.47", "55.0"]
+    # French: ";" between cells, "," as the decimal mark, no thousands separator (French Excel reads numbers).
+    assert first[3:] == ["49,99", "20,15", "4,33", "18,54", "3,98", "27,47", "55,0"]
     assert rows[-1][0] == "TOTAL" and rows[-1][3:] == [
-        "79.99",
-        "35.70",
-        "8.83",
-        "32.85",
-        "8.12",
-        "39.02",
-        "48.8",
+        "97,99",
+        "42,70",
+        "10,83",
+        "39,29",
+        "9,96",
+        "48,74",
+        "49,7",
     ]
+
+
+def test_profit_csv_follows_the_admins_language(staff_client, scenario):
+    staff_client.cookies["django_language"] = "en"
+    rows = read_csv(staff_client.get(reverse("cj:profit_csv")), delimiter=",")
+    assert rows[0] == figures.PROFIT_CSV_HEADER  # machine-readable keys, whatever the language
+    first = {row[0]: row for row in rows[1:-1]}[scenario["first"].number]
+    assert first[3:] == ["49.99", "20.15", "4.33", "18.54", "3.98", "27.47", "55.0"]
+    assert rows[-1][3] == "97.99"
+
+
+def test_csv_numbers_are_never_grouped_and_negative_ones_stay_numbers():
+    fmt = figures.CsvFormat(delimiter=";", decimal_mark=",")
+    line = next(figures.csv_lines([[Decimal("-1234.50"), 1234567, "-1+2", "=1+2", Decimal("0.0")]], fmt))
+    assert line == "-1234,50;1234567;'-1+2;'=1+2;0,0\r\n"  # a number stays a number, a formula is text
+    english = figures.CsvFormat(delimiter=",", decimal_mark=".")
+    assert next(figures.csv_lines([[Decimal("11.98"), "a,b"]], english)) == '11.98,"a,b"\r\n'
 
 
 def test_orders_csv_has_no_secrets_and_defuses_formulas(staff_client, scenario):
@@ -177,6 +289,16 @@ def test_orders_csv_has_no_secrets_and_defuses_formulas(staff_client, scenario):
         assert order.access_key not in body
     assert all(row[9].startswith("'=") for row in rows[1:])  # a formula is shown as text
     assert "Passée chez CJ" in body
+    first = next(row for row in rows if row[0] == scenario["first"].number)
+    assert (first[10], first[11], first[13]) == ("20,15", "4,33", "49,99")  # amounts in French notation
+
+
+def test_orders_csv_in_english_uses_english_notation_and_labels(staff_client, scenario):
+    staff_client.cookies["django_language"] = "en"
+    rows = read_csv(staff_client.get(reverse("cj:orders_csv"), {"state": "placed"}), delimiter=",")
+    first = next(row for row in rows if row[0] == scenario["first"].number)
+    assert (first[10], first[13]) == ("20.15", "49.99")
+    assert first[3] == "Placed with CJ"  # labels in the language of the request, even though streamed
 
 
 def test_csv_safe_cell():

@@ -106,7 +106,7 @@ def test_stock_sync_one_call_per_product_and_chosen_warehouses(cj_account, cj_sa
     assert target.stock_by_country["US"] == 5 and target.stock_by_country["CN"] == 107
     assert target.variant.stock == 5  # only the US warehouse counts
     assert job.summary["products"] == 3 and job.summary["errors"] == 0 and job.summary["rate_limited"] == 0
-    assert "3 produit(s) synchronisé(s)" in job.summary["lines"]
+    assert "3 produits synchronisés" in job.summary["lines"]
     links[0].refresh_from_db()
     assert links[0].last_synced_at is not None
     # Freshly synchronised products are skipped by the scheduled run (a webhook or this sync just did them).
@@ -199,9 +199,9 @@ def test_removed_product_is_unavailable_on_the_second_sync_only(cj_account, cj_s
     assert all(v.stock == 1 for v in link.product.variants.all())  # a blip is not a removal
 
     second = stock_sync.run(stock_sync.start(enqueue=False).pk)
-    assert second.summary["unavailable"] == 1 and "1 rendu(s) indisponible(s)" in " ".join(
-        second.summary["lines"]
-    )
+    assert second.summary[
+        "unavailable"
+    ] == 1 and "1 produit introuvable chez CJ, dont 1 rendu indisponible" in " ".join(second.summary["lines"])
     assert all(v.stock == 0 for v in link.product.variants.all())
     link.product.refresh_from_db()
     assert link.product.status == Product.Status.ACTIVE  # the default setting: stock 0, still listed
@@ -274,7 +274,7 @@ def test_commands_print_a_summary(cj_account, cj_sandbox, capsys):
     call_command("cj_sync_stock")
     call_command("cj_sync_prices")
     out = capsys.readouterr().out
-    assert out.count("1 produit(s) synchronisé(s)") == 2 and "0 erreur(s)" in out
+    assert out.count("1 produit synchronisé") == 2 and "0 erreurs" in out  # ngettext: singular for 1
     assert SyncRun.objects.filter(status=SyncRun.Status.DONE).count() == 2
 
 

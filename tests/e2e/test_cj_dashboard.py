@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -11,9 +12,12 @@ from playwright.sync_api import expect
 
 from kamri.catalog.models import Product
 from kamri.cj.models import CJApiCall, CJOrder, CJProductLink, CJSettings, WebhookEvent
-from kamri.cj.services import health
+from kamri.cj.selectors_dashboard import daily_usage, profit_report
+from kamri.cj.services import connection, health
+from kamri.core.periods import default_period
 from kamri.orders.models import Order
 from tests import factories
+from tests.e2e.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -102,13 +106,13 @@ def test_dashboard_numbers_equal_the_database(admin_page, live_server):
     in_24h = WebhookEvent.objects.filter(received_at__gte=timezone.now() - timedelta(hours=24)).count()
     assert text(admin_page, "webhooks-24h") == str(in_24h) == "17"
     assert text(admin_page, "webhooks-total") == "19"
-    # Success rates: orders 4 placed ÷ 6 attempted; webhooks (10 + 1) ÷ (17 − 1 − 1) = 11 / 15.
+    # Success rates: orders 4 placed ÷ 6 attempted; webhooks (10 + 1) ÷ (10 + 1 + 3 errors) = 11 / 14.
     assert text(admin_page, "orders-rate") == "66,7 %"
-    assert text(admin_page, "webhooks-rate") == "73,3 %"
-    orders_tip = admin_page.locator(".rate", has=admin_page.locator('[data-value="orders-rate"]'))
+    assert text(admin_page, "webhooks-rate") == "78,6 %"
+    orders_tip = admin_page.locator('[data-rate="orders"]')
     assert "passées ÷ commandes CJ tentées" in orders_tip.get_attribute("title")
-    webhooks_tip = admin_page.locator(".rate", has=admin_page.locator('[data-value="webhooks-rate"]'))
-    assert "hors doublons" in webhooks_tip.get_attribute("title")
+    webhooks_tip = admin_page.locator('[data-rate="webhooks"]')
+    assert "les doublons (même messageId" in webhooks_tip.get_attribute("title")
     # Charts draw bars whose values add up to the database's counts.
     checks = (
         ("chart-orders", "chart-brand", 8),
@@ -155,3 +159,140 @@ def test_profit_report_page(admin_page, live_server):
     expect(rows).to_have_count(4)
     admin_page.goto(f"{live_server.url}/admin/cj/rapport/?from=2024-02-30&to=demain")
     expect(admin_page.locator(".messages")).to_contain_text("Date invalide")
+
+
+# --- The figures at 1366×768 (a common laptop screen): right, French, and nothing wrapping badly.
+
+LAPTOP = {"width": 1366, "height": 768}
+
+
+def shoot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def one_line(page, selector: str) -> None:
+    """Every element matched is laid out on a single line (one line box, no wrapped figure or unit)."""
+    lines = page.locator(selector).evaluate_all("els => els.map(e => e.getClientRects().length)")
+    assert lines and all(count == 1 for count in lines), (selector, lines)
+
+
+def own_sale(total: str) -> Order:
+    """A paid order of the shop's own products only: it never goes to CJ."""
+    order = factories.order(status=Order.Status.CONFIRMED, paid=True)
+    Order.objects.filter(pk=order.pk).update(total=Decimal(total), subtotal=Decimal(total))
+    return order
+
+
+def test_dashboard_at_1366_figures_and_layout(admin_page, live_server, cj_account):
+    seed()
+    for _ in range(3):  # a perfect day for orders: the "100,0 %" that used to wrap
+        order = factories.order(status="CONFIRMED", paid=True)
+        CJOrder.objects.create(order=order, order_number=f"KM{order.pk}", state="placed")
+    CJOrder.objects.filter(state__in=["needs_attention", "failed"]).update(state="placed")
+    for _ in range(23):  # 23 listV2 calls × 50 = 1 150 estimated points today
+        CJApiCall.objects.create(
+            endpoint="product/listV2",
+            method="GET",
+            started_at=timezone.now(),
+            duration_ms=Decimal("30"),
+            ok=True,
+        )
+    assert connection.connection_status(fresh=True).connected  # a shop in use holds a token
+    admin_page.set_viewport_size(LAPTOP)
+    admin_page.goto(f"{live_server.url}/admin/cj/")
+    expect(admin_page.locator("#cj-status")).to_contain_text("Connecté")
+    assert text(admin_page, "orders-rate") == "100,0 %"
+    # Webhooks in 24 h: (10 processed + 1 ignored) ÷ (11 + 3 errors); pending, duplicate and rejected left out.
+    assert text(admin_page, "webhooks-rate") == "78,6 %"
+    assert text(admin_page, "webhooks-rate-counts") == "(11/14)"
+    one_line(admin_page, "[data-rate] strong")
+    one_line(admin_page, ".rate-label")
+    tip = admin_page.locator('[data-rate="webhooks"]').get_attribute("title")
+    assert "en attente" in tip and "doublons" in tip and "rejetés" in tip
+    # CJ's daily points, grouped the French way, and when CJ's day starts in the admin's own time.
+    points = admin_page.locator('#cj-account [data-field="points"]')
+    usage = daily_usage()
+    assert usage.points >= 1150  # plus the seeded product/query calls made since midnight UTC
+    assert text(admin_page, "points-today") == f"{usage.points:,}".replace(",", "\u00a0")
+    assert text(admin_page, "points-quota") == "50\u00a0000"
+    local_start = timezone.localtime(usage.since).strftime("%H:%M")
+    expect(points).to_contain_text(f"depuis minuit UTC ({local_start} heure de Paris)")
+    expect(admin_page.locator("#calls-today")).to_contain_text("Aujourd'hui, depuis minuit UTC")
+    expect(admin_page.locator("#calls-today")).not_to_contain_text("00:00 UTC")
+    # Plurals: one rejected, one duplicate in 24 h.
+    detail = admin_page.locator("#webhooks-24h-detail")
+    expect(detail).to_contain_text("1 doublon · 1 rejeté")
+    # The account card is full (tier, points, key, address, last sync, webhooks), and repeats nothing of the
+    # live status beside it (limits, tokens, balance).
+    account = admin_page.locator("#cj-account")
+    expect(account.locator('[data-field="tier"]')).to_contain_text("Advanced")
+    expect(account.locator('[data-field="webhooks"]')).to_contain_text("Activés")
+    expect(account).not_to_contain_text("Jeton")
+    expect(account.locator('[data-field="schedule"]')).to_contain_text(
+        "stock toutes les heures · prix toutes les 6 h"
+    )
+    status_box = admin_page.locator("#cj-status").bounding_box()
+    account_box = account.bounding_box()
+    assert status_box and account_box and account_box["height"] >= 0.7 * status_box["height"]
+    expect(admin_page.locator("#cj-status")).to_contain_text("KAMRI utilise 6 requêtes/s")
+    expect(admin_page.locator("body")).not_to_contain_text("(s)")
+    shoot(admin_page, "cj_dashboard_1366")
+    # The Webhooks page shows the very same rate, from the same function.
+    admin_page.goto(f"{live_server.url}/admin/cj/webhooks/")
+    assert text(admin_page, "webhooks-rate") == "78,6 %"
+    assert text(admin_page, "webhooks-rate-counts") == "(11/14)"
+    assert admin_page.locator('[data-rate="webhooks"]').get_attribute("title") == tip
+    one_line(admin_page, "[data-rate]")
+    expect(admin_page.locator("#webhook-stats")).to_contain_text("dont 1 doublon, 1 rejeté")
+    shoot(admin_page, "cj_webhooks_1366")
+
+
+def test_profit_report_at_1366_explains_its_scope_and_exports_french_numbers(admin_page, live_server):
+    seed()
+    own_sale("362.80")
+    own_sale("1234.56")
+    admin_page.set_viewport_size(LAPTOP)
+    admin_page.goto(f"{live_server.url}/admin/cj/rapport/")
+    expect(admin_page.locator("h1")).to_have_text("Rapport de marge")
+    report = profit_report(default_period())
+    sales = report.sales
+    # The own-product orders are own sales, not "waiting for CJ".
+    assert (sales.own.orders, sales.own.revenue) == (2, Decimal("1597.36"))
+    assert (
+        sales.cj_waiting.orders == 3
+    )  # CJ orders queued, "à traiter" or failed: their cost is not known yet
+    expect(admin_page.locator('[data-sales="own"]')).to_contain_text("1\u202f597,36\u00a0€")
+    expect(admin_page.locator("body")).not_to_contain_text("ne sont pas comptées")
+    # The parts add up to the cash the Tableau de bord shows for the same 30 days.
+    assert sales.paid.revenue == sales.cj_costed.revenue + sales.cj_waiting.revenue + sales.own.revenue
+    paid_text = admin_page.locator('[data-value="sales-paid"]').inner_text()
+    one_line(admin_page, "#profit-sales td.num, #profit-totals .value")
+    expect(admin_page.locator("#profit-sales")).to_contain_text("Même définition que le Tableau de bord")
+    shoot(admin_page, "cj_profit_1366")
+    with admin_page.expect_download() as download:
+        admin_page.click("#btn-profit-csv")
+    body = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    header, *rows = body.splitlines()
+    assert header.startswith("commande;payee_le;devise;chiffre_affaires")
+    total = rows[-1].split(";")
+    assert total[0] == "TOTAL" and total[3] == f"{report.totals.revenue}".replace(".", ",")
+    assert all("." not in cell for cell in total[3:])  # French Excel reads 11,98 as a number
+    admin_page.goto(f"{live_server.url}/admin/")
+    expect(admin_page.locator('[data-value="revenue-recent"]')).to_have_text(paid_text)
+    one_line(admin_page, '.stat .value, [data-value="revenue-recent"]')
+    shoot(admin_page, "home_dashboard_1366")
+
+
+def test_orders_status_table_at_1366(admin_page, live_server):
+    order = factories.order(status=Order.Status.CONFIRMED, paid=True)
+    CJOrder.objects.create(order=order, order_number=order.number, state="placed", cj_status="CREATED")
+    admin_page.set_viewport_size(LAPTOP)
+    admin_page.goto(f"{live_server.url}/admin/cj/commandes/")
+    row = admin_page.locator("#cj-orders tbody tr").first
+    expect(row).to_contain_text("CREATED")
+    expect(row).to_contain_text("Confirmée")
+    expect(admin_page.locator('#status-mapping tr[data-cj-status="CREATED"]')).to_contain_text("Confirmée")
+    expect(admin_page.locator('#status-mapping tr[data-cj-status="CANCELLED"]')).to_contain_text("À traiter")
+    expect(admin_page.locator("#status-rule")).to_contain_text("ne recule jamais")
+    shoot(admin_page, "cj_orders_status_1366")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kamri.catalog.models import Category
 from kamri.catalog.pricing import PricingRule, Rounding
@@ -93,8 +93,8 @@ def _summary(results: dict[str, dict]) -> dict:
     return {
         "results": results,
         "lines": [
-            _("%(n)s produit(s) importé(s)") % {"n": created},
-            _("%(n)s déjà importé(s)") % {"n": already},
-            _("%(n)s erreur(s)") % {"n": errors},
+            ngettext("%(n)s produit importé", "%(n)s produits importés", created) % {"n": created},
+            ngettext("%(n)s déjà importé", "%(n)s déjà importés", already) % {"n": already},
+            ngettext("%(n)s erreur", "%(n)s erreurs", errors) % {"n": errors},
         ],
     }

@@ -144,19 +144,23 @@ def check_webhooks(*, settings_row: CJSettings, now: datetime) -> None:
         )
     else:
         clear_problem(NO_WEBHOOK)
-    error_rate = counts.error_rate
-    if error_rate is not None and counts.errors_24h and error_rate > settings_row.webhook_error_alert_percent:
+    window = counts.window  # the same 24 hours and definition as the success rate the pages show
+    error_rate = window.error_rate
+    if error_rate is not None and window.errors and error_rate > settings_row.webhook_error_alert_percent:
         raise_problem(
             WEBHOOK_ERRORS,
             title=_("Taux d'erreur des webhooks : %(rate)s %% sur 24 h")
             % {"rate": number_format(error_rate)},
-            detail=_(
+            detail=ngettext(
+                "%(errors)s webhook en erreur sur %(total)s (seuil : %(limit)s %%). Ouvrez le journal des "
+                "webhooks, lisez le message d'erreur et retraitez-le une fois la cause corrigée.",
                 "%(errors)s webhooks en erreur sur %(total)s (seuil : %(limit)s %%). Ouvrez le journal des "
-                "webhooks, lisez le message d'erreur et retraitez-les une fois la cause corrigée."
+                "webhooks, lisez le message d'erreur et retraitez-les une fois la cause corrigée.",
+                window.errors,
             )
             % {
-                "errors": counts.errors_24h,
-                "total": counts.counted_24h,
+                "errors": window.errors,
+                "total": window.settled,
                 "limit": settings_row.webhook_error_alert_percent,
             },
             severity="critical" if error_rate >= 50 else "warning",

@@ -85,17 +85,11 @@ def apply_update(
 
 
 def _advance_store_order(row: CJOrder, source: str) -> None:
-    """The store order follows the furthest of its CJ orders: CJ status first, then the parcel's own status."""
-    target = cj_status.kamri_status(row.cj_status)
-    if row.logistic_status == cj_status.LOGISTIC_DELIVERED:
-        target = Order.Status.DELIVERED
-    elif (
-        row.logistic_status in cj_status.LOGISTIC_IN_TRANSIT
-        and row.track_number
-        and target in (None, Order.Status.PENDING, Order.Status.CONFIRMED)
-    ):
-        target = Order.Status.SHIPPED
-    if target in (Order.Status.SHIPPED, Order.Status.DELIVERED) and row.order.is_paid:
+    """The store order follows the furthest of its CJ orders (kamri.cj.status: CJ status, then the parcel)."""
+    target = cj_status.store_status(
+        row.cj_status, logistic_status=row.logistic_status, tracked=bool(row.track_number)
+    )
+    if target and target != row.order.status and row.order.is_paid:
         advance_status(row.order, target, source=f"cj-{source}")
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kamri.cj import status as cj_status
 from kamri.cj.client import CJError, CJOrderNotFound, CJQuotaExhausted
@@ -98,9 +99,11 @@ def _summary(counts: dict, problems: list[str]) -> dict:
     return {
         **counts,
         "lines": [
-            _("%(n)s commande(s) mise(s) à jour") % {"n": counts["updated"]},
-            _("%(n)s numéro(s) de suivi récupéré(s)") % {"n": counts["tracking"]},
-            _("%(n)s erreur(s)") % {"n": counts["errors"]},
+            ngettext("%(n)s commande mise à jour", "%(n)s commandes mises à jour", counts["updated"])
+            % {"n": counts["updated"]},
+            ngettext("%(n)s numéro de suivi récupéré", "%(n)s numéros de suivi récupérés", counts["tracking"])
+            % {"n": counts["tracking"]},
+            ngettext("%(n)s erreur", "%(n)s erreurs", counts["errors"]) % {"n": counts["errors"]},
         ],
         "problems": problems[:50],
     }

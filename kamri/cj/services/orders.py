@@ -15,7 +15,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kamri.catalog.models import Product
 from kamri.cj.client import (
     CJDuplicateOrder,
     CJError,
@@ -30,6 +29,7 @@ from kamri.cj.client import (
 )
 from kamri.cj.client import CJOrder as RemoteOrder
 from kamri.cj.models import CJOrder, CJOrderAttempt, CJSettings
+from kamri.cj.selectors import CJ_LINE
 from kamri.cj.services import catalog
 from kamri.cj.services.connection import client_for
 from kamri.cj.services.countries import english_name
@@ -60,10 +60,10 @@ class MappedLine:
 def mapped_lines(order: Order) -> tuple[list[MappedLine], list[str], bool]:
     """(CJ lines, problems, whether the order has anything from CJ at all)."""
     lines, problems, has_cj = [], [], False
-    for line in order.lines.select_related("variant__product", "variant__cj_link__product_link"):
+    for line in order.lines.filter(CJ_LINE).select_related(
+        "variant__product", "variant__cj_link__product_link"
+    ):
         variant = line.variant
-        if variant is None or variant.product.source != Product.Source.CJ:
-            continue
         has_cj = True
         link = getattr(variant, "cj_link", None)
         if link is None:
@@ -219,10 +219,7 @@ def _route(client, order: Order, lines: list[MappedLine]) -> tuple[str, FreightO
             available = catalog.stock_total(stock_by_vid.get(line.vid, []))
             if available < line.quantity:
                 problems.append(
-                    _(
-                        "Stock CJ insuffisant pour %(sku)s : %(available)s disponible(s), %(wanted)s "
-                        "demandé(s)."
-                    )
+                    _("Stock CJ insuffisant pour %(sku)s : disponible %(available)s, demandé %(wanted)s.")
                     % {"sku": line.sku, "available": available, "wanted": line.quantity}
                 )
         return "", None, problems or [_("Aucun entrepôt CJ n'a tous les articles en stock.")]

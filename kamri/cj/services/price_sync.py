@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kamri.cj.client import ProductDetail
 from kamri.cj.models import CJProductLink, CJSettings, PriceChange, SyncRun
@@ -88,8 +88,18 @@ def _apply_prices(link: CJProductLink, detail: ProductDetail, counts: product_wa
 
 def _summary(counts: product_walk.Counts, problems: list[str]) -> dict:
     specific = [
-        _("%(n)s variante(s) repricée(s) automatiquement") % {"n": counts["repriced"]},
-        _("%(n)s changement(s) de prix en attente d'approbation") % {"n": counts["pending"]},
+        ngettext(
+            "%(n)s variante dont le prix a été ajusté automatiquement",
+            "%(n)s variantes dont le prix a été ajusté automatiquement",
+            counts["repriced"],
+        )
+        % {"n": counts["repriced"]},
+        ngettext(
+            "%(n)s changement de prix en attente d'approbation",
+            "%(n)s changements de prix en attente d'approbation",
+            counts["pending"],
+        )
+        % {"n": counts["pending"]},
     ]
     return product_walk.summary(counts, problems, specific)
 

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kamri.cj.client import CJClient, CJError, CJProductNotFound, CJQuotaExhausted, CJRateLimited
 from kamri.cj.models import CJAccount, CJProductLink, SyncRun
@@ -97,17 +98,28 @@ def new_counts(*extra: str) -> Counts:
 
 def summary(counts: Counts, problems: list[str], specific: list[str]) -> dict:
     """The run's summary: the counts, the lines the admin reads (the sync's own lines after the first), problems."""
+    products, not_found, unavailable = counts["products"], counts["not_found"], counts["unavailable"]
     lines = [
-        _("%(n)s produit(s) synchronisé(s)") % {"n": counts["products"]},
+        ngettext("%(n)s produit synchronisé", "%(n)s produits synchronisés", products) % {"n": products},
         *specific,
-        _("%(n)s produit(s) introuvable(s) chez CJ, dont %(u)s rendu(s) indisponible(s)")
-        % {"n": counts["not_found"], "u": counts["unavailable"]},
+        ngettext("%(n)s produit introuvable chez CJ", "%(n)s produits introuvables chez CJ", not_found)
+        % {"n": not_found}
+        + ngettext(", dont %(n)s rendu indisponible", ", dont %(n)s rendus indisponibles", unavailable)
+        % {"n": unavailable},
     ]
-    if counts["missing_variants"]:
+    if missing := counts["missing_variants"]:
         lines.append(
-            _("%(n)s variante(s) retirée(s) par CJ (stock mis à 0)") % {"n": counts["missing_variants"]}
+            ngettext(
+                "%(n)s variante retirée par CJ (stock mis à 0)",
+                "%(n)s variantes retirées par CJ (stock mis à 0)",
+                missing,
+            )
+            % {"n": missing}
         )
-    if counts["new_variants"]:
-        lines.append(_("%(n)s nouvelle(s) variante(s) CJ à examiner") % {"n": counts["new_variants"]})
-    lines.append(_("%(n)s erreur(s)") % {"n": counts["errors"]})
+    if new := counts["new_variants"]:
+        lines.append(
+            ngettext("%(n)s nouvelle variante CJ à examiner", "%(n)s nouvelles variantes CJ à examiner", new)
+            % {"n": new}
+        )
+    lines.append(ngettext("%(n)s erreur", "%(n)s erreurs", counts["errors"]) % {"n": counts["errors"]})
     return {**counts, "lines": lines, "problems": problems[:50]}

@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kamri.cj.client import ProductInventory, WarehouseStock
 from kamri.cj.models import CJProductLink, CJSettings, CJVariantLink, SyncRun
@@ -150,5 +150,7 @@ def _apply_inventory(link: CJProductLink, inventory: ProductInventory, counts: p
 
 
 def _summary(counts: product_walk.Counts, problems: list[str]) -> dict:
-    changed = _("%(n)s variante(s) dont le stock a changé") % {"n": counts["changed"]}
+    changed = ngettext(
+        "%(n)s variante dont le stock a changé", "%(n)s variantes dont le stock a changé", counts["changed"]
+    ) % {"n": counts["changed"]}
     return product_walk.summary(counts, problems, [changed])

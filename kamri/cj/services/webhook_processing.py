@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kamri.catalog.models import Product, Variant
 from kamri.cj import status as cj_status
@@ -208,11 +209,21 @@ def handle_stock(message) -> Outcome:
         changed += int(catalog_sync.apply_stock(link, by_country, merge=True))
     if not links:
         raise Ignore(
-            _("Aucune variante connue dans ce message de stock (%(n)s inconnue(s)).") % {"n": len(unknown)}
+            ngettext(
+                "Aucune variante connue dans ce message de stock (%(n)s inconnue).",
+                "Aucune variante connue dans ce message de stock (%(n)s inconnues).",
+                len(unknown),
+            )
+            % {"n": len(unknown)}
         )
     return _processed(
-        _("Stock mis à jour : %(c)s variante(s) modifiée(s), %(u)s inconnue(s).")
-        % {"c": changed, "u": len(unknown)}
+        ngettext(
+            "Stock mis à jour : %(n)s variante modifiée",
+            "Stock mis à jour : %(n)s variantes modifiées",
+            changed,
+        )
+        % {"n": changed}
+        + ngettext(", %(n)s inconnue.", ", %(n)s inconnues.", len(unknown)) % {"n": len(unknown)}
     )
 
 
@@ -332,7 +343,12 @@ def handle_order_split(message) -> Outcome:
         created += 1
     if created:
         record_event(original.order, "cj", _("CJ a scindé la commande en %(n)s colis.") % {"n": created})
-    return _processed(_("%(n)s commande(s) CJ issue(s) de la scission.") % {"n": created})
+    return _processed(
+        ngettext(
+            "%(n)s commande CJ issue de la scission.", "%(n)s commandes CJ issues de la scission.", created
+        )
+        % {"n": created}
+    )
 
 
 HANDLERS = {

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kamri.cj import status as cj_status
@@ -48,11 +49,8 @@ def order_list(request):
             "keep": keep,
             "states": CJOrder.State.choices,
             "store_statuses": Order.Status.choices,
-            "cj_statuses": [*cj_status.CJ_STATUS_TABLE, cj_status.CANCELLED],
-            "mapping": [
-                (name, Order.Status(cj_status.kamri_status(name)).label)
-                for name in [*cj_status.CJ_STATUS_TABLE, cj_status.CANCELLED]
-            ],
+            "cj_statuses": cj_status.ALL_CJ_STATUSES,
+            "status_rows": cj_status.status_rows(),
             "filters": {"q": query, "state": state, "cj_status": remote, "status": store},
             "attention": attention,
             "last_sync": SyncRun.objects.filter(kind=SyncRun.Kind.ORDERS).first(),
@@ -122,7 +120,15 @@ def resubmit(request, pk: int):
 @require_POST
 def sync_orders(request):
     job = order_sync.start()
-    messages.info(request, _("Synchronisation lancée pour %(n)s commande(s).") % {"n": job.total})
+    messages.info(
+        request,
+        ngettext(
+            "Synchronisation lancée pour %(n)s commande.",
+            "Synchronisation lancée pour %(n)s commandes.",
+            job.total,
+        )
+        % {"n": job.total},
+    )
     return redirect(reverse("cj:sync_run", args=[job.pk]))
 
 

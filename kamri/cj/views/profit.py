@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kamri.cj import selectors_dashboard as figures
+from kamri.core.periods import BadPeriod, Period, default_period, parse_period
 
 
-def _period(request: HttpRequest) -> tuple[figures.Period, dict[str, str]]:
+def _period(request: HttpRequest) -> tuple[Period, dict[str, str]]:
     raw = {"from": request.GET.get("from", ""), "to": request.GET.get("to", "")}
     try:
-        period = figures.parse_period(raw["from"], raw["to"])
-    except figures.BadPeriod as error:
+        period = parse_period(raw["from"], raw["to"])
+    except BadPeriod as error:
         messages.error(request, str(error))
-        period = figures.default_period()
+        period = default_period()
         raw = {"from": "", "to": ""}
     return period, raw
 
@@ -43,19 +46,20 @@ def profit(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _csv(lines, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        _with_bom(figures.csv_lines(lines)),
-        content_type="text/csv; charset=utf-8",
-    )
+def _csv(rows: Iterable[Iterable[object]], filename: str) -> StreamingHttpResponse:
+    """Streamed in the request's language (labels, decimal mark, separator), even once the view has returned."""
+    language = translation.get_language()
+    fmt = figures.csv_format()
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff"  # so spreadsheet software reads the accents as UTF-8
+        with translation.override(language):
+            yield from figures.csv_lines(rows, fmt)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _with_bom(lines):
-    yield "\ufeff"  # so spreadsheet software reads the accents as UTF-8
-    yield from lines
 
 
 def profit_csv(request: HttpRequest) -> HttpResponse:

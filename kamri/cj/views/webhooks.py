@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kamri.cj import selectors
@@ -22,6 +23,7 @@ from kamri.core.listing import date_range, paginate
 def webhooks(request):
     settings_row = CJSettings.load()
     stats = selectors.webhook_stats()
+    window = selectors.webhook_window()
     silent_hours = None
     if settings_row.webhooks_enabled and stats.last_received_at:
         silent_hours = (timezone.now() - stats.last_received_at).total_seconds() / 3600
@@ -31,6 +33,8 @@ def webhooks(request):
         {
             "settings_row": settings_row,
             "stats": stats,
+            "window": window,
+            "rate_definition": selectors.WEBHOOK_RATE_DEFINITION,
             "url": webhook_setup.callback_url(),
             "warning": webhook_setup.url_warning(),
             "topics": [(topic, webhook_setup.TOPIC_LABELS[topic]) for topic in WEBHOOK_TOPICS],
@@ -157,6 +161,10 @@ def retry_one(request, pk: int):
 def retry_bulk(request):
     _filters_used, events = _filtered(request)
     count = webhook_processing.retry(events)
-    messages.success(request, _("%(n)s webhook(s) remis en traitement.") % {"n": count})
+    messages.success(
+        request,
+        ngettext("%(n)s webhook remis en traitement.", "%(n)s webhooks remis en traitement.", count)
+        % {"n": count},
+    )
     query = request.GET.urlencode()
     return redirect(reverse("cj:webhook_log") + (f"?{query}" if query else ""))
