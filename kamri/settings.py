@@ -122,7 +122,13 @@ else:
         "name": env.str("HUEY_NAME", default="kamri"),
         "filename": env.str("HUEY_SQLITE_PATH", default=str(VAR_DIR / "huey.sqlite3")),
         "immediate": HUEY_IMMEDIATE,
-        "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"},
+        # SQLite cannot wake the consumer, which polls: an idle consumer looks at least once a second (Huey's
+        # default backs off to 10 s), so a webhook is processed within about a second, not ten.
+        "consumer": {
+            "workers": env.int("HUEY_WORKERS", default=2),
+            "worker_type": "thread",
+            "max_delay": env.float("HUEY_MAX_POLL_DELAY", default=1.0),
+        },
     }
 
 # --- Cache: Redis when available (shared by every process), else the database.
