@@ -99,6 +99,11 @@ def search(filters: SearchFilters) -> SearchOutcome:
     return SearchOutcome(page=page, imported=imported, from_cache=from_cache)
 
 
+def _product_key(kind: str, fingerprint: str, pid: str) -> str:
+    """A cache key for one product: the pid comes from a URL, so it is hashed (any length, any character)."""
+    return f"{kind}:{fingerprint}:{hashlib.sha256(pid.encode('utf-8', 'surrogatepass')).hexdigest()[:32]}"
+
+
 def categories() -> list[Category]:
     """CJ's three-level category tree (only third-level nodes have an id), cached for a day."""
     account = require_account()
@@ -139,7 +144,7 @@ def product_details(pid: str, *, review_page: int = 1) -> ProductDetails:
     """product/query + getInventoryByPid + productComments. Stock and reviews failing leave a note, not a crash."""
     account = require_account()
     client = client_for(account)
-    key = f"cj-detail:{account.fingerprint}:{pid}"
+    key = _product_key("cj-detail", account.fingerprint, pid)
     product = cache.get(key)
     if product is None:
         product = client.get_product(pid=pid, with_inventory=True)
@@ -202,7 +207,7 @@ class RatingSummary:
 def rating_summary(pid: str) -> RatingSummary:
     """The product's note: average of its latest reviews (one productComments call, cached for a day)."""
     account = require_account()
-    key = f"cj-rating:{account.fingerprint}:{pid}"
+    key = _product_key("cj-rating", account.fingerprint, pid)
     summary = cache.get(key)
     if summary is None:
         page = client_for(account).product_reviews(pid, page=1, size=RATING_SAMPLE)
