@@ -184,3 +184,11 @@ def test_rating_is_the_average_of_the_latest_reviews_and_cached(cj_account, staf
     html = staff_client.get(reverse("cj:product_rating", args=[pid])).content.decode()
     assert "/5" in html or "Pas encore d'avis" in html
     assert CJApiCall.objects.filter(endpoint="product/productComments").count() == calls
+
+
+@pytest.mark.parametrize("pid", ["\r", " ", "%"])
+def test_an_id_cj_cannot_read_is_a_missing_product_not_an_outage(cj_account, staff_client, pid):
+    """Found by the import fuzz test: CJ answers a nonsense id with "invalid parameters", which is a 404 here."""
+    url = reverse("cj:import_product", args=[pid])
+    assert staff_client.post(url, {"margin_percent": "x"}).status_code == 404
+    assert staff_client.get(reverse("cj:product_detail", args=[pid])).status_code == 404

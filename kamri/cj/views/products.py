@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kamri.cj.client import CJError, CJProductNotFound
+from kamri.cj.client import CJError, CJInvalidRequest, CJProductNotFound
 from kamri.cj.forms import COUNTRY_CHOICES, BulkImportForm, ImportForm, ProductSearchForm
 from kamri.cj.models import CJProductLink, CJSettings, SyncRun
 from kamri.cj.services import bulk_import, catalog, importing
@@ -100,7 +100,7 @@ def _detail_page(request, pid: str, form: ImportForm, *, status: int = 200):
     except NotConfigured as error:
         messages.warning(request, str(error))
         return redirect("cj:settings")
-    except CJProductNotFound as error:
+    except (CJProductNotFound, CJInvalidRequest) as error:  # an id CJ cannot read names no product either
         return render(
             request, "cj/product_missing.html", {"pid": pid, "error": error.user_message}, status=404
         )
