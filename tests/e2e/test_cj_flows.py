@@ -12,7 +12,7 @@ from kamri.catalog.pricing import PricingRule, Rounding, price_for
 from kamri.cj.models import CJAccount, CJApiCall, CJOrder, CJSettings, WebhookEvent
 from kamri.cj.services import webhook_inbox
 from kamri.orders.models import Order
-from tests.cj.helpers import control, import_cj_products, sandbox_orders, stocked_variant
+from tests.cj.helpers import control, import_cj_products, paid_order, sandbox_orders, stocked_variant
 from tests.conftest import SANDBOX_API_KEY, wait_for
 from tests.e2e.conftest import SCREENSHOTS
 
@@ -158,14 +158,8 @@ def test_webhooks_enabled_order_and_stock_arrive(
     connection.check_credentials(api_key=SANDBOX_API_KEY, base_url=cj_sandbox.base_url, tier="advanced")
     (product,) = import_cj_products(1)
     variant = stocked_variant(product)
-    from kamri.orders import services as order_services
-    from tests.cj.helpers import US_ADDRESS
 
-    order = Order.objects.create(**US_ADDRESS)
-    order.lines.create(
-        variant=variant, title=str(variant), sku=variant.sku, unit_price=variant.price, quantity=1
-    )
-    order_services.mark_paid(order, provider="demo")
+    order = paid_order([variant])
     row = wait_for(lambda: CJOrder.objects.filter(order=order, state=CJOrder.State.PLACED).first())
 
     page = admin_page
@@ -176,6 +170,8 @@ def test_webhooks_enabled_order_and_stock_arrive(
     expect(page.locator("#webhooks-state")).to_have_text("Activés")
     page.click("#btn-check")
     expect(page.locator("#webhook-check")).to_contain_text("celle de KAMRI")
+    expect(page.locator("#webhook-check")).to_contain_text("Activé")
+    _shot(page, "webhook_check")
 
     for action in ("confirm", "pay", "ship"):
         control(cj_sandbox, f"orders/{row.cj_order_id}/{action}")
@@ -231,16 +227,10 @@ def test_automation_settings_page(admin_page, live_server):
 
 def test_tracking_syncs_and_logs_pages(admin_page, live_server, cj_account, cj_sandbox):
     from kamri.cj.services import order_sync, orders
-    from kamri.orders import services as order_services
-    from tests.cj.helpers import US_ADDRESS
 
     (product,) = import_cj_products(1)
     variant = stocked_variant(product)
-    order = Order.objects.create(**US_ADDRESS)
-    order.lines.create(
-        variant=variant, title=str(variant), sku=variant.sku, unit_price=variant.price, quantity=1
-    )
-    order_services.mark_paid(order, provider="demo")
+    order = paid_order([variant])
     row = orders.place(orders.queue_for_order(order.pk).pk)
     for action in ("confirm", "pay", "ship"):
         control(cj_sandbox, f"orders/{row.cj_order_id}/{action}")
@@ -263,6 +253,7 @@ def test_tracking_syncs_and_logs_pages(admin_page, live_server, cj_account, cj_s
     page.click("#btn-sync-stock")  # the stock sync starts from here too, and opens its progress page
     expect(page.locator("#sync-progress")).to_be_visible()
     expect(page.locator("h1")).to_contain_text("stock")
+    _shot(page, "sync_progress")
     page.click(".sidebar >> text=Logs et métriques")
     expect(page.locator("#endpoint-stats")).to_contain_text("shopping/order/createOrderV2")
     _shot(page, "8_logs")
@@ -353,7 +344,7 @@ def test_import_with_a_bad_margin_comes_back_with_the_values_and_the_error(
 
 def test_parcel_tracking_with_a_known_and_an_unknown_number(admin_page, live_server, cj_account, cj_sandbox):
     from kamri.cj.services import orders
-    from tests.cj.helpers import cj_row, paid_order, ship_and_sync
+    from tests.cj.helpers import cj_row, ship_and_sync
 
     (product,) = import_cj_products(1)
     row = ship_and_sync(cj_sandbox, orders.place(cj_row(paid_order([stocked_variant(product)])).pk))
