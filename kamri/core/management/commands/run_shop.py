@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 from django.conf import settings
@@ -14,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from kamri.core.services.setup import ensure_admin, set_flag_once
+from kamri.core.supervisor import Child, Supervisor
 
 SANDBOX_PORT = int(os.environ.get("CJ_SANDBOX_PORT", "8765"))
 
@@ -37,9 +35,10 @@ class Command(BaseCommand):
         for line in self._prepare_integrations(no_sandbox):
             self.stdout.write(line)
         login = ensure_admin(password=os.environ.get("KAMRI_ADMIN_PASSWORD") or None)
-        processes = self._start_processes(port, no_sandbox)
+        supervisor = Supervisor(self._children(port, no_sandbox), say=self.stderr.write)
+        supervisor.start_all()
         self._print_banner(port, login)
-        sys.exit(self._supervise(processes))
+        sys.exit(supervisor.run())
 
     def _load_demo_data(self) -> None:
         if set_flag_once("demo-data-loaded"):
@@ -92,13 +91,12 @@ class Command(BaseCommand):
             ]
         return sandbox_command_args(port=SANDBOX_PORT)
 
-    def _start_processes(self, port: int, no_sandbox: bool) -> list[tuple[str, subprocess.Popen]]:
-        processes = []
-        for name, command in self._commands(port, no_sandbox):
-            processes.append((name, subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True)))
-            if name == "cj-sandbox":
-                time.sleep(1.0)  # let the sandbox bind its port before the shop's first call
-        return processes
+    def _children(self, port: int, no_sandbox: bool) -> list[Child]:
+        # let the sandbox bind its port before the shop's first call
+        return [
+            Child(name, command, cwd=str(settings.BASE_DIR), start_pause=1.0 if name == "cj-sandbox" else 0.0)
+            for name, command in self._commands(port, no_sandbox)
+        ]
 
     def _print_banner(self, port: int, login) -> None:
         url = f"http://127.0.0.1:{port}"
@@ -114,37 +112,3 @@ class Command(BaseCommand):
                 "  Ctrl-C arrête tout.\n"
             )
         )
-
-    def _supervise(self, processes: list[tuple[str, subprocess.Popen]]) -> int:
-        stopping = False
-
-        def stop(*_):
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
-        exit_code = 0
-        while not stopping:
-            for name, process in processes:
-                if process.poll() is not None:
-                    self.stderr.write(
-                        f"{name} s'est arrêté (code {process.returncode}) ; arrêt des autres processus."
-                    )
-                    exit_code, stopping = process.returncode or 1, True
-                    break
-            time.sleep(0.3)
-        self._terminate(processes)
-        return exit_code
-
-    @staticmethod
-    def _terminate(processes: list[tuple[str, subprocess.Popen]]) -> None:
-        for _name, process in processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 8
-        for _name, process in processes:
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
