@@ -163,10 +163,12 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         from kamri.catalog.models import Category
+        from kamri.catalog.selectors import CategoryTreeChoices
         from kamri.cj.models import CJSettings
 
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.select_related("parent")
+        self.fields["category"].queryset = Category.objects.all()
+        self.fields["category"].iterator = CategoryTreeChoices
         self.fields["rounding"].choices = CJSettings.Rounding.choices
 
     def rule(self):

@@ -1,0 +1,71 @@
+"""Issue 20 in a real browser at 1366×768: the defects a shop owner hit in a day of use."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from kamri.cj.models import CJSettings, WebhookEvent
+from kamri.cj.services import catalog_sync
+from tests.e2e.test_price_changes import cj_product
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def laptop(admin_page):
+    admin_page.set_viewport_size({"width": 1366, "height": 768})
+    return admin_page
+
+
+def _no_horizontal_overflow(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+
+
+def test_price_changes_fit_at_1366_px_with_every_button_visible(laptop, live_server):
+    lamp = cj_product(
+        "Lampe de bureau LED pliable avec port USB et variateur tactile trois niveaux",
+        "1700000000000000001",
+        "1700000000000000101",
+        cost="10.00",
+        price="14.99",
+    )
+    change = catalog_sync.apply_cost_change(lamp, Decimal("13.50"), source="sync").change
+    laptop.goto(f"{live_server.url}/admin/cj/prix/")
+    reject = laptop.locator(f"#change-{change.pk}").get_by_role("button", name="Refuser")
+    expect(reject).to_be_visible()
+    box = reject.bounding_box()
+    card = laptop.locator("#pending-changes").bounding_box()
+    assert box["x"] + box["width"] <= card["x"] + card["width"]
+    _no_horizontal_overflow(laptop)
+
+
+def test_disabling_webhooks_asks_first(laptop, live_server):
+    CJSettings.objects.update_or_create(pk=1, defaults={"webhooks_enabled": True})
+    laptop.goto(f"{live_server.url}/admin/cj/webhooks/")
+    asked: list[str] = []
+    laptop.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    laptop.click("#btn-disable")
+    laptop.wait_for_timeout(300)
+    assert asked and "Désactiver les webhooks ?" in asked[0]
+    assert CJSettings.objects.get(pk=1).webhooks_enabled
+
+
+def test_retrying_the_filtered_webhooks_asks_first(laptop, live_server):
+    event = WebhookEvent.objects.create(
+        message_id="m-1",
+        type="STOCK",
+        raw_body="{}",
+        status=WebhookEvent.Status.ERROR,
+        received_at=timezone.now(),
+    )
+    laptop.goto(f"{live_server.url}/admin/cj/webhooks/journal/")
+    asked: list[str] = []
+    laptop.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    laptop.click("#btn-retry-bulk")
+    laptop.wait_for_timeout(300)
+    assert asked and "pas seulement cette page" in asked[0]
+    assert WebhookEvent.objects.get(pk=event.pk).status == WebhookEvent.Status.ERROR

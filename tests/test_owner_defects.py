@@ -1,0 +1,79 @@
+"""Defects a shop owner hit in a day of use (issue 20, part 8): each test failed before its fix."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from kamri.catalog.models import Category, Product
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(factories.staff_user())
+    return client
+
+
+def _row(staff_client, product):
+    page = staff_client.get(reverse("catalog:product_list")).context["page"]
+    return next(p for p in page if p.pk == product.pk)
+
+
+def test_catalogue_margin_is_the_range_of_the_variants_margins(staff_client):
+    from kamri.cj.models import CJSettings
+
+    CJSettings.objects.update_or_create(pk=1, defaults={"usd_rate": Decimal("1.00")})
+    item = factories.product(title="Deux variantes", source=Product.Source.CJ, variants=2)
+    cheap, dear = item.variants.order_by("id")
+    cheap.price, cheap.cost, cheap.cost_currency = Decimal("10.00"), Decimal("2.00"), "USD"
+    dear.price, dear.cost, dear.cost_currency = Decimal("30.00"), Decimal("20.00"), "USD"
+    cheap.save()
+    dear.save()
+    row = _row(staff_client, item)
+    # before: lowest price − highest cost = −10, a figure no variant has
+    assert (row.margin_min, row.margin_max) == (Decimal("8.00"), Decimal("10.00"))
+    html = staff_client.get(reverse("catalog:product_list")).content.decode()
+    assert "8,00\u00a0€ – 10,00\u00a0€" in html
+
+
+def test_catalogue_cost_is_shown_in_the_store_currency_like_the_price(staff_client):
+    from kamri.cj.models import CJSettings
+
+    CJSettings.objects.update_or_create(pk=1, defaults={"usd_rate": Decimal("0.50")})
+    item = factories.product(title="Coût en dollars", source=Product.Source.CJ, price="9.99")
+    item.variants.update(cost=Decimal("4.00"), cost_currency="USD")
+    html = staff_client.get(reverse("catalog:product_list")).content.decode()
+    assert "4,00\u00a0$" not in html and "2,00\u00a0€" in html
+
+
+def _tree():
+    zeta = Category.objects.create(name="Zeta", position=0)
+    alpha = Category.objects.create(name="Alpha", position=1)
+    Category.objects.create(name="Enfant de Zeta", parent=zeta)
+    Category.objects.create(name="Enfant d'Alpha", parent=alpha)
+    return ["Zeta", "Zeta › Enfant de Zeta", "Alpha", "Alpha › Enfant d'Alpha"]
+
+
+def test_category_filter_lists_categories_in_tree_order(staff_client):
+    expected = _tree()
+    categories = staff_client.get(reverse("catalog:product_list")).context["categories"]
+    assert [category.path for category in categories] == expected
+
+
+def test_import_form_category_select_is_in_tree_order():
+    from kamri.cj.forms import ImportForm
+
+    expected = _tree()
+    labels = [str(label) for _value, label in ImportForm().fields["category"].choices][1:]
+    assert labels == expected
+
+
+def test_orders_list_counts_items_not_lines(staff_client):
+    order = factories.order(lines=2)  # two lines of 2 each
+    page = staff_client.get(reverse("orders:order_list")).context["page"]
+    assert next(o for o in page if o.pk == order.pk).item_count == 4
