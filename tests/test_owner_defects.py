@@ -77,3 +77,44 @@ def test_orders_list_counts_items_not_lines(staff_client):
     order = factories.order(lines=2)  # two lines of 2 each
     page = staff_client.get(reverse("orders:order_list")).context["page"]
     assert next(o for o in page if o.pk == order.pk).item_count == 4
+
+
+def test_storefront_never_shows_the_supplier_stock_figure(client):
+    plenty = factories.product(title="Beaucoup", stock=2753)
+    few = factories.product(title="Peu", stock=3)
+    html = client.get(reverse("storefront:product", args=[plenty.slug])).content.decode()
+    assert "2753" not in html and "2\u202f753" not in html and "En stock" in html
+    html = client.get(reverse("storefront:product", args=[few.slug])).content.decode()
+    assert "Plus que 3 exemplaires" in html
+
+
+def test_storefront_says_des_only_when_the_variants_prices_differ(client):
+    factories.product(title="Prix unique", variants=2, price="12.00")
+    ranged = factories.product(title="Deux prix", variants=2, price="12.00")
+    last = ranged.variants.order_by("id").last()
+    last.price = Decimal("15.00")
+    last.save()
+    html = client.get(reverse("storefront:home")).content.decode()
+    single_tile = html[html.index("Prix unique") :][:400]
+    ranged_tile = html[html.index("Deux prix") :][:400]
+    assert "dès" not in single_tile and "dès" in ranged_tile
+
+
+def test_storefront_categories_count_only_what_customers_can_buy(client):
+    shown = Category.objects.create(name="Maison")
+    kitchen = Category.objects.create(name="Cuisine", parent=shown)
+    hidden = Category.objects.create(name="Archives")
+    factories.product(category=kitchen)
+    factories.product(category=shown)
+    factories.product(category=shown, status=Product.Status.INACTIVE)
+    factories.product(category=hidden, status=Product.Status.INACTIVE)
+    no_variant = factories.product(category=hidden)
+    no_variant.variants.update(is_active=False)
+    categories = client.get(reverse("storefront:home")).context["categories"]
+    assert [(c.name, c.product_count) for c in categories] == [("Maison", 2)]
+
+
+def test_storefront_variant_chips_name_their_option(client):
+    item = factories.product(title="T-shirt", variants=2)
+    html = client.get(reverse("storefront:product", args=[item.slug])).content.decode()
+    assert '<span class="opt-name">Taille :</span> T0' in html

@@ -17,12 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kamri.catalog.models import Category, Product
 from kamri.core.security import local_redirect_target
 from kamri.orders import checkout, payments
+from kamri.orders.checkout import MAX_LINE_QUANTITY
 from kamri.orders.countries import country_name
 from kamri.orders.models import Order
 from kamri.orders.tracking import tracking_for
 from kamri.storefront.cart import Cart, CartError
 from kamri.storefront.forms import CartLineForm, CheckoutForm
-from kamri.storefront.selectors import storefront_categories, visible_products
+from kamri.storefront.selectors import availability, storefront_categories, visible_products
 
 RECENT_ORDERS_KEY = "kamri_recent_orders"
 logger = logging.getLogger(__name__)
@@ -50,6 +51,9 @@ def product(request, slug: str):
     images = [item.image_url] if item.image_url else []
     images += [image.url for image in item.images.all()]
     selected = next((variant for variant in variants if variant.in_stock), variants[0] if variants else None)
+    for variant in variants:  # the page shows a label and the most one may order, never the supplier's figure
+        variant.availability = availability(variant.stock)
+        variant.orderable = max(0, min(variant.stock, MAX_LINE_QUANTITY))
     return _shop(
         request,
         "storefront/product.html",

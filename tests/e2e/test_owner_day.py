@@ -69,3 +69,21 @@ def test_retrying_the_filtered_webhooks_asks_first(laptop, live_server):
     laptop.wait_for_timeout(300)
     assert asked and "pas seulement cette page" in asked[0]
     assert WebhookEvent.objects.get(pk=event.pk).status == WebhookEvent.Status.ERROR
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_product_page_names_options_and_shows_availability_not_the_stock(page, live_server, width):
+    from tests import factories
+
+    page.set_viewport_size({"width": width, "height": 800})
+    shirt = factories.product(title="T-shirt coton bio", variants=2, stock=2753)
+    low = shirt.variants.order_by("id").last()
+    low.stock = 2
+    low.save()
+    page.goto(f"{live_server.url}/produit/{shirt.slug}/")
+    expect(page.locator(".variants")).to_contain_text("Taille : T0")
+    expect(page.locator("#availability")).to_have_text("En stock")
+    page.locator(".variants label").nth(1).click()
+    expect(page.locator("#availability")).to_have_text("Plus que 2 exemplaires")
+    assert "2753" not in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
