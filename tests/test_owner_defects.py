@@ -118,3 +118,28 @@ def test_storefront_variant_chips_name_their_option(client):
     item = factories.product(title="T-shirt", variants=2)
     html = client.get(reverse("storefront:product", args=[item.slug])).content.decode()
     assert '<span class="opt-name">Taille :</span> T0' in html
+
+
+def test_cj_order_address_form_reads_in_address_order_with_a_country_list():
+    from django import forms
+
+    from kamri.cj.forms import AddressForm
+
+    order = factories.order(country="FR")
+    form = AddressForm(instance=order)
+    assert list(form.fields) == [
+        "customer_name",
+        "email",
+        "phone",
+        "address1",
+        "address2",
+        "zip_code",
+        "city",
+        "province",
+        "country",
+    ]
+    assert isinstance(form.fields["country"].widget, forms.Select)
+    assert ("FR", "France") in form.fields["country"].choices
+    data = {name: getattr(order, name) for name in form.fields} | {"country": "ZZ"}
+    refused = AddressForm(data, instance=order)
+    assert not refused.is_valid() and refused.errors["country"] == ["Choisissez le pays dans la liste."]

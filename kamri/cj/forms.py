@@ -194,17 +194,32 @@ class AddressForm(forms.ModelForm):
 
     class Meta:
         model = Order
+        # the order a person writes an address in: who, how to reach them, street, town, country
         fields = [
             "customer_name",
-            "phone",
             "email",
-            "country",
-            "province",
-            "city",
-            "zip_code",
+            "phone",
             "address1",
             "address2",
+            "zip_code",
+            "city",
+            "province",
+            "country",
         ]
+
+    def __init__(self, *args, **kwargs):
+        from kamri.orders.countries import country_choices, country_name
+
+        super().__init__(*args, **kwargs)
+        choices = country_choices()
+        current = (self.instance.country or "").upper()
+        if current and current not in dict(choices):  # an order's code KAMRI does not list stays choosable
+            choices = [(current, country_name(current)), *choices]
+        self.fields["country"] = forms.ChoiceField(
+            label=self.fields["country"].label,
+            choices=choices,
+            error_messages={"invalid_choice": _("Choisissez le pays dans la liste.")},
+        )
 
     def clean_phone(self) -> str:
         from kamri.orders.checkout import phone_is_plausible
@@ -213,12 +228,6 @@ class AddressForm(forms.ModelForm):
         if not phone_is_plausible(phone):
             raise forms.ValidationError(_("Téléphone invalide : 6 à 15 chiffres, indicatif compris."))
         return phone
-
-    def clean_country(self) -> str:
-        country = self.cleaned_data["country"].strip().upper()
-        if len(country) != 2 or not country.isalpha():
-            raise forms.ValidationError(_("Code pays ISO à deux lettres, par exemple FR ou US."))
-        return country
 
     def clean(self):
         cleaned = super().clean()
