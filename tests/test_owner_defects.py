@@ -85,7 +85,7 @@ def test_storefront_never_shows_the_supplier_stock_figure(client):
     html = client.get(reverse("storefront:product", args=[plenty.slug])).content.decode()
     assert "2753" not in html and "2\u202f753" not in html and "En stock" in html
     html = client.get(reverse("storefront:product", args=[few.slug])).content.decode()
-    assert "Plus que 3 exemplaires" in html
+    assert "Plus que 3 en stock" in html
 
 
 def test_storefront_says_des_only_when_the_variants_prices_differ(client):

@@ -52,10 +52,14 @@ def storefront_categories() -> list[Category]:
 LOW_STOCK = 5  # at or below, the customer reads "Plus que N", above it only "En stock"
 
 
+def is_low_stock(stock: int) -> bool:
+    return 0 < stock <= LOW_STOCK
+
+
 def availability(stock: int) -> str:
-    """What a customer reads about a variant's stock: never the supplier's exact figure."""
+    """What a customer reads about a variant's stock (product page, cart): never the supplier's exact figure."""
     if stock <= 0:
         return gettext("Épuisé")
-    if stock <= LOW_STOCK:
-        return ngettext("Plus qu'un exemplaire", "Plus que %(n)d exemplaires", stock) % {"n": stock}
+    if is_low_stock(stock):
+        return ngettext("Plus que %(n)s en stock", "Plus que %(n)s en stock", stock) % {"n": stock}
     return gettext("En stock")

@@ -84,6 +84,6 @@ def test_product_page_names_options_and_shows_availability_not_the_stock(page, l
     expect(page.locator(".variants")).to_contain_text("Taille : T0")
     expect(page.locator("#availability")).to_have_text("En stock")
     page.locator(".variants label").nth(1).click()
-    expect(page.locator("#availability")).to_have_text("Plus que 2 exemplaires")
+    expect(page.locator("#availability")).to_have_text("Plus que 2 en stock")
     assert "2753" not in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
