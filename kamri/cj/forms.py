@@ -324,6 +324,9 @@ class AutomationSettingsForm(forms.ModelForm):
             "no_tracking_alert_days",
             "low_balance_usd",
         ]
+        # CJ's "product not found" is acted on at once (catalog_sync.mark_not_found); the model's older label
+        # said "2 fois de suite" and is not migrated for a label alone
+        labels = {"unavailable_action": _("produit introuvable chez CJ")}
 
     def clean_usd_rate(self):
         rate = self.cleaned_data["usd_rate"]

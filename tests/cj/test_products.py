@@ -192,3 +192,37 @@ def test_an_id_cj_cannot_read_is_a_missing_product_not_an_outage(cj_account, sta
     url = reverse("cj:import_product", args=[pid])
     assert staff_client.post(url, {"margin_percent": "x"}).status_code == 404
     assert staff_client.get(reverse("cj:product_detail", args=[pid])).status_code == 404
+
+
+def test_import_of_a_product_cj_no_longer_has_is_refused_with_the_reason(cj_account, cj_sandbox):
+    pid = catalog.search(PHONE_CASES).page.items[0].pid
+    catalog.product_details(pid)  # the Détails page was opened: CJ's answer is cached
+    httpx.post(f"{cj_sandbox.root_url}/_sandbox/products/{pid}/remove", timeout=5).raise_for_status()
+    with pytest.raises(importing.ImportRefused) as refused:
+        importing.import_product(pid=pid, rule=importing.rule_from_settings(), status="active")
+    assert "CJ ne connaît plus ce produit" in str(refused.value)
+    assert not CJProductLink.objects.filter(pid=pid).exists() and not Product.objects.exists()
+
+
+def test_import_of_an_off_sale_product_is_refused(cj_account, cj_sandbox):
+    pid = catalog.search(PHONE_CASES).page.items[1].pid
+    httpx.post(f"{cj_sandbox.root_url}/_sandbox/products/{pid}/off-sale", timeout=5).raise_for_status()
+    with pytest.raises(importing.ImportRefused) as refused:
+        importing.import_product(pid=pid, rule=importing.rule_from_settings(), status="active")
+    assert "hors vente" in str(refused.value) and not Product.objects.exists()
+
+
+def test_detail_page_of_an_imported_product_gone_at_cj_makes_it_unavailable(
+    cj_account, cj_sandbox, staff_client
+):
+    from kamri.cj.models import Problem
+
+    pid = catalog.search(PHONE_CASES).page.items[2].pid
+    outcome = importing.import_product(pid=pid, rule=importing.rule_from_settings(), status="active")
+    httpx.post(f"{cj_sandbox.root_url}/_sandbox/products/{pid}/remove", timeout=5).raise_for_status()
+    from django.core.cache import cache
+
+    cache.clear()
+    assert staff_client.get(reverse("cj:product_detail", args=[pid])).status_code == 404
+    assert all(variant.stock == 0 for variant in outcome.product.variants.all())
+    assert Problem.objects.filter(code=f"unavailable-{outcome.product.pk}").exists()

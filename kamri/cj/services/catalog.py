@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from kamri.cj.client import (
     Category,
     CJError,
+    CJProductNotFound,
     FreightOption,
     ProductDetail,
     ProductInventory,
@@ -140,26 +141,44 @@ class ProductDetails:
         return variant.inventories if variant else []
 
 
-def product_details(pid: str, *, review_page: int = 1) -> ProductDetails:
-    """product/query + getInventoryByPid + productComments. Stock and reviews failing leave a note, not a crash."""
+def product_details(pid: str, *, review_page: int = 1, fresh: bool = False) -> ProductDetails:
+    """product/query + getInventoryByPid + productComments. Stock and reviews failing leave a note, not a crash.
+
+    `fresh` skips the cached product (an import must see what CJ sells now). A "product not found" from the
+    product or the stock call is CJ saying the product is gone: raised, and an imported one made unavailable.
+    """
     account = require_account()
     client = client_for(account)
     key = _product_key("cj-detail", account.fingerprint, pid)
-    product = cache.get(key)
-    if product is None:
-        product = client.get_product(pid=pid, with_inventory=True)
-        cache.set(key, product, DETAIL_CACHE_SECONDS)
+    product = None if fresh else cache.get(key)
     problems: list[str] = []
     inventory = reviews = None
     try:
+        if product is None:
+            product = client.get_product(pid=pid, with_inventory=True)
+            cache.set(key, product, DETAIL_CACHE_SECONDS)
         inventory = client.inventory_by_pid(pid)
+    except CJProductNotFound:
+        cache.delete(key)
+        _gone_at_cj(pid)
+        raise
     except CJError as error:
+        if product is None:
+            raise
         problems.append(_("Stock par entrepôt indisponible : %(reason)s") % {"reason": error.user_message})
     try:
         reviews = client.product_reviews(pid, page=review_page, size=10)
     except CJError as error:
         problems.append(_("Avis indisponibles : %(reason)s") % {"reason": error.user_message})
     return ProductDetails(product=product, inventory=inventory, reviews=reviews, problems=problems)
+
+
+def _gone_at_cj(pid: str) -> None:
+    from kamri.cj.services.catalog_sync import mark_not_found
+
+    link = CJProductLink.objects.filter(pid=pid).first()
+    if link is not None:
+        mark_not_found(link)
 
 
 def product_reviews(pid: str, *, page: int = 1) -> ReviewPage:
