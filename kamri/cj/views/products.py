@@ -17,6 +17,8 @@ from kamri.cj.forms import COUNTRY_CHOICES, BulkImportForm, ImportForm, ProductS
 from kamri.cj.models import CJProductLink, CJSettings, SyncRun
 from kamri.cj.services import bulk_import, catalog, importing
 from kamri.cj.services.connection import NotConfigured
+from kamri.core import audit
+from kamri.core.models import AdminAction
 from kamri.core.security import local_redirect_target
 
 
@@ -209,6 +211,7 @@ def import_one(request, pid: str):
     form = ImportForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Vérifiez la marge et les autres réglages de l'import."))
+        audit.refused_form(request, form)
         return _detail_page(request, pid, form, status=400)
     data = form.cleaned_data
     try:
@@ -219,8 +222,12 @@ def import_one(request, pid: str):
             category=data["category"],
             new_category_name=data["new_category"],
         )
-    except (CJError, importing.ImportRefused) as error:
-        messages.error(request, error.user_message if isinstance(error, CJError) else str(error))
+    except importing.ImportRefused as refused:
+        messages.error(request, str(refused))
+        audit.note(request, AdminAction.Outcome.REFUSED, str(refused))
+        return _detail_page(request, pid, form)
+    except CJError as error:
+        messages.error(request, error.user_message)
         return _detail_page(request, pid, form)
     if outcome.created:
         messages.success(request, outcome.message)
