@@ -87,3 +87,31 @@ def test_product_page_names_options_and_shows_availability_not_the_stock(page, l
     expect(page.locator("#availability")).to_have_text("Plus que 2 en stock")
     assert "2753" not in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_a_refused_save_reads_refusee_in_the_journal_with_its_message(laptop, live_server):
+    CJSettings.load()
+    laptop.goto(f"{live_server.url}/admin/cj/parametres/")
+    laptop.fill("#id_default_margin_percent", "-5")
+    laptop.click("#btn-save-settings")
+    laptop.goto(f"{live_server.url}/admin/journal/")
+    row = laptop.locator("#activity tbody tr").first
+    expect(row).to_contain_text("Enregistrer les paramètres")
+    expect(row).to_contain_text("Refusée")
+    expect(row).to_contain_text("Marge")
+    _no_horizontal_overflow(laptop)
+
+
+def test_webhooks_card_shows_a_french_sentence_for_a_failed_message(laptop, live_server):
+    WebhookEvent.objects.create(
+        message_id="m-2",
+        type="STOCK",
+        raw_body="[]",
+        status=WebhookEvent.Status.ERROR,
+        received_at=timezone.now(),
+        last_error="Le message de CJ est incomplet ou mal formé : il n'a pas été appliqué. KAMRI réessaie "
+        "automatiquement ; si l'erreur persiste, utilisez « Retraiter » après correction.",
+    )
+    laptop.goto(f"{live_server.url}/admin/cj/webhooks/")
+    expect(laptop.locator("body")).to_contain_text("incomplet ou mal formé")
+    _no_horizontal_overflow(laptop)
