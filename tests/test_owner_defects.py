@@ -143,3 +143,38 @@ def test_cj_order_address_form_reads_in_address_order_with_a_country_list():
     data = {name: getattr(order, name) for name in form.fields} | {"country": "ZZ"}
     refused = AddressForm(data, instance=order)
     assert not refused.is_valid() and refused.errors["country"] == ["Choisissez le pays dans la liste."]
+
+
+def test_decimal_inputs_use_the_active_languages_decimal_mark():
+    from django.utils import translation
+
+    from kamri.cj.forms import ImportForm
+
+    form = ImportForm(initial={"margin_percent": Decimal("60.00"), "compare_at_multiplier": Decimal("1.5")})
+    with translation.override("fr"):
+        html = str(form["margin_percent"]) + str(form["compare_at_multiplier"])
+        assert 'value="60,00"' in html and 'value="1,5"' in html and 'inputmode="decimal"' in html
+        typed = ImportForm(
+            {"margin_percent": "60,5", "rounding": "99", "status": "active", "compare_at_multiplier": "1,5"}
+        )
+        assert typed.is_valid(), typed.errors
+        assert typed.cleaned_data["margin_percent"] == Decimal("60.5")
+    with translation.override("en"):
+        assert 'value="60.00"' in str(form["margin_percent"])
+
+
+def test_stocks_are_grouped_and_money_follows_the_language():
+    from django.utils import translation
+
+    from kamri.core.templatetags.kamri import grouped, money
+
+    with translation.override("fr"):
+        assert grouped(106274) == "106\u202f274" and money(Decimal("1234.5"), "EUR") == "1\u202f234,50\u00a0€"
+    with translation.override("en"):
+        assert grouped(106274) == "106,274" and money(Decimal("1234.5"), "EUR") == "€1,234.50"
+
+
+def test_catalogue_stock_column_is_grouped(staff_client):
+    factories.product(title="Grand stock", stock=106274)
+    html = staff_client.get(reverse("catalog:product_list")).content.decode()
+    assert "106\u202f274" in html

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from kamri.cj.models import CJSettings
 from kamri.cj.services.catalog import SearchFilters
 from kamri.cj.tiers import Tier
+from kamri.core.forms_l10n import localize_decimals
 from kamri.orders.limits import too_long
 from kamri.orders.models import Order
 
@@ -99,6 +100,7 @@ class ProductSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("Toutes les catégories")), *category_choices]
         self.fields["sort"].choices = list(sort_choices)
+        localize_decimals(self)
         self.ignored: list[str] = []  # names of the fields whose invalid value was dropped
 
     @property
@@ -170,6 +172,7 @@ class ImportForm(forms.Form):
         self.fields["category"].queryset = Category.objects.all()
         self.fields["category"].iterator = CategoryTreeChoices
         self.fields["rounding"].choices = CJSettings.Rounding.choices
+        localize_decimals(self)
 
     def rule(self):
         from kamri.catalog.pricing import PricingRule, Rounding
@@ -327,6 +330,10 @@ class AutomationSettingsForm(forms.ModelForm):
         # CJ's "product not found" is acted on at once (catalog_sync.mark_not_found); the model's older label
         # said "2 fois de suite" and is not migrated for a label alone
         labels = {"unavailable_action": _("produit introuvable chez CJ")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        localize_decimals(self)
 
     def clean_usd_rate(self):
         rate = self.cleaned_data["usd_rate"]
