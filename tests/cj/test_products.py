@@ -226,3 +226,38 @@ def test_detail_page_of_an_imported_product_gone_at_cj_makes_it_unavailable(
     assert staff_client.get(reverse("cj:product_detail", args=[pid])).status_code == 404
     assert all(variant.stock == 0 for variant in outcome.product.variants.all())
     assert Problem.objects.filter(code=f"unavailable-{outcome.product.pk}").exists()
+
+
+def test_grid_shows_the_stock_of_the_country_searched(cj_account, staff_client, cj_sandbox):
+    html = staff_client.get(reverse("cj:products"), {"q": "phone case", "country": "FR"}).content.decode()
+    pid = catalog.search(catalog.SearchFilters(keyword="phone case", country="FR")).page.items[0].pid
+    assert f"/admin/cj/produits/{pid}/stock-pays/?country=FR" in html
+    fragment = staff_client.get(reverse("cj:product_country_stock", args=[pid]), {"country": "FR"})
+    product = cj_sandbox.state.catalog.by_pid[pid]
+    france = sum(product.stock_by_country.get("FR", (0, 0)))
+    everywhere = sum(cj + factory for cj, factory in product.stock_by_country.values())
+    text = fragment.content.decode()
+    assert 'data-country-stock="FR"' in text and "France" in text
+    assert catalog.country_stock(pid, "FR") == catalog.CountryStock("FR", france, everywhere)
+    no_country = staff_client.get(reverse("cj:products"), {"q": "phone case"}).content.decode()
+    assert "stock-pays" not in no_country
+
+
+def test_details_say_which_warehouse_ships_to_each_destination_and_its_delay(
+    cj_account, staff_client, cj_sandbox
+):
+    product = next(
+        p
+        for p in cj_sandbox.state.catalog.products
+        if not p.removed and p.status == "3" and "FR" in p.stock_by_country and "US" not in p.stock_by_country
+    )
+    response = staff_client.get(reverse("cj:product_detail", args=[product.pid]))
+    plan = {row.destination: row for row in response.context["shipping"]}
+    assert plan["FR"].origin == "FR" and plan["US"].origin == "CN"
+    html = response.content.decode()
+    assert 'id="ship-from"' in html and "Entrepôt FR" in html
+    delay = staff_client.get(
+        reverse("cj:product_freight", args=[product.pid]),
+        {"vid": plan["FR"].vid, "country": "FR", "brief": "1"},
+    ).content.decode()
+    assert "jours" in delay or "aucun transporteur" in delay

@@ -115,3 +115,28 @@ def test_webhooks_card_shows_a_french_sentence_for_a_failed_message(laptop, live
     laptop.goto(f"{live_server.url}/admin/cj/webhooks/")
     expect(laptop.locator("body")).to_contain_text("incomplet ou mal formé")
     _no_horizontal_overflow(laptop)
+
+
+def test_grid_shows_france_stock_and_details_say_where_orders_ship_from(laptop, live_server, cj_account):
+    laptop.goto(f"{live_server.url}/admin/cj/produits/")
+    laptop.fill("#id_q", "phone case")
+    laptop.select_option("#id_country", "FR")
+    laptop.click("#btn-search")
+    first = laptop.locator(".pcard").first
+    expect(first.locator("[data-country-stock='FR']")).to_contain_text("France")
+    expect(first.locator(".country-stock")).to_contain_text("total")
+    _no_horizontal_overflow(laptop)
+    laptop.screenshot(path=str(_shot("owner_grid_france_stock")), full_page=True)
+    first.locator("text=Détails").click()
+    table = laptop.locator("#ship-from")
+    table.scroll_into_view_if_needed()
+    expect(table.locator("tr[data-destination='FR']")).to_contain_text("Entrepôt")
+    expect(table.locator("tr[data-destination='US'] td").nth(2)).not_to_have_text("…")
+    _no_horizontal_overflow(laptop)
+
+
+def _shot(name: str):
+    from tests.e2e.conftest import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / f"{name}.png"

@@ -199,6 +199,33 @@ def ship_from_country(rows: list[WarehouseStock], destination: str) -> str:
     return "CN"
 
 
+@dataclass(frozen=True)
+class Shipping:
+    destination: str
+    origin: str  # the warehouse country an order to `destination` leaves from
+    vid: (
+        str | None
+    )  # the variant the delay is quoted for (one with stock there), None when nothing is stocked
+
+
+def shipping_by_destination(details: ProductDetails, destinations: list[str]) -> list[Shipping]:
+    """For each destination, the warehouse an order would ship from (ship_from_country, the rule orders use)."""
+    rows = details.inventory.by_country if details.inventory else []
+    plan = []
+    for destination in destinations:
+        origin = ship_from_country(rows, destination)
+        vid = next(
+            (
+                variant.vid
+                for variant in details.product.variants
+                if stock_total(details.variant_stock(variant.vid), [origin]) > 0
+            ),
+            None,
+        )
+        plan.append(Shipping(destination=destination.upper(), origin=origin, vid=vid))
+    return plan
+
+
 def freight_quote(
     *, vid: str, destination: str, quantity: int = 1, stock: list[WarehouseStock] | None = None
 ) -> tuple[str, list[FreightOption]]:
@@ -235,3 +262,29 @@ def rating_summary(pid: str) -> RatingSummary:
         summary = RatingSummary(average=average, total=page.total, sampled=len(scores))
         cache.set(key, summary, RATING_CACHE_SECONDS)
     return summary
+
+
+COUNTRY_STOCK_CACHE_SECONDS = 10 * 60  # like a search: the grid's figures are as fresh as its results
+
+
+@dataclass(frozen=True)
+class CountryStock:
+    country: str
+    units: int  # in that country's warehouses
+    total: int  # in every warehouse
+
+
+def country_stock(pid: str, country: str) -> CountryStock:
+    """A search result's stock in the country the owner searched ("Pays : pour le stock"), beside its total:
+    one getInventoryByPid call, cached for ten minutes (the grid loads it card by card as they scroll in)."""
+    account = require_account()
+    key = _product_key("cj-country-stock", account.fingerprint, pid)
+    inventory = cache.get(key)
+    if inventory is None:
+        inventory = client_for(account).inventory_by_pid(pid)
+        cache.set(key, inventory, COUNTRY_STOCK_CACHE_SECONDS)
+    return CountryStock(
+        country=country.upper(),
+        units=stock_total(inventory.by_country, [country]),
+        total=stock_total(inventory.by_country),
+    )
