@@ -66,3 +66,15 @@ def test_run_shop_supervises_every_child_it_builds():
     names = [child.name for child in children]
     assert {"web", "worker"} <= set(names)
     assert all(isinstance(child, Child) for child in children)
+
+
+def test_make_run_serves_with_gunicorn_and_a_quiet_console():
+    from django.conf import settings
+
+    from kamri.core.management.commands.run_shop import Command
+
+    web = next(child for child in Command()._children(8600, no_sandbox=True) if child.name == "web")
+    assert web.command[0].endswith("gunicorn") and "kamri.wsgi:application" in web.command
+    assert "--access-logfile" not in web.command  # no line per request
+    assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE  # static files by the app
+    assert settings.LOGGING["loggers"]["django.request"]["level"] == "ERROR"  # a 404 is not console noise

@@ -27,6 +27,7 @@ class Command(BaseCommand):
         # Webhook URLs and e-mail links must point at this server, and Configuration offer this sandbox.
         os.environ.setdefault("KAMRI_PUBLIC_URL", f"http://127.0.0.1:{port}")
         os.environ.setdefault("CJ_SANDBOX_URL", f"http://127.0.0.1:{SANDBOX_PORT}/api2.0/v1/")
+        os.environ.setdefault("LOG_LEVEL", "WARNING")  # a quiet console: warnings and errors, not every step
         settings.KAMRI_PUBLIC_URL = os.environ["KAMRI_PUBLIC_URL"].rstrip("/")
         settings.CJ_SANDBOX_URL = os.environ["CJ_SANDBOX_URL"]
         call_command("migrate", interactive=False, verbosity=0)
@@ -63,7 +64,7 @@ class Command(BaseCommand):
         python = sys.executable
         manage = str(Path(settings.BASE_DIR) / "manage.py")
         commands = [
-            ("web", [python, manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"]),
+            ("web", self._web_command(port)),
             (
                 "worker",
                 [python, manage, "run_huey", "--quiet", "--flush-locks"],
@@ -73,6 +74,25 @@ class Command(BaseCommand):
         if not no_sandbox and sandbox_args:
             commands.insert(0, ("cj-sandbox", [python, "-m", "cjsandbox", *sandbox_args]))
         return commands
+
+    @staticmethod
+    def _web_command(port: int) -> list[str]:
+        """The production server (gunicorn; static files by WhiteNoise inside the app): `make run` is the
+        first production run. No access log: the console shows the banner, warnings and errors."""
+        return [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "kamri.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            os.environ.get("WEB_CONCURRENCY", "2"),
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+            "--graceful-timeout",
+            "5",
+        ]
 
     def _sandbox_args(self) -> list[str]:
         if not (Path(settings.BASE_DIR) / "cjsandbox" / "__main__.py").exists():
