@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kamri.orders",
     "kamri.dashboard",
     "kamri.storefront",
+    "kamri.legal",
     "kamri.cj",
 ]
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kamri.catalog.models import Category, Product
 from kamri.core.security import local_redirect_target
+from kamri.legal.services import current_cgv, published_pages, record_cgv_acceptance
 from kamri.orders import checkout, payments
 from kamri.orders.checkout import MAX_LINE_QUANTITY
 from kamri.orders.countries import country_name
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 def _shop(request: HttpRequest, template: str, context: dict, *, status: int = 200) -> HttpResponse:
     context.setdefault("categories", storefront_categories())
+    context.setdefault("legal_pages", published_pages())
     return render(request, template, context, status=status)
 
 
@@ -149,8 +151,9 @@ def checkout_view(request):
         )
         return redirect("storefront:cart")
 
+    cgv = current_cgv()
     if request.method == "POST":
-        form = CheckoutForm(request.POST)
+        form = CheckoutForm(request.POST, cgv=cgv)
         if form.is_valid():
             try:
                 order = checkout.place_order(
@@ -166,12 +169,14 @@ def checkout_view(request):
                 logger.warning("checkout: database busy", exc_info=True)
                 form.add_error(None, _("La boutique est très sollicitée : réessayez dans un instant."))
             else:
+                if cgv is not None:
+                    record_cgv_acceptance(order, cgv)
                 cart.clear()
                 recent = [order.access_key, *request.session.get(RECENT_ORDERS_KEY, [])][:10]
                 request.session[RECENT_ORDERS_KEY] = recent
                 return redirect("storefront:order_pay", access_key=order.access_key)
     else:
-        form = CheckoutForm()
+        form = CheckoutForm(cgv=cgv)
     form.initial["expected_total"] = quote.total
     if form.is_bound:
         # show the current total in the hidden field, so a refreshed page can be submitted as it is shown

@@ -140,3 +140,31 @@ def _shot(name: str):
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS / f"{name}.png"
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_checkout_asks_for_the_cgv_linked_from_the_footer(page, live_server, width):
+    from kamri.legal.models import CGVAcceptance, LegalPage
+    from tests import factories
+    from tests.storefront.helpers import ADDRESS
+
+    page.set_viewport_size({"width": width, "height": 800})
+    LegalPage.objects.create(kind="cgv", title="Conditions générales de vente", body="Article 1 : objet.")
+    lamp = factories.product(title="Lampe de chevet", stock=4)
+    page.goto(f"{live_server.url}/produit/{lamp.slug}/")
+    page.click("#add-to-cart")
+    page.goto(f"{live_server.url}/commander/")
+    for name, value in ADDRESS.items():
+        if name == "country":
+            page.select_option(f"#id_{name}", value)
+        else:
+            page.fill(f"#id_{name}", value)
+    page.click("#place-order")
+    expect(page.locator(".cgv .error")).to_contain_text("Cochez la case")
+    page.screenshot(path=str(_shot(f"owner_checkout_cgv_{width}")), full_page=True)
+    page.check("#id_accept_cgv")
+    page.click("#place-order")
+    page.wait_for_url("**/paiement/")
+    assert CGVAcceptance.objects.count() == 1
+    expect(page.locator(".legal-links")).to_contain_text("Conditions générales de vente")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
