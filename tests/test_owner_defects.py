@@ -178,3 +178,19 @@ def test_catalogue_stock_column_is_grouped(staff_client):
     factories.product(title="Grand stock", stock=106274)
     html = staff_client.get(reverse("catalog:product_list")).content.decode()
     assert "106\u202f274" in html
+
+
+def test_catalogue_query_count_does_not_grow_with_the_products(staff_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            staff_client.get(reverse("catalog:product_list"))
+        return len(queries)
+
+    factories.product(variants=2)
+    few = count()
+    for _ in range(10):
+        factories.product(variants=2)
+    assert count() == few  # before: one settings read per variant (the USD rate)

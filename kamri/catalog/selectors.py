@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 
-from kamri.catalog.currency import to_store
+from kamri.catalog.currency import StoreConverter
 from kamri.catalog.models import Category, Product, Variant
 
 
@@ -83,6 +83,7 @@ def attach_variant_figures(products: list[Product]) -> None:
     )
     for variant in rows:
         by_product.setdefault(variant.product_id, []).append(variant)
+    to_store = StoreConverter()
     for product in products:
         costs, margins = [], []
         for variant in by_product.get(product.pk, []):
