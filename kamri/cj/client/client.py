@@ -828,5 +828,5 @@ class CJClient:
 
 
 def _logged_error(error: CJError) -> str:
-    said_by_cj = error.message if error.code is not None and error.message else ""
-    return f"{error.user_message} — CJ : « {said_by_cj} »" if said_by_cj else error.user_message
+    """The admin's sentence first (the Logs page reads it), then the technical detail for whoever debugs."""
+    return f"{error.user_message} (détail technique : {error})"
