@@ -211,6 +211,8 @@ LOGGING = {
 # --- CJ Dropshipping.
 CJ_SANDBOX_URL = env.str("CJ_SANDBOX_URL", default="http://127.0.0.1:8765/api2.0/v1/")
 CJ_PRODUCTION_URL = "https://developers.cjdropshipping.com/api2.0/v1/"
+# Development only: let the Configuration page point KAMRI at a local or plain-http CJ address (another sandbox).
+KAMRI_CJ_ALLOW_LOCAL_URLS = env.bool("KAMRI_CJ_ALLOW_LOCAL_URLS", default=False)
 CJ_TIMEOUT_SECONDS = env.float("CJ_TIMEOUT_SECONDS", default=15.0)
 # Bounded retries with exponential backoff and jitter for retryable CJ failures (network, 5xx, rate limit).
 CJ_RETRY_ATTEMPTS = env.int("CJ_RETRY_ATTEMPTS", default=4)

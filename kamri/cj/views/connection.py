@@ -69,10 +69,7 @@ def test_connection(request):
     )
     report = None
     if form.is_valid():
-        key = form.cleaned_data["api_key"] or account.api_key
-        report = connection.check_credentials(
-            api_key=key, base_url=form.cleaned_data["base_url"], tier=form.cleaned_data["tier"]
-        )
+        report = connection.try_settings(**form.cleaned_data)
     if request.htmx:
         return render(request, "cj/_test_result.html", {"report": report, "form": form})
     return render(request, "cj/settings.html", _form_context(form, account, report))
