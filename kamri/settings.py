@@ -192,6 +192,8 @@ KAMRI_PUBLIC_URL = env.str("KAMRI_PUBLIC_URL", default="http://127.0.0.1:8000").
 KAMRI_STORE_CURRENCY = env.str("KAMRI_STORE_CURRENCY", default="EUR").upper()
 KAMRI_STORE_NAME = env.str("KAMRI_STORE_NAME", default="KAMRI")
 # Fernet keys (comma-separated, newest first) for secrets at rest; generated once in development.
+# kamri.core.checks reports a generated key under `check --deploy` (one copy of var/ lost = every secret lost).
+KAMRI_ENCRYPTION_KEYS_GENERATED = not env.list("KAMRI_ENCRYPTION_KEYS", default=[])
 KAMRI_ENCRYPTION_KEYS = env.list("KAMRI_ENCRYPTION_KEYS", default=[]) or [
     _kept_secret(
         "fernet.key", lambda: __import__("cryptography.fernet").fernet.Fernet.generate_key().decode()
@@ -222,6 +224,8 @@ CJ_ORDER_SYNC_MINUTES = env.int("CJ_ORDER_SYNC_MINUTES", default=30)
 CJ_API_LOG_RETENTION_DAYS = env.int("CJ_API_LOG_RETENTION_DAYS", default=14)
 # Payment provider of the checkout ("demo" confirms at once; see kamri/orders/payments.py).
 KAMRI_PAYMENT_PROVIDER = env.str("KAMRI_PAYMENT_PROVIDER", default="demo")
+# The demo provider lets anyone "pay": refused under production settings (KAMRI_TLS=1) unless allowed here.
+KAMRI_ALLOW_DEMO_PAYMENTS = env.bool("KAMRI_ALLOW_DEMO_PAYMENTS", default=not KAMRI_TLS)
 
 # ======================================================================================================
 # --- Security (R4): login throttling, content security policy. Documented in docs/security.md.
@@ -262,10 +266,11 @@ else:
 
 
 def _image_sources() -> list[str]:
-    """Product images come from CJ's CDN (https) in production and from the sandbox (any local port) in the demo."""
+    """Product images come from CJ's CDN (https) in production and from the sandbox (any local port) in the demo
+    (never under KAMRI_TLS: kamri.core.checks reports a plain-http or local image source there)."""
     sources = [SELF, "data:", "https:"]
     sandbox = urlsplit(CJ_SANDBOX_URL)
-    if sandbox.scheme == "http" and sandbox.hostname:
+    if sandbox.scheme == "http" and sandbox.hostname and not KAMRI_TLS:
         host = f"[{sandbox.hostname}]" if ":" in sandbox.hostname else sandbox.hostname
         sources.append(f"http://{host}:*")
     sources += env.list("KAMRI_CSP_IMG_SRC", default=[])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +22,7 @@ from kamri.cj.services.webhook_inbox import forget_config as forget_webhook_conf
 from kamri.cj.tiers import allowed_qps, limiter_rate
 from kamri.core import crypto
 from kamri.core.logging import register_secret
+from kamri.core.security import is_local_host
 
 log = logging.getLogger(__name__)
 
@@ -115,9 +115,6 @@ class ConnectionReport:
 
 
 # --- Where a key may be sent (finding 13.1): the stored key only to its own address; new addresses checked.
-_LOCAL_NAMES = ("localhost", "localhost.localdomain")
-
-
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url.strip())
     try:
@@ -140,25 +137,12 @@ def address_problem(base_url: str) -> str:
         return ""
     if scheme != "https":
         return _("L'adresse de l'API CJ doit commencer par https:// (la clé API ne circule jamais en clair).")
-    if _is_local_host(host):
+    if is_local_host(host):
         return _(
             "Cette adresse désigne une machine locale ou un réseau privé : KAMRI n'y envoie pas la clé API. "
             "Choisissez CJ ou le bac à sable fourni."
         )
     return ""
-
-
-def _is_local_host(host: str) -> bool:
-    """Loopback, private, link-local and other non-public IP literals, and the local host names.
-
-    A DNS name is judged by its spelling only (it is not resolved here)."""
-    if host in _LOCAL_NAMES or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return not address.is_global
 
 
 RETYPE_KEY_MESSAGE = gettext_lazy(
