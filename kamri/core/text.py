@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import re
+
 
 def storable(text: str) -> str:
     """Text any database can store: no NUL (PostgreSQL refuses it), no lone surrogate ("\\ud800" in JSON
@@ -12,3 +16,25 @@ def storable(text: str) -> str:
     except UnicodeEncodeError:
         text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     return text
+
+
+# A \uD800–\uDBFF escape not followed by a low half, or a \uDC00–\uDFFF escape not preceded by a high half.
+_LONE_SURROGATE_ESCAPE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
+def storable_json(text: str) -> str:
+    """JSON text whose decoded strings are storable too: a lone surrogate escape ("\\ud800", which decodes
+    to a character no database or page can encode) becomes "\\ufffd"; NUL and surrogates in the text itself
+    go as in `storable`."""
+    return _LONE_SURROGATE_ESCAPE.sub(r"\\ufffd", storable(text))
+
+
+def pretty_json(text: str) -> str:
+    """Stored JSON indented for a page, or the text as it is when it is not JSON (or nested too deep to
+    decode); never a character a page cannot encode."""
+    with contextlib.suppress(ValueError, RecursionError):
+        text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    return storable(text)
