@@ -221,6 +221,8 @@ CJ_RETRY_ATTEMPTS = env.int("CJ_RETRY_ATTEMPTS", default=4)
 CJ_RETRY_BASE_DELAY = env.float("CJ_RETRY_BASE_DELAY", default=0.5)
 CJ_RETRY_MAX_DELAY = env.float("CJ_RETRY_MAX_DELAY", default=8.0)
 CJ_ORDER_SYNC_MINUTES = env.int("CJ_ORDER_SYNC_MINUTES", default=30)
+# A running job that saved no progress for this long was cut by a worker kill: the sweeper resumes or closes it.
+KAMRI_JOB_STALE_MINUTES = env.int("KAMRI_JOB_STALE_MINUTES", default=10)
 CJ_API_LOG_RETENTION_DAYS = env.int("CJ_API_LOG_RETENTION_DAYS", default=14)
 # Payment provider of the checkout ("demo" confirms at once; see kamri/orders/payments.py).
 KAMRI_PAYMENT_PROVIDER = env.str("KAMRI_PAYMENT_PROVIDER", default="demo")
