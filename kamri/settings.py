@@ -226,6 +226,11 @@ KAMRI_JOB_STALE_MINUTES = env.int("KAMRI_JOB_STALE_MINUTES", default=10)
 CJ_API_LOG_RETENTION_DAYS = env.int("CJ_API_LOG_RETENTION_DAYS", default=14)
 # Payment provider of the checkout ("demo" confirms at once; see kamri/orders/payments.py).
 KAMRI_PAYMENT_PROVIDER = env.str("KAMRI_PAYMENT_PROVIDER", default="demo")
+# Stock taken by an unpaid order is held this long, then released (the order is cancelled).
+KAMRI_STOCK_RESERVATION_MINUTES = env.int("KAMRI_STOCK_RESERVATION_MINUTES", default=30)
+# Orders one visitor (client address, see KAMRI_PROXY_COUNT) may place per window.
+KAMRI_CHECKOUT_MAX_ORDERS = env.int("KAMRI_CHECKOUT_MAX_ORDERS", default=10)
+KAMRI_CHECKOUT_WINDOW_MINUTES = env.int("KAMRI_CHECKOUT_WINDOW_MINUTES", default=15)
 # The demo provider lets anyone "pay": refused under production settings (KAMRI_TLS=1) unless allowed here.
 KAMRI_ALLOW_DEMO_PAYMENTS = env.bool("KAMRI_ALLOW_DEMO_PAYMENTS", default=not KAMRI_TLS)
 
