@@ -8,6 +8,8 @@ from kamri.cj.models import CJSettings
 from kamri.cj.services import connection
 from kamri.cj.services.catalog import SearchFilters
 from kamri.cj.tiers import Tier
+from kamri.core.text import single_line
+from kamri.orders.checkout import ADDRESS_LINES
 from kamri.orders.limits import too_long
 from kamri.orders.models import Order
 
@@ -234,6 +236,9 @@ class AddressForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name in ADDRESS_LINES:
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = single_line(cleaned[name])
         for name, (length, limit) in too_long(cleaned).items():
             if name not in self.errors:
                 self.add_error(

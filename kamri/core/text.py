@@ -5,6 +5,18 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import unicodedata
+
+# Bidirectional formatting characters: they reorder what a reader sees ("txt.exe" shown as "exe.txt").
+_BIDI_CONTROLS = dict.fromkeys([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)], None)
+
+
+def single_line(text: str) -> str:
+    """A name or an address line as people may type it: no control characters (tabs and line breaks become
+    spaces), no bidi overrides, spaces collapsed, storable."""
+    text = storable(text).translate(_BIDI_CONTROLS)
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    return " ".join(text.split())
 
 
 def storable(text: str) -> str:

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from kamri.catalog.models import Product, Variant
 from kamri.core.templatetags.kamri import money
+from kamri.core.text import single_line
 from kamri.orders.countries import (
     COUNTRIES,
     normalize_postcode,
@@ -61,16 +62,20 @@ class ShippingAddress:
 
     def normalized(self) -> ShippingAddress:
         return ShippingAddress(
-            customer_name=" ".join(self.customer_name.split()),
+            customer_name=single_line(self.customer_name),
             email=self.email.strip().lower(),
-            phone=self.phone.strip(),
+            phone=single_line(self.phone),
             country=self.country.strip().upper(),
-            city=self.city.strip(),
-            address1=self.address1.strip(),
-            province=self.province.strip(),
+            city=single_line(self.city),
+            address1=single_line(self.address1),
+            province=single_line(self.province),
             zip_code=normalize_postcode(self.zip_code),
-            address2=self.address2.strip(),
+            address2=single_line(self.address2),
         )
+
+
+# The free-text lines of an address: control characters and bidi overrides never reach an order or CJ.
+ADDRESS_LINES = ("customer_name", "phone", "city", "address1", "province", "address2")
 
 
 @dataclass(frozen=True)

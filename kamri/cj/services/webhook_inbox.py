@@ -25,7 +25,7 @@ from kamri.core.text import storable, storable_json
 
 MAX_BODY_BYTES = 256 * 1024
 _CONFIG_TTL_S = 10.0
-_config_cache: dict[str, tuple[float, WebhookConfig]] = {}
+_config_cache: dict[str, tuple[float, str]] = {}
 
 
 @dataclass(frozen=True)
@@ -40,14 +40,20 @@ def new_secret() -> str:
 
 
 def config(*, fresh: bool = False) -> WebhookConfig:
-    """Path secret and signing key, cached for a few seconds per process (the receiver's hot path)."""
-    cached = _config_cache.get("config")
+    """Path secret and signing key. The secret is read from the database on every call, so a rotated
+    secret is refused at once by every process; only the decrypted openId is cached a few seconds."""
+    row = CJSettings.objects.order_by("pk").values("pk", "webhook_secret", "require_signature").first()
+    if row is None or not row["webhook_secret"]:
+        settings_row = CJSettings.load()
+        CJSettings.objects.filter(pk=settings_row.pk, webhook_secret="").update(webhook_secret=new_secret())
+        return config(fresh=fresh)
+    return WebhookConfig(row["webhook_secret"], _signing_key(fresh=fresh), row["require_signature"])
+
+
+def _signing_key(*, fresh: bool) -> str:
+    cached = _config_cache.get("open_id")
     if cached and not fresh and time.monotonic() - cached[0] < _CONFIG_TTL_S:
         return cached[1]
-    settings_row = CJSettings.load()
-    if not settings_row.webhook_secret:
-        CJSettings.objects.filter(pk=settings_row.pk, webhook_secret="").update(webhook_secret=new_secret())
-        settings_row.refresh_from_db()
     account = CJAccount.objects.order_by("pk").first()
     open_id = ""
     if account is not None:
@@ -55,9 +61,8 @@ def config(*, fresh: bool = False) -> WebhookConfig:
         if not open_id:
             credential = CJCredential.objects.filter(fingerprint=account.fingerprint).first()
             open_id = crypto.decrypt(credential.open_id_encrypted) if credential else ""
-    value = WebhookConfig(settings_row.webhook_secret, open_id, settings_row.require_signature)
-    _config_cache["config"] = (time.monotonic(), value)
-    return value
+    _config_cache["open_id"] = (time.monotonic(), open_id)
+    return open_id
 
 
 def forget_config() -> None:
