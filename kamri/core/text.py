@@ -11,12 +11,13 @@ import unicodedata
 _BIDI_CONTROLS = dict.fromkeys([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)], None)
 
 
-def single_line(text: str) -> str:
+def single_line(text: str, *, collapse: bool = True) -> str:
     """A name or an address line as people may type it: no control characters (tabs and line breaks become
-    spaces), no bidi overrides, spaces collapsed, storable."""
+    spaces), no bidi overrides, storable; spaces collapsed (else only stripped: a length the customer typed
+    is kept for its check)."""
     text = storable(text).translate(_BIDI_CONTROLS)
     text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
-    return " ".join(text.split())
+    return " ".join(text.split()) if collapse else text.strip()
 
 
 def storable(text: str) -> str:

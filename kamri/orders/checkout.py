@@ -64,7 +64,7 @@ class ShippingAddress:
         return ShippingAddress(
             customer_name=single_line(self.customer_name),
             email=self.email.strip().lower(),
-            phone=single_line(self.phone),
+            phone=single_line(self.phone, collapse=False),
             country=self.country.strip().upper(),
             city=single_line(self.city),
             address1=single_line(self.address1),
@@ -75,7 +75,7 @@ class ShippingAddress:
 
 
 # The free-text lines of an address: control characters and bidi overrides never reach an order or CJ.
-ADDRESS_LINES = ("customer_name", "phone", "city", "address1", "province", "address2")
+ADDRESS_LINES = ("customer_name", "city", "address1", "province", "address2")
 
 
 @dataclass(frozen=True)
