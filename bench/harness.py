@@ -1057,6 +1057,7 @@ def receiver_fuzz(
     for status in load.statuses:
         statuses[str(status)] = statuses.get(str(status), 0) + 1
     stored = stack.op("fuzz_counts")
+    pages = stack.op("open_stored_pages")
     accepted = load.count(200)
     refused = load.count(400) + load.count(401)
     return {
@@ -1068,6 +1069,9 @@ def receiver_fuzz(
         "accepted_vs_stored_mismatch": accepted - stored["accepted_rows"],
         "refused_vs_rejected_mismatch": refused - stored["rejected_rows"],
         "stored": stored,
+        "pages_opened": pages["opened"],
+        "pages_5xx": pages["server_errors"],
+        "pages_5xx_examples": pages["examples"],
         "errors": load.errors[:5],
         "wall_s": round(load.wall_s, 1),
     }
@@ -1561,6 +1565,30 @@ def op_fuzz_counts() -> dict:
     }
 
 
+def op_open_stored_pages() -> dict:
+    """Staff open the journal, every stored event's detail page and its raw-data page: no 5xx (finding 13.5)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from kamri.cj.models import WebhookEvent
+
+    user, _created = get_user_model().objects.get_or_create(
+        username="bench-pages", defaults={"is_staff": True, "is_active": True}
+    )
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    paths = [reverse("cj:webhook_log"), reverse("admin:cj_webhookevent_changelist")]
+    for pk in WebhookEvent.objects.values_list("pk", flat=True):
+        paths += [reverse("cj:webhook_detail", args=[pk]), reverse("admin:cj_webhookevent_change", args=[pk])]
+    errors = []
+    for path in paths:
+        status = client.get(path).status_code
+        if status >= 500:
+            errors.append(f"{path} {status}")
+    return {"opened": len(paths), "server_errors": len(errors), "examples": errors[:5]}
+
+
 def op_count_ids(*, ids: list[str]) -> dict:
     """How many of these messageIds are stored, and whether any is stored twice (duplicates excluded)."""
     from django.db.models import Count
@@ -1615,6 +1643,7 @@ OPS: dict[str, Callable[..., object]] = {
     "cj_calls": op_cj_calls,
     "fuzz_counts": op_fuzz_counts,
     "count_ids": op_count_ids,
+    "open_stored_pages": op_open_stored_pages,
     "security_crawl": op_security_crawl,
 }
 

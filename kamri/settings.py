@@ -193,6 +193,8 @@ KAMRI_PUBLIC_URL = env.str("KAMRI_PUBLIC_URL", default="http://127.0.0.1:8000").
 KAMRI_STORE_CURRENCY = env.str("KAMRI_STORE_CURRENCY", default="EUR").upper()
 KAMRI_STORE_NAME = env.str("KAMRI_STORE_NAME", default="KAMRI")
 # Fernet keys (comma-separated, newest first) for secrets at rest; generated once in development.
+# kamri.core.checks reports a generated key under `check --deploy` (one copy of var/ lost = every secret lost).
+KAMRI_ENCRYPTION_KEYS_GENERATED = not env.list("KAMRI_ENCRYPTION_KEYS", default=[])
 KAMRI_ENCRYPTION_KEYS = env.list("KAMRI_ENCRYPTION_KEYS", default=[]) or [
     _kept_secret(
         "fernet.key", lambda: __import__("cryptography.fernet").fernet.Fernet.generate_key().decode()
@@ -217,15 +219,26 @@ LOGGING = {
 # --- CJ Dropshipping.
 CJ_SANDBOX_URL = env.str("CJ_SANDBOX_URL", default="http://127.0.0.1:8765/api2.0/v1/")
 CJ_PRODUCTION_URL = "https://developers.cjdropshipping.com/api2.0/v1/"
+# Development only: let the Configuration page point KAMRI at a local or plain-http CJ address (another sandbox).
+KAMRI_CJ_ALLOW_LOCAL_URLS = env.bool("KAMRI_CJ_ALLOW_LOCAL_URLS", default=False)
 CJ_TIMEOUT_SECONDS = env.float("CJ_TIMEOUT_SECONDS", default=15.0)
 # Bounded retries with exponential backoff and jitter for retryable CJ failures (network, 5xx, rate limit).
 CJ_RETRY_ATTEMPTS = env.int("CJ_RETRY_ATTEMPTS", default=4)
 CJ_RETRY_BASE_DELAY = env.float("CJ_RETRY_BASE_DELAY", default=0.5)
 CJ_RETRY_MAX_DELAY = env.float("CJ_RETRY_MAX_DELAY", default=8.0)
 CJ_ORDER_SYNC_MINUTES = env.int("CJ_ORDER_SYNC_MINUTES", default=30)
+# A running job that saved no progress for this long was cut by a worker kill: the sweeper resumes or closes it.
+KAMRI_JOB_STALE_MINUTES = env.int("KAMRI_JOB_STALE_MINUTES", default=10)
 CJ_API_LOG_RETENTION_DAYS = env.int("CJ_API_LOG_RETENTION_DAYS", default=14)
 # Payment provider of the checkout ("demo" confirms at once; see kamri/orders/payments.py).
 KAMRI_PAYMENT_PROVIDER = env.str("KAMRI_PAYMENT_PROVIDER", default="demo")
+# Stock taken by an unpaid order is held this long, then released (the order is cancelled).
+KAMRI_STOCK_RESERVATION_MINUTES = env.int("KAMRI_STOCK_RESERVATION_MINUTES", default=30)
+# Orders one visitor (client address, see KAMRI_PROXY_COUNT) may place per window.
+KAMRI_CHECKOUT_MAX_ORDERS = env.int("KAMRI_CHECKOUT_MAX_ORDERS", default=10)
+KAMRI_CHECKOUT_WINDOW_MINUTES = env.int("KAMRI_CHECKOUT_WINDOW_MINUTES", default=15)
+# The demo provider lets anyone "pay": refused under production settings (KAMRI_TLS=1) unless allowed here.
+KAMRI_ALLOW_DEMO_PAYMENTS = env.bool("KAMRI_ALLOW_DEMO_PAYMENTS", default=not KAMRI_TLS)
 
 # ======================================================================================================
 # --- Security (R4): login throttling, content security policy. Documented in docs/security.md.
@@ -267,10 +280,11 @@ else:
 
 
 def _image_sources() -> list[str]:
-    """Product images come from CJ's CDN (https) in production and from the sandbox (any local port) in the demo."""
+    """Product images come from CJ's CDN (https) in production and from the sandbox (any local port) in the demo
+    (never under KAMRI_TLS: kamri.core.checks reports a plain-http or local image source there)."""
     sources = [SELF, "data:", "https:"]
     sandbox = urlsplit(CJ_SANDBOX_URL)
-    if sandbox.scheme == "http" and sandbox.hostname:
+    if sandbox.scheme == "http" and sandbox.hostname and not KAMRI_TLS:
         host = f"[{sandbox.hostname}]" if ":" in sandbox.hostname else sandbox.hostname
         sources.append(f"http://{host}:*")
     sources += env.list("KAMRI_CSP_IMG_SRC", default=[])

@@ -5,9 +5,12 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from kamri.cj.models import CJSettings
+from kamri.cj.services import connection
 from kamri.cj.services.catalog import SearchFilters
 from kamri.cj.tiers import Tier
 from kamri.core.forms_l10n import localize_decimals
+from kamri.core.text import single_line
+from kamri.orders.checkout import ADDRESS_LINES
 from kamri.orders.limits import too_long
 from kamri.orders.models import Order
 
@@ -46,6 +49,7 @@ class CJSettingsForm(forms.Form):
     def __init__(self, *args, has_saved_key: bool = False, current_base_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.has_saved_key = has_saved_key
+        self.current_base_url = current_base_url
         choices = base_url_choices()
         if current_base_url and current_base_url not in dict(choices):
             choices.append((current_base_url, current_base_url))
@@ -65,6 +69,18 @@ class CJSettingsForm(forms.Form):
         custom = cleaned.pop("custom_base_url", "")
         if custom:
             cleaned["base_url"] = custom
+        base_url = cleaned.get("base_url")
+        if base_url:
+            problem = connection.address_problem(base_url)
+            if problem:
+                self.add_error("custom_base_url" if custom else "base_url", problem)
+            elif (
+                self.has_saved_key
+                and not cleaned.get("api_key")
+                and "api_key" not in self.errors
+                and base_url.strip() != self.current_base_url.strip()
+            ):
+                self.add_error("api_key", connection.RETYPE_KEY_MESSAGE)
         return cleaned
 
 
@@ -234,6 +250,9 @@ class AddressForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name in ADDRESS_LINES:
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = single_line(cleaned[name])
         for name, (length, limit) in too_long(cleaned).items():
             if name not in self.errors:
                 self.add_error(

@@ -306,6 +306,9 @@ class SyncRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Saved with the progress: a running job whose heartbeat is old was cut by a worker kill (jobs.sweep).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    interruptions = models.JSONField(default=list, blank=True)  # French sentences: when and where it stopped
 
     class Meta:
         verbose_name = _("synchronisation")

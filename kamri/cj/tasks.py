@@ -80,6 +80,15 @@ def sweep_cj_orders() -> None:
     orders.sweep()
 
 
+@db_periodic_task(crontab(minute="*"))
+@lock_task("cj-sync-runs-sweep")
+def sweep_sync_runs() -> None:
+    """A worker killed mid-run: every minute, resume (bulk import) or close (syncs) what it left running."""
+    from kamri.cj.services import jobs
+
+    jobs.sweep()
+
+
 @db_task()
 def run_order_sync(run_id: int) -> None:
     from kamri.cj.services import order_sync

@@ -8,6 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = "KAMRI"
 
     def ready(self) -> None:
-        from kamri.core import audit
+        from kamri.core import audit, checks  # noqa: F401  (checks registers the deployment checks)
 
         audit.describe({"core:logout": _("Se déconnecter")})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
@@ -61,3 +63,16 @@ def local_redirect_target(request: HttpRequest, target: str | None, default: str
     ):
         return target
     return default
+
+
+def is_local_host(host: str) -> bool:
+    """Loopback, private, link-local and other non-public IP literals, and the local host names.
+
+    A DNS name is judged by its spelling only (it is not resolved)."""
+    host = host.strip("[]").lower()
+    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
+        return True
+    try:
+        return not ipaddress.ip_address(host).is_global
+    except ValueError:
+        return False

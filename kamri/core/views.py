@@ -1,23 +1,33 @@
-from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from kamri.core import audit
 from kamri.core.listing import date_range, paginate
 from kamri.core.models import AdminAction
 
 
+class StaffAuthenticationForm(AuthenticationForm):
+    """A right password on a non-staff account is answered exactly like a wrong one (same message, counted
+    by the login throttling), so the form never confirms a customer's password."""
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        if not user.is_staff:
+            user_login_failed.send(
+                sender=__name__,
+                credentials={"username": self.cleaned_data.get("username")},
+                request=self.request,
+            )
+            raise self.get_invalid_login_error()
+
+
 class StaffLoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = False
-
-    def form_valid(self, form):
-        if not form.get_user().is_staff:
-            messages.error(self.request, _("Ce compte n'a pas accès à l'administration."))
-            return self.form_invalid(form)
-        return super().form_valid(form)
+    authentication_form = StaffAuthenticationForm
 
 
 def activity(request: HttpRequest) -> HttpResponse:

@@ -7,12 +7,14 @@ two buyers cannot both get the last unit.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -20,6 +22,7 @@ from django.utils.translation import ngettext
 
 from kamri.catalog.models import Product, Variant
 from kamri.core.templatetags.kamri import money
+from kamri.core.text import single_line
 from kamri.orders.countries import (
     COUNTRIES,
     normalize_postcode,
@@ -59,16 +62,20 @@ class ShippingAddress:
 
     def normalized(self) -> ShippingAddress:
         return ShippingAddress(
-            customer_name=" ".join(self.customer_name.split()),
+            customer_name=single_line(self.customer_name),
             email=self.email.strip().lower(),
-            phone=self.phone.strip(),
+            phone=single_line(self.phone, collapse=False),
             country=self.country.strip().upper(),
-            city=self.city.strip(),
-            address1=self.address1.strip(),
-            province=self.province.strip(),
+            city=single_line(self.city),
+            address1=single_line(self.address1),
+            province=single_line(self.province),
             zip_code=normalize_postcode(self.zip_code),
-            address2=self.address2.strip(),
+            address2=single_line(self.address2),
         )
+
+
+# The free-text lines of an address: control characters and bidi overrides never reach an order or CJ.
+ADDRESS_LINES = ("customer_name", "city", "address1", "province", "address2")
 
 
 @dataclass(frozen=True)
@@ -277,3 +284,29 @@ def place_order(
             lines=[{"variant": line.variant_id, "quantity": line.quantity} for line in current.lines],
         )
     return order
+
+
+# --- Checkout rate limit: one visitor (client address) places at most KAMRI_CHECKOUT_MAX_ORDERS orders per
+# KAMRI_CHECKOUT_WINDOW_MINUTES, so nobody can take a shop's whole stock with unpaid orders.
+def _checkout_key(visitor: str) -> str:
+    return "checkout-count:" + hashlib.sha256(visitor.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def checkout_allowed(visitor: str) -> bool:
+    return (cache.get(_checkout_key(visitor)) or 0) < settings.KAMRI_CHECKOUT_MAX_ORDERS
+
+
+def count_checkout(visitor: str) -> None:
+    key = _checkout_key(visitor)
+    cache.add(key, 0, timeout=settings.KAMRI_CHECKOUT_WINDOW_MINUTES * 60)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=settings.KAMRI_CHECKOUT_WINDOW_MINUTES * 60)
+
+
+def rate_limited_message() -> str:
+    return _(
+        "Trop de commandes en peu de temps depuis votre connexion : payez une commande en attente "
+        "ou réessayez dans %(minutes)s minutes."
+    ) % {"minutes": settings.KAMRI_CHECKOUT_WINDOW_MINUTES}

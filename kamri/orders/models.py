@@ -53,6 +53,8 @@ class Order(models.Model):
     total = models.DecimalField(_("total"), **MONEY, default=0)
 
     paid_at = models.DateTimeField(_("payée le"), null=True, blank=True)
+    # Set once when the stock taken at checkout went back on sale (unpaid past the reservation, or cancelled).
+    stock_released_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 

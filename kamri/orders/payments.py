@@ -114,6 +114,14 @@ class DemoProvider(PaymentProvider):
     notice = gettext_lazy("Mode démonstration : aucune carte n'est demandée et aucun montant n'est débité.")
 
     def start(self, order: Order, *, return_url: str) -> PaymentResult:
+        if not settings.KAMRI_ALLOW_DEMO_PAYMENTS:  # production settings: a free order would spend real stock
+            return PaymentResult(
+                PaymentResult.FAILED,
+                message=_(
+                    "Le paiement de démonstration est désactivé sur cette boutique : "
+                    "aucun paiement n'a été pris. Contactez la boutique."
+                ),
+            )
         reference = f"DEMO-{order.number}-{secrets.token_hex(4).upper()}"
         if mark_paid(order, provider=self.name, label=str(self.label), reference=reference):
             return PaymentResult(PaymentResult.PAID, reference=reference)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kamri.catalog.models import Variant
 from kamri.orders.models import Order, OrderEvent
 from kamri.orders.signals import order_paid
 
@@ -78,6 +83,8 @@ def cancel(order: Order, *, reason: str, by: str = "") -> bool:
         previous = locked.status
         locked.status = Order.Status.CANCELLED
         locked.save(update_fields=["status", "updated_at"])
+        if previous in (Order.Status.PENDING, Order.Status.CONFIRMED):  # nothing has left the warehouse
+            _release_stock(locked)
         record_event(
             locked,
             "status",
@@ -88,3 +95,41 @@ def cancel(order: Order, *, reason: str, by: str = "") -> bool:
         )
     order.refresh_from_db()
     return True
+
+
+# --- Stock reservation: checkout takes the stock (kamri.orders.checkout); an order unpaid after
+# KAMRI_STOCK_RESERVATION_MINUTES is cancelled and its stock goes back on sale, once.
+
+
+def _release_stock(locked: Order) -> None:
+    """Give back the stock of a locked order's lines, once (stock_released_at marks it)."""
+    if locked.stock_released_at is not None:
+        return
+    for line in locked.lines.exclude(variant=None):
+        Variant.objects.filter(pk=line.variant_id).update(stock=F("stock") + line.quantity)
+    locked.stock_released_at = timezone.now()
+    locked.save(update_fields=["stock_released_at", "updated_at"])
+
+
+def reservation_expired_before() -> datetime:
+    return timezone.now() - timedelta(minutes=settings.KAMRI_STOCK_RESERVATION_MINUTES)
+
+
+def release_expired_reservations() -> int:
+    """Cancel the orders still unpaid past the reservation time; their stock goes back on sale."""
+    minutes = settings.KAMRI_STOCK_RESERVATION_MINUTES
+    expired = Order.objects.filter(
+        status=Order.Status.PENDING, paid_at=None, created_at__lt=reservation_expired_before()
+    ).values_list("pk", flat=True)
+    released = 0
+    for pk in list(expired[:500]):
+        order = Order(pk=pk)
+        reason = _(
+            "Paiement non reçu dans les %(minutes)s minutes : commande annulée, les articles sont remis en vente."
+        ) % {"minutes": minutes}
+        with transaction.atomic():
+            locked = Order.objects.select_for_update().get(pk=pk)
+            if locked.status != Order.Status.PENDING or locked.paid_at is not None:
+                continue  # paid meanwhile
+            released += int(cancel(order, reason=reason, by="kamri"))
+    return released

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import OperationalError
@@ -152,9 +153,14 @@ def checkout_view(request):
         return redirect("storefront:cart")
 
     cgv = current_cgv()
+    status = 200
     if request.method == "POST":
         form = CheckoutForm(request.POST, cgv=cgv)
-        if form.is_valid():
+        visitor = get_client_ip_address(request) or ""
+        if not checkout.checkout_allowed(visitor):
+            form.add_error(None, checkout.rate_limited_message())
+            status = 429
+        elif form.is_valid():
             try:
                 order = checkout.place_order(
                     items=cart.items,
@@ -171,6 +177,7 @@ def checkout_view(request):
             else:
                 if cgv is not None:
                     record_cgv_acceptance(order, cgv)
+                checkout.count_checkout(visitor)
                 cart.clear()
                 recent = [order.access_key, *request.session.get(RECENT_ORDERS_KEY, [])][:10]
                 request.session[RECENT_ORDERS_KEY] = recent
@@ -183,7 +190,7 @@ def checkout_view(request):
         data = form.data.copy()
         data["expected_total"] = str(quote.total)
         form.data = data
-    return _shop(request, "storefront/checkout.html", {"form": form, "quote": quote})
+    return _shop(request, "storefront/checkout.html", {"form": form, "quote": quote}, status=status)
 
 
 def _order(access_key: str) -> Order:

@@ -74,7 +74,10 @@ def test_save_reuses_the_tested_token_and_encrypts_the_key(cj_sandbox, staff_cli
     assert SANDBOX_API_KEY not in page and SANDBOX_API_KEY[-4:] in page
 
 
-def test_blank_key_keeps_the_saved_one_and_a_new_key_voids_old_tokens(cj_account, cj_sandbox):
+def test_blank_key_keeps_the_saved_one_and_old_tokens_last_until_new_ones_exist(
+    cj_account, cj_sandbox, settings
+):
+    settings.KAMRI_CJ_ALLOW_LOCAL_URLS = True  # a second address for the same sandbox
     connection.check_credentials(api_key=SANDBOX_API_KEY, base_url=cj_sandbox.base_url, tier="advanced")
     old = cj_account.fingerprint
     assert CJCredential.objects.filter(fingerprint=old).exclude(access_token_encrypted="").exists()
@@ -86,8 +89,14 @@ def test_blank_key_keeps_the_saved_one_and_a_new_key_voids_old_tokens(cj_account
         tier="plus",
         base_url=cj_sandbox.base_url.replace("127.0.0.1", "localhost"),
     )
-    assert moved.saved
-    assert not CJCredential.objects.filter(fingerprint=old).exists()
+    assert moved.saved and not moved.report.connected  # CJ: one token request per 5 minutes
+    assert CJCredential.objects.filter(fingerprint=old).exists()  # kept: no new token yet
+    back = connection.save_account(
+        email="", api_key=SANDBOX_API_KEY, tier="plus", base_url=cj_sandbox.base_url
+    )
+    assert back.saved and back.report.connected
+    moved_fingerprint = CJAccount.objects.get().fingerprint
+    assert moved_fingerprint == old
 
 
 def test_cj_home_shows_live_status(cj_account, staff_client):
@@ -104,7 +113,8 @@ def test_status_without_account_says_so(staff_client):
     assert "Aucun compte CJ" in html
 
 
-def test_unreachable_cj_is_a_message_not_a_500(staff_client):
+def test_unreachable_cj_is_a_message_not_a_500(staff_client, settings):
+    settings.KAMRI_CJ_ALLOW_LOCAL_URLS = True  # a local address, allowed by the development setting
     form = {
         "email": "",
         "api_key": SANDBOX_API_KEY,

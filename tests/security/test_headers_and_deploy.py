@@ -92,17 +92,55 @@ def _production_env(tmp_path) -> dict[str, str]:
     return env
 
 
-def test_check_deploy_is_clean_with_production_settings(tmp_path):
-    result = subprocess.run(
+def _check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=_production_env(tmp_path),
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues (0 silenced)" in result.stdout
+
+
+def test_check_deploy_reports_the_demo_provider_the_generated_key_and_local_images(tmp_path):
+    """The documented production settings alone: the demo provider (anyone can "pay"), the Fernet key
+    generated under var/ and an image source on 127.0.0.1 are each reported."""
+    env = _production_env(tmp_path)
+    env["KAMRI_CSP_IMG_SRC"] = "http://127.0.0.1:*"
+    result = _check_deploy(env)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "kamri.E001" in output  # an error: the demo provider refuses to take payments
+    assert "kamri.W002" in output  # KAMRI_ENCRYPTION_KEYS generated in var/
+    assert "kamri.W003" in output and "127.0.0.1" in output
+
+
+def test_check_deploy_is_clean_with_production_settings_but_for_an_allowed_demo_provider(tmp_path):
+    """Everything set as docs/security.md says; the demo provider explicitly allowed stays a warning (the only one)."""
+    from cryptography.fernet import Fernet
+
+    env = _production_env(tmp_path)
+    env.update(KAMRI_ENCRYPTION_KEYS=Fernet.generate_key().decode(), KAMRI_ALLOW_DEMO_PAYMENTS="1")
+    result = _check_deploy(env)
+    output = result.stdout + result.stderr
+    assert "kamri.E001" not in output and "kamri.W002" not in output and "kamri.W003" not in output
+    assert "kamri.W001" in output
+    assert "System check identified 1 issue (0 silenced)" in output
+    assert "http://127.0.0.1" not in output  # the demo sandbox's images are not allowed under TLS
+
+
+@pytest.mark.django_db
+def test_the_demo_provider_refuses_payments_under_production_settings(settings):
+    from kamri.orders.models import Order
+    from kamri.orders.payments import start_payment
+
+    settings.KAMRI_ALLOW_DEMO_PAYMENTS = False
+    order = Order.objects.create(customer_name="Jane Doe", email="jane@example.com", country="FR")
+    result = start_payment(order)
+    assert not result.is_paid and "démonstration" in result.message
+    order.refresh_from_db()
+    assert order.paid_at is None
 
 
 def test_production_settings_turn_on_hsts_and_secure_cookies(tmp_path):

@@ -131,3 +131,20 @@ def test_limits_are_set_from_the_environment(tmp_path):
         [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip().splitlines()[-1] == "3 1:00:00"
+
+
+@pytest.mark.django_db
+def test_a_customer_with_the_right_password_is_answered_like_a_wrong_password(client):
+    """Finding 13.9: the login form never tells a non-staff account that its password was right."""
+    factories.staff_user("customer", is_staff=False)
+    right = _login(client, "customer", factories.STAFF_PASSWORD)
+    wrong = _login(Client(), "customer", "wrong-password", ip="10.0.0.9")
+    assert right.status_code == wrong.status_code == 200
+    page = right.content.decode()
+    assert "Identifiant ou mot de passe incorrect" in page
+    assert "pas accès" not in page
+    assert "_auth_user_id" not in client.session
+    # ...and it counts as a failure: the fifth locks, as for a wrong password.
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = _login(client, "customer", factories.STAFF_PASSWORD)
+    assert response.status_code == 429

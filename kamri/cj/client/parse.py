@@ -17,6 +17,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlsplit
 
 from .types import (
     AccessTokens,
@@ -89,6 +90,26 @@ def parse_str(value: Any) -> str | None:
         text = value.strip()
         return text or None
     return str(value)
+
+
+def parse_http_url(value: Any) -> str | None:
+    """A URL from CJ that may become a link or an image: absolute http(s) with a host, nothing else
+    (``javascript:``, ``data:``, protocol-relative or malformed URLs are dropped)."""
+    text = parse_str(value)
+    if text is None or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        return None
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 — raises ValueError on a malformed port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return text
+
+
+def _http_urls(values: Any) -> list[str]:
+    return [url for url in (parse_http_url(v) for v in parse_json_list(values)) if url]
 
 
 def parse_decimal(value: Any) -> Decimal | None:
@@ -373,7 +394,7 @@ def parse_product_summary(item: dict[str, Any]) -> ProductSummary:
         name=parse_str(_first(item, "nameEn", "productNameEn")) or "",
         sku=parse_str(_first(item, "sku", "productSku")),
         spu=parse_str(item.get("spu")),
-        image=parse_str(_first(item, "bigImage", "productImage")),
+        image=parse_http_url(_first(item, "bigImage", "productImage")),
         sell_price=parse_price_range(item.get("sellPrice")),
         now_price=parse_price_range(item.get("nowPrice")),
         discount_price=parse_price_range(item.get("discountPrice")),
@@ -466,7 +487,7 @@ def parse_variant(v: dict[str, Any], option_names: list[str] | None = None) -> V
         suggested_price=parse_decimal(v.get("variantSugSellPrice")),
         weight_g=parse_decimal(v.get("variantWeight")),
         dims=Dimensions(*dims_vals) if any(x is not None for x in dims_vals) else None,
-        image=parse_str(v.get("variantImage")),
+        image=parse_http_url(v.get("variantImage")),
         barcode=parse_str(v.get("barcode")),
         inventories=_stock_rows(v.get("inventories")),
         raw=v,
@@ -478,7 +499,7 @@ def parse_product_detail(data: Any) -> ProductDetail:
     names = parse_option_names(d.get("productKeyEn"))
     images: list[str] = []
     for src in (d.get("bigImage"), d.get("productImage"), *(parse_json_list(d.get("productImageSet")))):
-        s = parse_str(src)
+        s = parse_http_url(src)
         if s and s not in images:
             images.append(s)
     return ProductDetail(
@@ -528,9 +549,9 @@ def parse_review_page(data: Any, *, page: int = 1, size: int = 20) -> ReviewPage
             score=parse_int(r.get("score")),
             comment=parse_str(r.get("comment")),
             date=parse_datetime(r.get("commentDate")),
-            images=parse_json_list(r.get("commentUrls")),
+            images=_http_urls(r.get("commentUrls")),
             country=parse_str(r.get("countryCode")),
-            flag_icon_url=parse_str(r.get("flagIconUrl")),
+            flag_icon_url=parse_http_url(r.get("flagIconUrl")),
         )
         for r in d.get("list") or []
         if isinstance(r, dict)
@@ -616,7 +637,7 @@ def parse_created_order(data: Any) -> CreatedOrder:
         order_amount=parse_decimal(d.get("orderAmount")),
         actual_payment=parse_decimal(d.get("actualPayment")),
         total_discount_amount=parse_decimal(d.get("totalDiscountAmount")),
-        cj_pay_url=parse_str(d.get("cjPayUrl")),
+        cj_pay_url=parse_http_url(d.get("cjPayUrl")),
         logistics_miss=bool(parse_bool(d.get("logisticsMiss"))),
         intercept_reasons=[
             InterceptReason(code=parse_id(r.get("code")), message=parse_str(r.get("message")))
@@ -648,7 +669,7 @@ def parse_order(data: Any) -> CJOrder:
         status=parse_str(d.get("orderStatus")),
         logistic_name=parse_str(d.get("logisticName")),
         track_number=parse_str(d.get("trackNumber")),
-        tracking_url=parse_str(d.get("trackingUrl")),
+        tracking_url=parse_http_url(d.get("trackingUrl")),
         order_amount=parse_decimal(d.get("orderAmount")),
         product_amount=parse_decimal(d.get("productAmount")),
         postage_amount=parse_decimal(d.get("postageAmount")),
@@ -689,6 +710,41 @@ def parse_subscribe_result(data: Any, requested: list[str] | None = None) -> Sub
 # --- webhooks (receiving side) -------------------------------------------------------------------
 
 
+MAX_STOCK = 100_000_000  # more units than any warehouse holds: a value beyond is a corrupt message
+
+
+def parse_stock_message(params: Any) -> dict[str, dict[str, int]]:
+    """A STOCK webhook's params, ``{vid: [{countryCode, storageNum}, …]}`` → ``{vid: {country: units}}``.
+
+    Raises ValueError for an impossible value (negative, not a whole number, beyond MAX_STOCK): such a
+    message is refused whole rather than half applied."""
+    if not isinstance(params, dict) or not params:
+        raise ValueError("STOCK params must be an object keyed by vid")
+    stock: dict[str, dict[str, int]] = {}
+    for vid, rows in params.items():
+        if rows is not None and not isinstance(rows, list):
+            raise ValueError(f"STOCK rows of {vid} must be a list")
+        by_country: dict[str, int] = {}
+        for row in rows or []:
+            if not isinstance(row, dict):
+                raise ValueError(f"STOCK row of {vid} must be an object")
+            units = _stock_units(row.get("storageNum"))
+            country = str(row.get("countryCode") or "").upper()
+            if country:
+                by_country[country] = by_country.get(country, 0) + units
+        stock[str(vid)] = by_country
+    return stock
+
+
+def _stock_units(value: Any) -> int:
+    if value is None or value == "":
+        return 0
+    number = None if isinstance(value, bool | float) else parse_decimal(value)
+    if number is None or number != number.to_integral_value() or not 0 <= number <= MAX_STOCK:
+        raise ValueError(f"impossible storageNum {str(value)[:40]!r}")
+    return int(number)
+
+
 def parse_webhook_message(raw: str | bytes | dict[str, Any]) -> WebhookMessage:
     """A CJ webhook body. Pass the raw bytes so numeric ids stay exact."""
     d = loads(raw) if isinstance(raw, str | bytes) else raw
@@ -711,7 +767,7 @@ def parse_order_event(params: Any) -> OrderEvent:
         status=parse_str(p.get("orderStatus")),
         logistic_name=parse_str(p.get("logisticName")),
         track_number=parse_str(p.get("trackNumber")),
-        tracking_url=parse_str(p.get("trackingUrl")),
+        tracking_url=parse_http_url(p.get("trackingUrl")),
         created_at=parse_datetime(p.get("createDate")),
         updated_at=parse_datetime(p.get("updateDate")),
         paid_at=parse_datetime(p.get("payDate")),
@@ -745,6 +801,6 @@ def parse_logistic_event(params: Any) -> LogisticEvent:
         logistic_name=parse_str(p.get("logisticName")),
         tracking_number=parse_str(p.get("trackingNumber")),
         tracking_status=parse_int(p.get("trackingStatus")),
-        tracking_url=parse_str(p.get("trackingUrl")),
+        tracking_url=parse_http_url(p.get("trackingUrl")),
         events=events,
     )

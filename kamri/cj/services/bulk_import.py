@@ -11,6 +11,7 @@ from kamri.catalog.models import Category
 from kamri.catalog.pricing import PricingRule, Rounding
 from kamri.cj.client import CJError, CJQuotaExhausted
 from kamri.cj.models import SyncRun
+from kamri.cj.services import jobs
 from kamri.cj.services.importing import ImportRefused, import_product
 
 
@@ -54,7 +55,8 @@ def run(run_id: int) -> SyncRun:
     )
     results: dict[str, dict] = dict(job.summary.get("results", {}))
     job.status, job.started_at = SyncRun.Status.RUNNING, job.started_at or timezone.now()
-    job.save(update_fields=["status", "started_at"])
+    job.heartbeat_at = timezone.now()
+    job.save(update_fields=["status", "started_at", "heartbeat_at"])
     for pid in params["pids"]:
         if pid in results:  # a restarted job resumes where it stopped
             continue
@@ -78,7 +80,7 @@ def run(run_id: int) -> SyncRun:
             results[pid] = {"ok": False, "message": message}
             job.failed += 1
         job.summary = _summary(results)
-        job.save(update_fields=["done", "failed", "summary"])
+        jobs.save_progress(job)
     job.summary = _summary(results)
     job.status = SyncRun.Status.FAILED if job.error else SyncRun.Status.DONE
     job.finished_at = timezone.now()

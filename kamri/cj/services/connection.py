@@ -9,19 +9,23 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kamri.cj.adapters import DatabaseCallRecorder, DatabaseTokenStore, SharedRateLimiter
 from kamri.cj.client import CJAuthError, CJAuthThrottled, CJClient, CJError, RetryPolicy
 from kamri.cj.models import CJAccount, CJCredential, credential_fingerprint
+from kamri.cj.services.webhook_inbox import forget_config as forget_webhook_config
 from kamri.cj.tiers import allowed_qps, limiter_rate
 from kamri.core import crypto
 from kamri.core.logging import register_secret
+from kamri.core.security import is_local_host
 
 log = logging.getLogger(__name__)
 
@@ -168,6 +172,71 @@ class ConnectionReport:
     balance: Decimal | None = None
 
 
+# --- Where a key may be sent (finding 13.1): the stored key only to its own address; new addresses checked.
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port
+
+
+def address_problem(base_url: str) -> str:
+    """Why KAMRI will not talk to this CJ address ("" when it may): https to a public host only, except CJ
+    itself, the bundled sandbox (`CJ_SANDBOX_URL`) and, with `KAMRI_CJ_ALLOW_LOCAL_URLS`, local development."""
+    origin = _origin(base_url)
+    if origin in (_origin(settings.CJ_SANDBOX_URL), _origin(settings.CJ_PRODUCTION_URL)):
+        return ""
+    scheme, host, port = origin
+    if not host or port == -1 or scheme not in ("http", "https"):
+        return _("Adresse de l'API CJ invalide : saisissez une adresse https://… complète.")
+    if settings.KAMRI_CJ_ALLOW_LOCAL_URLS:
+        return ""
+    if scheme != "https":
+        return _("L'adresse de l'API CJ doit commencer par https:// (la clé API ne circule jamais en clair).")
+    if is_local_host(host):
+        return _(
+            "Cette adresse désigne une machine locale ou un réseau privé : KAMRI n'y envoie pas la clé API. "
+            "Choisissez CJ ou le bac à sable fourni."
+        )
+    return ""
+
+
+RETYPE_KEY_MESSAGE = gettext_lazy(
+    "Pour changer l'adresse de l'API CJ, saisissez à nouveau la clé API : "
+    "la clé enregistrée n'est envoyée qu'à l'adresse où elle a été enregistrée."
+)
+
+
+class KeyAddressRefused(Exception):
+    """A key would go somewhere it must not; `str(error)` is the French sentence for the admin."""
+
+
+def key_for_address(account: CJAccount | None, api_key: str, base_url: str) -> str:
+    """The key to send to `base_url`: the one typed, or the stored one only for the address it was saved with."""
+    problem = address_problem(base_url)
+    if problem:
+        raise KeyAddressRefused(problem)
+    typed = (api_key or "").strip()
+    if typed:
+        return typed
+    if account is None or not account.api_key_encrypted:
+        raise KeyAddressRefused(_("La clé API est obligatoire."))
+    if base_url.strip() != account.base_url.strip():
+        raise KeyAddressRefused(str(RETYPE_KEY_MESSAGE))
+    return account.api_key
+
+
+def try_settings(*, api_key: str | None, base_url: str, tier: str, **_unused) -> ConnectionReport:
+    """ "Tester la connexion" with the form's values (nothing saved)."""
+    try:
+        key = key_for_address(get_account(), api_key or "", base_url)
+    except KeyAddressRefused as refusal:
+        return ConnectionReport(connected=False, checked_at=timezone.now(), error=str(refusal))
+    return check_credentials(api_key=key, base_url=base_url, tier=tier)
+
+
 def check_credentials(*, api_key: str, base_url: str, tier: str) -> ConnectionReport:
     """Ask CJ whether these credentials work, reusing a stored token when one exists (no needless login)."""
     now = timezone.now()
@@ -227,9 +296,10 @@ class SaveResult:
 def save_account(*, email: str, api_key: str | None, tier: str, base_url: str) -> SaveResult:
     """Store validated settings. A key CJ refuses is not saved; a blank key keeps the current one."""
     account = get_account()
-    key = (api_key or "").strip() or (account.api_key if account else "")
-    if not key:
-        return SaveResult(False, _("La clé API est obligatoire."))
+    try:
+        key = key_for_address(account, api_key or "", base_url)
+    except KeyAddressRefused as refusal:
+        return SaveResult(False, str(refusal))
     report = check_credentials(api_key=key, base_url=base_url, tier=tier)
     if report.refused:
         return SaveResult(
@@ -242,9 +312,12 @@ def save_account(*, email: str, api_key: str | None, tier: str, base_url: str) -
         account.set_api_key(key)
         _apply_report(account, report)
         account.save()
-        if old_fingerprint and old_fingerprint != account.fingerprint:
-            CJCredential.objects.filter(fingerprint=old_fingerprint).delete()  # old key or host: tokens void
+        if report.connected and old_fingerprint and old_fingerprint != account.fingerprint:
+            # Old key or host: its tokens are void, but only once the new ones exist (CJ hands out one token
+            # per 5 minutes; without one KAMRI would have no openId to check webhooks with).
+            CJCredential.objects.filter(fingerprint=old_fingerprint).delete()
     cache.delete(_status_cache_key(account))
+    forget_webhook_config()
     if report.connected:
         return SaveResult(True, _("Configuration enregistrée. Connexion à CJ réussie."), report)
     return SaveResult(
@@ -259,6 +332,11 @@ def _apply_report(account: CJAccount, report: ConnectionReport) -> None:
     account.last_check_ok = report.connected
     account.last_check_error = report.error[:500]
     if report.connected:
+        # The openId signs CJ's webhooks: kept on the account from the last good check, so a save that
+        # cannot get a token yet (CJ's 5-minute rule) never leaves the receiver without it.
+        credential = CJCredential.objects.filter(fingerprint=account.fingerprint).first()
+        if credential is not None and credential.open_id_encrypted:
+            account.open_id_encrypted = credential.open_id_encrypted
         account.account_name = report.account_name
         account.account_email = report.account_email
         account.qps_limit = report.qps_limit
@@ -288,6 +366,7 @@ def connection_status(account: CJAccount | None = None, *, fresh: bool = False) 
                 "account_email",
                 "qps_limit",
                 "is_sandbox",
+                "open_id_encrypted",
                 "updated_at",
             ]
         )

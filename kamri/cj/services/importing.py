@@ -17,6 +17,7 @@ from kamri.catalog.pricing import Price, PricingRule, Rounding, price_for
 from kamri.cj.client import CJProductNotFound, ProductDetail, VariantDetail
 from kamri.cj.models import CJProductLink, CJSettings, CJVariantLink
 from kamri.cj.services import catalog
+from kamri.core.text import single_line
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +143,7 @@ def _create_product(
     images = [url for url in detail.images if url]
     description = plain_text(detail.description or "")
     product = Product.objects.create(
-        title=detail.name[:255],
+        title=single_line(detail.name)[:255],
         description=description,
         category=category,
         status=status,

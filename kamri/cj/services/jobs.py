@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from kamri.cj.models import SyncRun
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[SyncRun], None]
 
@@ -26,10 +33,10 @@ def claim(run: SyncRun) -> bool:
     """Start a queued run; False when another worker already did (a run never executes twice)."""
     started = timezone.now()
     claimed = SyncRun.objects.filter(pk=run.pk, status=SyncRun.Status.QUEUED).update(
-        status=SyncRun.Status.RUNNING, started_at=started
+        status=SyncRun.Status.RUNNING, started_at=started, heartbeat_at=started
     )
     if claimed:
-        run.status, run.started_at = SyncRun.Status.RUNNING, started
+        run.status, run.started_at, run.heartbeat_at = SyncRun.Status.RUNNING, started, started
     return bool(claimed)
 
 
@@ -45,9 +52,15 @@ def step(run: SyncRun, *, ok: bool, progress: Progress | None = None, save_every
     else:
         run.failed += 1
     if (run.done + run.failed) % save_every == 0 or run.done + run.failed == run.total:
-        run.save(update_fields=["done", "failed", "summary"])
+        save_progress(run)
     if progress:
         progress(run)
+
+
+def save_progress(run: SyncRun) -> None:
+    """Counts and summary saved with a heartbeat: the sweeper tells a live run from one a kill cut short."""
+    run.heartbeat_at = timezone.now()
+    run.save(update_fields=["done", "failed", "summary", "heartbeat_at"])
 
 
 def finish(run: SyncRun, *, error: str = "") -> SyncRun:
@@ -56,3 +69,65 @@ def finish(run: SyncRun, *, error: str = "") -> SyncRun:
     run.finished_at = timezone.now()
     run.save()
     return run
+
+
+# --- The sweeper: a worker killed mid-run leaves its row "running" (or "queued" when the queue lost the job).
+RESUMABLE = (SyncRun.Kind.BULK_IMPORT,)  # skips what it already did; the syncs start afresh on their schedule
+
+
+def stale_after() -> timedelta:
+    return timedelta(minutes=settings.KAMRI_JOB_STALE_MINUTES)
+
+
+def sweep() -> dict[str, int]:
+    """Resume the runs that can go on from where they stopped, close the others with the reason."""
+    limit = timezone.now() - stale_after()
+    resumed = closed = 0
+    lost = SyncRun.objects.filter(status=SyncRun.Status.QUEUED, created_at__lt=limit)
+    for run in lost:
+        if SyncRun.objects.filter(pk=run.pk, status=SyncRun.Status.QUEUED).update(created_at=timezone.now()):
+            _enqueue(run.kind, run.pk)
+            resumed += 1
+    cut = SyncRun.objects.filter(status=SyncRun.Status.RUNNING).exclude(heartbeat_at__gte=limit)
+    for run in cut.exclude(started_at__gte=limit):
+        if _interrupted(run):
+            resumed += 1
+        else:
+            closed += 1
+    return {"resumed": resumed, "closed": closed}
+
+
+def _interrupted(run: SyncRun) -> bool:
+    where = f"{run.done + run.failed}/{run.total}"
+    last = run.heartbeat_at or run.started_at or run.created_at
+    when = date_format(timezone.localtime(last), "SHORT_DATETIME_FORMAT")
+    if run.kind in RESUMABLE:
+        note = _(
+            "Interrompue à %(where)s (le worker s'est arrêté vers %(when)s), reprise là où elle s'était arrêtée."
+        )
+        run.interruptions = [*run.interruptions, note % {"where": where, "when": when}]
+        run.status, run.heartbeat_at = SyncRun.Status.QUEUED, timezone.now()
+        run.save(update_fields=["status", "interruptions", "heartbeat_at"])
+        transaction.on_commit(lambda: _enqueue(run.kind, run.pk))
+        log.warning("sync run %s cut at %s: resumed", run.pk, where)
+        return True
+    reason = _(
+        "Interrompue à %(where)s : le worker s'est arrêté vers %(when)s. Rien n'est perdu de ce qui a été fait ; "
+        "la prochaine synchronisation reprend l'ensemble."
+    ) % {"where": where, "when": when}
+    run.interruptions = [*run.interruptions, reason]
+    finish(run, error=reason)
+    log.warning("sync run %s cut at %s: closed", run.pk, where)
+    return False
+
+
+def _enqueue(kind: str, pk: int) -> None:
+    from kamri.cj import tasks
+
+    runner = {
+        SyncRun.Kind.BULK_IMPORT: tasks.run_bulk_import,
+        SyncRun.Kind.ORDERS: tasks.run_order_sync,
+        SyncRun.Kind.STOCK: tasks.run_stock_sync,
+        SyncRun.Kind.PRICES: tasks.run_price_sync,
+    }[kind]
+    runner(pk)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kamri.cj.client import (
+    CJAuthThrottled,
     CJDuplicateOrder,
     CJError,
     CJInsufficientBalance,
@@ -397,8 +398,9 @@ def _retry_later(row: CJOrder, message: str, *, after_s: float | None = None) ->
 
 
 def _handle_cj_error(row: CJOrder, error: CJError, *, stage: str) -> None:
-    if isinstance(error, CJQuotaExhausted):
-        _retry_later(row, error.user_message, after_s=error.retry_after_s)
+    if isinstance(error, (CJQuotaExhausted, CJAuthThrottled)):
+        # Both end at a known time (quota reset, CJ's next allowed token request): wait for it.
+        _retry_later(row, error.user_message, after_s=error.retry_after_s + 1)
     elif isinstance(error, (CJRateLimited, CJUnavailable)):
         _retry_later(row, error.user_message)
     elif isinstance(error, CJInsufficientBalance):

@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -20,11 +21,11 @@ from django.utils import timezone
 from kamri.cj.models import CJAccount, CJCredential, CJSettings, WebhookEvent
 from kamri.core import crypto
 from kamri.core.coalesce import Coalescer
-from kamri.core.text import storable
+from kamri.core.text import storable, storable_json
 
 MAX_BODY_BYTES = 256 * 1024
 _CONFIG_TTL_S = 10.0
-_config_cache: dict[str, tuple[float, WebhookConfig]] = {}
+_config_cache: dict[str, tuple[float, str]] = {}
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,20 @@ def new_secret() -> str:
 
 
 def config(*, fresh: bool = False) -> WebhookConfig:
-    """Path secret and signing key, cached for a few seconds per process (the receiver's hot path)."""
-    cached = _config_cache.get("config")
+    """Path secret and signing key. The secret is read from the database on every call, so a rotated
+    secret is refused at once by every process; only the decrypted openId is cached a few seconds."""
+    row = CJSettings.objects.order_by("pk").values("pk", "webhook_secret", "require_signature").first()
+    if row is None or not row["webhook_secret"]:
+        settings_row = CJSettings.load()
+        CJSettings.objects.filter(pk=settings_row.pk, webhook_secret="").update(webhook_secret=new_secret())
+        return config(fresh=fresh)
+    return WebhookConfig(row["webhook_secret"], _signing_key(fresh=fresh), row["require_signature"])
+
+
+def _signing_key(*, fresh: bool) -> str:
+    cached = _config_cache.get("open_id")
     if cached and not fresh and time.monotonic() - cached[0] < _CONFIG_TTL_S:
         return cached[1]
-    settings_row = CJSettings.load()
-    if not settings_row.webhook_secret:
-        CJSettings.objects.filter(pk=settings_row.pk, webhook_secret="").update(webhook_secret=new_secret())
-        settings_row.refresh_from_db()
     account = CJAccount.objects.order_by("pk").first()
     open_id = ""
     if account is not None:
@@ -54,9 +61,8 @@ def config(*, fresh: bool = False) -> WebhookConfig:
         if not open_id:
             credential = CJCredential.objects.filter(fingerprint=account.fingerprint).first()
             open_id = crypto.decrypt(credential.open_id_encrypted) if credential else ""
-    value = WebhookConfig(settings_row.webhook_secret, open_id, settings_row.require_signature)
-    _config_cache["config"] = (time.monotonic(), value)
-    return value
+    _config_cache["open_id"] = (time.monotonic(), open_id)
+    return open_id
 
 
 def forget_config() -> None:
@@ -87,19 +93,26 @@ def receive(body: bytes, signature: str | None, conf: WebhookConfig) -> Verdict:
     now = timezone.now()
     if signature is None or signature == "":
         if conf.require_signature:
-            return _reject(body, now, 401, "Signature absente (en-tête « sign »).", signature_valid=False)
+            return _reject(
+                body, now, 401, "Signature absente (en-tête « sign »).", signature_valid=False, conf=conf
+            )
         signature_valid = None
     else:
         expected = sign(body, conf.open_id) if conf.open_id else ""
         if not expected or not hmac.compare_digest(signature.strip().encode(), expected.encode()):
-            return _reject(body, now, 401, "Signature invalide.", signature_valid=False)
+            return _reject(body, now, 401, "Signature invalide.", signature_valid=False, conf=conf)
         signature_valid = True
     try:
-        text = body.decode("utf-8")
+        text = storable_json(body.decode("utf-8"))
         payload = json.loads(text)
     except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         return _reject(
-            body, now, 400, "Corps illisible : JSON UTF-8 attendu.", signature_valid=signature_valid
+            body,
+            now,
+            400,
+            "Corps illisible : JSON UTF-8 attendu.",
+            signature_valid=signature_valid,
+            conf=conf,
         )
     if not isinstance(payload, dict) or any(payload.get(field) in (None, "") for field in REQUIRED_FIELDS):
         return _reject(
@@ -108,7 +121,9 @@ def receive(body: bytes, signature: str | None, conf: WebhookConfig) -> Verdict:
             400,
             "Champs obligatoires manquants : messageId, type, params.",
             signature_valid=signature_valid,
+            conf=conf,
         )
+    text = _without_open_id(text, payload, conf.open_id)
     message_id = storable(str(payload["messageId"]))[:100]
     fields = {
         "type": storable(str(payload.get("type"))).upper()[:20],
@@ -133,8 +148,11 @@ def receive(body: bytes, signature: str | None, conf: WebhookConfig) -> Verdict:
     return Verdict(200, event)
 
 
-def _reject(body: bytes, now, status: int, reason: str, *, signature_valid: bool | None) -> Verdict:
-    text = storable(body[:MAX_BODY_BYTES].decode("utf-8", errors="replace"))
+def _reject(
+    body: bytes, now, status: int, reason: str, *, signature_valid: bool | None, conf: WebhookConfig
+) -> Verdict:
+    text = storable_json(body[:MAX_BODY_BYTES].decode("utf-8", errors="replace"))
+    text = _redact_open_id_text(text, conf.open_id)
     event = WebhookEvent.objects.create(
         status=WebhookEvent.Status.REJECTED,
         raw_body=text,
@@ -145,6 +163,43 @@ def _reject(body: bytes, now, status: int, reason: str, *, signature_valid: bool
         type=_peek_type(text),
     )
     return Verdict(status, event, reason)
+
+
+# --- The openId signs webhooks (CJ sends it in LOGISTIC messages): never stored, shown as its last 4 characters.
+_OPEN_ID_FIELD = re.compile(r'("openId"\s*:\s*)("(?:[^"\\]|\\.)*"|[^,}\]\s]+)')
+
+
+def _without_open_id(text: str, payload: dict, open_id: str) -> str:
+    """The accepted body to store: every "openId" field and every value equal to our openId masked."""
+    if "openId" not in text and not (open_id and open_id in text):
+        return text
+    try:
+        return json.dumps(_masked(payload, open_id), ensure_ascii=False)
+    except (RecursionError, ValueError):
+        return _redact_open_id_text(text, open_id)
+
+
+def _masked(value, open_id: str):
+    if isinstance(value, dict):
+        return {
+            key: crypto.mask(str(item)) if key == "openId" else _masked(item, open_id)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_masked(item, open_id) for item in value]
+    if open_id and isinstance(value, str | int) and not isinstance(value, bool) and open_id in str(value):
+        return str(value).replace(open_id, crypto.mask(open_id))
+    return value
+
+
+def _redact_open_id_text(text: str, open_id: str) -> str:
+    """A body that is not valid JSON: the same masking, on the text."""
+    text = _OPEN_ID_FIELD.sub(
+        lambda match: f'{match.group(1)}"{crypto.mask(match.group(2).strip(chr(34)))}"', text
+    )
+    if open_id:
+        text = text.replace(open_id, crypto.mask(open_id))
+    return text
 
 
 def _peek_type(text: str) -> str:

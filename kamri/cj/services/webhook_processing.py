@@ -21,6 +21,7 @@ from kamri.cj.models import CJOrder, CJProductLink, CJSettings, CJVariantLink, W
 from kamri.cj.services import catalog_sync
 from kamri.cj.services.importing import plain_text
 from kamri.cj.services.order_status import apply_update
+from kamri.core.text import single_line
 from kamri.orders.models import Order
 from kamri.orders.services import record_event
 
@@ -143,7 +144,7 @@ def handle_product(message) -> Outcome:
     fields = set(params.get("fields") or [])
     update_all = not fields or (message.message_type or "").upper() != "UPDATE"
     product, done = link.product, []
-    name = parse.parse_str(params.get("productNameEn"))
+    name = single_line(parse.parse_str(params.get("productNameEn")) or "") or None
     if name and (update_all or "productNameEn" in fields) and name != link.cj_name:
         if product.title == link.cj_name:  # the admin's own title is never overwritten
             product.title = name[:255]
@@ -215,21 +216,19 @@ def _product_of_variant_sku(sku: str) -> CJProductLink | None:
 
 
 def handle_stock(message) -> Outcome:
-    params = message.params
-    if not isinstance(params, dict) or not params:
-        raise ValueError("STOCK params must be an object keyed by vid")
+    try:
+        stock = parse.parse_stock_message(message.params)
+    except ValueError as refused:
+        raise Ignore(
+            _("Message de stock refusé, rien n'est appliqué : %(reason)s.") % {"reason": refused}
+        ) from None
     changed, unknown = 0, []
-    links = {link.vid: link for link in CJVariantLink.objects.filter(vid__in=[str(key) for key in params])}
-    for vid, rows in params.items():
-        link = links.get(str(vid))
+    links = {link.vid: link for link in CJVariantLink.objects.filter(vid__in=list(stock))}
+    for vid, by_country in stock.items():
+        link = links.get(vid)
         if link is None:
-            unknown.append(str(vid))
+            unknown.append(vid)
             continue
-        by_country: dict[str, int] = {}
-        for row in rows or []:
-            country = str(row.get("countryCode") or "").upper()
-            if country:
-                by_country[country] = by_country.get(country, 0) + int(row.get("storageNum") or 0)
         changed += int(catalog_sync.apply_stock(link, by_country, merge=True))
     if not links:
         raise Ignore(

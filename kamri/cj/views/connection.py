@@ -73,10 +73,7 @@ def test_connection(request):
     )
     report = None
     if form.is_valid():
-        key = form.cleaned_data["api_key"] or account.api_key
-        report = connection.check_credentials(
-            api_key=key, base_url=form.cleaned_data["base_url"], tier=form.cleaned_data["tier"]
-        )
+        report = connection.try_settings(**form.cleaned_data)
         if not report.connected:  # the journal says what the admin read: "Déconnecté — reason (code CJ n)"
             shown = _("Déconnecté — %(reason)s") % {"reason": report.error}
             if report.error_code:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +16,7 @@ from kamri.cj.models import CJSettings, WebhookEvent
 from kamri.cj.services import webhook_processing, webhook_setup
 from kamri.cj.services.connection import NotConfigured, get_account
 from kamri.core.listing import date_range, paginate
+from kamri.core.text import pretty_json
 
 
 def webhooks(request):
@@ -130,10 +129,7 @@ def webhook_log(request):
 
 def webhook_detail(request, pk: int):
     event = get_object_or_404(WebhookEvent, pk=pk)
-    try:
-        pretty = json.dumps(json.loads(event.raw_body), indent=2, ensure_ascii=False)
-    except ValueError:
-        pretty = event.raw_body
+    pretty = pretty_json(event.raw_body)
     return render(
         request,
         "cj/webhook_detail.html",
