@@ -130,9 +130,10 @@ def test_unreachable_cj_is_a_message_not_a_500(staff_client, settings):
     assert "L&#x27;adresse de l&#x27;API 127.0.0.1:9 ne répond pas" in html and "momentanément" not in html
 
 
-def test_the_logs_page_reads_in_french(staff_client):
+def test_the_logs_page_reads_in_french(staff_client, settings):
     from kamri.cj.models import CJApiCall
 
+    settings.KAMRI_CJ_ALLOW_LOCAL_URLS = True  # a local address, allowed by the development setting
     form = {
         "email": "",
         "api_key": SANDBOX_API_KEY,
