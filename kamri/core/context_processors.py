@@ -7,5 +7,5 @@ def shell(request):
     """What every admin page's frame needs: navigation and the store's name."""
     context = {"store_name": settings.KAMRI_STORE_NAME, "store_currency": settings.KAMRI_STORE_CURRENCY}
     if request.path_info.startswith("/admin/") and getattr(request, "user", None) and request.user.is_staff:
-        context["navigation"] = build_navigation(request.path_info)
+        context["navigation"] = build_navigation(request.path_info, request.user)
     return context

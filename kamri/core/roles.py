@@ -8,6 +8,7 @@ fails that test until it is classified.
 
 from __future__ import annotations
 
+from django.contrib.auth.backends import BaseBackend
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -92,7 +93,7 @@ def required_role(url_name: str, method: str) -> Role:
 def role_of(user) -> str | None:
     """The role of an active staff account; None for anyone else. A staff account without a recorded role
     (made with `createsuperuser` or in the raw admin) is an owner if it is a superuser, else read-only."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
+    if not (getattr(user, "is_authenticated", False) and user.is_active and user.is_staff):
         return None
     cached = getattr(user, "_kamri_role", None)
     if cached is None:
@@ -113,3 +114,14 @@ def may(user, url_name: str, method: str = "GET") -> bool:
 
 def label(role: str | None) -> str:
     return str(dict(Role.choices).get(role, role or ""))
+
+
+class OwnerPermissionsBackend(BaseBackend):
+    """The owner may do everything, including in Django's own admin (Données brutes), without being a
+    superuser; the other roles never reach it (the table above), so they get no model permission here."""
+
+    def has_perm(self, user_obj, perm, obj=None) -> bool:
+        return role_of(user_obj) == Role.OWNER
+
+    def has_module_perms(self, user_obj, app_label) -> bool:
+        return role_of(user_obj) == Role.OWNER
