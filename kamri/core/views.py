@@ -62,7 +62,10 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, template, status=404)
 
 
-def team(request: HttpRequest, *, form: InviteForm | None = None, invitation=None, status: int = 200) -> HttpResponse:
+_INVITATION_KEY = "kamri_team_invitation"
+
+
+def team(request: HttpRequest, *, form: InviteForm | None = None, status: int = 200) -> HttpResponse:
     """Équipe: the staff accounts, their roles, and the invitation form (owner only, kamri.core.roles)."""
     return render(
         request,
@@ -71,15 +74,26 @@ def team(request: HttpRequest, *, form: InviteForm | None = None, invitation=Non
             "members": team_service.members(),
             "form": form or InviteForm(),
             "roles": Role.choices,
-            "invitation": invitation,
+            # Shown once: kept in the (server-side) session only between the POST and this page.
+            "invitation": request.session.pop(_INVITATION_KEY, None),
         },
         status=status,
     )
 
 
+def _show_link_once(request: HttpRequest, invitation: team_service.Invitation) -> HttpResponse:
+    """The link goes to the next page only, never into a message (messages are kept in the journal)."""
+    request.session[_INVITATION_KEY] = {
+        "username": invitation.user.username,
+        "email": invitation.user.email,
+        "link": invitation.link,
+        "emailed": invitation.emailed,
+    }
+    return redirect("core:team")
+
+
 @require_POST
 def team_invite(request: HttpRequest) -> HttpResponse:
-    """The link is shown in this response only (not in a message: messages are kept in the journal)."""
     form = InviteForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("L'invitation n'a pas été créée : corrigez les champs indiqués."))
@@ -94,7 +108,7 @@ def team_invite(request: HttpRequest) -> HttpResponse:
         _("%(name)s est invité comme %(role)s.")
         % {"name": invitation.user.username, "role": roles.label(form.cleaned_data["role"])},
     )
-    return team(request, invitation=invitation)
+    return _show_link_once(request, invitation)
 
 
 @require_POST
@@ -106,7 +120,7 @@ def team_link(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(refusal))
         return redirect("core:team")
     messages.success(request, _("Nouveau lien créé pour %(name)s.") % {"name": user.username})
-    return team(request, invitation=team_service.Invitation(user, link, emailed=False))
+    return _show_link_once(request, team_service.Invitation(user, link, emailed=False))
 
 
 @require_POST
