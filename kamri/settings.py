@@ -239,7 +239,6 @@ MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out (username, IP) before the password is checked
     "django.contrib.auth.backends.ModelBackend",
-    "kamri.core.roles.OwnerPermissionsBackend",  # owners hold every permission (kamri/core/roles.py)
 ]
 
 # Login throttling (django-axes): 5 failures of one username from one IP lock it for 15 minutes.

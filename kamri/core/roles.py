@@ -8,7 +8,6 @@ fails that test until it is classified.
 
 from __future__ import annotations
 
-from django.contrib.auth.backends import BaseBackend
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -115,13 +114,3 @@ def may(user, url_name: str, method: str = "GET") -> bool:
 def label(role: str | None) -> str:
     return str(dict(Role.choices).get(role, role or ""))
 
-
-class OwnerPermissionsBackend(BaseBackend):
-    """The owner may do everything, including in Django's own admin (Données brutes), without being a
-    superuser; the other roles never reach it (the table above), so they get no model permission here."""
-
-    def has_perm(self, user_obj, perm, obj=None) -> bool:
-        return role_of(user_obj) == Role.OWNER
-
-    def has_module_perms(self, user_obj, app_label) -> bool:
-        return role_of(user_obj) == Role.OWNER

@@ -70,7 +70,7 @@ def _snapshot() -> dict[str, list]:
 
 
 def _refused_by_role(response) -> bool:
-    """The role's 403 (not Django's own refusals in the raw admin, e.g. adding a second singleton row)."""
+    """The role's 403 (not Django's own permission refusals inside the raw admin, which still apply there)."""
     return response.status_code == 403 and "Votre rôle" in response.content.decode()
 
 
