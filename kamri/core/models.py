@@ -52,7 +52,9 @@ class StaffMember(models.Model):
     A field on a row of its own, not Django groups: one role per person, read in one query, and Django's
     per-model permissions stay what they are (the raw admin's)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_member")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_member"
+    )
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.READ_ONLY)
     invited_by = models.CharField(_("invité par"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("ajouté le"), default=timezone.now)

@@ -21,60 +21,60 @@ class Role(models.TextChoices):
 #: Higher sees and does more. Every role includes what the roles below it may do.
 RANK = {Role.READ_ONLY: 1, Role.OPERATOR: 2, Role.OWNER: 3}
 
-R, O = Role.READ_ONLY, Role.OPERATOR
+R, OP = Role.READ_ONLY, Role.OPERATOR
 
 #: URL name → (minimum role to read with GET/HEAD, minimum role to POST). Absent: owner for both.
 ACCESS: dict[str, tuple[Role, Role]] = {
     # Everyone: the frame around the work.
     "core:logout": (R, R),
-    "dashboard:home": (R, O),
+    "dashboard:home": (R, OP),
     # Products.
-    "catalog:product_list": (R, O),
-    "catalog:product_detail": (R, O),
-    "cj:home": (R, O),
-    "cj:status": (R, O),
-    "cj:products": (R, O),
-    "cj:product_detail": (R, O),
-    "cj:product_reviews": (R, O),
-    "cj:product_rating": (R, O),
-    "cj:product_freight": (R, O),
-    "cj:price_preview": (R, O),
-    "cj:import_product": (R, O),
-    "cj:import_bulk": (R, O),
-    "cj:price_changes": (R, O),
-    "cj:price_changes_bulk": (R, O),
-    "cj:price_change_decide": (R, O),
-    "cj:new_variants": (R, O),
-    "cj:new_variants_bulk": (R, O),
-    "cj:new_variant_decide": (R, O),
-    "cj:sync_stock": (R, O),
-    "cj:sync_prices": (R, O),
-    "cj:syncs": (R, O),
-    "cj:sync_run": (R, O),
+    "catalog:product_list": (R, OP),
+    "catalog:product_detail": (R, OP),
+    "cj:home": (R, OP),
+    "cj:status": (R, OP),
+    "cj:products": (R, OP),
+    "cj:product_detail": (R, OP),
+    "cj:product_reviews": (R, OP),
+    "cj:product_rating": (R, OP),
+    "cj:product_freight": (R, OP),
+    "cj:price_preview": (R, OP),
+    "cj:import_product": (R, OP),
+    "cj:import_bulk": (R, OP),
+    "cj:price_changes": (R, OP),
+    "cj:price_changes_bulk": (R, OP),
+    "cj:price_change_decide": (R, OP),
+    "cj:new_variants": (R, OP),
+    "cj:new_variants_bulk": (R, OP),
+    "cj:new_variant_decide": (R, OP),
+    "cj:sync_stock": (R, OP),
+    "cj:sync_prices": (R, OP),
+    "cj:syncs": (R, OP),
+    "cj:sync_run": (R, OP),
     # Orders.
-    "orders:order_list": (R, O),
-    "orders:order_detail": (R, O),
-    "orders:order_mark_paid": (R, O),
-    "cj:orders": (R, O),
-    "cj:order_detail": (R, O),
-    "cj:order_address": (R, O),
-    "cj:order_resubmit": (R, O),
-    "cj:sync_orders": (R, O),
-    "cj:tracking": (R, O),
-    "cj:problems": (R, O),
-    "cj:problem_dismiss": (R, O),
+    "orders:order_list": (R, OP),
+    "orders:order_detail": (R, OP),
+    "orders:order_mark_paid": (R, OP),
+    "cj:orders": (R, OP),
+    "cj:order_detail": (R, OP),
+    "cj:order_address": (R, OP),
+    "cj:order_resubmit": (R, OP),
+    "cj:sync_orders": (R, OP),
+    "cj:tracking": (R, OP),
+    "cj:problems": (R, OP),
+    "cj:problem_dismiss": (R, OP),
     # Webhooks (the secret address itself is the owner's: "cj:webhooks_rotate" stays owner-only).
-    "cj:webhooks": (R, O),
-    "cj:webhooks_enable": (R, O),
-    "cj:webhooks_disable": (R, O),
-    "cj:webhooks_check": (R, O),
-    "cj:webhook_log": (R, O),
-    "cj:webhook_detail": (R, O),
-    "cj:webhook_retry": (R, O),
-    "cj:webhook_retry_bulk": (R, O),
+    "cj:webhooks": (R, OP),
+    "cj:webhooks_enable": (R, OP),
+    "cj:webhooks_disable": (R, OP),
+    "cj:webhooks_check": (R, OP),
+    "cj:webhook_log": (R, OP),
+    "cj:webhook_detail": (R, OP),
+    "cj:webhook_retry": (R, OP),
+    "cj:webhook_retry_bulk": (R, OP),
     # Figures: seen by all, changed by nobody but the owner (the automation settings are the shop's policy).
-    "cj:api_calls": (R, O),
-    "cj:profit": (R, O),
+    "cj:api_calls": (R, OP),
+    "cj:profit": (R, OP),
     "cj:automation": (R, Role.OWNER),
 }
 
@@ -89,22 +89,24 @@ def required_role(url_name: str, method: str) -> Role:
     return read if method in ("GET", "HEAD", "OPTIONS") else write
 
 
+def recorded_role(user) -> str:
+    """The role kept for a staff account, active or not. Without a row (made with `createsuperuser` or in the
+    raw admin): owner if superuser, else read-only."""
+    from kamri.core.models import StaffMember
+
+    member = StaffMember.objects.filter(user=user).only("role").first()
+    if member is not None:
+        return member.role
+    return Role.OWNER if user.is_superuser else Role.READ_ONLY
+
+
 def role_of(user) -> str | None:
-    """The role of an active staff account; None for anyone else. A staff account without a recorded role
-    (made with `createsuperuser` or in the raw admin) is an owner if it is a superuser, else read-only."""
+    """The role of an active staff account, once per request; None for anyone else."""
     if not (getattr(user, "is_authenticated", False) and user.is_active and user.is_staff):
         return None
-    cached = getattr(user, "_kamri_role", None)
-    if cached is None:
-        from kamri.core.models import StaffMember
-
-        member = StaffMember.objects.filter(user=user).only("role").first()
-        if member is not None:
-            cached = member.role
-        else:
-            cached = Role.OWNER if user.is_superuser else Role.READ_ONLY
-        user._kamri_role = cached
-    return cached
+    if getattr(user, "_kamri_role", None) is None:
+        user._kamri_role = recorded_role(user)
+    return user._kamri_role
 
 
 def may(user, url_name: str, method: str = "GET") -> bool:
@@ -113,4 +115,3 @@ def may(user, url_name: str, method: str = "GET") -> bool:
 
 def label(role: str | None) -> str:
     return str(dict(Role.choices).get(role, role or ""))
-

@@ -9,10 +9,10 @@ from django.views.decorators.http import require_POST
 
 from kamri.core import audit, roles
 from kamri.core.forms import InviteForm, RoleForm
-from kamri.core.roles import Role
-from kamri.core.services import team as team_service
 from kamri.core.listing import date_range, paginate
 from kamri.core.models import AdminAction
+from kamri.core.roles import Role
+from kamri.core.services import team as team_service
 
 
 class StaffLoginView(auth_views.LoginView):
@@ -137,7 +137,8 @@ def team_role(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Rôle de %(name)s : %(role)s.") % {"name": user.username, "role": roles.label(form.cleaned_data["role"])},
+            _("Rôle de %(name)s : %(role)s.")
+            % {"name": user.username, "role": roles.label(form.cleaned_data["role"])},
         )
     return redirect("core:team")
 
@@ -151,7 +152,11 @@ def team_active(request: HttpRequest, pk: int) -> HttpResponse:
     except team_service.TeamError as refusal:
         messages.error(request, str(refusal))
     else:
-        done = _("%(name)s est réactivé.") if active else _("%(name)s est désactivé : ses sessions sont fermées.")
+        done = (
+            _("%(name)s est réactivé.")
+            if active
+            else _("%(name)s est désactivé : ses sessions sont fermées.")
+        )
         messages.success(request, done % {"name": user.username})
     return redirect("core:team")
 

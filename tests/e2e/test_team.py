@@ -40,7 +40,9 @@ def test_invite_change_role_and_deactivate(admin_page, live_server, browser):
     expect(tab.locator("h1")).to_have_text("Tableau de bord")
     expect(tab.locator(".sidebar nav")).not_to_contain_text("Équipe")
     tab.goto(f"{live_server.url}/admin/equipe/")
-    expect(tab.locator("#forbidden")).to_contain_text("Votre rôle « Opérateur » ne permet pas d'ouvrir cette page")
+    expect(tab.locator("#forbidden")).to_contain_text(
+        "Votre rôle « Opérateur » ne permet pas d'ouvrir cette page"
+    )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(SCREENSHOTS / "test_team_forbidden_page.png"), full_page=True)
 
@@ -52,7 +54,9 @@ def test_invite_change_role_and_deactivate(admin_page, live_server, browser):
     expect(admin_page.locator(".messages")).to_contain_text("Rôle de camille : Lecture seule.")
     admin_page.once("dialog", lambda dialog: dialog.accept())
     admin_page.locator("#member-camille").locator("text=Désactiver").click()
-    expect(admin_page.locator(".messages")).to_contain_text("camille est désactivé : ses sessions sont fermées.")
+    expect(admin_page.locator(".messages")).to_contain_text(
+        "camille est désactivé : ses sessions sont fermées."
+    )
     expect(admin_page.locator("#member-camille")).to_contain_text("Désactivé")
     tab.goto(f"{live_server.url}/admin/")
     expect(tab.locator("h1")).to_have_text("Connexion à l'administration")

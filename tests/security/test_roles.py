@@ -86,7 +86,9 @@ def test_every_admin_url_has_a_role_or_is_deliberately_owner_only(world):
         for route in admin_routes(world_arguments(world))
         if route.name not in ACCESS and route.name not in OWNER_ONLY_CHANGES and not _raw_admin(route)
     }
-    assert unclassified == set(), "new admin URL: give it a role in kamri/core/roles.py or list it owner-only here"
+    assert unclassified == set(), (
+        "new admin URL: give it a role in kamri/core/roles.py or list it owner-only here"
+    )
 
 
 @pytest.mark.django_db
@@ -121,7 +123,9 @@ def test_a_read_only_member_changes_nothing_anywhere(world):
     routes = [route for route in admin_routes(world_arguments(world)) if route.name not in READ_ONLY_POSTS]
     before = _snapshot()
     accepted = [
-        _key(route) for route in routes if not _refused_by_role(client.post(route.path, {"action": "approve", "ids": ["1"]}))
+        _key(route)
+        for route in routes
+        if not _refused_by_role(client.post(route.path, {"action": "approve", "ids": ["1"]}))
     ]
     assert accepted == []
     assert _snapshot() == before
@@ -137,10 +141,14 @@ def test_an_operator_cannot_change_keys_payments_policy_team_or_raw_data(world):
         if route.name in OWNER_ONLY_CHANGES or _raw_admin(route)
     ]
     before = _snapshot()
-    accepted = [_key(route) for route in routes if not _refused_by_role(client.post(route.path, {"ids": ["1"]}))]
+    accepted = [
+        _key(route) for route in routes if not _refused_by_role(client.post(route.path, {"ids": ["1"]}))
+    ]
     assert accepted == []
     assert _snapshot() == before
-    assert {"cj:settings", "cj:webhooks_rotate", "cj:automation", "core:team_invite"} <= {r.name for r in routes}
+    assert {"cj:settings", "cj:webhooks_rotate", "cj:automation", "core:team_invite"} <= {
+        r.name for r in routes
+    }
 
 
 @pytest.mark.django_db
@@ -168,7 +176,9 @@ def test_a_forbidden_page_is_a_french_page_in_the_admin_shell(world):
 
 @pytest.mark.django_db
 def test_the_navigation_hides_what_the_role_cannot_open(world):
-    owner = _client("owner").get(reverse("cj:home")).content.decode()  # the CJ section open: its sub-pages show
+    owner = (
+        _client("owner").get(reverse("cj:home")).content.decode()
+    )  # the CJ section open: its sub-pages show
     operator = _client("operator").get(reverse("cj:home")).content.decode()
     for name in ("cj:settings", "core:activity", "core:team", "admin:index"):
         assert f'href="{reverse(name)}"' in owner

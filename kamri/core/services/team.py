@@ -22,7 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from kamri.core.models import StaffMember
-from kamri.core.roles import Role, label, role_of
+from kamri.core.roles import Role, label, recorded_role, role_of
 
 log = logging.getLogger(__name__)
 
@@ -42,23 +42,16 @@ def members() -> list:
     """Every staff account, with its role (recorded, or the default for accounts made outside the Équipe)."""
     users = list(get_user_model().objects.filter(is_staff=True).order_by("username"))
     for user in users:
-        user.role = role_of(user) if user.is_active else _recorded_role(user)
+        user.role = role_of(user) if user.is_active else recorded_role(user)
         user.role_label = label(user.role)
         user.has_password = user.has_usable_password()
     return users
 
 
-def _recorded_role(user) -> str:
-    member = StaffMember.objects.filter(user=user).first()
-    if member is not None:
-        return member.role
-    return Role.OWNER if user.is_superuser else Role.READ_ONLY
-
-
 def _active_owners() -> int:
     owners = 0
     for user in get_user_model().objects.filter(is_staff=True, is_active=True):
-        owners += _recorded_role(user) == Role.OWNER
+        owners += recorded_role(user) == Role.OWNER
     return owners
 
 
@@ -72,7 +65,9 @@ def set_password_link(user) -> str:
 def invite(*, username: str, email: str, role: str, by: str) -> Invitation:
     user_model = get_user_model()
     if user_model.objects.filter(username__iexact=username).exists():
-        raise TeamError(_("L'identifiant « %(name)s » existe déjà : choisissez-en un autre.") % {"name": username})
+        raise TeamError(
+            _("L'identifiant « %(name)s » existe déjà : choisissez-en un autre.") % {"name": username}
+        )
     user = user_model(username=username, email=email, is_staff=True, is_active=True)
     user.set_unusable_password()
     user.save()
@@ -97,8 +92,12 @@ def _send_invitation(user, link: str, by: str) -> bool:
         "Votre identifiant : %(username)s\n"
     ) % {"by": by, "store": settings.KAMRI_STORE_NAME, "link": link, "username": user.username}
     try:
-        send_mail(_("Invitation à l'administration de %(store)s") % {"store": settings.KAMRI_STORE_NAME},
-                  body, None, [user.email])
+        send_mail(
+            _("Invitation à l'administration de %(store)s") % {"store": settings.KAMRI_STORE_NAME},
+            body,
+            None,
+            [user.email],
+        )
     except Exception:  # SMTP down or refused: the owner still has the link on screen
         log.warning("invitation e-mail not sent to member %s", user.pk, exc_info=True)
         return False
@@ -109,19 +108,23 @@ def _send_invitation(user, link: str, by: str) -> bool:
 def change_role(user, role: str) -> None:
     if role not in Role.values:
         raise TeamError(_("Rôle inconnu : choisissez Propriétaire, Opérateur ou Lecture seule."))
-    current = _recorded_role(user)
+    current = recorded_role(user)
     if current == Role.OWNER and role != Role.OWNER and user.is_active and _active_owners() <= 1:
-        raise TeamError(_("%(name)s est le dernier propriétaire actif : nommez d'abord un autre propriétaire.")
-                        % {"name": user.username})
+        raise TeamError(
+            _("%(name)s est le dernier propriétaire actif : nommez d'abord un autre propriétaire.")
+            % {"name": user.username}
+        )
     StaffMember.objects.update_or_create(user=user, defaults={"role": role})
 
 
 @transaction.atomic
 def set_active(user, active: bool) -> None:
     """Deactivated: cannot log in (Django refuses an inactive account), and every open session ends."""
-    if not active and user.is_active and _recorded_role(user) == Role.OWNER and _active_owners() <= 1:
-        raise TeamError(_("%(name)s est le dernier propriétaire actif : il ne peut pas être désactivé.")
-                        % {"name": user.username})
+    if not active and user.is_active and recorded_role(user) == Role.OWNER and _active_owners() <= 1:
+        raise TeamError(
+            _("%(name)s est le dernier propriétaire actif : il ne peut pas être désactivé.")
+            % {"name": user.username}
+        )
     user.is_active = active
     user.save(update_fields=["is_active"])
     if not active:
