@@ -69,3 +69,24 @@ def test_invite_change_role_and_deactivate(admin_page, live_server, browser):
     expect(journal).to_contain_text("Équipe — changer un rôle")
     expect(journal).to_contain_text("Équipe — désactiver ou réactiver")
     admin_page.click(".sidebar >> text=Équipe")
+
+
+def test_a_read_only_member_sees_pages_without_action_buttons(page, live_server):
+    from tests import factories
+
+    order = factories.order(customer="Camille Martin")
+    factories.staff_user("lecteur", role="read_only")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "lecteur")
+    page.fill("#id_password", factories.STAFF_PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("#read-only-notice")).to_contain_text("Rôle Lecture seule")
+    nav = page.locator(".sidebar nav")
+    expect(nav).to_contain_text("Commandes")
+    expect(nav).not_to_contain_text("Équipe")
+    expect(nav).not_to_contain_text("Journal d'activité")
+    page.goto(f"{live_server.url}/admin/commandes/{order.number}/")
+    expect(page.locator("h1")).to_contain_text("Commande")
+    expect(page.locator("text=Marquer comme payée")).to_be_hidden()
+    expect(page.locator(".topbar")).to_contain_text("Se déconnecter")
