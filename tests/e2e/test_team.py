@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -34,9 +34,7 @@ def test_invite_change_role_and_deactivate(admin_page, live_server, browser):
     tab.fill("#id_new_password2", "une-phrase-longue-42")
     tab.click("button[type=submit]")
     expect(tab.locator(".messages")).to_contain_text("Mot de passe enregistré")
-    tab.fill("#id_username", "camille")
-    tab.fill("#id_password", "une-phrase-longue-42")
-    tab.click("button[type=submit]")
+    log_in(tab, live_server.url, "camille", "une-phrase-longue-42")
     expect(tab.locator("h1")).to_have_text("Tableau de bord")
     expect(tab.locator(".sidebar nav")).not_to_contain_text("Équipe")
     tab.goto(f"{live_server.url}/admin/equipe/")
@@ -77,10 +75,7 @@ def test_a_read_only_member_sees_pages_without_action_buttons(page, live_server)
     order = factories.order(customer="Camille Martin")
     factories.staff_user("lecteur", role="read_only")
     page.set_viewport_size({"width": 1366, "height": 768})
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "lecteur")
-    page.fill("#id_password", factories.STAFF_PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, live_server.url, "lecteur")
     expect(page.locator("#read-only-notice")).to_contain_text("Rôle Lecture seule")
     nav = page.locator(".sidebar nav")
     expect(nav).to_contain_text("Commandes")

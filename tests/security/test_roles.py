@@ -6,13 +6,13 @@ The expectations are written out here, not read from kamri.core.roles: the table
 from __future__ import annotations
 
 import pytest
-from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
 from kamri.core.roles import ACCESS
 from tests import factories
 from tests.security.crawl import admin_routes, world_arguments
+from tests.security.test_crawl import _snapshot as snapshot
 
 # Admin pages only the owner may open: keys, the team, the journal, the raw data and the exports of customer data.
 OWNER_ONLY_PAGES = {
@@ -33,18 +33,6 @@ OWNER_ONLY_CHANGES = OWNER_ONLY_PAGES | {"cj:automation"}
 # What a read-only member may still POST: leaving.
 READ_ONLY_POSTS = {"core:logout"}
 
-VOLATILE_MODELS = {
-    "sessions.Session",
-    "admin.LogEntry",
-    "axes.AccessAttempt",
-    "axes.AccessLog",
-    "axes.AccessFailureLog",
-    "cj.CJApiCall",
-    "cj.CJCredential",
-    "cj.CJRateSlot",
-    "core.AdminAction",
-}
-
 
 def _raw_admin(route) -> bool:
     """Django's own admin (Données brutes), whose few unnamed URLs are redirects and its catch-all."""
@@ -62,11 +50,8 @@ def _client(role: str) -> Client:
 
 
 def _snapshot() -> dict[str, list]:
-    return {
-        model._meta.label: list(model.objects.order_by("pk").values())
-        for model in apps.get_models()
-        if model._meta.label not in VOLATILE_MODELS
-    }
+    """Every table but the volatile ones and the journal (which records each refusal)."""
+    return snapshot(journal=False)
 
 
 def _refused_by_role(response) -> bool:
