@@ -108,6 +108,9 @@ def test_a_deactivated_member_is_logged_out_and_cannot_log_in(owner_client):
     owner_client.post(reverse("core:team_active", args=[member.pk]), {"active": "0"})
     member.refresh_from_db()
     assert not member.is_active
+    from django.contrib.sessions.models import Session
+
+    assert not [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(member.pk)]
     assert session.get(reverse("orders:order_list")).status_code == 302  # back to the login page
     retry = Client().post(reverse("core:login"), {"username": "ines", "password": factories.STAFF_PASSWORD})
     assert retry.status_code == 200 and "_auth_user_id" not in retry.client.session

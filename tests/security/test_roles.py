@@ -60,7 +60,16 @@ def _refused_by_role(response) -> bool:
 
 
 def _refused(client: Client, method: str, routes) -> set[str]:
-    return {_key(route) for route in routes if _refused_by_role(getattr(client, method)(route.path))}
+    """The URLs the role is refused; every other page must render for that role (no 5xx)."""
+    refused, errors = set(), []
+    for route in routes:
+        response = getattr(client, method)(route.path)
+        if _refused_by_role(response):
+            refused.add(_key(route))
+        elif response.status_code >= 500:
+            errors.append((_key(route), response.status_code))
+    assert errors == []
+    return refused
 
 
 @pytest.mark.django_db
