@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kamri.cj.views import webhook_receiver
+from kamri.core.views import SetPasswordView
 from kamri.legal import views as legal_views
 
 admin.site.site_header = "KAMRI — données brutes"
@@ -15,6 +16,8 @@ urlpatterns = [
     path("admin/commandes/", include("kamri.orders.urls")),
     path("admin/cj/", include("kamri.cj.urls")),
     path("admin/donnees/", admin.site.urls),
+    # Outside /admin/: the invited member has no session yet; the one-time token is the authentication.
+    path("compte/mot-de-passe/<uidb64>/<token>/", SetPasswordView.as_view(), name="set_password"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("webhooks/cj/<str:secret>/", webhook_receiver.receive, name="cj_webhook"),
     path("pages/<slug:kind>/", legal_views.page, name="legal_page"),

@@ -14,12 +14,17 @@ _seq = itertools.count(1)
 STAFF_PASSWORD = "correct-horse-battery-9"
 
 
-def staff_user(username: str = "staff", *, is_staff: bool = True):
+def staff_user(username: str = "staff", *, is_staff: bool = True, role: str = "owner"):
+    """A staff account (an owner unless told otherwise: the Équipe's roles), or a customer with is_staff=False."""
+    from kamri.core.models import StaffMember
+
     user_model = get_user_model()
     user, _ = user_model.objects.get_or_create(username=username, defaults={"is_staff": is_staff})
     user.is_staff = is_staff
     user.set_password(STAFF_PASSWORD)
     user.save()
+    if is_staff:
+        StaffMember.objects.update_or_create(user=user, defaults={"role": role})
     return user
 
 

@@ -30,7 +30,7 @@ RETENTION_DAYS = 365
 #: POSTs that change nothing (a price preview) or are recorded elsewhere (logins: django-axes).
 NOT_RECORDED = {"core:login", "cj:price_preview"}
 #: Form fields that say which variant of an action was chosen; nothing else from the form is read.
-CHOICE_FIELDS = ("action",)
+CHOICE_FIELDS = ("action", "role")
 #: How those choices read in the journal (an unknown value is kept as sent, truncated).
 CHOICE_LABELS = {
     "approve": _("approuver"),

@@ -1,4 +1,4 @@
-"""Every page under /admin/ needs an active staff account: one rule, enforced in one place."""
+"""Every page under /admin/ needs an active staff account whose role allows it: one rule, enforced in one place."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 
-from kamri.core import audit
+from kamri.core import audit, roles
 
 ADMIN_PREFIX = "/admin/"
 
@@ -25,6 +26,24 @@ class StaffOnlyAdminMiddleware:
             if not (user.is_authenticated and user.is_active and user.is_staff):
                 return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """The role check, once the URL is resolved: kamri.core.roles says who may GET or POST each URL name."""
+        path = request.path_info
+        if not path.startswith(ADMIN_PREFIX) or path == reverse(settings.LOGIN_URL):
+            return None
+        name = request.resolver_match.view_name
+        needed = roles.required_role(name, request.method)
+        role = roles.role_of(request.user)
+        if roles.at_least(role, needed):
+            return None
+        reading = request.method in ("GET", "HEAD", "OPTIONS")
+        return render(
+            request,
+            "core/403_role.html",
+            {"role_label": roles.label(role), "needed_label": roles.label(needed), "reading": reading},
+            status=403,
+        )
 
 
 class AdminAuditMiddleware:

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kamri.core.roles import Role
+
 
 class Flag(models.Model):
     """A one-time marker (e.g. demo data loaded), kept in the database, which is the truth."""
@@ -42,3 +44,25 @@ class AdminAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+
+class StaffMember(models.Model):
+    """A member of the Équipe: the role of one staff account (kamri.core.roles), and who invited them.
+
+    A field on a row of its own, not Django groups: one role per person, read in one query, and Django's
+    per-model permissions stay what they are (the raw admin's)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_member"
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.READ_ONLY)
+    invited_by = models.CharField(_("invité par"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("ajouté le"), default=timezone.now)
+
+    class Meta:
+        ordering = ("user__username",)
+        verbose_name = _("membre de l'équipe")
+        verbose_name_plural = _("équipe")
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()} ({self.get_role_display()})"

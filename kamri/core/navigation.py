@@ -1,4 +1,5 @@
-"""The admin's navigation. An entry shows only when its URL name resolves: no link to a page that does not exist."""
+"""The admin's navigation. An entry shows only when its URL name resolves and the person's role may open it
+(kamri.core.roles): no link to a page that does not exist or would answer 403."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+
+from kamri.core import roles
 
 
 @dataclass(frozen=True)
@@ -40,28 +43,31 @@ NAVIGATION: tuple[NavEntry, ...] = (
             NavEntry(_("Rapport de marge"), "cj:profit", "coins"),
         ),
     ),
+    NavEntry(_("Équipe"), "core:team", "users"),
     NavEntry(_("Journal d'activité"), "core:activity", "list"),
     NavEntry(_("Données brutes"), "admin:index", "db"),
 )
 
 
-def _url(name: str) -> str | None:
+def _url(name: str, user=None) -> str | None:
+    if user is not None and not roles.may(user, name):
+        return None
     try:
         return reverse(name)
     except NoReverseMatch:
         return None
 
 
-def build_navigation(current_path: str) -> list[dict]:
-    """Entries whose page exists, each with its URL and whether it is the current section."""
+def build_navigation(current_path: str, user=None) -> list[dict]:
+    """Entries whose page exists (and that `user` may open), each with its URL and whether it is current."""
     items = []
     for entry in NAVIGATION:
-        url = _url(entry.url_name)
+        url = _url(entry.url_name, user)
         if url is None:
             continue
         children = []
         for child in entry.children:
-            child_url = _url(child.url_name)
+            child_url = _url(child.url_name, user)
             if child_url is not None:
                 active = current_path == child_url or (
                     child_url != url and current_path.startswith(child_url)
@@ -76,13 +82,13 @@ def build_navigation(current_path: str) -> list[dict]:
     return items
 
 
-def section_links(url_name: str) -> list[dict]:
-    """The working sub-pages of one navigation section, e.g. the CJ quick actions."""
+def section_links(url_name: str, user=None) -> list[dict]:
+    """The working sub-pages of one navigation section (that `user` may open), e.g. the CJ quick actions."""
     try:
         section_url = reverse(url_name)
     except NoReverseMatch:
         return []
-    for item in build_navigation(section_url):
+    for item in build_navigation(section_url, user):
         if item["url"] == section_url:
             return [child for child in item["children"] if child["url"] != section_url]
     return []

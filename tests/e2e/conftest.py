@@ -63,12 +63,17 @@ def staff(transactional_db):
     return factories.staff_user("admin-e2e")
 
 
+def log_in(page, base_url: str, username: str, password: str = factories.STAFF_PASSWORD) -> None:
+    """Through the login form, as a person would; ends on the admin home."""
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/admin/")
+
+
 @pytest.fixture
 def admin_page(page, live_server, staff):
     """A browser tab logged in as staff, on the admin home."""
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", staff.username)
-    page.fill("#id_password", factories.STAFF_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    log_in(page, live_server.url, staff.username)
     return page

@@ -38,6 +38,10 @@ STATE_CHANGING = {
     "cj:new_variant_decide",
     "cj:problem_dismiss",
     "orders:order_mark_paid",
+    "core:team_invite",
+    "core:team_role",
+    "core:team_active",
+    "core:team_link",
 }
 # Pages that show a form on GET and change state on POST (which the CSRF check below covers).
 GET_AND_POST = {"cj:settings", "cj:problems"}

@@ -82,6 +82,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "webhook_chart": webhook_chart,
             "calls_chart": calls_chart,
             "product_searches": _product_searches(),
-            "quick_actions": section_links("cj:home"),
+            "quick_actions": section_links("cj:home", request.user),
         },
     )

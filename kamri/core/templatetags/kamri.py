@@ -27,6 +27,7 @@ _ICONS = {
     "coins": "M12 8c4.4 0 8-1.3 8-3s-3.6-3-8-3-8 1.3-8 3 3.6 3 8 3zM4 5v6c0 1.7 3.6 3 8 3s8-1.3 8-3V5M4 11v6c0 1.7 3.6 3 8 3s8-1.3 8-3v-6",
     "pin": "M12 21s7-6 7-11a7 7 0 1 0-14 0c0 5 7 11 7 11zM12 12a2 2 0 1 0 0-4 2 2 0 0 0 0 4z",
     "list": "M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01",
+    "users": "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21v-1a6 6 0 0 1 12 0v1M16 3.1a4 4 0 0 1 0 7.8M22 21v-1a6 6 0 0 0-4-5.6",
     "db": "M12 8c4.4 0 8-1.3 8-3s-3.6-3-8-3-8 1.3-8 3 3.6 3 8 3zM4 5v14c0 1.7 3.6 3 8 3s8-1.3 8-3V5M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3",
 }
 
@@ -166,3 +167,19 @@ def stamp(value) -> str:
         return ""
     local = timezone.localtime(value)
     return f"{formats.date_format(local, 'SHORT_DATE_FORMAT')} {local:%H:%M:%S}"
+
+
+@register.filter
+def may_open(user, url_name: str) -> bool:
+    """{% if request.user|may_open:"cj:settings" %}: show a link only to a role that may open it."""
+    from kamri.core.roles import may
+
+    return may(user, url_name, "GET")
+
+
+@register.filter
+def may_use(user, url_name: str) -> bool:
+    """{% if request.user|may_use:"cj:webhooks_rotate" %}: show a button only to a role that may POST it."""
+    from kamri.core.roles import may
+
+    return may(user, url_name, "POST")

@@ -1,0 +1,117 @@
+"""Staff roles, and the one table that says which role may open (GET) or use (POST) each admin URL.
+
+Enforced in one place, `kamri.core.middleware.StaffOnlyAdminMiddleware`, for every view under /admin/, including
+pages added later: a URL name missing from `ACCESS` is owner-only (secure by default) until someone decides
+otherwise here. `tests/security/test_roles.py` lists every admin URL that is deliberately owner-only, so a new page
+fails that test until it is classified.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Propriétaire")
+    OPERATOR = "operator", _("Opérateur")
+    READ_ONLY = "read_only", _("Lecture seule")
+
+
+#: Higher sees and does more. Every role includes what the roles below it may do.
+RANK = {Role.READ_ONLY: 1, Role.OPERATOR: 2, Role.OWNER: 3}
+
+R, OP = Role.READ_ONLY, Role.OPERATOR
+
+#: URL name → (minimum role to read with GET/HEAD, minimum role to POST). Absent: owner for both.
+ACCESS: dict[str, tuple[Role, Role]] = {
+    # Everyone: the frame around the work.
+    "core:logout": (R, R),
+    "dashboard:home": (R, OP),
+    # Products.
+    "catalog:product_list": (R, OP),
+    "catalog:product_detail": (R, OP),
+    "cj:home": (R, OP),
+    "cj:status": (R, OP),
+    "cj:products": (R, OP),
+    "cj:product_detail": (R, OP),
+    "cj:product_reviews": (R, OP),
+    "cj:product_rating": (R, OP),
+    "cj:product_freight": (R, OP),
+    "cj:price_preview": (R, OP),
+    "cj:import_product": (R, OP),
+    "cj:import_bulk": (R, OP),
+    "cj:price_changes": (R, OP),
+    "cj:price_changes_bulk": (R, OP),
+    "cj:price_change_decide": (R, OP),
+    "cj:new_variants": (R, OP),
+    "cj:new_variants_bulk": (R, OP),
+    "cj:new_variant_decide": (R, OP),
+    "cj:sync_stock": (R, OP),
+    "cj:sync_prices": (R, OP),
+    "cj:syncs": (R, OP),
+    "cj:sync_run": (R, OP),
+    # Orders.
+    "orders:order_list": (R, OP),
+    "orders:order_detail": (R, OP),
+    "orders:order_mark_paid": (R, OP),
+    "cj:orders": (R, OP),
+    "cj:order_detail": (R, OP),
+    "cj:order_address": (R, OP),
+    "cj:order_resubmit": (R, OP),
+    "cj:sync_orders": (R, OP),
+    "cj:tracking": (R, OP),
+    "cj:problems": (R, OP),
+    "cj:problem_dismiss": (R, OP),
+    # Webhooks (the secret address itself is the owner's: "cj:webhooks_rotate" stays owner-only).
+    "cj:webhooks": (R, OP),
+    "cj:webhooks_enable": (R, OP),
+    "cj:webhooks_disable": (R, OP),
+    "cj:webhooks_check": (R, OP),
+    "cj:webhook_log": (R, OP),
+    "cj:webhook_detail": (R, OP),
+    "cj:webhook_retry": (R, OP),
+    "cj:webhook_retry_bulk": (R, OP),
+    # Figures: seen by all, changed by nobody but the owner (the automation settings are the shop's policy).
+    "cj:api_calls": (R, OP),
+    "cj:profit": (R, OP),
+    "cj:automation": (R, Role.OWNER),
+}
+
+
+def at_least(role: str | None, minimum: Role) -> bool:
+    return role is not None and RANK.get(role, 0) >= RANK[minimum]
+
+
+def required_role(url_name: str, method: str) -> Role:
+    """The least role that may send `method` to the admin URL `url_name`."""
+    read, write = ACCESS.get(url_name, (Role.OWNER, Role.OWNER))
+    return read if method in ("GET", "HEAD", "OPTIONS") else write
+
+
+def recorded_role(user) -> str:
+    """The role kept for a staff account, active or not. Without a row (made with `createsuperuser` or in the
+    raw admin): owner if superuser, else read-only."""
+    from kamri.core.models import StaffMember
+
+    member = StaffMember.objects.filter(user=user).only("role").first()
+    if member is not None:
+        return member.role
+    return Role.OWNER if user.is_superuser else Role.READ_ONLY
+
+
+def role_of(user) -> str | None:
+    """The role of an active staff account, once per request; None for anyone else."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active and user.is_staff):
+        return None
+    if getattr(user, "_kamri_role", None) is None:
+        user._kamri_role = recorded_role(user)
+    return user._kamri_role
+
+
+def may(user, url_name: str, method: str = "GET") -> bool:
+    return at_least(role_of(user), required_role(url_name, method))
+
+
+def label(role: str | None) -> str:
+    return str(dict(Role.choices).get(role, role or ""))
