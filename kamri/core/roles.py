@@ -37,6 +37,7 @@ ACCESS: dict[str, tuple[Role, Role]] = {
     "cj:product_detail": (R, OP),
     "cj:product_reviews": (R, OP),
     "cj:product_rating": (R, OP),
+    "cj:product_country_stock": (R, OP),
     "cj:product_freight": (R, OP),
     "cj:price_preview": (R, OP),
     "cj:import_product": (R, OP),
