@@ -194,6 +194,9 @@ class CJSettings(models.Model):
     webhooks_enabled = models.BooleanField(_("webhooks activés"), default=False)
     webhooks_enabled_at = models.DateTimeField(null=True, blank=True, editable=False)
     webhook_topics = models.JSONField(_("types d'événements"), default=list, blank=True)
+    # CJ's URL check (unsigned, no messageId) when webhooks are registered: "Test CJ", outside the statistics.
+    webhook_url_check_at = models.DateTimeField(_("dernier test CJ de l'URL"), null=True, blank=True, editable=False)
+    webhook_url_checks = models.PositiveIntegerField(default=0, editable=False)
     require_signature = models.BooleanField(
         _("refuser les webhooks sans signature"),
         default=True,
