@@ -338,7 +338,9 @@ class AutomationSettingsForm(forms.ModelForm):
         for part in filter(None, (p.strip().removesuffix("h") for p in text.split(","))):
             if not part.isdigit() or not 0 <= int(part) <= 23:
                 raise forms.ValidationError(
-                    _("« %(part)s » n'est pas une heure : écrivez des heures de 0 à 23, par exemple « 10, 18 ».")
+                    _(
+                        "« %(part)s » n'est pas une heure : écrivez des heures de 0 à 23, par exemple « 10, 18 »."
+                    )
                     % {"part": part}
                 )
             hours.append(int(part))

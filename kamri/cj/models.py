@@ -160,6 +160,7 @@ class CJSettings(models.Model):
         default=0,
         help_text=_("Laisse le temps d'annuler une commande avant qu'elle parte chez CJ."),
     )
+
     class PaymentMode(models.TextChoices):
         AUTO = "auto", _("Automatique (solde CJ, dès la création)")
         BATCH = "batch", _("Par lots (aux heures choisies)")
@@ -195,7 +196,9 @@ class CJSettings(models.Model):
     webhooks_enabled_at = models.DateTimeField(null=True, blank=True, editable=False)
     webhook_topics = models.JSONField(_("types d'événements"), default=list, blank=True)
     # CJ's URL check (unsigned, no messageId) when webhooks are registered: "Test CJ", outside the statistics.
-    webhook_url_check_at = models.DateTimeField(_("dernier test CJ de l'URL"), null=True, blank=True, editable=False)
+    webhook_url_check_at = models.DateTimeField(
+        _("dernier test CJ de l'URL"), null=True, blank=True, editable=False
+    )
     webhook_url_checks = models.PositiveIntegerField(default=0, editable=False)
     require_signature = models.BooleanField(
         _("refuser les webhooks sans signature"),

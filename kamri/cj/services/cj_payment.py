@@ -9,6 +9,7 @@ timeline. Idempotent: the row is claimed before paying, and CJ's status is read 
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from kamri.catalog.currency import from_store
 from kamri.cj.client import CJError, CJInsufficientBalance, CJQuotaExhausted, CJRateLimited, CJUnavailable
 from kamri.cj.models import CJOrder, CJOrderAttempt, CJSettings
+from kamri.cj.selectors import to_pay
 from kamri.cj.services.connection import client_for
 from kamri.core.templatetags.kamri import money
 from kamri.orders.models import Order
@@ -59,7 +61,9 @@ def expected_amount(row: CJOrder) -> Decimal | None:
     if row.freight_usd is None or not row.lines:
         return None
     costs = dict(
-        CJVariantLink.objects.filter(vid__in=[line["vid"] for line in row.lines]).values_list("vid", "cost_usd")
+        CJVariantLink.objects.filter(vid__in=[line["vid"] for line in row.lines]).values_list(
+            "vid", "cost_usd"
+        )
     )
     if any(line["vid"] not in costs for line in row.lines):
         return None
@@ -258,7 +262,9 @@ def _blocked(row: CJOrder, reasons: list[str], *, retry_in: timedelta | None = N
         last_error=reasons[0][:500],
         updated_at=timezone.now(),
     )
-    CJOrderAttempt.objects.create(cj_order_id=row.pk, outcome="pay_blocked", message=" · ".join(reasons)[:500])
+    CJOrderAttempt.objects.create(
+        cj_order_id=row.pk, outcome="pay_blocked", message=" · ".join(reasons)[:500]
+    )
     record_event(
         row.order,
         "cj_payment",
@@ -269,7 +275,7 @@ def _blocked(row: CJOrder, reasons: list[str], *, retry_in: timedelta | None = N
 
 
 def pay_many(rows, *, by: str) -> tuple[int, list[str]]:
-    """"Payer la sélection" and the batches: (how many were paid, the reasons of the others)."""
+    """ "Payer la sélection" and the batches: (how many were paid, the reasons of the others)."""
     paid, reasons = 0, []
     for row in rows:
         outcome = pay(row, by=by)
@@ -284,7 +290,10 @@ def run_batch(*, now=None) -> tuple[int, list[str]] | None:
 
     settings_row = CJSettings.load()
     local = timezone.localtime(now or timezone.now())
-    if settings_row.payment_mode != CJSettings.PaymentMode.BATCH or local.hour not in settings_row.pay_batch_hours:
+    if (
+        settings_row.payment_mode != CJSettings.PaymentMode.BATCH
+        or local.hour not in settings_row.pay_batch_hours
+    ):
         return None
     rows = list(to_pay().order_by("created_at"))
     paid, reasons = pay_many(rows, by=_("lot de %(h)s h") % {"h": local.hour})
@@ -300,11 +309,6 @@ def run_batch(*, now=None) -> tuple[int, list[str]] | None:
     else:
         clear_problem("cj_pay_batch")
     return paid, reasons
-
-
-def to_pay():
-    """The "À payer chez CJ" filter: created at CJ, not paid yet."""
-    return CJOrder.objects.filter(state__in=(CJOrder.State.TO_PAY, CJOrder.State.PAYING), paid_at__isnull=True)
 
 
 def sweep_paying() -> int:
@@ -327,7 +331,7 @@ def allowed_wait(settings_row: CJSettings) -> timedelta:
     if settings_row.payment_mode != CJSettings.PaymentMode.BATCH or not settings_row.pay_batch_hours:
         return timedelta(0)
     hours = sorted(settings_row.pay_batch_hours)
-    gaps = [(b - a) for a, b in zip(hours, hours[1:], strict=False)] + [hours[0] + 24 - hours[-1]]
+    gaps = [(b - a) for a, b in itertools.pairwise(hours)] + [hours[0] + 24 - hours[-1]]
     return timedelta(hours=max(gaps), minutes=15)
 
 

@@ -309,9 +309,7 @@ def check_balance(*, account: CJAccount | None, settings_row: CJSettings) -> Dec
                 "les commandes payées avec le solde CJ échoueront."
             )
             % {"limit": settings_row.low_balance_usd},
-            severity="warning"
-            if settings_row.payment_mode == CJSettings.PaymentMode.MANUAL
-            else "critical",
+            severity="warning" if settings_row.payment_mode == CJSettings.PaymentMode.MANUAL else "critical",
             action_url=_url("cj:settings"),
         )
     else:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from kamri.catalog.currency import from_store
 from kamri.cj.client import (
     CJDuplicateOrder,
     CJError,
@@ -28,7 +29,6 @@ from kamri.cj.client import (
     OrderLine,
     OrderRequest,
 )
-from kamri.catalog.currency import from_store
 from kamri.cj.client import CJOrder as RemoteOrder
 from kamri.cj.models import CJOrder, CJOrderAttempt, CJSettings
 from kamri.cj.selectors import CJ_LINE
@@ -204,7 +204,9 @@ def _attempt(row: CJOrder, recovering: bool) -> None:
 
 # CJ gives interception codes without a list; the messages it sends are shown next to the French advice.
 INTERCEPT_ADVICE = {
-    "1001": _lazy("stock insuffisant dans l'entrepôt choisi : attendez le réassort ou changez d'entrepôt dans MyCJ"),
+    "1001": _lazy(
+        "stock insuffisant dans l'entrepôt choisi : attendez le réassort ou changez d'entrepôt dans MyCJ"
+    ),
     "1002": _lazy("transporteur indisponible pour cette destination : choisissez-en un autre dans MyCJ"),
 }
 
@@ -219,7 +221,8 @@ def intercept_reasons_fr(created) -> list[str]:
             % {
                 "code": reason.code or "?",
                 "message": reason.message or "",
-                "advice": advice or _("ouvrez la commande dans MyCJ pour lever le blocage, puis « Renvoyer »"),
+                "advice": advice
+                or _("ouvrez la commande dans MyCJ pour lever le blocage, puis « Renvoyer »"),
             }
         )
     if created.logistics_miss and not any("1002" == str(r.code) for r in created.intercept_reasons):
