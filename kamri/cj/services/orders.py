@@ -251,7 +251,7 @@ def _intercepted(row: CJOrder, created) -> None:
     )
     _log(row, "intercepted", " · ".join(f"{r.code}: {r.message}" for r in created.intercept_reasons))
     _needs_attention(row, intercept_reasons_fr(created))
-    transaction.on_commit(_refresh_attention_problem)
+    _refresh_attention_problem()
 
 
 def _pay_if_automatic(row: CJOrder) -> None:
@@ -261,7 +261,7 @@ def _pay_if_automatic(row: CJOrder) -> None:
     if row.state == CJOrder.State.TO_PAY and CJSettings.load().payment_mode == CJSettings.PaymentMode.AUTO:
         cj_payment.pay(row, by=_("paiement automatique"))
     elif row.state == CJOrder.State.TO_PAY:
-        transaction.on_commit(_refresh_attention_problem)
+        _refresh_attention_problem()  # the manual and batch modes: the panel knows at once
 
 
 def _route(client, order: Order, lines: list[MappedLine]) -> tuple[str, FreightOption | None, list[str]]:
