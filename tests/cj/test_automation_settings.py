@@ -54,7 +54,9 @@ def test_saving_changes_the_behaviour(staff_client):
     assert response.status_code == 302
     row = CJSettings.load()
     assert row.default_margin_percent == Decimal("45") and row.default_rounding == "90"
-    assert row.stock_countries == ["US", "FR"] and row.payment_mode == "batch" and row.logistic_rule == "fastest"
+    assert (
+        row.stock_countries == ["US", "FR"] and row.payment_mode == "batch" and row.logistic_rule == "fastest"
+    )
     assert row.off_sale_action == "keep" and row.require_signature is True
     assert row.pay_batch_hours == [10, 18] and row.daily_pay_cap_usd == Decimal("800")
 

@@ -62,7 +62,7 @@ def test_decimal_int_and_string_numbers() -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("2021-08-23 11:31:45", datetime(2021, 8, 23, 11, 31, 45, tzinfo=UTC)),  # no zone: UTC (CJ-API.md §7.5)
+        ("2021-08-23 11:31:45", datetime(2021, 8, 23, 11, 31, 45, tzinfo=UTC)),  # no zone: UTC
         ("2021-08-18T09:16:33+08:00", datetime(2021, 8, 18, 1, 16, 33, tzinfo=UTC)),
         ("2019-12-31T11:14:12.000+00:00", datetime(2019, 12, 31, 11, 14, 12, tzinfo=UTC)),
         ("2024-01-18T07:59:22Z", datetime(2024, 1, 18, 7, 59, 22, tzinfo=UTC)),
