@@ -21,6 +21,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kamri.catalog.currency import from_store
+from kamri.catalog.pricing import Price
 from kamri.cj.client import CJError, CJInsufficientBalance, CJQuotaExhausted, CJRateLimited, CJUnavailable
 from kamri.cj.models import CJOrder, CJOrderAttempt, CJSettings
 from kamri.cj.selectors import to_pay
@@ -114,12 +115,12 @@ def guards(
     revenue = from_store(row.order.subtotal or row.order.total, "USD")
     goods = goods_amount if goods_amount is not None else amount
     if revenue:
-        margin = (revenue - goods) / revenue * 100
+        margin = Price(cost=goods, price=revenue, compare_at=None).margin_percent_of_price
         if margin < settings_row.margin_floor_percent:
             reasons.append(
                 _("Marge de %(m)s %% sous le plancher de %(f)s %% : vérifiez le prix de vente.")
                 % {
-                    "m": number_format(margin, 1),
+                    "m": number_format(margin),
                     "f": number_format(settings_row.margin_floor_percent.normalize()),
                 }
             )
