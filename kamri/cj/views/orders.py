@@ -17,6 +17,7 @@ from kamri.cj.models import CJOrder, CJSettings, SyncRun
 from kamri.cj.selectors import to_pay_summary
 from kamri.cj.services import cj_payment, order_sync, orders, tracking
 from kamri.cj.services.connection import NotConfigured
+from kamri.core import audit
 from kamri.core.listing import paginate
 from kamri.orders.models import Order
 
@@ -90,6 +91,7 @@ def update_address(request, pk: int):
     row = get_object_or_404(CJOrder.objects.select_related("order"), pk=pk)
     form = AddressForm(request.POST, instance=row.order)
     if not form.is_valid():
+        audit.refused_form(request, form)
         return _detail(request, row, form)
     form.save()
     row.order.events.create(
