@@ -11,7 +11,7 @@ from typing import Any
 from . import logistics, payloads
 from .catalog_data import COUNTRIES, WAREHOUSES
 from .errors import ApiError, empty, param
-from .state import ORDER_STATUSES, TOPICS, Account, Order, State, cn_str
+from .state import ORDER_STATUSES, TOPICS, Account, Order, State, utc_str
 
 
 @dataclass
@@ -120,7 +120,12 @@ def setting_get(state: State, req: Request) -> Any:
         "openEmail": acct.email,
         "setting": {"quotaLimits": [], "qpsLimit": acct.qps},
         "callback": {
-            t: {"type": acct.callbacks[t]["type"], "urls": list(acct.callbacks[t]["urls"])} for t in TOPICS
+            t: {
+                "type": acct.callbacks[t]["type"],
+                "urls": list(acct.callbacks[t]["urls"]),
+                "status": state.topic_status(acct, t),
+            }
+            for t in TOPICS
         },
         "root": "GENERAL",
         "isSandbox": True,
@@ -438,9 +443,9 @@ def _order_item(o: Order) -> dict:
         "orderWeight": o.weight,
         "orderAmount": float(o.product_amount + o.postage),
         "orderStatus": o.status,
-        "createDate": cn_str(o.created),
-        "paymentDate": cn_str(o.paid) if o.paid else None,
-        "storeCreateDate": cn_str(o.created),
+        "createDate": utc_str(o.created),
+        "paymentDate": utc_str(o.paid) if o.paid else None,
+        "storeCreateDate": utc_str(o.created),
         "productAmount": float(o.product_amount),
         "postageAmount": float(o.postage),
         "productList": [
@@ -525,7 +530,7 @@ def order_detail(state: State, req: Request) -> Any:
             "orderStatus": o.status,
             "createDate": item["createDate"],
             "paymentDate": item["paymentDate"],
-            "outWarehouseTime": cn_str(o.shipped) if o.shipped else None,
+            "outWarehouseTime": utc_str(o.shipped) if o.shipped else None,
             "storeCreateDate": item["storeCreateDate"],
             "productAmount": item["productAmount"],
             "postageAmount": item["postageAmount"],

@@ -80,6 +80,15 @@ class SandboxConfig:
     # tier -> QPS; override e.g. {"advanced": 1000} to take throttling out of a test's way
     tier_qps: dict[str, int] = field(default_factory=lambda: dict(TIER_QPS))
     verbose: bool = False
+    # webhook/set calls each callback URL and refuses unless HTTP 200 within webhook_timeout_s (as CJ does)
+    check_callback_urls: bool = True
+    # a topic closes when fewer than topic_min_success of its deliveries succeeded over topic_window_s
+    # (at least topic_min_attempts attempts): CJ's 2026 auto-close rule (80 % over 2 h)
+    topic_window_s: float = 7200.0
+    topic_min_attempts: int = 10
+    topic_min_success: float = 0.8
+    # lenient switch for tests of the sandbox itself: the control API may confirm/pay orders
+    control_payments: bool = False
 
     def qps_for(self, tier: str) -> int:
         return self.tier_qps.get(tier, TIER_QPS.get(tier, 1))

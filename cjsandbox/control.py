@@ -10,7 +10,7 @@ from typing import Any
 from .catalog_data import WAREHOUSES
 from .config import TIER_QPS
 from .errors import ApiError
-from .state import Account, Order, State, cn_str, dec
+from .state import Account, Order, State, dec, utc_str
 
 
 class ControlError(Exception):
@@ -29,7 +29,9 @@ ENDPOINTS = [
     "POST /_sandbox/accounts/<apiKey>/balance {amount}",
     "GET  /_sandbox/orders                   all orders (any account)",
     "GET  /_sandbox/orders/<id>              one order (CJ orderId or orderNumber)",
-    "POST /_sandbox/orders/<id>/confirm|pay|ship|deliver|cancel   ship takes {trackNumber?}",
+    "POST /_sandbox/orders/<id>/ship|deliver|cancel   ship takes {trackNumber?}",
+    "POST /_sandbox/orders/<id>/confirm|pay  only with control_payments (lenient); CJ's API pays orders",
+    "POST /_sandbox/intercept                {reason: stock|logistics|null, count?} intercept the next orders",
     "POST /_sandbox/orders/<id>/track        {trackingStatus 0-14, activity?, location?} LOGISTIC webhook",
     "POST /_sandbox/clock/tick               advance paid orders one step now",
     "GET  /_sandbox/products                 ?status=2|3&country=US&removed=1&limit=50 compact list",
@@ -60,8 +62,8 @@ def _order_summary(state: State, o: Order) -> dict:
         "productAmount": float(o.product_amount),
         "postageAmount": float(o.postage),
         "orderAmount": float(o.product_amount + o.postage),
-        "createDate": cn_str(o.created),
-        "paymentDate": cn_str(o.paid) if o.paid else None,
+        "createDate": utc_str(o.created),
+        "paymentDate": utc_str(o.paid) if o.paid else None,
         "lines": o.lines,
         "shipping": o.shipping,
         "payType": o.pay_type,
@@ -192,6 +194,8 @@ def _route(
             except InvalidOperation:
                 raise ControlError(400, "price must be a number") from None
             return 200, {"ok": True, "vid": vid, "price": v.price, "productSellPrice": v.product.sell_price}
+    if head == "intercept":
+        return _intercept(state, method, body)
     if head == "faults":
         if method == "GET":
             return 200, {"ok": True, "faults": state.faults.describe(), "log": state.faults.log[-500:]}
@@ -251,6 +255,16 @@ def _accounts(state: State, method: str, parts: list[str], body: dict) -> tuple[
     raise ControlError(404, "unknown accounts endpoint")
 
 
+def _intercept(state: State, method: str, body: dict) -> tuple[int, Any]:
+    """The next createOrderV2 calls answer with interceptOrderReasons (stock) or logisticsMiss (logistics)."""
+    if method == "POST":
+        try:
+            state.interceptor.force(body.get("reason") or None, _int(body, "count", 1))
+        except ValueError as exc:
+            raise ControlError(400, str(exc)) from None
+    return 200, {"ok": True, "intercept": state.interceptor.settings()}
+
+
 def _orders(state: State, method: str, parts: list[str], body: dict) -> tuple[int, Any]:
     if len(parts) == 1 and method == "GET":
         with state.lock:
@@ -261,6 +275,12 @@ def _orders(state: State, method: str, parts: list[str], body: dict) -> tuple[in
     if len(parts) == 3 and method == "POST":
         o = _order(state, parts[1])
         action = parts[2]
+        if action in ("confirm", "pay") and not state.config.control_payments:
+            raise ControlError(
+                409,
+                "orders are confirmed and paid through CJ's API (confirmOrder, payBalance), as at CJ; "
+                "start the sandbox with control_payments=True to allow this call",
+            )
         if action == "confirm":
             state.confirm(o)
         elif action == "pay":

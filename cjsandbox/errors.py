@@ -29,6 +29,8 @@ MESSAGES = {
     1605002: "country code not found",
     1606010: "Product webhook is disabled",
     1606011: "Subscription limit exceeded",
+    1606001: "Webhook url check failed, please make sure the url answers POST JSON with HTTP 200 in 3 seconds",
+    1607003: "Http Status must be 200",
     1607001: "Callback url can not use localhost or 127.0.0.1",
     1607002: "Callback url must start with https://",
     16900202: "Request method '{}' not supported",

@@ -20,6 +20,7 @@ from .catalog_data import COUNTRIES, WAREHOUSE_CITIES, WAREHOUSES
 from .config import POINT_COSTS, TIER_QPS, TIER_SUBSCRIPTION_CAP, SandboxConfig, demo_api_key, open_id_for
 from .errors import ApiError, empty, param
 from .faults import FaultInjector
+from .strict import Interceptor, TopicHealth, probe_callback
 from .webhooks import TOPIC_OF, TRACKING_STATUS_DESC, Dispatcher, envelope
 
 CN_TZ = timedelta(hours=8)
@@ -31,6 +32,11 @@ CENT = Decimal("0.01")
 def cn_str(ts: float) -> str:
     """CJ's plain date format, in Beijing time (UTC+8): ``2021-08-23 11:31:45``."""
     return (datetime.fromtimestamp(ts, UTC) + CN_TZ).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def utc_str(ts: float) -> str:
+    """getOrderDetail's plain dates, documented as UTC (CJ-API.md §7.5): ``2021-08-23 03:31:45``."""
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def cn_iso(ts: float) -> str:
@@ -106,6 +112,13 @@ class State:
             retries=config.webhook_retries,
             delay_s=config.webhook_retry_delay_s,
         )
+        self.topic_health = TopicHealth(
+            window_s=config.topic_window_s,
+            min_attempts=config.topic_min_attempts,
+            min_success=config.topic_min_success,
+        )
+        self.dispatcher.on_result = self.topic_health.record
+        self.interceptor = Interceptor()
         self.faults = FaultInjector()
         self._build()
 
@@ -132,6 +145,8 @@ class State:
     def reset(self, *, keep_tokens: bool = False) -> None:
         with self.lock:
             tokens, refresh = self.tokens, self.refresh_tokens
+            self.topic_health.clear()
+            self.interceptor.force(None, 0)
             self._build()
             if keep_tokens:
                 self.tokens = {k: t for k, t in tokens.items() if t.api_key in self.accounts}
@@ -272,6 +287,8 @@ class State:
         cb = acct.callbacks.get(topic) or {}
         if cb.get("type") != "ENABLE" or not cb.get("urls"):
             return
+        if self.topic_health.status(acct.open_id, topic) != "ACTIVE":
+            return  # CJ closed the topic after sustained failures: nothing is pushed until re-registered
         self.dispatcher.send(url=cb["urls"][0], open_id=acct.open_id, topic=topic, message=message)
 
     def _emit_product_topic(self, pid: str, type_: str, build) -> None:
@@ -317,8 +334,20 @@ class State:
                 updates[topic] = {"type": "CANCEL", "urls": []}
         if not updates:
             raise empty("product, stock, order, logistics")
+        if self.config.check_callback_urls:
+            for url in {u for spec in updates.values() for u in spec["urls"]}:
+                probe_callback(url, self.config.webhook_timeout_s)
         with self.lock:
             acct.callbacks.update(updates)
+            for topic, spec in updates.items():
+                if spec["type"] == "ENABLE":
+                    self.topic_health.reactivate(acct.open_id, topic)
+
+    def topic_status(self, acct: Account, topic: str) -> str:
+        """ACTIVE, CLOSED (after sustained failures) or CANCEL (not registered), as setting/get shows it."""
+        if acct.callbacks[topic]["type"] != "ENABLE":
+            return "CANCEL"
+        return self.topic_health.status(acct.open_id, topic)
 
     def subscribe(self, acct: Account, body: dict) -> dict:
         ids = body.get("productIds") or []
@@ -511,11 +540,11 @@ class State:
             "logisticName": o.logistic_name,
             "trackNumber": o.track_number,
             "trackingUrl": o.tracking_url,
-            "createDate": cn_str(o.created),
-            "updateDate": cn_str(o.updated),
-            "payDate": cn_str(o.paid) if o.paid else None,
-            "deliveryDate": cn_str(o.delivered) if o.delivered else None,
-            "completeDate": cn_str(o.delivered) if o.delivered else None,
+            "createDate": utc_str(o.created),
+            "updateDate": utc_str(o.updated),
+            "payDate": utc_str(o.paid) if o.paid else None,
+            "deliveryDate": utc_str(o.delivered) if o.delivered else None,
+            "completeDate": utc_str(o.delivered) if o.delivered else None,
             "orderItems": [
                 {
                     "vid": line["vid"],
@@ -566,11 +595,11 @@ class State:
                 "status": status,
                 "activity": activity or f" {desc}",
                 "location": location or self._event_location(o, status),
-                "eventTime": cn_str(now),
+                "eventTime": utc_str(now),
                 "statusDesc": desc,
                 "thirdActivity": activity or desc,
                 "thirdLocation": location or "",
-                "thirdEventTime": cn_str(now),
+                "thirdEventTime": utc_str(now),
             }
         )
         acct = self.accounts.get(o.api_key)
@@ -741,11 +770,12 @@ class State:
                 deleted=False,
                 seq=seq,
             )
+            o.intercept_reasons, o.logistics_miss = self.interceptor.decide(lines, origin)
             self.orders[order_id] = o
             if self.config.order_insert_webhook:
                 self._emit(acct, "ORDER", self._order_message(o, "INSERT"))
             error = None
-            if pay_type == 2:
+            if pay_type == 2 and not o.intercept_reasons:
                 total = o.product_amount + o.postage
                 if acct.balance < total:
                     if self.config.keep_order_on_short_balance:
@@ -780,7 +810,7 @@ class State:
             "orderOriginalAmount": total,
             "cjPayUrl": f"{self.root}/pay/{o.order_id}",
             "orderAmount": total,
-            "logisticsMiss": False,
+            "logisticsMiss": bool(getattr(o, "logistics_miss", False)),
             "orderStatus": o.status,
             "productInfoList": [
                 {
@@ -793,7 +823,7 @@ class State:
                 }
                 for line in o.lines
             ],
-            "interceptOrderReasons": [],
+            "interceptOrderReasons": list(getattr(o, "intercept_reasons", [])),
         }
 
     def _mark_paid(self, o: Order) -> None:
@@ -825,6 +855,9 @@ class State:
         with self.lock:
             if o.status not in ("CREATED", "IN_CART"):
                 raise ApiError(1603001, f"order confirm fail, current status {o.status}")
+            if getattr(o, "intercept_reasons", None):
+                reasons = "; ".join(r["message"] for r in o.intercept_reasons)
+                raise ApiError(1603001, f"order confirm fail, order intercepted: {reasons}")
             o.status = "UNPAID"
             self._order_changed(o)
 

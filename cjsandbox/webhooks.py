@@ -71,6 +71,8 @@ class Dispatcher:
         self._cond = threading.Condition()
         self._inflight = 0
         self._stopped = False
+        # called with (openId, topic, delivered?) after each attempt (the topic health of CJ's auto-close)
+        self.on_result: Any = None
         self._threads = [
             threading.Thread(target=self._worker, name=f"cjsandbox-webhook-{i}", daemon=True)
             for i in range(workers)
@@ -148,6 +150,8 @@ class Dispatcher:
                 attempt = self._deliver(entry)
             finally:
                 ok = attempt["status"] == 200
+                if self.on_result is not None:
+                    self.on_result(entry["openId"], entry["topic"], ok)
                 with self._cond:
                     self._inflight -= 1
                     entry["attempts"].append(attempt)

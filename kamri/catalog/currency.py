@@ -43,3 +43,11 @@ class StoreConverter:
         if amount is None or factor is None:
             return None
         return (amount * factor).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def from_store(amount: Decimal | None, currency: str) -> Decimal | None:
+    """A store-currency amount in `currency` (e.g. the shopAmount CJ gets in USD), or None without a rate."""
+    factor = rate(currency)
+    if amount is None or not factor:
+        return None
+    return (amount / factor).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

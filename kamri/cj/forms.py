@@ -285,6 +285,12 @@ class AutomationSettingsForm(forms.ModelForm):
         help_text=_("Aucun coché : tous les entrepôts."),
     )
 
+    pay_batch_hours = forms.CharField(
+        label=_("Heures des paiements par lots"),
+        required=False,
+        help_text=_("Heures de 0 à 23 séparées par des virgules, par exemple « 10, 18 »."),
+    )
+
     SECTIONS = (
         (
             _("Import et prix"),
@@ -296,7 +302,11 @@ class AutomationSettingsForm(forms.ModelForm):
                 "stock_countries",
             ),
         ),
-        (_("Commandes"), ("order_delay_minutes", "pay_type", "logistic_rule", "logistic_price_cap")),
+        (_("Commandes"), ("order_delay_minutes", "logistic_rule", "logistic_price_cap")),
+        (
+            _("Paiement des commandes CJ"),
+            ("payment_mode", "pay_batch_hours", "pay_tolerance_percent", "daily_pay_cap_usd"),
+        ),
         (
             _("Synchronisation et garde-fous"),
             (
@@ -330,7 +340,10 @@ class AutomationSettingsForm(forms.ModelForm):
             "usd_rate",
             "stock_countries",
             "order_delay_minutes",
-            "pay_type",
+            "payment_mode",
+            "pay_batch_hours",
+            "pay_tolerance_percent",
+            "daily_pay_cap_usd",
             "logistic_rule",
             "logistic_price_cap",
             "stock_sync_minutes",
@@ -353,6 +366,30 @@ class AutomationSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         localize_decimals(self)
+        if not self.is_bound:
+            self.initial["pay_batch_hours"] = ", ".join(str(h) for h in self.instance.pay_batch_hours or [])
+
+    def clean_pay_batch_hours(self) -> list[int]:
+        text = (self.cleaned_data.get("pay_batch_hours") or "").replace(";", ",")
+        hours = []
+        for part in filter(None, (p.strip().removesuffix("h") for p in text.split(","))):
+            if not part.isdigit() or not 0 <= int(part) <= 23:
+                raise forms.ValidationError(
+                    _(
+                        "« %(part)s » n'est pas une heure : écrivez des heures de 0 à 23, par exemple « 10, 18 »."
+                    )
+                    % {"part": part}
+                )
+            hours.append(int(part))
+        if self.cleaned_data.get("payment_mode") == CJSettings.PaymentMode.BATCH and not hours:
+            raise forms.ValidationError(_("Le paiement par lots demande au moins une heure."))
+        return sorted(set(hours))
+
+    def clean_daily_pay_cap_usd(self):
+        cap = self.cleaned_data["daily_pay_cap_usd"]
+        if cap is None or cap <= 0:
+            raise forms.ValidationError(_("Le plafond journalier doit être positif."))
+        return cap
 
     def clean_usd_rate(self):
         rate = self.cleaned_data["usd_rate"]

@@ -125,6 +125,10 @@ class CJApiCall(models.Model):
         return f"{self.method} {self.endpoint}"
 
 
+def default_pay_batch_hours() -> list[int]:
+    return [10, 18]
+
+
 class CJSettings(models.Model):
     """The shop owner's automation choices for CJ (one row). Every "a setting" of the guide lives here."""
 
@@ -156,10 +160,26 @@ class CJSettings(models.Model):
         default=0,
         help_text=_("Laisse le temps d'annuler une commande avant qu'elle parte chez CJ."),
     )
-    pay_type = models.PositiveSmallIntegerField(
-        _("paiement CJ"),
-        choices=((3, _("Créer seulement (payer dans CJ)")), (2, _("Payer avec le solde CJ"))),
-        default=3,
+
+    class PaymentMode(models.TextChoices):
+        AUTO = "auto", _("Automatique (solde CJ, dès la création)")
+        BATCH = "batch", _("Par lots (aux heures choisies)")
+        MANUAL = "manual", _("Manuel (je paie dans MyCJ)")
+
+    payment_mode = models.CharField(
+        _("paiement des commandes CJ"), max_length=10, choices=PaymentMode.choices, default=PaymentMode.AUTO
+    )
+    pay_batch_hours = models.JSONField(
+        _("heures des paiements par lots"),
+        default=default_pay_batch_hours,
+        blank=True,
+        help_text=_("Heures (0 à 23, fuseau de la boutique), par exemple 10 et 18."),
+    )
+    pay_tolerance_percent = models.DecimalField(
+        _("écart toléré sur le montant CJ (%)"), max_digits=5, decimal_places=2, default=Decimal("5")
+    )
+    daily_pay_cap_usd = models.DecimalField(
+        _("plafond de paiements CJ par jour (USD)"), max_digits=10, decimal_places=2, default=Decimal("1000")
     )
     logistic_rule = models.CharField(
         _("choix du transporteur"),
@@ -175,6 +195,11 @@ class CJSettings(models.Model):
     webhooks_enabled = models.BooleanField(_("webhooks activés"), default=False)
     webhooks_enabled_at = models.DateTimeField(null=True, blank=True, editable=False)
     webhook_topics = models.JSONField(_("types d'événements"), default=list, blank=True)
+    # CJ's URL check (unsigned, no messageId) when webhooks are registered: "Test CJ", outside the statistics.
+    webhook_url_check_at = models.DateTimeField(
+        _("dernier test CJ de l'URL"), null=True, blank=True, editable=False
+    )
+    webhook_url_checks = models.PositiveIntegerField(default=0, editable=False)
     require_signature = models.BooleanField(
         _("refuser les webhooks sans signature"),
         default=True,
@@ -333,6 +358,8 @@ class CJOrder(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", _("En file d'attente")
         PLACING = "placing", _("En cours d'envoi")
+        TO_PAY = "to_pay", _("À payer chez CJ")
+        PAYING = "paying", _("Paiement en cours")
         PLACED = "placed", _("Passée chez CJ")
         NEEDS_ATTENTION = "needs_attention", _("À traiter")
         FAILED = "failed", _("Échec")
@@ -360,6 +387,13 @@ class CJOrder(models.Model):
     postage_amount_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     order_amount_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     lines = models.JSONField(default=list, blank=True)  # [{"vid", "quantity", "sku", "line_id"}]
+    # Payment at CJ: what KAMRI expected (goods + chosen freight), CJ's pay link, and who paid how much when.
+    expected_amount_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    pay_url = models.URLField(_("lien de paiement CJ"), max_length=500, blank=True)
+    paid_at = models.DateTimeField(_("payée chez CJ le"), null=True, blank=True, db_index=True)
+    paid_amount_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    paid_by = models.CharField(_("payée par"), max_length=150, blank=True)
+    balance_after_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
 
     track_number = models.CharField(_("numéro de suivi"), max_length=80, blank=True, db_index=True)
     tracking_url = models.URLField(max_length=500, blank=True)
@@ -397,6 +431,10 @@ class CJOrderAttempt(models.Model):
 
     OUTCOME_LABELS = {
         "placed": _("Passée chez CJ"),
+        "created": _("Créée chez CJ, à payer"),
+        "paid": _("Payée chez CJ"),
+        "pay_blocked": _("Paiement retenu"),
+        "intercepted": _("Interceptée par CJ"),
         "duplicate": _("Déjà connue de CJ"),
         "retry": _("Nouvel essai prévu"),
         "unavailable": _("CJ indisponible"),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -174,3 +174,24 @@ def webhook_events(
     if status in WebhookEvent.Status.values:
         events = events.filter(status=status)
     return between(events, "received_at", since, until).order_by("-received_at", "-id")
+
+
+@dataclass(frozen=True)
+class ToPaySummary:
+    count: int
+    total_usd: Decimal
+
+
+def to_pay() -> QuerySet:
+    """The "À payer chez CJ" filter: created at CJ, not paid yet (a payment in progress included)."""
+    from kamri.cj.models import CJOrder
+
+    return CJOrder.objects.filter(
+        state__in=(CJOrder.State.TO_PAY, CJOrder.State.PAYING), paid_at__isnull=True
+    )
+
+
+def to_pay_summary() -> ToPaySummary:
+    """The "À payer chez CJ" tab's count and total (USD, CJ's amounts)."""
+    row = to_pay().aggregate(n=Count("id"), total=Sum("order_amount_usd"))
+    return ToPaySummary(count=row["n"], total_usd=row["total"] or Decimal(0))

@@ -89,6 +89,15 @@ def sweep_sync_runs() -> None:
     jobs.sweep()
 
 
+@db_periodic_task(crontab(minute="0"))
+@lock_task("cj-pay-batch")
+def pay_cj_orders_in_batch() -> None:
+    """Batch payment mode: at each chosen hour, pay every CJ order waiting in "À payer" (a no-op otherwise)."""
+    from kamri.cj.services import cj_payment
+
+    cj_payment.run_batch()
+
+
 @db_task()
 def run_order_sync(run_id: int) -> None:
     from kamri.cj.services import order_sync

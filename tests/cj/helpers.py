@@ -113,11 +113,10 @@ def cj_row(order: Order) -> CJOrder:
 
 
 def ship_and_sync(sandbox, row: CJOrder) -> CJOrder:
-    """CJ confirms, is paid for and ships the order in the sandbox; KAMRI's order sync brings its tracking number."""
+    """CJ ships the order KAMRI paid (automatic mode) in the sandbox; KAMRI's order sync brings its tracking number."""
     from kamri.cj.services import order_sync
 
-    for action in ("confirm", "pay", "ship"):
-        control(sandbox, f"orders/{row.cj_order_id}/{action}")
+    control(sandbox, f"orders/{row.cj_order_id}/ship")  # KAMRI paid it (automatic mode); CJ ships
     order_sync.run(order_sync.start(enqueue=False).pk)
     row.refresh_from_db()
     return row

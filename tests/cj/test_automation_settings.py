@@ -20,7 +20,10 @@ def _form(**overrides) -> dict:
         "usd_rate": "0.9",
         "stock_countries": ["US", "FR"],
         "order_delay_minutes": "10",
-        "pay_type": "2",
+        "payment_mode": "batch",
+        "pay_batch_hours": "10, 18h",
+        "pay_tolerance_percent": "5",
+        "daily_pay_cap_usd": "800",
         "logistic_rule": "fastest",
         "logistic_price_cap": "12",
         "stock_sync_minutes": "60",
@@ -51,8 +54,11 @@ def test_saving_changes_the_behaviour(staff_client):
     assert response.status_code == 302
     row = CJSettings.load()
     assert row.default_margin_percent == Decimal("45") and row.default_rounding == "90"
-    assert row.stock_countries == ["US", "FR"] and row.pay_type == 2 and row.logistic_rule == "fastest"
+    assert (
+        row.stock_countries == ["US", "FR"] and row.payment_mode == "batch" and row.logistic_rule == "fastest"
+    )
     assert row.off_sale_action == "keep" and row.require_signature is True
+    assert row.pay_batch_hours == [10, 18] and row.daily_pay_cap_usd == Decimal("800")
 
 
 @pytest.mark.parametrize(
@@ -61,7 +67,9 @@ def test_saving_changes_the_behaviour(staff_client):
         ("usd_rate", "0"),
         ("default_margin_percent", "-5"),
         ("default_compare_at_multiplier", "0.8"),
-        ("pay_type", "7"),
+        ("payment_mode", "later"),
+        ("pay_batch_hours", "25"),
+        ("daily_pay_cap_usd", "0"),
         ("order_delay_minutes", "-1"),
         ("usd_rate", "abc"),
     ],

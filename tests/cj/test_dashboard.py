@@ -112,6 +112,8 @@ def test_dashboard_numbers_equal_the_database(staff_client, scenario):
     assert states == {
         "queued": 2,
         "placing": 0,
+        "to_pay": 0,
+        "paying": 0,
         "placed": 3,
         "needs_attention": 1,
         "failed": 1,

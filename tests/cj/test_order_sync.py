@@ -28,8 +28,6 @@ def placed(cj_account, cj_sandbox, django_capture_on_commit_callbacks):
 
 
 def test_sync_brings_shipped_status_and_tracking(placed, cj_sandbox):
-    control(cj_sandbox, f"orders/{placed.cj_order_id}/confirm")
-    control(cj_sandbox, f"orders/{placed.cj_order_id}/pay")
     control(cj_sandbox, f"orders/{placed.cj_order_id}/ship")
     job = order_sync.run(order_sync.start().pk)
     assert job.status == SyncRun.Status.DONE and job.summary["tracking"] == 1 and job.summary["updated"] == 1
@@ -81,8 +79,6 @@ def test_orders_page_detail_and_sync_button(placed, staff_client):
 
 
 def test_parcel_tracking_page(placed, cj_sandbox, staff_client):
-    control(cj_sandbox, f"orders/{placed.cj_order_id}/confirm")
-    control(cj_sandbox, f"orders/{placed.cj_order_id}/pay")
     shipped = control(cj_sandbox, f"orders/{placed.cj_order_id}/ship")["order"]
     number = shipped["trackNumber"]
     html = staff_client.get(reverse("cj:tracking"), {"numbers": number}).content.decode()

@@ -461,3 +461,11 @@ def test_retry_after_header_is_used(make_client: Callable[..., CJClient], cj: Fa
         client.get_settings()
     assert exc.value.retry_after_s == 3.0
     assert exc.value.user_message == "Trop de requêtes, réessayez dans 3 s"
+
+
+def test_1600100_reauthenticates_once_as_cjs_own_client(client: CJClient, cj: FakeCJ) -> None:
+    """CJ's MCP client treats 1600100 as an expired session: drop the token, log in again, retry once."""
+    from kamri.cj.client.client import CJClient as Client
+    from kamri.cj.client.errors import CJInvalidRequest
+
+    assert Client._token_rejected(CJInvalidRequest("Interface is offline", code=1600100))

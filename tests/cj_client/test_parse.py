@@ -62,7 +62,7 @@ def test_decimal_int_and_string_numbers() -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("2021-08-23 11:31:45", datetime(2021, 8, 23, 3, 31, 45, tzinfo=UTC)),  # Beijing time, no zone
+        ("2021-08-23 11:31:45", datetime(2021, 8, 23, 11, 31, 45, tzinfo=UTC)),  # no zone: UTC
         ("2021-08-18T09:16:33+08:00", datetime(2021, 8, 18, 1, 16, 33, tzinfo=UTC)),
         ("2019-12-31T11:14:12.000+00:00", datetime(2019, 12, 31, 11, 14, 12, tzinfo=UTC)),
         ("2024-01-18T07:59:22Z", datetime(2024, 1, 18, 7, 59, 22, tzinfo=UTC)),
@@ -297,7 +297,7 @@ def test_track_info_example() -> None:
     (t,) = parse.parse_track_infos(data)
     assert t.tracking_number == "CJPKL7160102171YQ"
     assert t.delivery_days == 13
-    assert t.delivery_time == datetime(2021, 6, 17, 7, 4, 4, tzinfo=parse.NAIVE_TZ)  # no zone: Beijing time
+    assert t.delivery_time == datetime(2021, 6, 17, 7, 4, 4, tzinfo=parse.NAIVE_TZ)  # no zone: UTC (docs)
     assert t.status == "In transit"
     assert t.last_track_number == "926112903032124"
 
@@ -339,7 +339,7 @@ def test_get_order_detail_example() -> None:
     assert o.status == "SHIPPED"
     assert o.track_number == "CJPKL7160102171YQ"
     assert o.order_amount == Decimal("62.80")
-    assert o.created_at == datetime(2021, 7, 11, 10, 0, 18, tzinfo=parse.NAIVE_TZ)  # no zone: Beijing time
+    assert o.created_at == datetime(2021, 7, 11, 10, 0, 18, tzinfo=parse.NAIVE_TZ)  # no zone: UTC (docs)
     assert o.paid_at == datetime(2021, 7, 11, 2, 5, tzinfo=UTC)
     (line,) = o.product_list
     assert line.quantity == 2 and line.sell_price == Decimal("29.045")
@@ -365,7 +365,7 @@ def test_order_webhook_numeric_ids_stay_exact() -> None:
     assert ev.items[0].vid == "1424608152007086080"
     assert ev.items[0].line_item_id == "1424608152007086099"
     assert ev.items[0].sell_price == Decimal("11.85")
-    assert ev.created_at == datetime(2021, 8, 23, 11, 31, 45, tzinfo=parse.NAIVE_TZ)  # no zone: Beijing time
+    assert ev.created_at == datetime(2021, 8, 23, 11, 31, 45, tzinfo=parse.NAIVE_TZ)  # no zone: UTC (docs)
 
 
 LOGISTIC_WEBHOOK = r"""{"messageId": "m2", "type": "LOGISTIC", "messageType": "UPDATE", "openId": 12312,

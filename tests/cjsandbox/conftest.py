@@ -109,13 +109,21 @@ class Receiver:
 
     def __init__(self) -> None:
         self.received: list[dict] = []
+        self.probes: list[bytes] = []  # webhook/set's URL checks (no messageId, unsigned)
         self.status = 200
+        self.probe_status = 200
         self.event = threading.Event()
         outer = self
 
         class H(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if b"messageId" not in body:
+                    outer.probes.append(body)
+                    self.send_response(outer.probe_status)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 outer.received.append(
                     {
                         "body": body,

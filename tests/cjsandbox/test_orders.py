@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from .conftest import ADDRESS, FAST_KEY, names, order_body, pick_variant
+from .conftest import ADDRESS, CJ, FAST_KEY, Control, make_server, names, order_body, pick_variant
 
 CREATE_FIELDS = names(
     """orderId orderNumber shipmentOrderId iossAmount iossTaxHandlingFee postageAmount productAmount
@@ -176,21 +176,36 @@ def test_lifecycle_via_api_and_control(cj, control, server):
     assert control.post(f"orders/{order_id}/cancel")["_status"] == 409
 
 
-def test_control_pay_and_cancel_refund(cj, control, server):
+def test_control_pay_is_refused_by_default_and_cancel_refunds(cj, control, server):
     balance = lambda: cj.get("shopping/pay/getBalance")["data"]["amount"]  # noqa: E731
     order_id = cj.post("shopping/order/createOrderV2", order_body(server, "ctl-1"))["data"]["orderId"]
-    assert control.post(f"orders/{order_id}/pay")["_status"] == 409  # CREATED cannot be paid
-    assert control.post("orders/ctl-1/confirm")["order"]["status"] == "UNPAID"
+    # strict by default: only CJ's API (confirmOrder, payBalance) moves an unpaid order
+    assert control.post(f"orders/{order_id}/confirm")["_status"] == 409
+    assert control.post(f"orders/{order_id}/pay")["_status"] == 409
+    assert control.post(f"orders/{order_id}/ship")["_status"] == 409  # unpaid orders never advance
+    assert control.get(f"orders/{order_id}")["order"]["status"] == "CREATED"
     before = balance()
-    assert control.post(f"orders/{order_id}/pay")["order"]["status"] == "UNSHIPPED"  # simulated: no deduction
-    assert balance() == before
-    assert control.post(f"orders/{order_id}/cancel")["order"]["status"] == "CANCELLED"
-    assert balance() == before  # nothing was taken, nothing is refunded
     paid = cj.post("shopping/order/createOrderV2", order_body(server, "ctl-2", payType=2))["data"]
     assert balance() == pytest.approx(before - paid["orderAmount"])
+    assert paid["orderAmount"] == pytest.approx(paid["productAmount"] + paid["postageAmount"])
     assert control.post("orders/ctl-2/cancel")["order"]["status"] == "CANCELLED"
     assert balance() == pytest.approx(before)
-    assert control.post("orders/NOPE/confirm")["_status"] == 404
+
+
+def test_lenient_control_payments_for_sandbox_tests():
+    srv = make_server(control_payments=True)
+    try:
+        cj, control = CJ(srv, FAST_KEY), Control(srv)
+        balance = lambda: cj.get("shopping/pay/getBalance")["data"]["amount"]  # noqa: E731
+        order_id = cj.post("shopping/order/createOrderV2", order_body(srv, "ctl-1"))["data"]["orderId"]
+        assert control.post(f"orders/{order_id}/pay")["_status"] == 409  # CREATED cannot be paid
+        assert control.post("orders/ctl-1/confirm")["order"]["status"] == "UNPAID"
+        before = balance()
+        assert control.post(f"orders/{order_id}/pay")["order"]["status"] == "UNSHIPPED"  # no deduction
+        assert balance() == before
+        assert control.post("orders/NOPE/confirm")["_status"] == 404
+    finally:
+        srv.stop()
 
 
 def test_order_detail_and_list_shapes(cj, server):

@@ -90,6 +90,7 @@ def world_arguments(world) -> dict[str, dict[str, str]]:
         "cj:order_detail": {"pk": cj_order},
         "cj:order_address": {"pk": cj_order},
         "cj:order_resubmit": {"pk": cj_order},
+        "cj:order_pay": {"pk": cj_order},
         "cj:sync_run": {"pk": str(world.sync_run.pk)},
         "cj:webhook_detail": {"pk": str(world.event.pk)},
         "cj:webhook_retry": {"pk": str(world.event.pk)},

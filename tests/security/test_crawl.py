@@ -25,6 +25,8 @@ STATE_CHANGING = {
     "cj:sync_orders",
     "cj:order_address",
     "cj:order_resubmit",
+    "cj:order_pay",
+    "cj:orders_pay",
     "cj:webhooks_enable",
     "cj:webhooks_disable",
     "cj:webhooks_rotate",

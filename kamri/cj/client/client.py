@@ -449,7 +449,9 @@ class CJClient:
 
     @staticmethod
     def _token_rejected(exc: CJError) -> bool:
-        return exc.code == 1600001 or (
+        # 1600100 too, as CJ's own MCP client does (http-client.ts: "token expired, re-login"): CJ answers it
+        # for an expired session as well as for a bad parameter; one re-login settles which.
+        return exc.code in (1600001, 1600100) or (
             isinstance(exc, CJAuthError) and exc.code is None and exc.http_status == 401
         )
 

@@ -6,7 +6,7 @@ Rules (CJ-API.md §1.4):
 - "Arrays" that arrive as JSON-encoded strings (``productName``, ``productKey``, ``variantKey``…) are decoded.
 - Range strings ("1.55-3.35") become ``PriceRange``; single values become a degenerate range.
 - String numbers ("285") are accepted wherever numbers are expected.
-- Dates may be "YYYY-MM-DD HH:MM:SS" (no zone: read as Beijing time, UTC+8, ``NAIVE_TZ``), ISO 8601 with an offset, or
+- Dates may be "YYYY-MM-DD HH:MM:SS" (no zone: read as UTC, ``NAIVE_TZ``), ISO 8601 with an offset, or
   epoch milliseconds; results are always aware datetimes.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
@@ -50,10 +50,10 @@ from .types import (
     WeightRange,
 )
 
-#: Timezone assumed for CJ dates written without an offset ("2021-08-23 11:31:45"). Some CJ tables
-#: say UTC; this is a module constant so it can be changed in one place if live data says otherwise.
-#: CJ is in China: its ISO dates carry +08:00, so dates without a zone are read as Beijing time.
-NAIVE_TZ: tzinfo = timezone(timedelta(hours=8), "Asia/Shanghai")
+#: Timezone of CJ dates written without an offset ("2021-08-23 11:31:45"): UTC, as CJ's docs give
+#: getOrderDetail's createDate / paymentDate / outWarehouseTime (CJ-API.md §7.5). The one place to change
+#: if live data says otherwise; ISO dates with an offset (+08:00) keep their own.
+NAIVE_TZ: tzinfo = UTC
 
 _RANGE_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*-\s*(-?\d+(?:\.\d+)?)\s*$")
 _INT_RE = re.compile(r"^\s*-?\d+\s*$")

@@ -38,6 +38,7 @@ WEBHOOK_ERRORS = "cj-webhook-errors"
 RATE_LIMIT = "cj-rate-limit"
 QUOTA = "cj-quota"
 ORDERS_ATTENTION = "cj-orders-attention"
+ORDERS_TO_PAY = "cj-orders-to-pay"
 ORDERS_NO_TRACKING = "cj-orders-no-tracking"
 LOW_BALANCE = "cj-low-balance"
 
@@ -231,6 +232,7 @@ def check_orders(*, settings_row: CJSettings, now: datetime) -> None:
         )
     else:
         clear_problem(ORDERS_ATTENTION)
+    check_orders_to_pay(settings_row=settings_row, now=now)
     days = settings_row.no_tracking_alert_days
     late = (
         CJOrder.objects.filter(
@@ -259,6 +261,36 @@ def check_orders(*, settings_row: CJSettings, now: datetime) -> None:
         clear_problem(ORDERS_NO_TRACKING)
 
 
+def check_orders_to_pay(*, settings_row: CJSettings, now: datetime) -> None:
+    """CJ ships only paid orders: one order waiting unpaid longer than the payment mode allows is a problem."""
+    from kamri.cj.services.cj_payment import allowed_wait, to_pay
+
+    late = to_pay().filter(created_at__lte=now - allowed_wait(settings_row))
+    count = late.count()
+    if not count:
+        clear_problem(ORDERS_TO_PAY)
+        return
+    first = late.exclude(reasons=[]).first()
+    manual = settings_row.payment_mode == CJSettings.PaymentMode.MANUAL
+    raise_problem(
+        ORDERS_TO_PAY,
+        title=ngettext(
+            "%(n)s commande CJ à payer : CJ ne l'expédiera pas avant paiement",
+            "%(n)s commandes CJ à payer : CJ ne les expédiera pas avant paiement",
+            count,
+        )
+        % {"n": count},
+        detail=(first.reasons[0] if first else "")
+        or (
+            _("Payez-les dans MyCJ (lien sur chaque commande) ou cliquez sur « Payer maintenant ».")
+            if manual
+            else _("Cliquez sur « Payer maintenant » dans l'onglet « À payer chez CJ ».")
+        ),
+        severity="critical",
+        action_url=_url("cj:orders", "?state=to_pay"),
+    )
+
+
 def check_balance(*, account: CJAccount | None, settings_row: CJSettings) -> Decimal | None:
     """Ask CJ for the balance (a real call: periodic task only). The amount is not stored; None if unknown."""
     if account is None or not account.api_key_encrypted:
@@ -277,7 +309,7 @@ def check_balance(*, account: CJAccount | None, settings_row: CJSettings) -> Dec
                 "les commandes payées avec le solde CJ échoueront."
             )
             % {"limit": settings_row.low_balance_usd},
-            severity="warning" if settings_row.pay_type != 2 else "critical",
+            severity="warning" if settings_row.payment_mode == CJSettings.PaymentMode.MANUAL else "critical",
             action_url=_url("cj:settings"),
         )
     else:

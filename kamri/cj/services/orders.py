@@ -14,7 +14,9 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from kamri.catalog.currency import from_store
 from kamri.cj.client import (
     CJAuthThrottled,
     CJDuplicateOrder,
@@ -32,6 +34,7 @@ from kamri.cj.client import CJOrder as RemoteOrder
 from kamri.cj.models import CJOrder, CJOrderAttempt, CJSettings
 from kamri.cj.selectors import CJ_LINE
 from kamri.cj.services import catalog
+from kamri.cj.services.cj_payment import may_still_pay_or_stop  # noqa: F401 - the one rule, re-exported
 from kamri.cj.services.connection import client_for
 from kamri.cj.services.countries import english_name
 from kamri.cj.services.preflight import check_address, province_for_cj
@@ -190,6 +193,9 @@ def _attempt(row: CJOrder, recovering: bool) -> None:
     except CJError as error:
         _handle_cj_error(row, error, stage=_("création"))
         return
+    if created.intercept_reasons or created.logistics_miss:
+        _intercepted(row, created)
+        return
     _mark_placed(
         row,
         cj_order_id=created.order_id,
@@ -197,8 +203,72 @@ def _attempt(row: CJOrder, recovering: bool) -> None:
         product_amount=created.product_amount,
         postage_amount=created.postage_amount,
         order_amount=created.order_amount,
+        pay_url=created.cj_pay_url or "",
         how=_("créée"),
     )
+    _pay_if_automatic(row)
+
+
+# CJ gives interception codes without a list; the messages it sends are shown next to the French advice.
+INTERCEPT_ADVICE = {
+    "1001": _lazy(
+        "stock insuffisant dans l'entrepôt choisi : attendez le réassort ou changez d'entrepôt dans MyCJ"
+    ),
+    "1002": _lazy("transporteur indisponible pour cette destination : choisissez-en un autre dans MyCJ"),
+}
+
+
+def intercept_reasons_fr(created) -> list[str]:
+    """CJ's interception reasons in French, each with what to do."""
+    reasons = []
+    for reason in created.intercept_reasons:
+        advice = INTERCEPT_ADVICE.get(str(reason.code or ""))
+        reasons.append(
+            _("CJ a intercepté la commande (code %(code)s, « %(message)s ») : %(advice)s.")
+            % {
+                "code": reason.code or "?",
+                "message": reason.message or "",
+                "advice": advice
+                or _("ouvrez la commande dans MyCJ pour lever le blocage, puis « Renvoyer »"),
+            }
+        )
+    if created.logistics_miss and not any("1002" == str(r.code) for r in created.intercept_reasons):
+        reasons.append(
+            _(
+                "CJ signale une logistique manquante (logisticsMiss) : le transporteur choisi ne dessert pas "
+                "cette adresse ; choisissez-en un autre dans MyCJ puis « Renvoyer »."
+            )
+        )
+    return reasons
+
+
+def _intercepted(row: CJOrder, created) -> None:
+    """Intercepted at creation: the CJ order exists (linked, never paid) and waits in "À traiter"."""
+    CJOrder.objects.filter(pk=row.pk).update(
+        cj_order_id=created.order_id or None,
+        cj_status=created.status or "CREATED",
+        order_amount_usd=created.order_amount,
+        product_amount_usd=created.product_amount,
+        postage_amount_usd=created.postage_amount,
+        pay_url=(created.cj_pay_url or "")[:500],
+        logistic_name=row.logistic_name,
+        from_country=row.from_country,
+        freight_usd=row.freight_usd,
+        lines=row.lines,
+    )
+    _log(row, "intercepted", " · ".join(f"{r.code}: {r.message}" for r in created.intercept_reasons))
+    _needs_attention(row, intercept_reasons_fr(created))
+    _refresh_attention_problem()
+
+
+def _pay_if_automatic(row: CJOrder) -> None:
+    from kamri.cj.services import cj_payment
+
+    row.refresh_from_db()
+    if row.state == CJOrder.State.TO_PAY and CJSettings.load().payment_mode == CJSettings.PaymentMode.AUTO:
+        cj_payment.pay(row, by=_("paiement automatique"))
+    elif row.state == CJOrder.State.TO_PAY:
+        _refresh_attention_problem()  # the manual and batch modes: the panel knows at once
 
 
 def _route(client, order: Order, lines: list[MappedLine]) -> tuple[str, FreightOption | None, list[str]]:
@@ -271,8 +341,8 @@ def _order_request(
         email=order.email or None,
         logistic_name=option.logistic_name,
         from_country_code=origin,
-        pay_type=CJSettings.load().pay_type,
-        shop_amount=order.total,
+        pay_type=3,  # create only: KAMRI pays itself (confirmOrder → payBalance) behind its guards
+        shop_amount=from_store(order.total, "USD"),
         remark=f"KAMRI {order.number}",
         products=[
             OrderLine(quantity=line.quantity, vid=line.vid, store_line_item_id=str(line.line_id))
@@ -300,6 +370,7 @@ def _recover(row: CJOrder, client) -> bool:
         how=_("retrouvée chez CJ par son numéro"),
         remote=remote,
     )
+    _pay_if_automatic(row)
     return True
 
 
@@ -330,11 +401,17 @@ def _link_placed(
     postage_amount,
     order_amount,
     how,
+    pay_url: str = "",
     remote: RemoteOrder | None = None,
 ) -> None:
+    from kamri.cj.services.cj_payment import expected_amount, is_paid_status
+
     with transaction.atomic():
         locked = CJOrder.objects.select_for_update().get(pk=row.pk)
-        locked.state = CJOrder.State.PLACED
+        # Created is not placed: CJ ships only once paid, so an unpaid order waits in "À payer chez CJ".
+        paid = is_paid_status(status) or locked.paid_at is not None
+        locked.state = CJOrder.State.PLACED if paid else CJOrder.State.TO_PAY
+        locked.pay_url = (pay_url or locked.pay_url)[:500]
         locked.cj_order_id = cj_order_id or locked.cj_order_id
         locked.cj_status = status
         locked.product_amount_usd = product_amount
@@ -342,15 +419,20 @@ def _link_placed(
         locked.order_amount_usd = order_amount
         locked.logistic_name = row.logistic_name or (remote.logistic_name if remote else "") or ""
         locked.from_country, locked.freight_usd, locked.lines = row.from_country, row.freight_usd, row.lines
+        locked.expected_amount_usd = expected_amount(locked)
         locked.reasons, locked.last_error, locked.next_attempt_at = [], "", None
         locked.placed_at = locked.placed_at or timezone.now()
         locked.save()
-        _log(locked, "placed", how)
+        _log(locked, "placed" if paid else "created", how)
+        template = (
+            _("Commande CJ %(how)s : %(id)s, transporteur %(logistic)s.")
+            if paid
+            else _("Commande CJ %(how)s : %(id)s, transporteur %(logistic)s ; à payer chez CJ.")
+        )
         record_event(
             locked.order,
             "cj",
-            _("Commande CJ %(how)s : %(id)s, transporteur %(logistic)s.")
-            % {"how": how, "id": locked.cj_order_id or "?", "logistic": locked.logistic_name or "—"},
+            template % {"how": how, "id": locked.cj_order_id or "?", "logistic": locked.logistic_name or "—"},
             cj_order_id=locked.cj_order_id,
             cj_status=status,
         )
@@ -437,6 +519,9 @@ def resubmit(row: CJOrder, *, by: str = "") -> bool:
 
 def sweep() -> int:
     """Re-enqueue what the queue may have lost: due rows, and rows stuck in "placing" by a dead worker."""
+    from kamri.cj.services.cj_payment import sweep_paying
+
+    sweep_paying()
     now = timezone.now()
     stale = CJOrder.objects.filter(state=CJOrder.State.PLACING, updated_at__lt=now - STALE_PLACING)
     stale.update(state=CJOrder.State.QUEUED, next_attempt_at=now, updated_at=now)

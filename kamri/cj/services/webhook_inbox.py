@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from kamri.cj.models import CJAccount, CJCredential, CJSettings, WebhookEvent
@@ -88,9 +89,32 @@ class Verdict:
 REQUIRED_FIELDS = ("messageId", "type", "params")
 
 
+def is_url_check(body: bytes, signature: str | None) -> bool:
+    """CJ's check of the callback URL on webhook/set: unsigned, with an empty body or no messageId."""
+    if signature:
+        return False
+    if not body.strip():
+        return True
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return False
+    return isinstance(payload, dict) and not payload.get("messageId")
+
+
+def record_url_check(now) -> None:
+    CJSettings.objects.filter(pk=CJSettings.load().pk).update(
+        webhook_url_check_at=now, webhook_url_checks=F("webhook_url_checks") + 1
+    )
+
+
 def receive(body: bytes, signature: str | None, conf: WebhookConfig) -> Verdict:
-    """Verify and store. 200 for new and repeated messages, 401 bad signature, 400 malformed (stored as Rejeté)."""
+    """Verify and store. 200 for new and repeated messages and for CJ's URL check ("Test CJ", not an inbox
+    row), 401 bad signature, 400 malformed (stored as Rejeté)."""
     now = timezone.now()
+    if is_url_check(body, signature):
+        record_url_check(now)
+        return Verdict(200, None, "test")
     if signature is None or signature == "":
         if conf.require_signature:
             return _reject(
@@ -162,6 +186,8 @@ def _reject(
         last_error=reason,
         type=_peek_type(text),
     )
+    if status == 401:
+        _alert_refusal_burst(now)
     return Verdict(status, event, reason)
 
 
@@ -200,6 +226,36 @@ def _redact_open_id_text(text: str, open_id: str) -> str:
     if open_id:
         text = text.replace(open_id, crypto.mask(open_id))
     return text
+
+
+REFUSAL_BURST = 3  # refused (unsigned or badly signed) messages within REFUSAL_WINDOW
+REFUSAL_WINDOW_S = 600
+
+
+def _alert_refusal_burst(now) -> None:
+    """CJ closes a topic whose deliveries keep failing: a burst of refusals is critical at once."""
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from kamri.cj.services.problems import raise_problem
+
+    since = now - timedelta(seconds=REFUSAL_WINDOW_S)
+    refused = WebhookEvent.objects.filter(
+        status=WebhookEvent.Status.REJECTED, signature_valid=False, received_at__gte=since
+    ).count()
+    if refused >= REFUSAL_BURST:
+        raise_problem(
+            "cj-webhook-refused",
+            title=_("%(n)s webhooks CJ refusés en 10 minutes (signature)") % {"n": refused},
+            detail=_(
+                "CJ fermera ces événements si les refus continuent. Si le compte CJ a changé, reconnectez-le "
+                "(openId) puis cliquez sur « Activer les webhooks » ; sinon vérifiez le journal des webhooks."
+            ),
+            severity="critical",
+            action_url=reverse("cj:webhook_log") + "?status=rejected",
+        )
 
 
 def _peek_type(text: str) -> str:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kamri.cj.forms import CJSettingsForm
-from kamri.cj.services import connection
+from kamri.cj.services import cj_payment, connection, golive
 from kamri.cj.tiers import TIER_QPS
 from kamri.core import audit, crypto
 from kamri.core.models import AdminAction
@@ -16,7 +16,20 @@ from kamri.core.models import AdminAction
 def status_fragment(request):
     """The live connection status, loaded by htmx so the page never waits for CJ."""
     report = connection.connection_status(fresh=request.GET.get("fresh") == "1")
-    return render(request, "cj/_status.html", {"report": report, "account": connection.get_account()})
+    forecast = cj_payment.balance_forecast(report.balance) if report and report.balance is not None else None
+    return render(
+        request,
+        "cj/_status.html",
+        {"report": report, "account": connection.get_account(), "forecast": forecast},
+    )
+
+
+def golive_fragment(request):
+    """ "Prêt pour la production": the go-live checklist (htmx, it reads CJ's cached connection status)."""
+    account = connection.get_account()
+    report = connection.connection_status() if account else None
+    lines = golive.checklist(report=report, account=account)
+    return render(request, "cj/_golive.html", {"lines": lines, "ready": golive.ready(lines)})
 
 
 def _form_context(form, account, report=None):

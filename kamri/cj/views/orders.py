@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 from kamri.cj import status as cj_status
 from kamri.cj.client import CJError
 from kamri.cj.forms import AddressForm, TrackingForm
-from kamri.cj.models import CJOrder, SyncRun
-from kamri.cj.services import order_sync, orders, tracking
+from kamri.cj.models import CJOrder, CJSettings, SyncRun
+from kamri.cj.selectors import to_pay_summary
+from kamri.cj.services import cj_payment, order_sync, orders, tracking
 from kamri.cj.services.connection import NotConfigured
 from kamri.core import audit
 from kamri.core.listing import paginate
@@ -34,12 +35,14 @@ def order_list(request):
             | Q(track_number__icontains=query)
             | Q(order__customer_name__icontains=query)
         )
-    if state in CJOrder.State.values:
+    if state in CJOrder.State.values and state != "to_pay":
         rows = rows.filter(state=state)
     if remote:
         rows = rows.filter(cj_status=remote)
     if store in Order.Status.values:
         rows = rows.filter(order__status=store)
+    if state == "to_pay":  # "À payer chez CJ": created at CJ, not paid (PAYING included)
+        rows = rows.filter(pk__in=cj_payment.to_pay().values("pk"))
     page, keep = paginate(request, rows)
     attention = CJOrder.objects.filter(state=CJOrder.State.NEEDS_ATTENTION).count()
     return render(
@@ -54,6 +57,8 @@ def order_list(request):
             "status_rows": cj_status.status_rows(),
             "filters": {"q": query, "state": state, "cj_status": remote, "status": store},
             "attention": attention,
+            "to_pay": to_pay_summary(),
+            "payment_mode": CJSettings.load().get_payment_mode_display(),
             "last_sync": SyncRun.objects.filter(kind=SyncRun.Kind.ORDERS).first(),
         },
     )
@@ -71,6 +76,7 @@ def _detail(request, row: CJOrder, form: AddressForm):
             "attempts": row.attempt_log.all(),
             "lines": row.order.lines.select_related("variant__cj_link"),
             "can_resubmit": row.state in (CJOrder.State.NEEDS_ATTENTION, CJOrder.State.FAILED),
+            "can_pay": row.state == CJOrder.State.TO_PAY and cj_payment.may_still_pay_or_stop(row),
         },
     )
 
@@ -117,6 +123,42 @@ def resubmit(request, pk: int):
     else:
         messages.info(request, _("Cette commande n'attend pas d'être renvoyée."))
     return redirect(reverse("cj:order_detail", args=[pk]))
+
+
+@require_POST
+def pay_now(request, pk: int):
+    """ "Payer maintenant": pay this CJ order (the existing one, never a second) from the CJ balance."""
+    row = get_object_or_404(CJOrder.objects.select_related("order"), pk=pk)
+    _pay(request, [row])
+    return redirect(reverse("cj:order_detail", args=[pk]))
+
+
+@require_POST
+def pay_selection(request):
+    ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()][:200]
+    rows = list(cj_payment.to_pay().filter(pk__in=ids).select_related("order"))
+    if not rows:
+        messages.info(request, _("Cochez au moins une commande à payer."))
+    else:
+        _pay(request, rows)
+    return redirect(reverse("cj:orders") + "?state=to_pay")
+
+
+def _pay(request, rows: list[CJOrder]) -> None:
+    try:
+        paid, reasons = cj_payment.pay_many(rows, by=request.user.get_username())
+    except NotConfigured as problem:
+        messages.error(request, str(problem))
+        return
+    if paid:
+        messages.success(
+            request,
+            ngettext("%(n)s commande payée chez CJ.", "%(n)s commandes payées chez CJ.", paid) % {"n": paid},
+        )
+    for reason in reasons[:5]:
+        messages.error(request, reason)
+    if not paid and not reasons:
+        messages.info(request, _("Rien à payer : la commande est déjà payée chez CJ ou ne peut plus l'être."))
 
 
 @require_POST

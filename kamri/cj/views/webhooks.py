@@ -89,9 +89,21 @@ def check_at_cj(request):
         entry = callback.get(topic) or {}
         urls = entry.get("urls") or entry.get("callbackUrls") or []
         rows.append(
-            {"topic": topic, "type": entry.get("type") or "—", "urls": urls, "ours": expected in urls}
+            {
+                "topic": topic,
+                "type": entry.get("type") or "—",
+                "status": str(entry.get("status") or "").upper(),
+                "urls": urls,
+                "ours": expected in urls,
+            }
         )
-    return render(request, "cj/_webhook_check.html", {"rows": rows, "error": error})
+    closed = [row["topic"] for row in rows if row["status"] in ("CLOSED", "PAUSED")]
+    enabled = CJSettings.load().webhook_topics or [row["topic"] for row in rows if row["type"] == "ENABLE"]
+    return render(
+        request,
+        "cj/_webhook_check.html",
+        {"rows": rows, "error": error, "closed": closed, "enabled_topics": enabled},
+    )
 
 
 def _filters(request) -> dict:
