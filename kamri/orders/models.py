@@ -51,6 +51,16 @@ class Order(models.Model):
     subtotal = models.DecimalField(_("sous-total"), **MONEY, default=0)
     shipping_total = models.DecimalField(_("livraison"), **MONEY, default=0)
     total = models.DecimalField(_("total"), **MONEY, default=0)
+    # What the checkout promised and charged (kamri.orders.shipping / vat): kept as they were at the time.
+    shipping_quote = models.DecimalField(
+        _("coût fournisseur de la livraison estimé"), **MONEY, null=True, blank=True
+    )
+    shipping_rule = models.CharField(_("règle de livraison"), max_length=120, blank=True)
+    shipping_carrier = models.CharField(_("transporteur prévu"), max_length=80, blank=True)
+    vat_rate = models.DecimalField(_("taux de TVA"), max_digits=5, decimal_places=2, default=0)
+    vat_total = models.DecimalField(_("TVA incluse"), **MONEY, default=0)
+    delivery_min = models.DateField(_("livraison estimée à partir du"), null=True, blank=True)
+    delivery_max = models.DateField(_("livraison estimée au plus tard le"), null=True, blank=True)
 
     paid_at = models.DateTimeField(_("payée le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True, db_index=True)
@@ -68,6 +78,10 @@ class Order(models.Model):
     @property
     def is_paid(self) -> bool:
         return self.paid_at is not None
+
+    @property
+    def net_total(self):
+        return self.total - self.vat_total
 
 
 class OrderLine(models.Model):
@@ -109,3 +123,6 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type}: {self.message}"
+
+
+from kamri.orders.models_billing import Invoice, InvoiceSequence, ShippingRule, VatRate  # noqa: E402, F401
