@@ -10,4 +10,11 @@ class OrdersConfig(AppConfig):
     def ready(self) -> None:
         from kamri.core import audit
 
-        audit.describe({"orders:order_mark_paid": _("Marquer comme payée")})
+        audit.describe(
+            {
+                "orders:order_mark_paid": _("Marquer comme payée"),
+                "orders:shipping_rule_add": _("Ajouter une règle de livraison"),
+                "orders:shipping_rule_delete": _("Supprimer une règle de livraison"),
+                "orders:vat_rates": _("Enregistrer les taux de TVA"),
+            }
+        )

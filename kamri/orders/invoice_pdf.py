@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -37,6 +38,14 @@ def _vat_mention(invoice: Invoice) -> str:
     return ""
 
 
+def invoice_response(invoice: Invoice) -> HttpResponse:
+    """The PDF as a download (customer's order page and the admin's order page share it)."""
+    response = HttpResponse(render_invoice(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 def render_invoice(invoice: Invoice) -> bytes:
     with translation.override(invoice.language):
         return bytes(_draw(invoice).output())
@@ -67,7 +76,9 @@ def _draw(invoice: Invoice) -> FPDF:
         facts.append(_("Sur la facture : %(number)s") % {"number": original.number if original else "—"})
     for index in range(max(len(seller), len(facts))):
         pdf.cell(width / 2, 5, seller[index] if index < len(seller) else "")
-        pdf.cell(width / 2, 5, facts[index] if index < len(facts) else "", align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            width / 2, 5, facts[index] if index < len(facts) else "", align="R", new_x="LMARGIN", new_y="NEXT"
+        )
     pdf.ln(6)
     pdf.set_font("DejaVu", "B", 10)
     pdf.cell(width, 6, _("Facturé et livré à"), new_x="LMARGIN", new_y="NEXT")
@@ -108,7 +119,9 @@ def _draw(invoice: Invoice) -> FPDF:
         % {
             "name": settings.KAMRI_SELLER_NAME,
             "address": settings.KAMRI_SELLER_ADDRESS,
-            "date": formats.date_format(timezone.localtime(order.paid_at or invoice.issued_at), "DATE_FORMAT"),
+            "date": formats.date_format(
+                timezone.localtime(order.paid_at or invoice.issued_at), "DATE_FORMAT"
+            ),
         },
     )
     return pdf

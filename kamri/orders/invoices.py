@@ -85,6 +85,4 @@ def issue_credit_note(order: Order, *, amount: Decimal, reference: str, reason: 
         )
         if amount <= 0 or credited + amount > invoice.total:
             raise ValueError("a credit note cannot exceed what the invoice still holds")
-        return _issue(
-            locked, kind=Invoice.Kind.CREDIT_NOTE, total=amount, reason=reason, reference=reference
-        )
+        return _issue(locked, kind=Invoice.Kind.CREDIT_NOTE, total=amount, reason=reason, reference=reference)

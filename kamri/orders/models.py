@@ -83,6 +83,21 @@ class Order(models.Model):
     def net_total(self):
         return self.total - self.vat_total
 
+    @property
+    def delivery_window(self):
+        return (self.delivery_min, self.delivery_max) if self.delivery_min and self.delivery_max else None
+
+    @property
+    def past_delivery_promise(self) -> bool:
+        """Not delivered yet and the latest promised day is over (the CJ Commandes page flags it)."""
+        from django.utils import timezone
+
+        return bool(
+            self.delivery_max
+            and self.status not in (self.Status.DELIVERED, self.Status.CANCELLED)
+            and self.delivery_max < timezone.localdate()
+        )
+
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")

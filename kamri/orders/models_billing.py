@@ -64,6 +64,9 @@ class InvoiceSequence(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["year", "kind"], name="invoice_sequence_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.last}"
+
 
 class Invoice(models.Model):
     """An invoice (issued when the order is paid) or a credit note (a refund): amounts frozen at issue."""

@@ -69,7 +69,9 @@ def supplier_freight(lines: Sequence[tuple[Variant, int]], country: str) -> Frei
     )
 
 
-def delivery_window(transit_days: tuple[int, int] | None, *, today: date | None = None) -> tuple[date, date] | None:
+def delivery_window(
+    transit_days: tuple[int, int] | None, *, today: date | None = None
+) -> tuple[date, date] | None:
     """Order today: the supplier prepares it (KAMRI_HANDLING_DAYS), then the carrier's transit days."""
     if not transit_days:
         return None
@@ -166,9 +168,7 @@ def quote_shipping(
         amount = rule.amount if rule.kind == ShippingRule.Kind.FLAT else ZERO
         return ShippingQuote(amount=amount, rule=rule_label(rule), notice=notice, **common)
     if unavailable:
-        problem = _(
-            "Le tarif de livraison est momentanément indisponible : réessayez dans quelques minutes."
-        )
+        problem = _("Le tarif de livraison est momentanément indisponible : réessayez dans quelques minutes.")
     else:
         problem = _("Aucun tarif de livraison n'est défini pour %(country)s : contactez-nous.") % {
             "country": country_name(country)
@@ -176,7 +176,9 @@ def quote_shipping(
     return ShippingQuote(amount=None, problem=problem, **common)
 
 
-def product_delivery(variant: Variant, country: str, *, today: date | None = None) -> tuple[date, date] | None:
+def product_delivery(
+    variant: Variant, country: str, *, today: date | None = None
+) -> tuple[date, date] | None:
     """The window shown on a product page (one unit to the default country); None when it cannot be said."""
     try:
         freight = supplier_freight([(variant, 1)], country)

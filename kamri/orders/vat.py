@@ -12,10 +12,6 @@ from kamri.orders.models_billing import VatRate
 
 CENT = Decimal("0.01")
 
-EU_COUNTRIES = frozenset(
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
-)
-
 #: Standard rates (%) as published by the European Commission ("VAT rates in the EU", 2025-08): the seed
 #: of the VatRate table (migration) and what "Rétablir les taux par défaut" puts back.
 DEFAULT_RATES: dict[str, Decimal] = {
@@ -27,6 +23,9 @@ DEFAULT_RATES: dict[str, Decimal] = {
         "SE": "25", "SI": "22", "SK": "23",
     }.items()
 }  # fmt: skip
+
+#: The EU member states: the countries of the table above.
+EU_COUNTRIES = frozenset(DEFAULT_RATES)
 
 
 def rate_for(country: str) -> Decimal:

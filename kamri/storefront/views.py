@@ -17,8 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kamri.catalog.models import Category, Product
 from kamri.core.security import local_redirect_target
 from kamri.orders import checkout, payments
-from kamri.orders.countries import country_name
-from kamri.orders.models import Order
+from kamri.orders.countries import country_choices, country_name
+from kamri.orders.invoice_pdf import invoice_response
+from kamri.orders.models import Invoice, Order
+from kamri.orders.shipping import product_delivery
 from kamri.orders.tracking import tracking_for
 from kamri.storefront.cart import Cart, CartError
 from kamri.storefront.forms import CartLineForm, CheckoutForm
@@ -50,10 +52,18 @@ def product(request, slug: str):
     images = [item.image_url] if item.image_url else []
     images += [image.url for image in item.images.all()]
     selected = next((variant for variant in variants if variant.in_stock), variants[0] if variants else None)
+    country = Cart(request.session).country
     return _shop(
         request,
         "storefront/product.html",
-        {"product": item, "variants": variants, "images": images, "selected": selected},
+        {
+            "product": item,
+            "variants": variants,
+            "images": images,
+            "selected": selected,
+            "delivery": product_delivery(selected, country) if selected else None,
+            "delivery_country": country_name(country),
+        },
     )
 
 
@@ -70,7 +80,16 @@ def _form_error(form: CartLineForm) -> str:
 
 def cart_detail(request):
     cart = Cart(request.session)
-    return _shop(request, "storefront/cart.html", {"quote": cart.quote()})
+    return _shop(request, "storefront/cart.html", {"quote": cart.quote(), "countries": country_choices()})
+
+
+@require_POST
+def cart_country(request):
+    if not Cart(request.session).ship_to(request.POST.get("country", "")):
+        messages.error(
+            request, _("Nous ne livrons pas encore ce pays : choisissez-en un autre dans la liste.")
+        )
+    return redirect("storefront:cart")
 
 
 @require_POST
@@ -148,6 +167,9 @@ def checkout_view(request):
     if request.method == "POST":
         form = CheckoutForm(request.POST)
         if form.is_valid():
+            if form.cleaned_data["country"] != cart.country:
+                cart.ship_to(form.cleaned_data["country"])  # shipping and VAT follow the chosen country
+                quote = cart.quote()
             try:
                 order = checkout.place_order(
                     items=cart.items,
@@ -167,7 +189,7 @@ def checkout_view(request):
                 request.session[RECENT_ORDERS_KEY] = recent
                 return redirect("storefront:order_pay", access_key=order.access_key)
     else:
-        form = CheckoutForm()
+        form = CheckoutForm(initial={"country": cart.country})
     form.initial["expected_total"] = quote.total
     if form.is_bound:
         # show the current total in the hidden field, so a refreshed page can be submitted as it is shown
@@ -242,7 +264,16 @@ def order_detail(request, access_key: str):
             "steps": steps,
             "tracking": tracking_for(order),
             "country": country_name(order.country),
+            "invoices": order.invoices.all(),
         },
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def order_invoice(request, access_key: str, number: str):
+    """The invoice (or credit note) PDF, from the private order page: the access key is the customer's proof."""
+    invoice = get_object_or_404(
+        Invoice.objects.select_related("order"), order__access_key=access_key, number=number
+    )
+    return invoice_response(invoice)

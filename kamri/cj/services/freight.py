@@ -59,12 +59,15 @@ def cart_freight(lines: Sequence[tuple[Variant, int]], country: str) -> FreightQ
         return None
     stock = {link.vid: {code.upper(): int(units) for code, units in (link.stock_by_country or {}).items()}
              for link in links.values()}  # fmt: skip
-    origin = first_warehouse(
-        country,
-        wanted,
-        {code for rows in stock.values() for code in rows},
-        lambda vid, code: stock.get(vid, {}).get(code, 0),
-    ) or "CN"  # the shop's own stock figures were checked already: CJ's main warehouse
+    origin = (
+        first_warehouse(
+            country,
+            wanted,
+            {code for rows in stock.values() for code in rows},
+            lambda vid, code: stock.get(vid, {}).get(code, 0),
+        )
+        or "CN"
+    )  # the shop's own stock figures were checked already: CJ's main warehouse
     try:
         options = cj_options(origin, country, wanted)
     except CJError as error:
@@ -77,4 +80,6 @@ def cart_freight(lines: Sequence[tuple[Variant, int]], country: str) -> FreightQ
     cost = to_store(option.price, "USD")
     if cost is None:
         raise FreightUnavailable("no USD rate")
-    return FreightQuote(cost=cost, carrier=option.logistic_name, transit_days=option.aging_days, origin=origin)
+    return FreightQuote(
+        cost=cost, carrier=option.logistic_name, transit_days=option.aging_days, origin=origin
+    )
