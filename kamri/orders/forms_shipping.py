@@ -31,6 +31,7 @@ class ShippingRuleForm(forms.ModelForm):
     class Meta:
         model = ShippingRule
         fields = ["zone", "position", "kind", "amount", "markup_percent", "threshold"]
+        localized_fields = ["amount", "markup_percent", "threshold"]  # "4,90" in French
         help_texts = {
             "position": _(
                 "Les règles d'une zone s'appliquent dans cet ordre : la première qui convient fixe le prix."

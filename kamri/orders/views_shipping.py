@@ -9,17 +9,19 @@ from django.views.decorators.http import require_POST
 
 from kamri.orders.forms_shipping import ShippingRuleForm, VatRatesForm, zone_label
 from kamri.orders.models_billing import ShippingRule, VatRate
-from kamri.orders.shipping import rule_label
-from kamri.orders.vat import reset_defaults
+from kamri.orders.shipping import rule_label, saved_or_default_rules
+from kamri.orders.vat import DEFAULT_RATES, reset_defaults
 
 
 def _context(rule_form=None, vat_form=None) -> dict:
     zones: dict[str, list] = {}
-    for rule in ShippingRule.objects.all():
+    saved = ShippingRule.objects.exists()
+    for rule in saved_or_default_rules():
         zones.setdefault(rule.zone, []).append({"rule": rule, "label": rule_label(rule)})
     ordered = sorted(zones.items(), key=lambda item: (item[0] != "*", item[0] != "EU", zone_label(item[0])))
-    rates = dict(VatRate.objects.values_list("country", "rate"))
+    rates = {**DEFAULT_RATES, **dict(VatRate.objects.values_list("country", "rate"))}
     return {
+        "using_defaults": not saved,
         "zones": [{"zone": zone, "label": zone_label(zone), "rules": rules} for zone, rules in ordered],
         "rule_form": rule_form or ShippingRuleForm(initial={"zone": "*", "position": 1}),
         "vat_form": vat_form or VatRatesForm(rates=rates),
@@ -60,8 +62,7 @@ def vat_rates(request):
         reset_defaults()
         messages.success(request, _("Taux de TVA par défaut rétablis."))
         return redirect("orders:shipping")
-    rates = dict(VatRate.objects.values_list("country", "rate"))
-    form = VatRatesForm(request.POST, rates=rates)
+    form = VatRatesForm(request.POST, rates={})
     if not form.is_valid():
         messages.error(request, _("Les taux n'ont pas été enregistrés : corrigez les champs signalés."))
         return render(request, "orders/shipping.html", _context(vat_form=form), status=400)

@@ -79,3 +79,15 @@ def test_cj_unavailable_applies_the_fallback_rule_and_says_so(cj_variant, cj_san
     assert quote.shipping == Decimal("6.90")  # the demo list's third rule
     assert "momentanément indisponible" in quote.shipping_quote.notice
     assert quote.shipping_quote.supplier_cost is None
+
+
+def test_cj_unavailable_without_a_fallback_blocks_the_order_with_a_next_step(cj_variant, cj_sandbox):
+    from kamri.orders.models import ShippingRule
+
+    ShippingRule.objects.exclude(kind="quote").delete()
+    variant = _cheap(cj_variant)
+    faults = {"error_rate": 1, "paths": ["logistic/freightCalculate"]}
+    httpx.post(f"{cj_sandbox.root_url}/_sandbox/faults", json=faults, timeout=10).raise_for_status()
+    quote = checkout.quote({variant.pk: 1}, "FR")
+    assert quote.shipping_quote.amount is None  # never a silent zero
+    assert "réessayez dans quelques minutes" in quote.shipping_problem

@@ -87,13 +87,20 @@ def test_marked_up_rounds_up_to_ten_cents():
     assert marked_up(Decimal("0"), Decimal("10")) == Decimal("0.00")
 
 
-def test_no_rule_at_all_is_a_clear_problem_not_a_free_delivery():
+def test_without_saved_rules_the_default_list_applies():
     ShippingRule.objects.all().delete()
     item = variant("20.00")
-    shipping = quote_shipping([(item, 1)], "FR", Decimal("20.00"))
-    assert shipping.amount is None and "Aucun tarif de livraison" in shipping.problem
+    assert checkout.quote({item.pk: 3}, "FR").shipping_quote.rule == "Offerte dès 50,00\u00a0€"
+    assert checkout.quote({item.pk: 1}, "FR").shipping_quote.rule == "Tarif du transporteur + 10 %"
+
+
+def test_a_country_list_that_never_applies_is_a_clear_problem_not_a_free_delivery():
+    ShippingRule.objects.create(zone="BE", position=1, kind="free_above", threshold=Decimal("100"))
+    item = variant("20.00")
+    shipping = quote_shipping([(item, 1)], "BE", Decimal("20.00"))
+    assert shipping.amount is None and "Aucun tarif de livraison n'est défini pour Belgique" in shipping.problem
     with pytest.raises(checkout.CheckoutError) as refused:
-        checkout.place_order(items={item.pk: 1}, address=address("FR"))
+        checkout.place_order(items={item.pk: 1}, address=address("BE"))
     assert refused.value.code == "shipping"
 
 
