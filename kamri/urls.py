@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", include("kamri.dashboard.urls")),
     path("admin/catalogue/", include("kamri.catalog.urls")),
     path("admin/commandes/", include("kamri.orders.urls")),
+    path("admin/livraison/", include("kamri.orders.urls_shipping")),
     path("admin/cj/", include("kamri.cj.urls")),
     path("admin/donnees/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

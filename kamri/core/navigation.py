@@ -20,7 +20,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(_("Tableau de bord"), "dashboard:home", "home"),
     NavEntry(_("Catalogue"), "catalog:product_list", "box"),
     NavEntry(_("Commandes"), "orders:order_list", "cart"),
-    NavEntry(_("Livraison"), "orders:shipping", "truck"),
+    NavEntry(_("Livraison"), "shipping:home", "truck"),
     NavEntry(
         _("CJ Dropshipping"),
         "cj:home",

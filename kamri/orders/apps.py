@@ -13,8 +13,8 @@ class OrdersConfig(AppConfig):
         audit.describe(
             {
                 "orders:order_mark_paid": _("Marquer comme payée"),
-                "orders:shipping_rule_add": _("Ajouter une règle de livraison"),
-                "orders:shipping_rule_delete": _("Supprimer une règle de livraison"),
-                "orders:vat_rates": _("Enregistrer les taux de TVA"),
+                "shipping:rule_add": _("Ajouter une règle de livraison"),
+                "shipping:rule_delete": _("Supprimer une règle de livraison"),
+                "shipping:vat_rates": _("Enregistrer les taux de TVA"),
             }
         )

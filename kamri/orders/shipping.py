@@ -89,8 +89,12 @@ DEFAULT_RULES: tuple[dict, ...] = (
 
 
 def saved_or_default_rules() -> list[ShippingRule]:
+    """The saved rules, and the default list for "everywhere" while none is saved for it (a country's own
+    rule never leaves the rest of the world without a price)."""
     rules = list(ShippingRule.objects.all())
-    return rules or [ShippingRule(**fields) for fields in DEFAULT_RULES]
+    if not any(rule.zone == EVERYWHERE for rule in rules):
+        rules += [ShippingRule(**fields) for fields in DEFAULT_RULES]
+    return rules
 
 
 def rules_for(country: str) -> list[ShippingRule]:

@@ -15,7 +15,7 @@ from kamri.orders.vat import DEFAULT_RATES, reset_defaults
 
 def _context(rule_form=None, vat_form=None) -> dict:
     zones: dict[str, list] = {}
-    saved = ShippingRule.objects.exists()
+    saved = ShippingRule.objects.filter(zone="*").exists()
     for rule in saved_or_default_rules():
         zones.setdefault(rule.zone, []).append({"rule": rule, "label": rule_label(rule)})
     ordered = sorted(zones.items(), key=lambda item: (item[0] != "*", item[0] != "EU", zone_label(item[0])))
@@ -44,7 +44,7 @@ def shipping_rule_add(request):
         _("Règle ajoutée : %(label)s (%(zone)s).")
         % {"label": rule_label(rule), "zone": zone_label(rule.zone)},
     )
-    return redirect("orders:shipping")
+    return redirect("shipping:home")
 
 
 @require_POST
@@ -53,7 +53,7 @@ def shipping_rule_delete(request, pk: int):
     label = rule_label(rule)
     rule.delete()
     messages.success(request, _("Règle supprimée : %(label)s.") % {"label": label})
-    return redirect("orders:shipping")
+    return redirect("shipping:home")
 
 
 @require_POST
@@ -61,7 +61,7 @@ def vat_rates(request):
     if request.POST.get("action") == "defaults":
         reset_defaults()
         messages.success(request, _("Taux de TVA par défaut rétablis."))
-        return redirect("orders:shipping")
+        return redirect("shipping:home")
     form = VatRatesForm(request.POST, rates={})
     if not form.is_valid():
         messages.error(request, _("Les taux n'ont pas été enregistrés : corrigez les champs signalés."))
@@ -69,4 +69,4 @@ def vat_rates(request):
     for country, rate in form.cleaned_data.items():
         VatRate.objects.update_or_create(country=country, defaults={"rate": rate})
     messages.success(request, _("Taux de TVA enregistrés."))
-    return redirect("orders:shipping")
+    return redirect("shipping:home")

@@ -118,6 +118,7 @@ def test_admin_livraison_page_adds_a_rule_and_edits_a_vat_rate(admin_page, live_
     page = admin_page
     page.set_viewport_size({"width": 1366, "height": 768})
     page.click("nav >> text=Livraison")
+    expect(page.locator("nav a.active")).to_have_text("Livraison")  # its own section, not under Commandes
     expect(page.locator("h1")).to_have_text("Livraison")
     expect(page.locator("table[data-zone='*']")).to_contain_text("Tarif du transporteur + 10 %")
     page.select_option("#id_zone", "FR")
@@ -130,6 +131,7 @@ def test_admin_livraison_page_adds_a_rule_and_edits_a_vat_rate(admin_page, live_
     expect(page.locator(".messages")).to_contain_text("Règle ajoutée : Forfait 4,90")
     expect(page.locator("table[data-zone='FR']")).to_contain_text("Forfait 4,90")
     assert ShippingRule.objects.get(zone="FR").amount == Decimal("4.90")
+    expect(page.locator("table[data-zone='*']")).to_contain_text("Offerte dès 50,00")  # the rest of the world
     page.fill("#id_DE", "7")
     page.click("#btn-save-vat")
     expect(page.locator(".messages")).to_contain_text("Taux de TVA enregistrés")
