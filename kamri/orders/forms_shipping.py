@@ -27,7 +27,9 @@ def zone_label(zone: str) -> str:
 
 class ShippingRuleForm(forms.ModelForm):
     zone = forms.ChoiceField(label=_("Zone"), choices=zone_choices)
-    kind = forms.ChoiceField(label=_("Règle"), choices=ShippingRule.Kind.choices, initial=ShippingRule.Kind.FLAT)
+    kind = forms.ChoiceField(
+        label=_("Règle"), choices=ShippingRule.Kind.choices, initial=ShippingRule.Kind.FLAT
+    )
 
     class Meta:
         model = ShippingRule

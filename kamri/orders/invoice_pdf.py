@@ -129,7 +129,7 @@ def _draw(invoice: Invoice) -> FPDF:
 
 def _lines_table(pdf: FPDF, invoice: Invoice) -> None:
     order, currency = invoice.order, invoice.currency
-    widths = (pdf.epw - 75, 15, 30, 30)
+    widths = (pdf.epw - 95, 15, 45, 35)
     pdf.set_font("DejaVu", "B", 9)
     for label, w, align in zip(
         (_("Article"), _("Qté"), _("Prix unitaire TTC"), _("Total TTC")), widths, "LRRR", strict=True

@@ -125,7 +125,9 @@ def test_admin_livraison_page_adds_a_rule_and_edits_a_vat_rate(admin_page, live_
     page.select_option("#id_kind", "flat")
     page.fill("#id_amount", "")
     page.click("#btn-add-rule")
-    expect(page.locator(".field", has=page.locator("#id_amount"))).to_contain_text("Indiquez le montant du forfait")
+    expect(page.locator(".field", has=page.locator("#id_amount"))).to_contain_text(
+        "Indiquez le montant du forfait"
+    )
     page.fill("#id_amount", "4,90")
     page.click("#btn-add-rule")
     expect(page.locator(".messages")).to_contain_text("Règle ajoutée : Forfait 4,90")
