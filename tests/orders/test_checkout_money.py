@@ -98,7 +98,9 @@ def test_a_country_list_that_never_applies_is_a_clear_problem_not_a_free_deliver
     ShippingRule.objects.create(zone="BE", position=1, kind="free_above", threshold=Decimal("100"))
     item = variant("20.00")
     shipping = quote_shipping([(item, 1)], "BE", Decimal("20.00"))
-    assert shipping.amount is None and "Aucun tarif de livraison n'est défini pour Belgique" in shipping.problem
+    assert (
+        shipping.amount is None and "Aucun tarif de livraison n'est défini pour Belgique" in shipping.problem
+    )
     with pytest.raises(checkout.CheckoutError) as refused:
         checkout.place_order(items={item.pk: 1}, address=address("BE"))
     assert refused.value.code == "shipping"
