@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kamri.catalog.models import MONEY, Variant
@@ -90,8 +91,6 @@ class Order(models.Model):
     @property
     def past_delivery_promise(self) -> bool:
         """Not delivered yet and the latest promised day is over (the CJ Commandes page flags it)."""
-        from django.utils import timezone
-
         return bool(
             self.delivery_max
             and self.status not in (self.Status.DELIVERED, self.Status.CANCELLED)

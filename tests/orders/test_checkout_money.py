@@ -20,7 +20,7 @@ from kamri.orders import checkout, services
 from kamri.orders.checkout import ShippingAddress
 from kamri.orders.invoice_pdf import render_invoice
 from kamri.orders.invoices import issue_credit_note
-from kamri.orders.models import Invoice, ShippingRule, VatRate
+from kamri.orders.models import Invoice, Order, ShippingRule, VatRate
 from kamri.orders.shipping import delivery_window, marked_up, quote_shipping
 from kamri.orders.vat import included_vat, rate_for
 from tests import factories
@@ -220,3 +220,55 @@ def test_the_rapport_de_marge_equals_the_hand_computation(settings):
         Decimal("124.94"), Decimal("17.16"), Decimal("2.88"), Decimal("70.08")
     )  # fmt: skip
     assert totals.margin_percent == Decimal("56.1")  # 70.08 / 124.94 = 56.09 %
+
+
+# --- Admin pages ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(factories.staff_user())
+    return client
+
+
+def test_the_admin_downloads_the_invoice_from_the_order_and_strangers_cannot(staff_client, client):
+    order = _paid("FR", "45.50")
+    invoice = order.invoices.get()
+    page = staff_client.get(f"/admin/commandes/{order.number}/").content.decode()
+    assert f"/admin/commandes/{order.number}/facture/{invoice.number}.pdf" in page and "TVA incluse" in page
+    response = staff_client.get(f"/admin/commandes/{order.number}/facture/{invoice.number}.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert invoice.number in PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    client.logout()
+    assert client.get(f"/admin/commandes/{order.number}/facture/{invoice.number}.pdf").status_code == 302
+    # the customer's link needs the order's secret key
+    assert client.get(f"/commande/{order.access_key}/facture/{invoice.number}.pdf").status_code == 200
+    assert client.get(f"/commande/wrong-key/facture/{invoice.number}.pdf").status_code == 404
+
+
+def test_cj_orders_page_flags_an_order_past_its_delivery_promise(staff_client):
+    late = _paid("FR", "20.00")
+    Order.objects.filter(pk=late.pk).update(delivery_min=date(2026, 1, 2), delivery_max=date(2026, 1, 9))
+    on_time = _paid("FR", "20.00")
+    CJOrder.objects.create(order=late, order_number=late.number, state=CJOrder.State.PLACED)
+    CJOrder.objects.create(order=on_time, order_number=on_time.number, state=CJOrder.State.PLACED)
+    html = staff_client.get("/admin/cj/commandes/").content.decode()
+    assert html.count("late-promise") == 1 and "Livraison promise au 9 janvier dépassée" in html
+
+
+def test_a_bad_rule_or_rate_is_a_french_message_and_nothing_is_saved(staff_client):
+    response = staff_client.post(
+        "/admin/livraison/regles/ajouter/",
+        {
+            "zone": "FR",
+            "position": "1",
+            "kind": "flat",
+            "amount": "-3",
+            "markup_percent": "0",
+            "threshold": "0",
+        },
+    )
+    assert response.status_code == 400 and "Indiquez un nombre positif ou zéro." in response.content.decode()
+    assert not ShippingRule.objects.filter(zone="FR").exists()
+    response = staff_client.post("/admin/livraison/tva/", {"DE": "abc"})
+    assert response.status_code == 400 and VatRate.objects.get(country="DE").rate == Decimal("19")
