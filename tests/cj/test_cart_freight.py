@@ -91,3 +91,23 @@ def test_cj_unavailable_without_a_fallback_blocks_the_order_with_a_next_step(cj_
     quote = checkout.quote({variant.pk: 1}, "FR")
     assert quote.shipping_quote.amount is None  # never a silent zero
     assert "réessayez dans quelques minutes" in quote.shipping_problem
+
+
+def test_the_cart_page_says_it_before_payment_and_the_checkout_refuses(cj_variant, cj_sandbox, client):
+    variant = _cheap(cj_variant)
+    httpx.post(
+        f"{cj_sandbox.root_url}/_sandbox/routes", json={"closed": ["IL"]}, timeout=10
+    ).raise_for_status()
+    client.post("/panier/ajouter/", {"variant": variant.pk, "quantity": 1})
+    client.post("/panier/pays/", {"country": "IL"})
+    html = client.get("/panier/").content.decode()
+    assert "ne livre pas ces articles en Israël" in html and 'id="go-checkout"' not in html
+    address = {
+        "customer_name": "Dana Levi", "email": "dana@example.com", "phone": "+972 50 123 4567", "country": "IL",
+        "address1": "1 Rothschild Blvd", "zip_code": "6688101", "city": "Tel Aviv",
+    }  # fmt: skip
+    response = client.post("/commander/", address)
+    assert response.status_code == 200 and "ne livre pas ces articles en Israël" in response.content.decode()
+    from kamri.orders.models import Order
+
+    assert not Order.objects.exists()
