@@ -27,15 +27,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def no_payment_fee(settings):
     """These orders carry no VAT and no fee: the arithmetic of CJ's costs alone (VAT and fees:
-    tests/orders/test_profit_truth.py)."""
+    tests/orders/test_checkout_money.py)."""
     settings.KAMRI_PAYMENT_FEE_PERCENT = Decimal("0")
     settings.KAMRI_PAYMENT_FEE_FIXED = Decimal("0")
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(factories.staff_user())
-    return client
 
 
 def paid_order(

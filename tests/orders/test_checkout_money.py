@@ -225,12 +225,6 @@ def test_the_rapport_de_marge_equals_the_hand_computation(settings):
 # --- Admin pages ------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def staff_client(client):
-    client.force_login(factories.staff_user())
-    return client
-
-
 def test_the_admin_downloads_the_invoice_from_the_order_and_strangers_cannot(staff_client, client):
     order = _paid("FR", "45.50")
     invoice = order.invoices.get()
