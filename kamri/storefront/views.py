@@ -167,14 +167,17 @@ def checkout_view(request):
     if request.method == "POST":
         form = CheckoutForm(request.POST)
         if form.is_valid():
+            expected_total = form.cleaned_data.get("expected_total")
             if form.cleaned_data["country"] != cart.country:
-                cart.ship_to(form.cleaned_data["country"])  # shipping and VAT follow the chosen country
+                # Shipping and VAT follow the chosen country. The total shown was the old country's: when it
+                # is still right, the prices did not change, and the payment page shows the new total.
+                if expected_total == quote.total:
+                    expected_total = None
+                cart.ship_to(form.cleaned_data["country"])
                 quote = cart.quote()
             try:
                 order = checkout.place_order(
-                    items=cart.items,
-                    address=form.address(),
-                    expected_total=form.cleaned_data.get("expected_total"),
+                    items=cart.items, address=form.address(), expected_total=expected_total
                 )
             except checkout.CheckoutError as error:
                 for problem in error.problems:

@@ -111,3 +111,31 @@ def test_the_cart_page_says_it_before_payment_and_the_checkout_refuses(cj_varian
     from kamri.orders.models import Order
 
     assert not Order.objects.exists()
+
+
+def test_choosing_another_country_at_checkout_reprices_and_the_payment_page_shows_it(cj_variant, client):
+    from kamri.orders.models import Order
+
+    variant = _cheap(cj_variant)
+    client.post("/panier/ajouter/", {"variant": variant.pk, "quantity": 1})
+    france = checkout.quote({variant.pk: 1}, "FR")
+    address = {
+        "customer_name": "Jane Doe", "email": "jane@example.com", "phone": "+1 415 555 0134", "country": "US",
+        "province": "CA", "address1": "500 Howard St", "zip_code": "94103", "city": "San Francisco",
+        "expected_total": str(france.total),  # what the page showed, for France
+    }  # fmt: skip
+    response = client.post("/commander/", address)
+    assert response.status_code == 302
+    order = Order.objects.get()
+    us = checkout.quote({variant.pk: 1}, "US")
+    assert (order.total, order.vat_total, order.shipping_total) == (us.total, 0, us.shipping)
+    page = client.get(response["Location"]).content.decode()
+    assert f"{us.total:.2f}".replace(".", ",") in page and "TVA non applicable (hors UE)" in page
+    # a price that changed since display is still caught, whatever the country
+    Order.objects.all().delete()
+    variant.price = Decimal("13.00")
+    variant.save(update_fields=["price"])
+    client.post("/panier/ajouter/", {"variant": variant.pk, "quantity": 1})
+    client.post("/panier/pays/", {"country": "FR"})
+    response = client.post("/commander/", {**address, "expected_total": str(france.total)})
+    assert response.status_code == 200 and "Les prix ont changé" in response.content.decode()

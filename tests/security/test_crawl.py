@@ -38,6 +38,9 @@ STATE_CHANGING = {
     "cj:new_variant_decide",
     "cj:problem_dismiss",
     "orders:order_mark_paid",
+    "shipping:rule_add",
+    "shipping:rule_delete",
+    "shipping:vat_rates",
 }
 # Pages that show a form on GET and change state on POST (which the CSRF check below covers).
 GET_AND_POST = {"cj:settings", "cj:problems"}
