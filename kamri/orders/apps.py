@@ -18,3 +18,10 @@ class OrdersConfig(AppConfig):
                 "shipping:vat_rates": _("Enregistrer les taux de TVA"),
             }
         )
+        audit.name_targets({"orders:order_mark_paid": _order_name})
+
+
+def _order_name(kwargs) -> str:
+    from django.utils.translation import gettext
+
+    return gettext("Commande %(number)s") % {"number": kwargs["number"]}
