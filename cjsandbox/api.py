@@ -380,6 +380,8 @@ def freight_calculate(state: State, req: Request) -> Any:
             if v is None or v.product.removed:
                 raise ApiError(1602000, f"Variant not found: {vid}")
             weight += v.weight * qty
+        if end in state.closed_routes:
+            return []  # CJ offers no carrier to this destination: an empty list, code 200
     return logistics.freight_options(start, end, weight)
 
 

@@ -39,6 +39,7 @@ ENDPOINTS = [
     "POST /_sandbox/products/<pid>/off-sale | on-sale | remove",
     "POST /_sandbox/variants/<vid>/stock     {countryCode, cjInventory, factoryInventory}",
     "POST /_sandbox/variants/<vid>/price     {price}",
+    'POST /_sandbox/routes                   {closed: ["IL", ...]} destinations no carrier serves (freight [])',
     "GET  /_sandbox/faults                   current fault settings and the last decisions",
     "POST /_sandbox/faults                   {seed, error_rate, timeout_rate, timeout_s, latency_ms,"
     " malformed_rate, rate_limit_storm_s, ghost_create_rate, paths}",
@@ -196,6 +197,15 @@ def _route(
             return 200, {"ok": True, "vid": vid, "price": v.price, "productSellPrice": v.product.sell_price}
     if head == "intercept":
         return _intercept(state, method, body)
+    if head == "routes" and method == "POST":
+        closed = body.get("closed") or []
+        if not isinstance(closed, list) or not all(
+            isinstance(code, str) and len(code) == 2 for code in closed
+        ):
+            raise ControlError(400, "closed must be a list of two-letter country codes")
+        with state.lock:
+            state.closed_routes = {code.upper() for code in closed}
+        return 200, {"ok": True, "closed": sorted(state.closed_routes)}
     if head == "faults":
         if method == "GET":
             return 200, {"ok": True, "faults": state.faults.describe(), "log": state.faults.log[-500:]}

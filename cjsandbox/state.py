@@ -141,6 +141,8 @@ class State:
         self.order_seq = random.Random(f"{cfg.seed}:orders").randrange(10**6, 10**7)
         self.overrides: dict[str, Any] = {"stock": {}, "price": {}, "status": {}, "removed": []}
         self.stats: dict[str, dict] = {}
+        # Destinations no carrier serves (CJ's freightCalculate answers an empty list): set by the control API.
+        self.closed_routes: set[str] = set()
 
     def reset(self, *, keep_tokens: bool = False) -> None:
         with self.lock:

@@ -6,6 +6,7 @@ The README's configuration table lists every variable read here.
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -192,6 +193,16 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="KAMRI <boutique@kamr
 KAMRI_PUBLIC_URL = env.str("KAMRI_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
 KAMRI_STORE_CURRENCY = env.str("KAMRI_STORE_CURRENCY", default="EUR").upper()
 KAMRI_STORE_NAME = env.str("KAMRI_STORE_NAME", default="KAMRI")
+# The seller as invoices name it (legal mentions): set them for a real shop.
+KAMRI_SELLER_NAME = env.str("KAMRI_SELLER_NAME", default="KAMRI SAS")
+KAMRI_SELLER_ADDRESS = env.str("KAMRI_SELLER_ADDRESS", default="10 rue de la Paix, 75002 Paris, France")
+KAMRI_SELLER_SIRET = env.str("KAMRI_SELLER_SIRET", default="000 000 000 00000")
+KAMRI_SELLER_VAT_NUMBER = env.str("KAMRI_SELLER_VAT_NUMBER", default="FR00000000000")
+# Days the supplier takes to prepare a parcel before the carrier's transit days (the delivery window).
+KAMRI_HANDLING_DAYS = env.int("KAMRI_HANDLING_DAYS", default=2)
+# A payment's fee when the provider does not say it: percent of the amount + a fixed part (store currency).
+KAMRI_PAYMENT_FEE_PERCENT = Decimal(env.str("KAMRI_PAYMENT_FEE_PERCENT", default="1.5"))
+KAMRI_PAYMENT_FEE_FIXED = Decimal(env.str("KAMRI_PAYMENT_FEE_FIXED", default="0.25"))
 # Fernet keys (comma-separated, newest first) for secrets at rest; generated once in development.
 # kamri.core.checks reports a generated key under `check --deploy` (one copy of var/ lost = every secret lost).
 KAMRI_ENCRYPTION_KEYS_GENERATED = not env.list("KAMRI_ENCRYPTION_KEYS", default=[])

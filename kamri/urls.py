@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", include("kamri.dashboard.urls")),
     path("admin/catalogue/", include("kamri.catalog.urls")),
     path("admin/commandes/", include("kamri.orders.urls")),
+    path("admin/livraison/", include("kamri.orders.urls_shipping")),
     path("admin/cj/", include("kamri.cj.urls")),
     path("admin/donnees/", admin.site.urls),
     # Outside /admin/: the invited member has no session yet; the one-time token is the authentication.

@@ -43,6 +43,10 @@ class CJConfig(AppConfig):
         from kamri.core import audit
 
         register_rate("USD", lambda: CJSettings.load().usd_rate)
+        from kamri.cj.services.freight import cart_freight
+        from kamri.orders.shipping import register_freight_provider
+
+        register_freight_provider(cart_freight)  # the cart's CJ lines are priced with CJ's freight
         errors.set_translator(gettext)  # CJ error messages in the admin's language
         audit.describe(ACTION_LABELS)
         audit.name_targets(NAMERS)

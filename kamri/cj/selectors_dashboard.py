@@ -45,8 +45,10 @@ from kamri.cj.selectors import (
     webhook_window,
 )
 from kamri.core.periods import Period
+from kamri.orders.fees import estimated_fee
 from kamri.orders.models import Order, OrderLine
 from kamri.orders.selectors import paid_orders
+from kamri.orders.vat import included_vat
 
 CENT = Decimal("0.01")
 
@@ -442,11 +444,13 @@ def to_store(amount_usd: Decimal, usd_rate: Decimal) -> Decimal:
 
 
 class ProfitFigures:
-    """Revenue − CJ goods − CJ shipping = gross profit, and the margin on revenue (one order or a total)."""
+    """Revenue net of VAT − CJ goods − CJ shipping − payment fees = profit, and the margin on that revenue
+    (one order or a total). Refunds are not recorded yet (see docs/operations.md)."""
 
-    revenue: Decimal
+    revenue: Decimal  # net of VAT
     goods: Decimal
     shipping: Decimal
+    fees: Decimal
 
     @property
     def cost(self) -> Decimal:
@@ -454,7 +458,7 @@ class ProfitFigures:
 
     @property
     def profit(self) -> Decimal:
-        return self.revenue - self.goods - self.shipping
+        return self.revenue - self.goods - self.shipping - self.fees
 
     @property
     def margin_percent(self) -> Decimal | None:
@@ -468,20 +472,28 @@ class ProfitRow(ProfitFigures):
     paid_at: datetime | None
     currency: str
     # The order's CJ sales: its total minus its own products (a mixed order has some), which stay outside.
-    revenue: Decimal
+    revenue_ttc: Decimal
+    vat: Decimal
+    revenue: Decimal  # revenue_ttc − vat
     own_revenue: Decimal
+    shipping_charged: Decimal  # what the customer paid for delivery, net of VAT
     goods_usd: Decimal
     shipping_usd: Decimal
     goods: Decimal
-    shipping: Decimal
+    shipping: Decimal  # what CJ charged for delivery
+    fees: Decimal
 
 
 @dataclass(frozen=True)
 class ProfitTotals(ProfitFigures):
     orders: int
+    revenue_ttc: Decimal
+    vat: Decimal
     revenue: Decimal
+    shipping_charged: Decimal
     goods: Decimal
     shipping: Decimal
+    fees: Decimal
     goods_usd: Decimal
     shipping_usd: Decimal
 
@@ -568,14 +580,18 @@ class _Tally:
 
 def _totals(rows: Iterable[ProfitRow]) -> ProfitTotals:
     rows = list(rows)
+    names = ("revenue_ttc", "vat", "revenue", "shipping_charged", "goods", "shipping", "fees", "goods_usd",
+             "shipping_usd")  # fmt: skip
     return ProfitTotals(
-        orders=len(rows),
-        revenue=sum((row.revenue for row in rows), Decimal("0")),
-        goods=sum((row.goods for row in rows), Decimal("0")),
-        shipping=sum((row.shipping for row in rows), Decimal("0")),
-        goods_usd=sum((row.goods_usd for row in rows), Decimal("0")),
-        shipping_usd=sum((row.shipping_usd for row in rows), Decimal("0")),
+        orders=len(rows), **{name: sum((getattr(row, name) for row in rows), Decimal("0")) for name in names}
     )
+
+
+def _share(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal:
+    """The part of an order-wide amount (its VAT, its payment fee) that falls on `part` of its total."""
+    if not whole or part == whole:
+        return amount
+    return (amount * part / whole).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def profit_report(period: Period) -> ProfitReport:
@@ -600,10 +616,13 @@ def profit_report(period: Period) -> ProfitReport:
         "has_cj_lines",
         "has_cj_order",
         "own_lines",
+        "vat_total",
+        "vat_rate",
+        "shipping_total",
     )
     for values in profit_orders(period).values_list(*fields):
         order_id, number, paid_at, currency, total, placed_count, goods_usd, shipping_usd = values[:8]
-        has_cj_lines, has_cj_order, own_lines = values[8:]
+        has_cj_lines, has_cj_order, own_lines, vat_total, vat_rate, shipping_total = values[8:]
         total = Decimal(total).quantize(CENT)
         paid.add(total)
         # A CJ sale holds CJ products, or has a CJ order (its CJ product may have been deleted since).
@@ -621,14 +640,20 @@ def profit_report(period: Period) -> ProfitReport:
         costed.add(cj_part)
         goods_usd = Decimal(goods_usd).quantize(CENT, rounding=ROUND_HALF_UP)
         shipping_usd = Decimal(shipping_usd).quantize(CENT, rounding=ROUND_HALF_UP)
+        vat = _share(Decimal(vat_total), cj_part, total)
+        shipping_total = Decimal(shipping_total)
         rows.append(
             ProfitRow(
                 order_id=order_id,
                 number=number,
                 paid_at=paid_at,
                 currency=currency,
-                revenue=cj_part,
+                revenue_ttc=cj_part,
+                vat=vat,
+                revenue=cj_part - vat,
                 own_revenue=own_part,
+                shipping_charged=shipping_total - included_vat(shipping_total, Decimal(vat_rate)),
+                fees=_share(estimated_fee(total), cj_part, total),
                 goods_usd=goods_usd,
                 shipping_usd=shipping_usd,
                 goods=to_store(goods_usd, usd_rate),
@@ -718,14 +743,34 @@ PROFIT_CSV_HEADER = [
     "commande",
     "payee_le",
     "devise",
-    "chiffre_affaires",
+    "chiffre_affaires_ttc",
+    "tva",
+    "chiffre_affaires_ht",
+    "livraison_facturee_ht",
     "cout_produits_usd",
     "cout_livraison_usd",
     "cout_produits",
     "cout_livraison",
-    "benefice_brut",
+    "frais_paiement",
+    "benefice",
     "marge_pourcent",
 ]
+
+
+def _money_cells(figures: ProfitRow | ProfitTotals) -> list[object]:
+    return [
+        figures.revenue_ttc,
+        figures.vat,
+        figures.revenue,
+        figures.shipping_charged,
+        figures.goods_usd,
+        figures.shipping_usd,
+        figures.goods,
+        figures.shipping,
+        figures.fees,
+        figures.profit,
+        "" if figures.margin_percent is None else figures.margin_percent,
+    ]
 
 
 def profit_csv_rows(report: ProfitReport) -> Iterator[list[object]]:
@@ -736,26 +781,14 @@ def profit_csv_rows(report: ProfitReport) -> Iterator[list[object]]:
             row.number,
             row.paid_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if row.paid_at else "",
             row.currency,
-            row.revenue,
-            row.goods_usd,
-            row.shipping_usd,
-            row.goods,
-            row.shipping,
-            row.profit,
-            "" if row.margin_percent is None else row.margin_percent,
+            *_money_cells(row),
         ]
     totals = report.totals
     yield [
         "TOTAL",
         f"{report.period.start.isoformat()} / {report.period.end.isoformat()}",
         "",
-        totals.revenue,
-        totals.goods_usd,
-        totals.shipping_usd,
-        totals.goods,
-        totals.shipping,
-        totals.profit,
-        "" if totals.margin_percent is None else totals.margin_percent,
+        *_money_cells(totals),
     ]
 
 

@@ -23,6 +23,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(_("Tableau de bord"), "dashboard:home", "home"),
     NavEntry(_("Catalogue"), "catalog:product_list", "box"),
     NavEntry(_("Commandes"), "orders:order_list", "cart"),
+    NavEntry(_("Livraison"), "shipping:home", "truck"),
     NavEntry(
         _("CJ Dropshipping"),
         "cj:home",

@@ -10,7 +10,14 @@ class OrdersConfig(AppConfig):
     def ready(self) -> None:
         from kamri.core import audit
 
-        audit.describe({"orders:order_mark_paid": _("Marquer comme payée")})
+        audit.describe(
+            {
+                "orders:order_mark_paid": _("Marquer comme payée"),
+                "shipping:rule_add": _("Ajouter une règle de livraison"),
+                "shipping:rule_delete": _("Supprimer une règle de livraison"),
+                "shipping:vat_rates": _("Enregistrer les taux de TVA"),
+            }
+        )
         audit.name_targets({"orders:order_mark_paid": _order_name})
 
 

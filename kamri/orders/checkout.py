@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 
 from django.conf import settings
@@ -33,6 +33,8 @@ from kamri.orders.countries import (
 from kamri.orders.limits import too_long
 from kamri.orders.models import Order, OrderLine
 from kamri.orders.services import record_event
+from kamri.orders.shipping import ShippingQuote, quote_shipping
+from kamri.orders.vat import included_vat, rate_for
 
 MAX_LINE_QUANTITY = 99
 ZERO = Decimal("0.00")
@@ -100,12 +102,29 @@ class QuoteLine:
 @dataclass(frozen=True)
 class Quote:
     lines: list[QuoteLine] = field(default_factory=list)
-    shipping: Decimal = ZERO
     currency: str = ""
+    # Set by `with_shipping` for a delivery country (kamri.orders.shipping and vat hold the rules).
+    country: str = ""
+    shipping_quote: ShippingQuote | None = None
+    vat_rate: Decimal = ZERO
 
     @property
     def subtotal(self) -> Decimal:
         return sum((line.line_total for line in self.lines if not line.problem), ZERO)
+
+    @property
+    def shipping(self) -> Decimal:
+        amount = self.shipping_quote.amount if self.shipping_quote else None
+        return amount if amount is not None else ZERO
+
+    @property
+    def shipping_problem(self) -> str:
+        return self.shipping_quote.problem if self.shipping_quote else ""
+
+    @property
+    def vat(self) -> Decimal:
+        """The VAT the TTC total contains, at the delivery country's rate."""
+        return included_vat(self.total, self.vat_rate)
 
     @property
     def total(self) -> Decimal:
@@ -182,6 +201,11 @@ def _clean_items(items: Mapping[int, int]) -> dict[int, int]:
 
 
 def _build_quote(items: dict[int, int], variants: Mapping[int, Variant]) -> Quote:
+    """The lines as the locked rows say (inside place_order's transaction)."""
+    return _lines_quote(items, variants)
+
+
+def _lines_quote(items: dict[int, int], variants: Mapping[int, Variant]) -> Quote:
     lines = []
     for variant_id, quantity in items.items():
         variant = variants.get(variant_id)
@@ -201,11 +225,21 @@ def _build_quote(items: dict[int, int], variants: Mapping[int, Variant]) -> Quot
     return Quote(lines=lines, currency=settings.KAMRI_STORE_CURRENCY)
 
 
-def quote(items: Mapping[int, int]) -> Quote:
-    """Current prices and availability of a cart's {variant_id: quantity}, read from the database."""
+def with_shipping(current: Quote, country: str) -> Quote:
+    """The quote with its delivery to `country` priced (shop rules on the supplier's freight) and its VAT."""
+    country = (country or "").upper()
+    lines = [(line.variant, line.quantity) for line in current.lines if line.variant and not line.problem]
+    shipping = quote_shipping(lines, country, current.subtotal) if lines else None
+    return replace(current, country=country, shipping_quote=shipping, vat_rate=rate_for(country))
+
+
+def quote(items: Mapping[int, int], country: str = "") -> Quote:
+    """Current prices and availability of a cart's {variant_id: quantity}, read from the database; with a
+    delivery country, its shipping and VAT too."""
     cleaned = _clean_items(items)
     variants = Variant.objects.select_related("product").in_bulk(list(cleaned))
-    return _build_quote(cleaned, variants)
+    current = _lines_quote(cleaned, variants)
+    return with_shipping(current, country) if country else current
 
 
 def place_order(
@@ -224,6 +258,11 @@ def place_order(
     if invalid:
         raise CheckoutError(list(invalid.values()), code="address")
 
+    # Shipping is priced before the transaction: the supplier's freight may take a network call, never
+    # made while rows are locked. Inside, the lines are read again and must give the same subtotal.
+    priced = quote(cleaned, address.country)
+    if priced.shipping_problem:
+        raise CheckoutError([priced.shipping_problem], code="shipping")
     with transaction.atomic():
         # Lock the variants' rows (PostgreSQL; SQLite serialises writers with IMMEDIATE transactions).
         locked = Variant.objects.select_for_update(of=("self",)).select_related("product")
@@ -231,6 +270,14 @@ def place_order(
         current = _build_quote(cleaned, variants)
         if current.problems:
             raise CheckoutError(current.problems, code="stock")
+        if current.subtotal != priced.subtotal:
+            raise CheckoutError(
+                [_("Les prix ont changé depuis l'affichage de votre panier : vérifiez le nouveau total.")],
+                code="price_changed",
+            )
+        current = replace(
+            current, country=priced.country, shipping_quote=priced.shipping_quote, vat_rate=priced.vat_rate
+        )
         if expected_total is not None and expected_total != current.total:
             raise CheckoutError(
                 [_("Les prix ont changé depuis l'affichage de votre panier : vérifiez le nouveau total.")],
@@ -251,6 +298,9 @@ def place_order(
             subtotal=current.subtotal,
             shipping_total=current.shipping,
             total=current.total,
+            vat_rate=current.vat_rate,
+            vat_total=current.vat,
+            **_shipping_fields(current.shipping_quote),
             status=Order.Status.PENDING,
         )
         for line in current.lines:
@@ -310,3 +360,17 @@ def rate_limited_message() -> str:
         "Trop de commandes en peu de temps depuis votre connexion : payez une commande en attente "
         "ou réessayez dans %(minutes)s minutes."
     ) % {"minutes": settings.KAMRI_CHECKOUT_WINDOW_MINUTES}
+
+
+def _shipping_fields(shipping: ShippingQuote | None) -> dict:
+    """What the order keeps of the delivery promised: the rule, the supplier's estimate, the window."""
+    if shipping is None:
+        return {}
+    window = shipping.delivery
+    return {
+        "shipping_quote": shipping.supplier_cost,
+        "shipping_rule": shipping.rule[:120],
+        "shipping_carrier": shipping.carrier[:80],
+        "delivery_min": window[0] if window else None,
+        "delivery_max": window[1] if window else None,
+    }

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kamri.catalog.models import Variant
 from kamri.orders.models import Order, OrderEvent, OrderLine
+from kamri.orders.vat import included_vat, rate_for
 
 _CUSTOMERS = [
     (
@@ -107,7 +108,9 @@ def load_demo_orders() -> int:
             )
             subtotal += variant.price * quantity
         order.subtotal = order.total = subtotal
-        order.save(update_fields=["subtotal", "total"])
+        order.vat_rate = rate_for(country)
+        order.vat_total = included_vat(order.total, order.vat_rate)
+        order.save(update_fields=["subtotal", "total", "vat_rate", "vat_total"])
         Order.objects.filter(pk=order.pk).update(created_at=now - timedelta(days=days_ago, hours=2))
         OrderEvent.objects.create(order=order, type="demo", message="Commande de démonstration créée.")
     return len(_CUSTOMERS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kamri.catalog.models import MONEY, Variant
@@ -51,6 +52,16 @@ class Order(models.Model):
     subtotal = models.DecimalField(_("sous-total"), **MONEY, default=0)
     shipping_total = models.DecimalField(_("livraison"), **MONEY, default=0)
     total = models.DecimalField(_("total"), **MONEY, default=0)
+    # What the checkout promised and charged (kamri.orders.shipping / vat): kept as they were at the time.
+    shipping_quote = models.DecimalField(
+        _("coût fournisseur de la livraison estimé"), **MONEY, null=True, blank=True
+    )
+    shipping_rule = models.CharField(_("règle de livraison"), max_length=120, blank=True)
+    shipping_carrier = models.CharField(_("transporteur prévu"), max_length=80, blank=True)
+    vat_rate = models.DecimalField(_("taux de TVA"), max_digits=5, decimal_places=2, default=0)
+    vat_total = models.DecimalField(_("TVA incluse"), **MONEY, default=0)
+    delivery_min = models.DateField(_("livraison estimée à partir du"), null=True, blank=True)
+    delivery_max = models.DateField(_("livraison estimée au plus tard le"), null=True, blank=True)
 
     paid_at = models.DateTimeField(_("payée le"), null=True, blank=True)
     # Set once when the stock taken at checkout went back on sale (unpaid past the reservation, or cancelled).
@@ -70,6 +81,23 @@ class Order(models.Model):
     @property
     def is_paid(self) -> bool:
         return self.paid_at is not None
+
+    @property
+    def net_total(self):
+        return self.total - self.vat_total
+
+    @property
+    def delivery_window(self):
+        return (self.delivery_min, self.delivery_max) if self.delivery_min and self.delivery_max else None
+
+    @property
+    def past_delivery_promise(self) -> bool:
+        """Not delivered yet and the latest promised day is over (the CJ Commandes page flags it)."""
+        return bool(
+            self.delivery_max
+            and self.status not in (self.Status.DELIVERED, self.Status.CANCELLED)
+            and self.delivery_max < timezone.localdate()
+        )
 
 
 class OrderLine(models.Model):
@@ -111,3 +139,6 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type}: {self.message}"
+
+
+from kamri.orders.models_billing import Invoice, InvoiceSequence, ShippingRule, VatRate  # noqa: E402, F401

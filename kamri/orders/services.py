@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kamri.catalog.models import Variant
+from kamri.orders.invoices import issue_invoice
 from kamri.orders.models import Order, OrderEvent
 from kamri.orders.signals import order_paid
 
@@ -69,6 +70,8 @@ def mark_paid(order: Order, *, provider: str, label: str = "", reference: str = 
             by=by,
         )
         advance_status(locked, Order.Status.CONFIRMED, reason=_("Commande payée."))
+        invoice = issue_invoice(locked)
+        record_event(locked, "invoice", _("Facture %(number)s émise.") % {"number": invoice.number})
         transaction.on_commit(lambda: order_paid.send(sender=Order, order_id=locked.pk))
     order.refresh_from_db()
     return True

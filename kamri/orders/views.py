@@ -4,7 +4,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kamri.core.listing import paginate
-from kamri.orders.models import Order
+from kamri.orders.invoice_pdf import invoice_response
+from kamri.orders.models import Invoice, Order
 from kamri.orders.selectors import admin_order_list
 from kamri.orders.services import mark_paid
 
@@ -36,8 +37,19 @@ def order_detail(request, number: str):
     return render(
         request,
         "orders/order_detail.html",
-        {"order": order, "lines": order.lines.select_related("variant"), "events": order.events.all()},
+        {
+            "order": order,
+            "lines": order.lines.select_related("variant"),
+            "events": order.events.all(),
+            "invoices": order.invoices.all(),
+        },
     )
+
+
+def order_invoice(request, number: str, invoice: str):
+    """The invoice PDF for the admin (staff only: the /admin/ middleware)."""
+    found = get_object_or_404(Invoice.objects.select_related("order"), order__number=number, number=invoice)
+    return invoice_response(found)
 
 
 @require_POST

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 
 from kamri.catalog.models import Variant
 from kamri.orders.checkout import MAX_LINE_QUANTITY, Quote, line_problem, quote
+from kamri.orders.countries import COUNTRIES, DEFAULT_COUNTRY
 
 SESSION_KEY = "kamri_cart"
+COUNTRY_KEY = "kamri_ship_to"  # the delivery country the cart is priced for (shipping, VAT)
 MAX_LINES = 50
 
 
@@ -59,8 +61,22 @@ class Cart:
     def __len__(self) -> int:
         return len(self.items)
 
+    @property
+    def country(self) -> str:
+        country = str(self.session.get(COUNTRY_KEY) or "").upper()
+        return country if country in COUNTRIES else DEFAULT_COUNTRY
+
+    def ship_to(self, country: str) -> bool:
+        """Price the cart for another delivery country; False when we do not deliver there."""
+        country = (country or "").upper()
+        if country not in COUNTRIES:
+            return False
+        self.session[COUNTRY_KEY] = country
+        self.session.modified = True
+        return True
+
     def quote(self) -> Quote:
-        return quote(self.items)
+        return quote(self.items, self.country)
 
     def _buyable(self, variant_id: int) -> Variant:
         variant = Variant.objects.select_related("product").filter(pk=variant_id).first()

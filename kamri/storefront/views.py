@@ -20,8 +20,10 @@ from kamri.core.security import local_redirect_target
 from kamri.legal.services import current_cgv, published_pages, record_cgv_acceptance
 from kamri.orders import checkout, payments
 from kamri.orders.checkout import MAX_LINE_QUANTITY
-from kamri.orders.countries import country_name
-from kamri.orders.models import Order
+from kamri.orders.countries import country_choices, country_name
+from kamri.orders.invoice_pdf import invoice_response
+from kamri.orders.models import Invoice, Order
+from kamri.orders.shipping import product_delivery
 from kamri.orders.tracking import tracking_for
 from kamri.storefront.cart import Cart, CartError
 from kamri.storefront.forms import CartLineForm, CheckoutForm
@@ -57,10 +59,18 @@ def product(request, slug: str):
     for variant in variants:  # the page shows a label and the most one may order, never the supplier's figure
         variant.availability = availability(variant.stock)
         variant.orderable = max(0, min(variant.stock, MAX_LINE_QUANTITY))
+    country = Cart(request.session).country
     return _shop(
         request,
         "storefront/product.html",
-        {"product": item, "variants": variants, "images": images, "selected": selected},
+        {
+            "product": item,
+            "variants": variants,
+            "images": images,
+            "selected": selected,
+            "delivery": product_delivery(selected, country) if selected else None,
+            "delivery_country": country_name(country),
+        },
     )
 
 
@@ -77,7 +87,16 @@ def _form_error(form: CartLineForm) -> str:
 
 def cart_detail(request):
     cart = Cart(request.session)
-    return _shop(request, "storefront/cart.html", {"quote": cart.quote()})
+    return _shop(request, "storefront/cart.html", {"quote": cart.quote(), "countries": country_choices()})
+
+
+@require_POST
+def cart_country(request):
+    if not Cart(request.session).ship_to(request.POST.get("country", "")):
+        messages.error(
+            request, _("Nous ne livrons pas encore ce pays : choisissez-en un autre dans la liste.")
+        )
+    return redirect("storefront:cart")
 
 
 @require_POST
@@ -161,11 +180,17 @@ def checkout_view(request):
             form.add_error(None, checkout.rate_limited_message())
             status = 429
         elif form.is_valid():
+            expected_total = form.cleaned_data.get("expected_total")
+            if form.cleaned_data["country"] != cart.country:
+                # Shipping and VAT follow the chosen country. The total shown was the old country's: when it
+                # is still right, the prices did not change, and the payment page shows the new total.
+                if expected_total == quote.total:
+                    expected_total = None
+                cart.ship_to(form.cleaned_data["country"])
+                quote = cart.quote()
             try:
                 order = checkout.place_order(
-                    items=cart.items,
-                    address=form.address(),
-                    expected_total=form.cleaned_data.get("expected_total"),
+                    items=cart.items, address=form.address(), expected_total=expected_total
                 )
             except checkout.CheckoutError as error:
                 for problem in error.problems:
@@ -183,7 +208,7 @@ def checkout_view(request):
                 request.session[RECENT_ORDERS_KEY] = recent
                 return redirect("storefront:order_pay", access_key=order.access_key)
     else:
-        form = CheckoutForm(cgv=cgv)
+        form = CheckoutForm(cgv=cgv, initial={"country": cart.country})
     form.initial["expected_total"] = quote.total
     if form.is_bound:
         # show the current total in the hidden field, so a refreshed page can be submitted as it is shown
@@ -258,7 +283,16 @@ def order_detail(request, access_key: str):
             "steps": steps,
             "tracking": tracking_for(order),
             "country": country_name(order.country),
+            "invoices": order.invoices.all(),
         },
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def order_invoice(request, access_key: str, number: str):
+    """The invoice (or credit note) PDF, from the private order page: the access key is the customer's proof."""
+    invoice = get_object_or_404(
+        Invoice.objects.select_related("order"), order__access_key=access_key, number=number
+    )
+    return invoice_response(invoice)

@@ -24,6 +24,14 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def no_payment_fee(settings):
+    """These orders carry no VAT and no fee: the arithmetic of CJ's costs alone (VAT and fees:
+    tests/orders/test_checkout_money.py)."""
+    settings.KAMRI_PAYMENT_FEE_PERCENT = Decimal("0")
+    settings.KAMRI_PAYMENT_FEE_FIXED = Decimal("0")
+
+
 def paid_order(
     *lines: tuple[str, str],
     paid_ago: timedelta = timedelta(hours=1),
@@ -204,7 +212,12 @@ def test_period_filter(staff_client, scenario):
     numbers = {row.number for row in response.context["report"].rows}
     assert scenario["old"].number in numbers and len(numbers) == 4
     html = response.content.decode()
-    assert "Rapport de marge" in html and "Bénéfice brut" in html and "Marge" in html
+    assert (
+        "Rapport de marge" in html
+        and "Bénéfice" in html
+        and "Livraison facturée HT" in html
+        and "Marge" in html
+    )
 
 
 @pytest.mark.parametrize(
@@ -244,13 +257,19 @@ def test_profit_csv_content_and_headers(staff_client, scenario):
     by_number = {row[0]: row for row in rows[1:-1]}
     first = by_number[scenario["first"].number]
     # French: ";" between cells, "," as the decimal mark, no thousands separator (French Excel reads numbers).
-    assert first[3:] == ["49,99", "20,15", "4,33", "18,54", "3,98", "27,47", "55,0"]
+    assert first[3:] == [
+        "49,99", "0,00", "49,99", "0,00", "20,15", "4,33", "18,54", "3,98", "0,00", "27,47", "55,0"
+    ]  # fmt: skip
     assert rows[-1][0] == "TOTAL" and rows[-1][3:] == [
         "97,99",
+        "0,00",
+        "97,99",
+        "0,00",
         "42,70",
         "10,83",
         "39,29",
         "9,96",
+        "0,00",
         "48,74",
         "49,7",
     ]
@@ -261,7 +280,9 @@ def test_profit_csv_follows_the_admins_language(staff_client, scenario):
     rows = read_csv(staff_client.get(reverse("cj:profit_csv")), delimiter=",")
     assert rows[0] == figures.PROFIT_CSV_HEADER  # machine-readable keys, whatever the language
     first = {row[0]: row for row in rows[1:-1]}[scenario["first"].number]
-    assert first[3:] == ["49.99", "20.15", "4.33", "18.54", "3.98", "27.47", "55.0"]
+    assert first[3:] == [
+        "49.99", "0.00", "49.99", "0.00", "20.15", "4.33", "18.54", "3.98", "0.00", "27.47", "55.0"
+    ]  # fmt: skip
     assert rows[-1][3] == "97.99"
 
 

@@ -48,4 +48,4 @@ def test_mark_paid_confirms_once_and_signals_after_commit(django_capture_on_comm
     order.refresh_from_db()
     assert order.paid_at is not None and order.status == Order.Status.CONFIRMED
     assert received == [order.pk]
-    assert list(order.events.values_list("type", flat=True)) == ["payment", "status"]
+    assert list(order.events.values_list("type", flat=True)) == ["payment", "status", "invoice"]

@@ -44,6 +44,9 @@ STATE_CHANGING = {
     "core:team_role",
     "core:team_active",
     "core:team_link",
+    "shipping:rule_add",
+    "shipping:rule_delete",
+    "shipping:vat_rates",
 }
 # Pages that show a form on GET and change state on POST (which the CSRF check below covers).
 GET_AND_POST = {"cj:settings", "cj:problems"}

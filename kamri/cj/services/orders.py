@@ -7,6 +7,7 @@ may have reached CJ before (timeout, 5xx, crash) looks the order up by that numb
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -278,18 +279,12 @@ def _route(client, order: Order, lines: list[MappedLine]) -> tuple[str, FreightO
     for pid in {line.pid for line in lines}:
         inventory = client.inventory_by_pid(pid)
         stock_by_vid.update(inventory.by_variant)
-    countries = [
-        order.country.upper(),
-        "CN",
-        *sorted({row.country_code for rows in stock_by_vid.values() for row in rows if row.country_code}),
-    ]
-    origin = None
-    for country in dict.fromkeys(countries):
-        if all(
-            catalog.stock_total(stock_by_vid.get(line.vid, []), [country]) >= line.quantity for line in lines
-        ):
-            origin = country
-            break
+    origin = first_warehouse(
+        order.country,
+        [(line.vid, line.quantity) for line in lines],
+        {row.country_code for rows in stock_by_vid.values() for row in rows if row.country_code},
+        lambda vid, country: catalog.stock_total(stock_by_vid.get(vid, []), [country]),
+    )
     if origin is None:
         problems = []
         for line in lines:
@@ -307,6 +302,20 @@ def _route(client, order: Order, lines: list[MappedLine]) -> tuple[str, FreightO
         zip=order.zip_code or None,
     )
     return origin, choose_logistic(options, settings_row.logistic_rule, settings_row.logistic_price_cap), []
+
+
+def first_warehouse(
+    destination: str,
+    wanted: list[tuple[str, int]],
+    stocked_countries: set[str],
+    available: Callable[[str, str], int],
+) -> str | None:
+    """The warehouse with stock for every (vid, quantity): the destination's own first, then China, then any
+    other in alphabetical order; None when none has it all. The one rule for orders and cart quotes."""
+    for country in dict.fromkeys([destination.upper(), "CN", *sorted(stocked_countries)]):
+        if all(available(vid, country) >= quantity for vid, quantity in wanted):
+            return country
+    return None
 
 
 def choose_logistic(options: list[FreightOption], rule: str, cap: Decimal | None) -> FreightOption | None:
