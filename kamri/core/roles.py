@@ -55,6 +55,7 @@ ACCESS: dict[str, tuple[Role, Role]] = {
     # Orders.
     "orders:order_list": (R, OP),
     "orders:order_detail": (R, OP),
+    "orders:order_invoice": (R, OP),
     "orders:order_mark_paid": (R, OP),
     "cj:orders": (R, OP),
     "cj:order_detail": (R, OP),
@@ -77,6 +78,9 @@ ACCESS: dict[str, tuple[Role, Role]] = {
     "cj:api_calls": (R, OP),
     "cj:profit": (R, OP),
     "cj:automation": (R, Role.OWNER),
+    "cj:golive": (R, Role.OWNER),
+    # Livraison: shipping prices and VAT rates are the owner's policy; everyone may read them.
+    "shipping:home": (R, Role.OWNER),
 }
 
 

@@ -27,9 +27,15 @@ OWNER_ONLY_PAGES = {
     "core:team_role",
     "core:team_active",
     "core:team_link",
+    # Paying CJ spends the shop's balance: the owner's decision.
+    "cj:order_pay",
+    "cj:orders_pay",
+    "shipping:rule_add",
+    "shipping:rule_delete",
+    "shipping:vat_rates",
 }
 # What an owner may change and an operator may not, beyond the pages above: the shop's automation policy.
-OWNER_ONLY_CHANGES = OWNER_ONLY_PAGES | {"cj:automation"}
+OWNER_ONLY_CHANGES = OWNER_ONLY_PAGES | {"cj:automation", "cj:golive", "shipping:home"}
 # What a read-only member may still POST: leaving.
 READ_ONLY_POSTS = {"core:logout"}
 
