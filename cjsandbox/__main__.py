@@ -48,7 +48,11 @@ def parse_args(argv: list[str] | None = None) -> SandboxConfig:
     )
     p.add_argument("--points-per-day", type=int, default=50_000)
     p.add_argument(
-        "--points-http-status", type=int, choices=(200, 429), default=200, help="200: code 16900500; 429: docs"
+        "--points-http-status",
+        type=int,
+        choices=(200, 429),
+        default=200,
+        help="200: code 16900500; 429: docs",
     )
     p.add_argument(
         "--order-clock", type=float, default=0, metavar="SECONDS", help="auto-ship/deliver paid orders"
