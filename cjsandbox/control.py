@@ -38,6 +38,7 @@ ENDPOINTS = [
     "POST /_sandbox/products/<pid>/off-sale | on-sale | remove",
     "POST /_sandbox/variants/<vid>/stock     {countryCode, cjInventory, factoryInventory}",
     "POST /_sandbox/variants/<vid>/price     {price}",
+    "POST /_sandbox/variants/bulk            {stock: [[vid, cc, cj, factory]…], price: [[vid, price]…]}",
     "GET  /_sandbox/faults                   current fault settings and the last decisions",
     "POST /_sandbox/faults                   {seed, error_rate, timeout_rate, timeout_s, latency_ms,"
     " malformed_rate, rate_limit_storm_s, ghost_create_rate, paths}",
@@ -180,6 +181,20 @@ def _route(
         return 200, {"ok": True, "moved": moved, "clockSeconds": step}
     if head == "products":
         return _products(state, method, parts, qget)
+    if head == "variants" and method == "POST" and parts[1:] == ["bulk"]:
+        # many stock/price changes in one request (benchmarks): each one as its own control call would do
+        stock, prices = body.get("stock") or [], body.get("price") or []
+        if not isinstance(stock, list) or not isinstance(prices, list):
+            raise ControlError(400, "stock and price must be lists")
+        for row in stock:
+            if not isinstance(row, list) or len(row) != 4:
+                raise ControlError(400, "stock rows are [vid, countryCode, cjInventory, factoryInventory]")
+            state.set_stock(str(row[0]), str(row[1]).upper(), int(row[2]), int(row[3]))
+        for row in prices:
+            if not isinstance(row, list) or len(row) != 2:
+                raise ControlError(400, "price rows are [vid, price]")
+            state.set_price(str(row[0]), row[1])
+        return 200, {"ok": True, "stock": len(stock), "price": len(prices)}
     if head == "variants" and method == "POST" and len(parts) == 3:
         vid, action = parts[1], parts[2]
         if action == "stock":
