@@ -784,3 +784,32 @@ def orders_csv_rows(rows: QuerySet) -> Iterator[list[object]]:
             stamp(created),
             stamp(placed),
         ]
+
+
+# --- Points CJ: today's spend by purpose, CJ's remaining figure, the reserve, the forecast, freshness achieved.
+
+
+@dataclass(frozen=True)
+class PointsBoard:
+    day: points_budget.Day
+    plan: object  # freshness.Forecast of the saved targets
+    to_midnight: int
+    freshness: object  # freshness.Freshness
+
+    @property
+    def crosses(self) -> bool:
+        return self.to_midnight > self.day.quota
+
+
+def points_board(*, now: datetime | None = None) -> PointsBoard:
+    from kamri.cj.services import freshness
+
+    now = now or timezone.now()
+    day = points_budget.today(now=now)
+    plan = freshness.catalogue_forecast(now=now)
+    return PointsBoard(
+        day=day,
+        plan=plan,
+        to_midnight=points_budget.forecast_to_midnight(day, plan_per_day=plan.points_per_day, now=now),
+        freshness=freshness.achieved(now=now),
+    )

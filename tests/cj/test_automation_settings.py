@@ -97,7 +97,9 @@ def test_live_forecast_follows_the_typed_targets_and_explains_a_schedule_that_ca
         CJProductLink.objects.create(product=item, pid=f"P-FORECAST-{n}", margin_percent=Decimal("50"))
     url = reverse("cj:points_forecast")
     planned = staff_client.post(url, _form()).content.decode()
-    assert "ce réglage consomme ≈ 50 points/jour sur 49\u00a0000 disponibles" in planned  # 50,000 − reserve 1,000
+    assert (
+        "Ce réglage consomme ≈ 50 points/jour sur 49\u00a0000 disponibles" in planned
+    )  # 50,000 − reserve 1,000
     assert 'data-fits="1"' in planned and "5 produits importés" in planned
     assert "au-delà de 4\u00a0900 produits" in planned  # 49,000 ÷ 10 points a product a day
     refused = staff_client.post(url, _form(freshness_sold_hours="0.1")).content.decode()

@@ -282,3 +282,13 @@ def allow(purpose: str, cost: int, *, now: datetime | None = None) -> Day | None
     if day.remaining - cost < day.reserve:
         raise ReserveReached(day, cost)
     return day
+
+
+def forecast_to_midnight(day: Day, *, plan_per_day: int, now: datetime) -> int:
+    """Points used by 00:00 UTC: today's so far, plus the rest of the day at today's pace for everything but the
+    syncs, plus what the planner will still spend (its plan, never more than what syncs may use)."""
+    elapsed_h = max(0.25, (now - day.since).total_seconds() / 3600)
+    left_h = max(0.0, 24 - (now - day.since).total_seconds() / 3600)
+    others = sum(points for purpose, points in day.by_purpose.items() if purpose not in (STOCK, PRICES))
+    syncs = min(day.for_syncs, plan_per_day * left_h / 24)
+    return day.points + round(others / elapsed_h * left_h + syncs)
