@@ -337,7 +337,7 @@ def dashboard(*, now: datetime | None = None) -> Dashboard:
         ),
         default=None,
     )
-    usage = daily_usage(now=now)
+    usage = points_budget.today(now=now, settings_row=settings_row)
     problems = open_problems()
     problem_list = list(problems[:50])
     return Dashboard(
@@ -801,12 +801,12 @@ class PointsBoard:
         return self.to_midnight > self.day.quota
 
 
-def points_board(*, now: datetime | None = None) -> PointsBoard:
+def points_board(*, now: datetime | None = None, day: points_budget.Day | None = None) -> PointsBoard:
     from kamri.cj.services import freshness
 
     now = now or timezone.now()
-    day = points_budget.today(now=now)
-    plan = freshness.catalogue_forecast(now=now)
+    day = day or points_budget.today(now=now)
+    plan = freshness.catalogue_forecast(now=now, day=day)
     return PointsBoard(
         day=day,
         plan=plan,

@@ -20,14 +20,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from kamri.catalog.models import Product, Variant
+from kamri.catalog.models import Product
 from kamri.cj.client import ProductDetail, ProductInventory
-from kamri.cj.models import CJProductLink, CJSettings, PriceChange, SyncRun
+from kamri.cj.models import CJProductLink, CJSettings, CJVariantLink, PriceChange, SyncRun
 from kamri.cj.services import jobs, points_budget, price_sync, product_walk, stock_sync
 from kamri.orders.models import OrderLine
 
@@ -173,35 +173,35 @@ def tick_budget(*, for_syncs: int, now: datetime, tick: timedelta = TICK) -> int
 # --- the catalogue's signals, from the database ---------------------------------------------------------------
 
 
-def signals(links: Iterable[CJProductLink], *, now: datetime, settings_row: CJSettings, t: Targets) -> dict:
-    """{link pk: Signals} for these products (four queries whatever their number)."""
-    links = list(links)
-    pks = [link.pk for link in links]
-    sold = set(
-        OrderLine.objects.filter(
-            variant__cj_link__product_link__in=pks,
-            order__paid_at__gte=now - SOLD_WINDOW,
-        ).values_list("variant__cj_link__product_link", flat=True)
+def annotated(rows: QuerySet[CJProductLink], *, now: datetime, t: Targets) -> QuerySet[CJProductLink]:
+    """Products with what the planner reads of them, in the same query: sold in the last 7 days, a variant
+    under the low-stock mark, a cost change in the last 14 days, the product's status."""
+    line = OrderLine.objects.filter(
+        variant__cj_link__product_link=OuterRef("pk"), order__paid_at__gte=now - SOLD_WINDOW
     )
-    low = set(
-        Variant.objects.filter(cj_link__product_link__in=pks, stock__lt=t.low_stock_units).values_list(
-            "cj_link__product_link", flat=True
-        )
+    low = CJVariantLink.objects.filter(product_link=OuterRef("pk"), variant__stock__lt=t.low_stock_units)
+    moved = PriceChange.objects.filter(
+        variant_link__product_link=OuterRef("pk"), created_at__gte=now - VOLATILE_WINDOW
     )
-    volatile = set(
-        PriceChange.objects.filter(
-            variant_link__product_link__in=pks, created_at__gte=now - VOLATILE_WINDOW
-        ).values_list("variant_link__product_link", flat=True)
+    return rows.annotate(
+        sold_recently=Exists(line),
+        low_stock=Exists(low),
+        volatile_price=Exists(moved),
+        product_status=F("product__status"),
     )
+
+
+def signals(links: Iterable[CJProductLink], *, settings_row: CJSettings) -> dict:
+    """{link pk: Signals} of products read through `annotated`."""
     topics = {str(topic).lower() for topic in settings_row.webhook_topics or []}
     pushed = settings_row.webhooks_enabled and bool({"stock", "product"} & topics or not topics)
     return {
         link.pk: Signals(
-            sold=link.pk in sold,
-            low=link.pk in low,
+            sold=link.sold_recently,
+            low=link.low_stock,
             falling=link.stock_falling,
-            volatile=link.pk in volatile,
-            active=link.product.status == Product.Status.ACTIVE,
+            volatile=link.volatile_price,
+            active=link.product_status == Product.Status.ACTIVE,
             webhook=pushed and link.webhook_subscribed,
         )
         for link in links
@@ -209,16 +209,23 @@ def signals(links: Iterable[CJProductLink], *, now: datetime, settings_row: CJSe
 
 
 def catalogue_forecast(
-    *, settings_row: CJSettings | None = None, t: Targets | None = None, now: datetime | None = None
+    *,
+    settings_row: CJSettings | None = None,
+    now: datetime | None = None,
+    day: points_budget.Day | None = None,
 ) -> Forecast:
-    """The forecast of the targets ``t`` (default: the saved ones) on today's catalogue and allowance."""
+    """The forecast of the freshness targets of ``settings_row`` (default: the saved ones) on today's catalogue,
+    within the day's total (CJ's figure) minus the orders' reserve (of these settings)."""
+    saved = settings_row
     settings_row = settings_row or CJSettings.load()
     now = now or timezone.now()
-    t = t or Targets.of(settings_row)
-    links = CJProductLink.objects.select_related("product")
-    found = signals(links, now=now, settings_row=settings_row, t=t)
-    allowance = points_budget.daily_allowance()
-    available = max(0, allowance - points_budget.reserve(now=now, settings_row=settings_row))
+    t = Targets.of(settings_row)
+    links = annotated(CJProductLink.objects.only("pk", "stock_falling", "webhook_subscribed"), now=now, t=t)
+    found = signals(links, settings_row=settings_row)
+    allowance = day.quota if day is not None else points_budget.daily_allowance()
+    same_rule = day is not None and saved is None
+    reserve = day.reserve if same_rule else points_budget.reserve(now=now, settings_row=settings_row)
+    available = max(0, allowance - reserve)
     return forecast(list(found.values()), t, available)
 
 
@@ -227,11 +234,11 @@ def replan(link: CJProductLink, sig: Signals, *, t: Targets, now: datetime) -> N
     CJProductLink.objects.filter(pk=link.pk).update(next_check_at=link.next_check_at)
 
 
-def due(*, now: datetime, limit: int) -> list[CJProductLink]:
+def due(*, now: datetime, limit: int, t: Targets) -> list[CJProductLink]:
     """Products to check now, oldest plan first; never-planned ones first of all."""
     rows = CJProductLink.objects.filter(Q(next_check_at__isnull=True) | Q(next_check_at__lte=now))
     return list(
-        rows.select_related("product")
+        annotated(rows, now=now, t=t)
         .prefetch_related("variant_links")
         .order_by("next_check_at", "last_synced_at", "pk")[: max(0, limit)]
     )
@@ -250,10 +257,10 @@ def tick(*, now: datetime | None = None) -> SyncRun | None:
     calls = budget // CHECK_COST
     if calls <= 0 or stock_sync.active_run(SyncRun.Kind.STOCK) is not None:
         return None
-    candidates = due(now=now, limit=calls * 3)
+    candidates = due(now=now, limit=calls * 3, t=t)
     if not candidates:
         return None
-    found = signals(candidates, now=now, settings_row=settings_row, t=t)
+    found = signals(candidates, settings_row=settings_row)
     chosen = _sold_first(candidates, found)[:calls]
     job = jobs.create(SyncRun.Kind.STOCK, total=len(chosen), params={"planner": True}, enqueue=None)
     job = jobs.take(job.pk) or job

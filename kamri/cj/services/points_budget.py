@@ -142,14 +142,22 @@ class Day:
         return timezone.get_current_timezone_name().rsplit("/", 1)[-1].replace("_", " ")
 
 
-def _estimate(since: datetime, until: datetime | None = None) -> tuple[int, int, dict[str, int]]:
-    """(calls, errors, estimated points per purpose) from the call log (one grouped query)."""
-    rows = CJApiCall.objects.filter(started_at__gte=since)
-    if until is not None:
-        rows = rows.filter(started_at__lt=until)
-    grouped = (
-        rows.order_by()
-        .values_list("purpose", "endpoint")
+@dataclass(frozen=True)
+class _Spend:
+    calls: int
+    errors: int
+    today: dict[str, int]  # estimated points per purpose since 00:00 UTC
+    orders_per_day: list[int]  # points the orders used on each of the last 7 UTC days
+
+
+def _spend(since: datetime) -> _Spend:
+    """One grouped query over the last 7 UTC days of the call log: today's spend by purpose and each day's
+    order points (every attempt counts at CJ's cost, except the calls CJ refused for points)."""
+    rows = (
+        CJApiCall.objects.filter(started_at__gte=since - timedelta(days=6))
+        .annotate(day=TruncDate("started_at", tzinfo=UTC))
+        .order_by()
+        .values_list("day", "purpose", "endpoint")
         .annotate(
             n=Count("id"),
             errors=Count("id", filter=Q(ok=False)),
@@ -157,14 +165,19 @@ def _estimate(since: datetime, until: datetime | None = None) -> tuple[int, int,
         )
     )
     calls = errors = 0
-    spent: dict[str, int] = {}
-    for purpose, endpoint, n, failed, refused in grouped:
-        calls, errors = calls + n, errors + failed
+    today_spent: dict[str, int] = {}
+    orders: dict[object, int] = {}
+    for day, purpose, endpoint, n, failed, refused in rows:
         cost = (n - refused) * points_cost(endpoint)
+        key = purpose or purpose_of_logged(endpoint)
+        if key == ORDERS and cost:
+            orders[day] = orders.get(day, 0) + cost
+        if day != since.date():
+            continue
+        calls, errors = calls + n, errors + failed
         if cost:
-            key = purpose or purpose_of_logged(endpoint)
-            spent[key] = spent.get(key, 0) + cost
-    return calls, errors, spent
+            today_spent[key] = today_spent.get(key, 0) + cost
+    return _Spend(calls=calls, errors=errors, today=today_spent, orders_per_day=list(orders.values()))
 
 
 def purpose_of_logged(endpoint: str) -> str:
@@ -176,23 +189,6 @@ def purpose_of_logged(endpoint: str) -> str:
         _purpose.reset(token)
 
 
-def order_points_by_day(*, now: datetime, days: int = 7) -> list[int]:
-    """Points the orders used on each of the last ``days`` UTC days (today included)."""
-    since = utc_day_start(now) - timedelta(days=days - 1)
-    rows = (
-        CJApiCall.objects.filter(started_at__gte=since, purpose=ORDERS)
-        .exclude(cj_code__in=POINTS_REFUSED_CODES)
-        .annotate(day=TruncDate("started_at", tzinfo=UTC))
-        .order_by()
-        .values_list("day", "endpoint")
-        .annotate(n=Count("id"))
-    )
-    per_day: dict[object, int] = {}
-    for day, endpoint, n in rows:
-        per_day[day] = per_day.get(day, 0) + n * points_cost(endpoint)
-    return list(per_day.values())
-
-
 def reserve_for(*, busiest_order_day: int, settings_row: CJSettings) -> int:
     """The rule of the reserve, on figures (the forecast and the benchmark use it as it is)."""
     return max(settings_row.points_reserve_floor, settings_row.points_reserve_multiplier * busiest_order_day)
@@ -201,16 +197,17 @@ def reserve_for(*, busiest_order_day: int, settings_row: CJSettings) -> int:
 def reserve(*, now: datetime | None = None, settings_row: CJSettings | None = None) -> int:
     now = now or timezone.now()
     return reserve_for(
-        busiest_order_day=max(order_points_by_day(now=now), default=0),
+        busiest_order_day=max(_spend(utc_day_start(now)).orders_per_day, default=0),
         settings_row=settings_row or CJSettings.load(),
     )
 
 
-def today(*, now: datetime | None = None) -> Day:
+def today(*, now: datetime | None = None, settings_row: CJSettings | None = None) -> Day:
     """Today's allowance and spend: CJ's pointsInfo when an answer today carried it, else our estimate."""
     now = now or timezone.now()
     since = utc_day_start(now)
-    calls, errors, spent = _estimate(since)
+    spend = _spend(since)
+    calls, errors, spent = spend.calls, spend.errors, spend.today
     estimated = sum(spent.values())
     latest = (
         CJApiCall.objects.filter(started_at__gte=since, cj_points_total__isnull=False)
@@ -234,7 +231,10 @@ def today(*, now: datetime | None = None) -> Day:
         source=source,
         estimated=estimated,
         by_purpose=spent,
-        reserve=reserve(now=now),
+        reserve=reserve_for(
+            busiest_order_day=max(spend.orders_per_day, default=0),
+            settings_row=settings_row or CJSettings.load(),
+        ),
     )
 
 
