@@ -107,3 +107,12 @@ def wait_for(predicate, *, timeout: float = 20.0, interval: float = 0.2):
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+@pytest.fixture
+def staff_client(client, db):
+    """Django's test client logged in as a staff member (the admin's everyday user)."""
+    from tests import factories
+
+    client.force_login(factories.staff_user())
+    return client
