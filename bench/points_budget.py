@@ -121,7 +121,7 @@ class Shop:
 
 
 class Bench:
-    def __init__(self, products: int, days: int, seed: int = 15) -> None:
+    def __init__(self, products: int, days: int, seed: int = 15, only: str = "") -> None:
         from cjsandbox.config import SandboxConfig
         from cjsandbox.server import SandboxServer
         from kamri.cj.client import CJClient, NullRateLimiter
@@ -152,11 +152,14 @@ class Bench:
         self.http = __import__("httpx").Client(base_url=self.server.root_url, timeout=30)
         self.shops = []
         for name, key in (("planner", PLANNER_KEY), ("baseline", BASELINE_KEY)):
+            if only and name != only:
+                continue
             recorder = Recorder()
             client = CJClient(
                 self.server.base_url, key, limiter=NullRateLimiter(), recorder=recorder, sleep=lambda s: None
             )
             self.shops.append(Shop(name=name, client=client, recorder=recorder))
+            self.keys = [*getattr(self, "keys", []), key]
         self.now = START
 
     # --- the sandbox -----------------------------------------------------------------------------------------
@@ -357,8 +360,8 @@ class Bench:
                 if shop.waiting:
                     self.retry_waiting(shop)
             self.drift()
-            self.planner_tick(self.shops[0])
-            self.baseline_tick(self.shops[1])
+            for shop in self.shops:
+                (self.planner_tick if shop.name == "planner" else self.baseline_tick)(shop)
             while order_times and order_times[0] < self.now + STEP:
                 order_times.pop(0)
                 seed = self.rng.random()
@@ -382,7 +385,7 @@ class Bench:
 
     def close_day(self) -> None:
         ledger = self.ledger()
-        for shop, key in zip(self.shops, (PLANNER_KEY, BASELINE_KEY), strict=True):
+        for shop, key in zip(self.shops, self.keys, strict=True):
             shop.points_per_day.append(ledger[key]["usedToday"])
 
     def figures(self, seconds: float) -> dict:
@@ -407,15 +410,13 @@ class Bench:
                 else None,
             }
 
-        planner, baseline = (of(shop) for shop in self.shops)
         variants = sum(len(v) for v in self.vids.values())
         return {
             "products": len(self.products),
             "variants": variants,
             "days": self.days,
             "allowance_per_day": 50_000,
-            **planner,
-            "baseline": baseline,
+            "schedulers": {shop.name: of(shop) for shop in self.shops},
             "read_cost_points_per_variant": {
                 "product/query+enable_inventory (stock and prices)": round(10 * len(self.vids) / variants, 2),
                 "product/stock/getInventoryByPid (stock only)": round(10 * len(self.vids) / variants, 2),
@@ -425,26 +426,55 @@ class Bench:
         }
 
 
+def run_one(products: int, days: int, only: str, out: str) -> None:
+    with tempfile.TemporaryDirectory(prefix="kamri-points-") as var_dir:
+        configure_django(var_dir)
+        bench = Bench(products, days, only=only)
+        try:
+            result = bench.run()
+        finally:
+            bench.server.stop()
+    Path(out).write_text(json.dumps(result))
+
+
+def run_pair(products: int, days: int) -> dict:
+    """The planner and the baseline in two processes at once (same seed: same catalogue, same changes, same
+    customers), each with its own sandbox and CJ account; their figures merged into one result."""
+    import subprocess
+
+    with tempfile.TemporaryDirectory(prefix="kamri-points-pair-") as tmp:
+        procs, outs = [], {}
+        for name in ("planner", "baseline"):
+            outs[name] = f"{tmp}/{name}.json"
+            cmd = [sys.executable, __file__, "--products", str(products), "--days", str(days), "--only", name]
+            procs.append(subprocess.Popen([*cmd, "--part", outs[name]]))
+        for proc in procs:
+            if proc.wait(timeout=3600) != 0:
+                raise SystemExit(f"a scheduler run failed ({proc.args})")
+        parts = {name: json.loads(Path(path).read_text()) for name, path in outs.items()}
+    planner = parts["planner"]
+    return {key: value for key, value in planner.items() if key not in ("schedulers", "seconds")} | {
+        **planner["schedulers"]["planner"],
+        "baseline": parts["baseline"]["schedulers"]["baseline"],
+        "seconds": max(part["seconds"] for part in parts.values()),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--products", type=int, default=2000)
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--stretch", action="store_true", help="also run 5,000 products")
+    parser.add_argument("--only", choices=("planner", "baseline"), default="")
+    parser.add_argument("--part", default="")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "points_budget.json"))
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="kamri-points-") as var_dir:
-        configure_django(var_dir)
-        bench = Bench(args.products, args.days)
-        try:
-            result = bench.run()
-        finally:
-            bench.server.stop()
-        if args.stretch:
-            big = Bench(5000, args.days)
-            try:
-                result["stretch_5000"] = big.run()
-            finally:
-                big.server.stop()
+    if args.only:
+        run_one(args.products, args.days, args.only, args.part)
+        return
+    result = run_pair(args.products, args.days)
+    if args.stretch:
+        result["stretch_5000"] = run_pair(5000, args.days)
     print(json.dumps(result, indent=2))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
