@@ -1,7 +1,10 @@
 """CJ points budget benchmark (issue 15): the freshness planner vs today's fixed intervals, 30 simulated days.
 
-Run: .venv/bin/python bench/points_budget.py [--products 2000] [--days 30] [--stretch]
+Run: .venv/bin/python bench/points_budget.py [--products 2000] [--days 30] [--scale 1] [--stretch]
      → prints the figures and writes bench/results/points_budget.json.
+`--scale 0.1 --products 200` plays the same shop at a tenth (5,000 points a day, 6 orders a day, 100 subscribed
+products, a reserve floor of 100): the same points per product, a tenth of the calls. Every scheduler burns or plans
+against the day's points, so the calls per simulated day (about 10,000 at full size) set the run time.
 
 What is real: the CJ sandbox over HTTP with its points ledger on (50,000 points a day, CJ's costs, 16900500 when
 short), its clock moved to each simulated minute (POST /_sandbox/points/clock), every stock and price read made by
@@ -121,12 +124,15 @@ class Shop:
 
 
 class Bench:
-    def __init__(self, products: int, days: int, seed: int = 15, only: str = "") -> None:
+    def __init__(self, products: int, days: int, seed: int = 15, only: str = "", scale: float = 1.0) -> None:
         from cjsandbox.config import SandboxConfig
         from cjsandbox.server import SandboxServer
         from kamri.cj.client import CJClient, NullRateLimiter
 
-        self.days, self.rng = days, random.Random(seed)
+        # scale < 1 shrinks the catalogue, the points, the orders, the subscriptions and the reserve floor alike
+        self.days, self.rng, self.scale = days, random.Random(seed), scale
+        self.allowance = round(50_000 * scale)
+        self.orders_per_day = max(1, round(ORDERS_PER_DAY * scale))
         self.server = SandboxServer(
             SandboxConfig(
                 seed=seed,
@@ -135,6 +141,7 @@ class Bench:
                 accounts=[(PLANNER_KEY, "free"), (BASELINE_KEY, "free")],
                 tier_qps={"free": 100_000},  # simulated time: CJ's QPS is not what is measured here
                 auth_interval_s=0,
+                points_per_day=self.allowance,
             )
         ).start()
         catalog = self.server.state.catalog
@@ -147,7 +154,7 @@ class Bench:
         self.rng.shuffle(ranked)
         self.best = [p.pid for p in ranked[: max(1, len(ranked) // 10)]]
         self.tail = [p.pid for p in ranked[len(self.best) :]] or self.best
-        self.subscribed = {p.pid for p in self.products[:SUBSCRIBED]}
+        self.subscribed = {p.pid for p in self.products[: round(SUBSCRIBED * scale)]}
         self.draft = {p.pid for p in ranked if self.rng.random() < 0.1}
         self.http = __import__("httpx").Client(base_url=self.server.root_url, timeout=30)
         self.shops = []
@@ -231,11 +238,12 @@ class Bench:
         from kamri.cj.models import CJSettings
         from kamri.cj.services import freshness, points_budget
 
-        settings_row = CJSettings()  # the defaults a new shop gets
+        settings_row = CJSettings()  # the defaults a new shop gets (the reserve floor scaled with the points)
+        settings_row.points_reserve_floor = round(settings_row.points_reserve_floor * self.scale)
         targets = freshness.Targets.of(settings_row)
         info = shop.recorder.points
         if info is None:
-            remaining = points_budget.DAILY_BASE_POINTS
+            remaining = self.allowance
         else:  # CJ's own figure; a new UTC day starts from CJ's last total
             remaining = info.remaining if shop.recorder.points_day == self.now.date() else info.total
         week = [shop.order_points.get((self.now.date() - timedelta(days=d)).isoformat(), 0) for d in range(7)]
@@ -254,7 +262,15 @@ class Bench:
                 active=pid not in self.draft,
                 webhook=pid in self.subscribed,
             )
-        due.sort(key=lambda pid: (not signals[pid].sold, shop.next_check.get(pid, START)))
+        due.sort(
+            key=lambda pid: freshness.priority(
+                signals[pid],
+                oldest_seen=min(shop.seen_at.get(vid, START) for vid in self.vids[pid]),
+                planned=shop.next_check.get(pid, START),
+                now=self.now,
+                t=targets,
+            )
+        )
         for pid in due[:calls]:
             if not self.check_product(shop, pid, purpose="stock"):
                 break
@@ -351,7 +367,8 @@ class Bench:
             self.set_clock()
             if self.now.hour == 0 and self.now.minute == 0:
                 order_times = sorted(
-                    self.now + timedelta(seconds=self.rng.uniform(0, 86_400)) for _ in range(ORDERS_PER_DAY)
+                    self.now + timedelta(seconds=self.rng.uniform(0, 86_400))
+                    for _ in range(self.orders_per_day)
                 )
                 if step:
                     self.close_day()
@@ -415,7 +432,9 @@ class Bench:
             "products": len(self.products),
             "variants": variants,
             "days": self.days,
-            "allowance_per_day": 50_000,
+            "allowance_per_day": self.allowance,
+            "scale": self.scale,
+            "orders_per_day": self.orders_per_day,
             "schedulers": {shop.name: of(shop) for shop in self.shops},
             "read_cost_points_per_variant": {
                 "product/query+enable_inventory (stock and prices)": round(10 * len(self.vids) / variants, 2),
@@ -426,10 +445,10 @@ class Bench:
         }
 
 
-def run_one(products: int, days: int, only: str, out: str) -> None:
+def run_one(products: int, days: int, only: str, out: str, scale: float) -> None:
     with tempfile.TemporaryDirectory(prefix="kamri-points-") as var_dir:
         configure_django(var_dir)
-        bench = Bench(products, days, only=only)
+        bench = Bench(products, days, only=only, scale=scale)
         try:
             result = bench.run()
         finally:
@@ -437,7 +456,7 @@ def run_one(products: int, days: int, only: str, out: str) -> None:
     Path(out).write_text(json.dumps(result))
 
 
-def run_pair(products: int, days: int) -> dict:
+def run_pair(products: int, days: int, scale: float = 1.0) -> dict:
     """The planner and the baseline in two processes at once (same seed: same catalogue, same changes, same
     customers), each with its own sandbox and CJ account; their figures merged into one result."""
     import subprocess
@@ -447,6 +466,7 @@ def run_pair(products: int, days: int) -> dict:
         for name in ("planner", "baseline"):
             outs[name] = f"{tmp}/{name}.json"
             cmd = [sys.executable, __file__, "--products", str(products), "--days", str(days), "--only", name]
+            cmd += ["--scale", str(scale)]
             procs.append(subprocess.Popen([*cmd, "--part", outs[name]]))
         for proc in procs:
             if proc.wait(timeout=3600) != 0:
@@ -467,12 +487,18 @@ def main() -> None:
     parser.add_argument("--stretch", action="store_true", help="also run 5,000 products")
     parser.add_argument("--only", choices=("planner", "baseline"), default="")
     parser.add_argument("--part", default="")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="points, orders, subscriptions and reserve floor × this (with --products)",
+    )
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "points_budget.json"))
     args = parser.parse_args()
     if args.only:
-        run_one(args.products, args.days, args.only, args.part)
+        run_one(args.products, args.days, args.only, args.part, args.scale)
         return
-    result = run_pair(args.products, args.days)
+    result = run_pair(args.products, args.days, args.scale)
     if args.stretch:
         result["stretch_5000"] = run_pair(5000, args.days)
     print(json.dumps(result, indent=2))

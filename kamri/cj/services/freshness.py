@@ -244,8 +244,27 @@ def due(*, now: datetime, limit: int, t: Targets) -> list[CJProductLink]:
     )
 
 
-def _sold_first(links: list[CJProductLink], found: dict) -> list[CJProductLink]:
-    return sorted(links, key=lambda link: (not found[link.pk].sold,))
+def priority(
+    sig: Signals, *, oldest_seen: datetime | None, planned: datetime | None, now: datetime, t: Targets
+):
+    """Order of the due checks: a product about to pass the maximum age first (the guarantee), then sold ones,
+    then the longest overdue."""
+    reconcile = timedelta(hours=t.max_age_hours * RECONCILE)
+    overdue = oldest_seen is None or now - oldest_seen >= reconcile
+    return (not overdue, not sig.sold, planned or now)
+
+
+def _ordered(links: list[CJProductLink], found: dict, *, now: datetime, t: Targets) -> list[CJProductLink]:
+    def oldest(link: CJProductLink) -> datetime | None:
+        seen = [v.last_synced_at for v in link.variant_links.all()]
+        return None if not seen or None in seen else min(seen)
+
+    return sorted(
+        links,
+        key=lambda link: priority(
+            found[link.pk], oldest_seen=oldest(link), planned=link.next_check_at, now=now, t=t
+        ),
+    )
 
 
 def tick(*, now: datetime | None = None) -> SyncRun | None:
@@ -257,11 +276,11 @@ def tick(*, now: datetime | None = None) -> SyncRun | None:
     calls = budget // CHECK_COST
     if calls <= 0 or stock_sync.active_run(SyncRun.Kind.STOCK) is not None:
         return None
-    candidates = due(now=now, limit=calls * 3, t=t)
+    candidates = due(now=now, limit=max(calls * 3, 200), t=t)
     if not candidates:
         return None
     found = signals(candidates, settings_row=settings_row)
-    chosen = _sold_first(candidates, found)[:calls]
+    chosen = _ordered(candidates, found, now=now, t=t)[:calls]
     job = jobs.create(SyncRun.Kind.STOCK, total=len(chosen), params={"planner": True}, enqueue=None)
     job = jobs.take(job.pk) or job
 
