@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kamri.cj.views import webhook_receiver
+from kamri.legal import views as legal_views
 
 admin.site.site_header = "KAMRI — données brutes"
 admin.site.site_title = "KAMRI"
@@ -16,5 +17,6 @@ urlpatterns = [
     path("admin/donnees/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("webhooks/cj/<str:secret>/", webhook_receiver.receive, name="cj_webhook"),
+    path("pages/<slug:kind>/", legal_views.page, name="legal_page"),
     path("", include("kamri.storefront.urls")),
 ]

@@ -11,3 +11,10 @@ class OrdersConfig(AppConfig):
         from kamri.core import audit
 
         audit.describe({"orders:order_mark_paid": _("Marquer comme payée")})
+        audit.name_targets({"orders:order_mark_paid": _order_name})
+
+
+def _order_name(kwargs) -> str:
+    from django.utils.translation import gettext
+
+    return gettext("Commande %(number)s") % {"number": kwargs["number"]}

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 from django.conf import settings
@@ -14,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from kamri.core.services.setup import ensure_admin, set_flag_once
+from kamri.core.supervisor import Child, Supervisor
 
 SANDBOX_PORT = int(os.environ.get("CJ_SANDBOX_PORT", "8765"))
 
@@ -29,6 +27,7 @@ class Command(BaseCommand):
         # Webhook URLs and e-mail links must point at this server, and Configuration offer this sandbox.
         os.environ.setdefault("KAMRI_PUBLIC_URL", f"http://127.0.0.1:{port}")
         os.environ.setdefault("CJ_SANDBOX_URL", f"http://127.0.0.1:{SANDBOX_PORT}/api2.0/v1/")
+        os.environ.setdefault("LOG_LEVEL", "WARNING")  # a quiet console: warnings and errors, not every step
         settings.KAMRI_PUBLIC_URL = os.environ["KAMRI_PUBLIC_URL"].rstrip("/")
         settings.CJ_SANDBOX_URL = os.environ["CJ_SANDBOX_URL"]
         call_command("migrate", interactive=False, verbosity=0)
@@ -37,9 +36,10 @@ class Command(BaseCommand):
         for line in self._prepare_integrations(no_sandbox):
             self.stdout.write(line)
         login = ensure_admin(password=os.environ.get("KAMRI_ADMIN_PASSWORD") or None)
-        processes = self._start_processes(port, no_sandbox)
+        supervisor = Supervisor(self._children(port, no_sandbox), say=self.stderr.write)
+        supervisor.start_all()
         self._print_banner(port, login)
-        sys.exit(self._supervise(processes))
+        sys.exit(supervisor.run())
 
     def _load_demo_data(self) -> None:
         if set_flag_once("demo-data-loaded"):
@@ -64,7 +64,7 @@ class Command(BaseCommand):
         python = sys.executable
         manage = str(Path(settings.BASE_DIR) / "manage.py")
         commands = [
-            ("web", [python, manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"]),
+            ("web", self._web_command(port)),
             (
                 "worker",
                 [python, manage, "run_huey", "--quiet", "--flush-locks"],
@@ -74,6 +74,25 @@ class Command(BaseCommand):
         if not no_sandbox and sandbox_args:
             commands.insert(0, ("cj-sandbox", [python, "-m", "cjsandbox", *sandbox_args]))
         return commands
+
+    @staticmethod
+    def _web_command(port: int) -> list[str]:
+        """The production server (gunicorn; static files by WhiteNoise inside the app): `make run` is the
+        first production run. No access log: the console shows the banner, warnings and errors."""
+        return [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "kamri.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            os.environ.get("WEB_CONCURRENCY", "2"),
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+            "--graceful-timeout",
+            "5",
+        ]
 
     def _sandbox_args(self) -> list[str]:
         if not (Path(settings.BASE_DIR) / "cjsandbox" / "__main__.py").exists():
@@ -92,13 +111,12 @@ class Command(BaseCommand):
             ]
         return sandbox_command_args(port=SANDBOX_PORT)
 
-    def _start_processes(self, port: int, no_sandbox: bool) -> list[tuple[str, subprocess.Popen]]:
-        processes = []
-        for name, command in self._commands(port, no_sandbox):
-            processes.append((name, subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True)))
-            if name == "cj-sandbox":
-                time.sleep(1.0)  # let the sandbox bind its port before the shop's first call
-        return processes
+    def _children(self, port: int, no_sandbox: bool) -> list[Child]:
+        # let the sandbox bind its port before the shop's first call
+        return [
+            Child(name, command, cwd=str(settings.BASE_DIR), start_pause=1.0 if name == "cj-sandbox" else 0.0)
+            for name, command in self._commands(port, no_sandbox)
+        ]
 
     def _print_banner(self, port: int, login) -> None:
         url = f"http://127.0.0.1:{port}"
@@ -114,37 +132,3 @@ class Command(BaseCommand):
                 "  Ctrl-C arrête tout.\n"
             )
         )
-
-    def _supervise(self, processes: list[tuple[str, subprocess.Popen]]) -> int:
-        stopping = False
-
-        def stop(*_):
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
-        exit_code = 0
-        while not stopping:
-            for name, process in processes:
-                if process.poll() is not None:
-                    self.stderr.write(
-                        f"{name} s'est arrêté (code {process.returncode}) ; arrêt des autres processus."
-                    )
-                    exit_code, stopping = process.returncode or 1, True
-                    break
-            time.sleep(0.3)
-        self._terminate(processes)
-        return exit_code
-
-    @staticmethod
-    def _terminate(processes: list[tuple[str, subprocess.Popen]]) -> None:
-        for _name, process in processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 8
-        for _name, process in processes:
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
