@@ -43,9 +43,17 @@ def parse_args(argv: list[str] | None = None) -> SandboxConfig:
     p.add_argument("--webhook-retry-delay", type=float, default=300, metavar="SECONDS")
     p.add_argument("--webhook-retries", type=int, default=3)
     p.add_argument("--throttle-http-status", type=int, choices=(200, 429), default=200)
-    p.add_argument("--points", action="store_true", help="enable the daily points ledger")
+    p.add_argument(
+        "--points", action=argparse.BooleanOptionalAction, default=True, help="CJ's daily points ledger (on)"
+    )
     p.add_argument("--points-per-day", type=int, default=50_000)
-    p.add_argument("--points-http-status", type=int, choices=(200, 429), default=200)
+    p.add_argument(
+        "--points-http-status",
+        type=int,
+        choices=(200, 429),
+        default=200,
+        help="200: code 16900500; 429: docs",
+    )
     p.add_argument(
         "--order-clock", type=float, default=0, metavar="SECONDS", help="auto-ship/deliver paid orders"
     )

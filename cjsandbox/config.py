@@ -61,7 +61,8 @@ class SandboxConfig:
     webhook_retries: int = 3
     webhook_timeout_s: float = 3.0
     throttle_http_status: int = 200
-    points: bool = False
+    # CJ's daily points ledger (cjsandbox/points.py): on, as at CJ since July 2026
+    points: bool = True
     points_per_day: int = 50_000
     points_http_status: int = 200
     order_clock_s: float = 0.0

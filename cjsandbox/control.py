@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import urllib.parse
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -40,12 +41,16 @@ ENDPOINTS = [
     "POST /_sandbox/variants/<vid>/stock     {countryCode, cjInventory, factoryInventory}",
     "POST /_sandbox/variants/<vid>/price     {price}",
     'POST /_sandbox/routes                   {closed: ["IL", ...]} destinations no carrier serves (freight [])',
+    "POST /_sandbox/variants/bulk            {stock: [[vid, cc, cj, factory]…], price: [[vid, price]…]}",
     "GET  /_sandbox/faults                   current fault settings and the last decisions",
     "POST /_sandbox/faults                   {seed, error_rate, timeout_rate, timeout_s, latency_ms,"
     " malformed_rate, rate_limit_storm_s, ghost_create_rate, paths}",
     "GET  /_sandbox/webhooks                 sent webhooks with delivery attempts (?type=ORDER&wait=5)",
     "POST /_sandbox/webhooks/clear           forget the sent log",
     "GET  /_sandbox/stats                    calls per endpoint and per code",
+    "GET  /_sandbox/points                   the points ledger: clock, base, per account usedToday/remaining/total",
+    "POST /_sandbox/points                   {apiKey?, usedToday?, bonus?} set an account's day (default: demo)",
+    "POST /_sandbox/points/clock             {now: ISO-8601 | epoch seconds} or {advanceSeconds} ledger clock",
 ]
 
 
@@ -179,6 +184,20 @@ def _route(
         return 200, {"ok": True, "moved": moved, "clockSeconds": step}
     if head == "products":
         return _products(state, method, parts, qget)
+    if head == "variants" and method == "POST" and parts[1:] == ["bulk"]:
+        # many stock/price changes in one request (benchmarks): each one as its own control call would do
+        stock, prices = body.get("stock") or [], body.get("price") or []
+        if not isinstance(stock, list) or not isinstance(prices, list):
+            raise ControlError(400, "stock and price must be lists")
+        for row in stock:
+            if not isinstance(row, list) or len(row) != 4:
+                raise ControlError(400, "stock rows are [vid, countryCode, cjInventory, factoryInventory]")
+            state.set_stock(str(row[0]), str(row[1]).upper(), int(row[2]), int(row[3]))
+        for row in prices:
+            if not isinstance(row, list) or len(row) != 2:
+                raise ControlError(400, "price rows are [vid, price]")
+            state.set_price(str(row[0]), row[1])
+        return 200, {"ok": True, "stock": len(stock), "price": len(prices)}
     if head == "variants" and method == "POST" and len(parts) == 3:
         vid, action = parts[1], parts[2]
         if action == "stock":
@@ -225,11 +244,48 @@ def _route(
             if qget.get("type"):
                 rows = [r for r in rows if r["type"] == qget["type"].upper()]
             return 200, {"ok": True, "count": len(rows), "webhooks": rows}
+    if head == "points":
+        return _points(state, method, parts, body)
     if head == "stats" and method == "GET":
         with state.lock:
             stats = {k: {"calls": v["calls"], "codes": dict(v["codes"])} for k, v in state.stats.items()}
         return 200, {"ok": True, "total": sum(v["calls"] for v in stats.values()), "endpoints": stats}
     raise ControlError(404, f"unknown control endpoint {method} /_sandbox/{'/'.join(parts)}")
+
+
+def _points(state: State, method: str, parts: list[str], body: dict) -> tuple[int, Any]:
+    ledger = state.points
+    if len(parts) == 2 and parts[1] == "clock" and method == "POST":
+        now = body.get("now")
+        if isinstance(now, str):
+            try:
+                parsed = datetime.fromisoformat(now.replace("Z", "+00:00"))
+            except ValueError:
+                raise ControlError(
+                    400, "now must be ISO-8601 (2026-12-01T00:00:00Z) or epoch seconds"
+                ) from None
+            now = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+        elif now is not None and (isinstance(now, bool) or not isinstance(now, (int, float))):
+            raise ControlError(400, "now must be ISO-8601 or epoch seconds")
+        advance = body.get("advanceSeconds")
+        if advance is not None and (isinstance(advance, bool) or not isinstance(advance, (int, float))):
+            raise ControlError(400, "advanceSeconds must be a number")
+        if now is None and advance is None:
+            raise ControlError(400, "give now or advanceSeconds")
+        ledger.set_clock(now=now, advance_s=advance)
+    elif len(parts) == 1 and method == "POST":
+        key = str(body.get("apiKey") or state.demo_key)
+        if key not in state.accounts:
+            raise ControlError(404, "unknown apiKey")
+        used, bonus = body.get("usedToday"), body.get("bonus")
+        ledger.set_account(
+            key,
+            used_today=None if used is None else _int(body, "usedToday"),
+            bonus=None if bonus is None else _int(body, "bonus"),
+        )
+    elif not (len(parts) == 1 and method == "GET"):
+        raise ControlError(404, "unknown points endpoint")
+    return 200, {"ok": True, **ledger.public(list(state.accounts))}
 
 
 def _accounts(state: State, method: str, parts: list[str], body: dict) -> tuple[int, Any]:

@@ -17,9 +17,10 @@ from typing import Any
 from . import logistics
 from .catalog import Catalog, Product, Variant
 from .catalog_data import COUNTRIES, WAREHOUSE_CITIES, WAREHOUSES
-from .config import POINT_COSTS, TIER_QPS, TIER_SUBSCRIPTION_CAP, SandboxConfig, demo_api_key, open_id_for
+from .config import TIER_QPS, TIER_SUBSCRIPTION_CAP, SandboxConfig, demo_api_key, open_id_for
 from .errors import ApiError, empty, param
 from .faults import FaultInjector
+from .points import PointsLedger
 from .strict import Interceptor, TopicHealth, probe_callback
 from .webhooks import TOPIC_OF, TRACKING_STATUS_DESC, Dispatcher, envelope
 
@@ -60,8 +61,6 @@ class Account:
         self.callbacks: dict[str, dict] = {t: {"type": "CANCEL", "urls": []} for t in TOPICS}
         self.subscriptions: set[str] = set()
         self.subscribe_all = False
-        self.points_used = 0
-        self.points_day = ""
 
     @property
     def qps(self) -> int:
@@ -78,7 +77,6 @@ class Account:
             "callbacks": self.callbacks,
             "subscriptions": sorted(self.subscriptions),
             "subscribeAll": self.subscribe_all,
-            "pointsUsedToday": self.points_used,
         }
 
 
@@ -120,6 +118,9 @@ class State:
         self.dispatcher.on_result = self.topic_health.record
         self.interceptor = Interceptor()
         self.faults = FaultInjector()
+        self.points = PointsLedger(
+            enabled=config.points, base_per_day=config.points_per_day, http_status=config.points_http_status
+        )
         self._build()
 
     # ------------------------------------------------------------------ set-up / reset
@@ -155,6 +156,7 @@ class State:
                 self.refresh_tokens = {k: t for k, t in refresh.items() if t.api_key in self.accounts}
             self.dispatcher.clear()
             self.faults.configure({})
+            self.points.reset()
 
     @property
     def demo_key(self) -> str:
@@ -261,27 +263,8 @@ class State:
             window.append(now)
 
     def charge_points(self, acct: Account, path: str) -> dict | None:
-        """Points ledger (CJ-API.md §4.3). Returns ``pointsInfo`` or None when the ledger is off."""
-        if not self.config.points:
-            return None
-        cost = POINT_COSTS.get(path, 0)
-        total = self.config.points_per_day
-        with self.lock:
-            today = datetime.now(UTC).strftime("%Y-%m-%d")
-            if acct.points_day != today:
-                acct.points_day, acct.points_used = today, 0
-            remaining = total - acct.points_used
-            if cost > remaining:
-                err = ApiError(
-                    16900500,
-                    f"Insufficient API points. Used today: {acct.points_used}, Remaining: {remaining}, "
-                    f"Required: {cost}",
-                    http_status=self.config.points_http_status,
-                )
-                err.points_info = {"usedToday": acct.points_used, "remaining": remaining, "total": total}
-                raise err
-            acct.points_used += cost
-            return {"usedToday": acct.points_used, "remaining": total - acct.points_used, "total": total}
+        """Points ledger (cjsandbox/points.py). Returns ``pointsInfo`` or None when the ledger is off."""
+        return self.points.charge(acct.api_key, path)
 
     # ------------------------------------------------------------------ webhooks
     def _emit(self, acct: Account, type_: str, message: dict) -> None:

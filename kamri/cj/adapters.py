@@ -14,6 +14,7 @@ from django.db import transaction
 
 from kamri.cj.client import AccessTokens, CallRecord, StoredTokens
 from kamri.cj.models import CJApiCall, CJCredential, CJRateSlot
+from kamri.cj.services import points_budget
 from kamri.core import crypto
 from kamri.core.locks import named_lock
 from kamri.core.logging import register_secret
@@ -162,6 +163,7 @@ class DatabaseCallRecorder:
     """Writes each attempt to the API-call log. Logging never breaks a CJ call."""
 
     def record(self, call: CallRecord) -> None:
+        points = call.points_info
         try:
             CJApiCall.objects.create(
                 endpoint=call.endpoint[:120],
@@ -174,6 +176,10 @@ class DatabaseCallRecorder:
                 error=(call.error or "")[:500],
                 attempt=call.attempt,
                 ok=call.ok,
+                purpose=points_budget.purpose_of(call.endpoint),
+                cj_points_used=points.used_today if points else None,
+                cj_points_remaining=points.remaining if points else None,
+                cj_points_total=points.total if points else None,
             )
         except Exception:  # the log is best effort; the call itself already happened
             log.warning("could not record a CJ API call to %s", call.endpoint, exc_info=True)

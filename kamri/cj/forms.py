@@ -308,10 +308,17 @@ class AutomationSettingsForm(forms.ModelForm):
             ("payment_mode", "pay_batch_hours", "pay_tolerance_percent", "daily_pay_cap_usd"),
         ),
         (
+            _("Points CJ et fraîcheur du stock"),
+            (
+                "freshness_sold_hours",
+                "freshness_max_age_hours",
+                "points_reserve_multiplier",
+                "points_reserve_floor",
+            ),
+        ),
+        (
             _("Synchronisation et garde-fous"),
             (
-                "stock_sync_minutes",
-                "price_sync_minutes",
                 "price_tolerance_percent",
                 "margin_floor_percent",
                 "unavailable_action",
@@ -346,8 +353,10 @@ class AutomationSettingsForm(forms.ModelForm):
             "daily_pay_cap_usd",
             "logistic_rule",
             "logistic_price_cap",
-            "stock_sync_minutes",
-            "price_sync_minutes",
+            "freshness_sold_hours",
+            "freshness_max_age_hours",
+            "points_reserve_multiplier",
+            "points_reserve_floor",
             "price_tolerance_percent",
             "margin_floor_percent",
             "unavailable_action",
@@ -409,5 +418,47 @@ class AutomationSettingsForm(forms.ModelForm):
             raise forms.ValidationError(_("Le prix barré doit être supérieur au prix (multiplicateur > 1)."))
         return value
 
+    def clean_freshness_sold_hours(self):
+        hours = self.cleaned_data["freshness_sold_hours"]
+        if hours is None or hours < Decimal("0.5"):
+            raise forms.ValidationError(_("Au moins 0,5 heure : CJ compte chaque vérification."))
+        return hours
+
+    def clean_freshness_max_age_hours(self):
+        hours = self.cleaned_data["freshness_max_age_hours"]
+        if hours is None or not 6 <= hours <= 24 * 14:
+            raise forms.ValidationError(_("Entre 6 heures et 14 jours (336 heures)."))
+        return hours
+
+    def clean(self):
+        data = super().clean()
+        sold, oldest = data.get("freshness_sold_hours"), data.get("freshness_max_age_hours")
+        if sold is not None and oldest is not None and sold > oldest:
+            self.add_error(
+                "freshness_sold_hours", _("La fraîcheur des produits vendus ne peut dépasser l'âge maximal.")
+            )
+        return data
+
+    FORECAST_SECTION = "freshness_sold_hours"  # the section holding this field shows the live points forecast
+
     def sections(self):
-        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+        return [
+            (title, [self[name] for name in names], self.FORECAST_SECTION in names)
+            for title, names in self.SECTIONS
+        ]
+
+    def planner_settings(self) -> CJSettings | None:
+        """The saved settings with the typed freshness and reserve values (not saved), or None if one is invalid."""
+        names = (
+            "freshness_sold_hours",
+            "freshness_max_age_hours",
+            "points_reserve_multiplier",
+            "points_reserve_floor",
+        )
+        self.is_valid()
+        if any(name in self.errors for name in names):
+            return None
+        row = CJSettings.load()
+        for name in names:
+            setattr(row, name, self.cleaned_data[name])
+        return row

@@ -114,6 +114,11 @@ class CJApiCall(models.Model):
     error = models.CharField(_("erreur"), max_length=500, blank=True)
     attempt = models.PositiveSmallIntegerField(_("tentative"), default=1)
     ok = models.BooleanField(_("succès"), default=True, db_index=True)
+    # CJ points (services/points_budget.py): what the call was for, and CJ's own figures after it (pointsInfo)
+    purpose = models.CharField(_("usage"), max_length=12, blank=True, db_index=True)
+    cj_points_used = models.PositiveIntegerField(null=True, blank=True)
+    cj_points_remaining = models.PositiveIntegerField(null=True, blank=True)
+    cj_points_total = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("appel à l'API CJ")
@@ -221,6 +226,25 @@ class CJSettings(models.Model):
     # Synchronisation and guards.
     stock_sync_minutes = models.PositiveIntegerField(_("synchronisation du stock (minutes)"), default=60)
     price_sync_minutes = models.PositiveIntegerField(_("synchronisation des prix (minutes)"), default=360)
+    # CJ points budget and the freshness planner (services/points_budget.py, services/freshness.py).
+    points_reserve_multiplier = models.PositiveSmallIntegerField(
+        _(
+            "réserve de points pour les commandes (× les points des commandes du jour le plus chargé des 7 derniers)"
+        ),
+        default=3,
+    )
+    points_reserve_floor = models.PositiveIntegerField(
+        _("réserve minimale pour les commandes (points)"), default=1000
+    )
+    freshness_sold_hours = models.DecimalField(
+        _("fraîcheur visée des produits vendus (heures)"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("1.5"),
+    )
+    freshness_max_age_hours = models.PositiveIntegerField(
+        _("âge maximal du stock de tout produit (heures)"), default=72
+    )
     price_tolerance_percent = models.DecimalField(
         _("tolérance de variation du coût (%)"), max_digits=5, decimal_places=2, default=Decimal("20")
     )
@@ -276,6 +300,9 @@ class CJProductLink(models.Model):
     imported_at = models.DateTimeField(auto_now_add=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
     not_found_count = models.PositiveSmallIntegerField(default=0)
+    # the freshness planner's next check of this product at CJ, and whether its stock fell at the last one
+    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    stock_falling = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("produit CJ")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
@@ -44,6 +44,7 @@ from kamri.cj.selectors import (
     rate,
     webhook_window,
 )
+from kamri.cj.services import points_budget
 from kamri.core.periods import Period
 from kamri.orders.fees import estimated_fee
 from kamri.orders.models import Order, OrderLine
@@ -247,83 +248,17 @@ def api_calls_per_hour(*, now: datetime) -> tuple[list[Bucket], list[int], list[
     return buckets, counts["all"], counts["err"]
 
 
-# --- Daily usage against CJ's points (CJ-API.md §4.3): base 50,000 points a day, reset at 00:00 UTC.
+# --- Daily usage against CJ's points: one definition, in the budget's owner (services/points_budget.py).
 
-DAILY_BASE_POINTS = 50_000
-POINTS_COST: dict[str, int] = {
-    "product/listV2": 50,
-    "product/list": 50,
-    "product/queryProductsByImage": 1000,
-    **{
-        name: 10
-        for name in (
-            "product/query",
-            "product/variant/query",
-            "product/variant/queryByVid",
-            "product/stock/queryByVid",
-            "product/stock/queryBySku",
-            "product/stock/getInventoryByPid",
-            "product/stock/privateInventory/querySpuPage",
-            "product/stock/privateInventory/querySkuListByProductId",
-            "product/stock/privateInventory/querySkuDetailPage",
-            "product/stock/privateInventory/querySkuDetailListBySku",
-            "product/stock/privateInventory/querySkuFlowByCondition",
-            "storehouseCenterWeb/syncStorehouseVideoRequests",
-            "logistic/freightCalculate",
-            "logistic/freightCalculateTip",
-            "logistic/partnerFreightCalculate",
-            "logistic/getSupplierLogisticsTemplate",
-            "webhook/product/subscribe",
-            "webhook/product/unsubscribe",
-        )
-    },
-}
+DAILY_BASE_POINTS = points_budget.DAILY_BASE_POINTS
+DailyUsage = points_budget.Day
+points_cost = points_budget.points_cost
+utc_day_start = points_budget.utc_day_start
 
 
-def points_cost(endpoint: str) -> int:
-    """Points one call costs (unlisted endpoints, orders included, cost 0)."""
-    return POINTS_COST.get(endpoint.strip().lstrip("/").split("?")[0], 0)
-
-
-def utc_day_start(now: datetime) -> datetime:
-    return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-@dataclass(frozen=True)
-class DailyUsage:
-    since: datetime
-    calls: int
-    errors: int
-    points: int  # estimated: every attempt that reached CJ counts (a refused call may cost nothing)
-    quota: int = DAILY_BASE_POINTS
-
-    @property
-    def percent(self) -> float:
-        return 100 * self.points / self.quota if self.quota else 0.0
-
-    @property
-    def local_zone(self) -> str:
-        """The admin's time zone as people name it ("Paris" for Europe/Paris), to say when CJ's day starts
-        in their terms; "" when midnight UTC is midnight there too (nothing to explain)."""
-        local = timezone.localtime(self.since)
-        if (local.hour, local.minute) == (0, 0):
-            return ""
-        return timezone.get_current_timezone_name().rsplit("/", 1)[-1].replace("_", " ")
-
-
-def daily_usage(*, now: datetime | None = None) -> DailyUsage:
-    """Calls and estimated points since 00:00 UTC, from the API-call log (one grouped query)."""
-    since = utc_day_start(now or timezone.now())
-    rows = (
-        CJApiCall.objects.filter(started_at__gte=since)
-        .order_by()
-        .values_list("endpoint")
-        .annotate(n=Count("id"), errors=Count("id", filter=Q(ok=False)))
-    )
-    calls = errors = points = 0
-    for endpoint, n, failed in rows:
-        calls, errors, points = calls + n, errors + failed, points + n * points_cost(endpoint)
-    return DailyUsage(since=since, calls=calls, errors=errors, points=points)
+def daily_usage(*, now: datetime | None = None) -> points_budget.Day:
+    """Today's points (CJ's pointsInfo, else the call-log estimate) — `points_budget.today`."""
+    return points_budget.today(now=now)
 
 
 def last_errors(limit: int = 10) -> list[CJApiCall]:
@@ -404,7 +339,7 @@ def dashboard(*, now: datetime | None = None) -> Dashboard:
         ),
         default=None,
     )
-    usage = daily_usage(now=now)
+    usage = points_budget.today(now=now, settings_row=settings_row)
     problems = open_problems()
     problem_list = list(problems[:50])
     return Dashboard(
@@ -882,3 +817,32 @@ def orders_csv_rows(rows: QuerySet) -> Iterator[list[object]]:
             stamp(created),
             stamp(placed),
         ]
+
+
+# --- Points CJ: today's spend by purpose, CJ's remaining figure, the reserve, the forecast, freshness achieved.
+
+
+@dataclass(frozen=True)
+class PointsBoard:
+    day: points_budget.Day
+    plan: object  # freshness.Forecast of the saved targets
+    to_midnight: int
+    freshness: object  # freshness.Freshness
+
+    @property
+    def crosses(self) -> bool:
+        return self.to_midnight > self.day.quota
+
+
+def points_board(*, now: datetime | None = None, day: points_budget.Day | None = None) -> PointsBoard:
+    from kamri.cj.services import freshness
+
+    now = now or timezone.now()
+    day = day or points_budget.today(now=now)
+    plan = freshness.catalogue_forecast(now=now, day=day)
+    return PointsBoard(
+        day=day,
+        plan=plan,
+        to_midnight=points_budget.forecast_to_midnight(day, plan_per_day=plan.points_per_day, now=now),
+        freshness=freshness.achieved(now=now),
+    )

@@ -1,7 +1,7 @@
 """Huey tasks of the stock and price synchronisation: thin wrappers over `stock_sync` / `price_sync`.
 
-The scheduler ticks every few minutes; whether a run is due is read from CJSettings at each tick, so a
-frequency changed in Configuration applies without restarting the worker.
+The manual "Synchroniser le stock / les prix" runs walk every product. The schedule is the freshness planner
+(services/freshness.py): it ticks every 10 minutes and reads its targets from CJSettings at each tick.
 """
 
 from __future__ import annotations
@@ -10,13 +10,12 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 __all__ = [
+    "plan_cj_freshness",
     "run_price_sync",
     "run_stock_sync",
-    "sync_cj_prices_periodically",
-    "sync_cj_stock_periodically",
 ]
 
-TICK = crontab(minute="*/5")
+TICK = crontab(minute="*/10")
 
 
 @db_task()
@@ -34,24 +33,11 @@ def run_price_sync(run_id: int) -> None:
 
 
 @db_periodic_task(TICK)
-@lock_task("cj-stock-sync-schedule")
-def sync_cj_stock_periodically() -> None:
-    """Every `stock_sync_minutes`: the products no webhook refreshed in the last half period."""
-    from kamri.cj.models import SyncRun
-    from kamri.cj.services import connection, stock_sync
+@lock_task("cj-freshness-planner")
+def plan_cj_freshness() -> None:
+    """Every 10 minutes: the freshness planner checks the products due, within this tick's share of points."""
+    from kamri.cj.services import connection, freshness
 
-    if connection.get_account() is None or not stock_sync.is_due(SyncRun.Kind.STOCK, stock_sync.period()):
+    if connection.get_account() is None:
         return
-    stock_sync.run(stock_sync.start(skip_recent=True, enqueue=False).pk)
-
-
-@db_periodic_task(TICK)
-@lock_task("cj-price-sync-schedule")
-def sync_cj_prices_periodically() -> None:
-    """Every `price_sync_minutes`: the CJ cost of every imported product (changes go through the guard)."""
-    from kamri.cj.models import SyncRun
-    from kamri.cj.services import connection, price_sync, stock_sync
-
-    if connection.get_account() is None or not stock_sync.is_due(SyncRun.Kind.PRICES, price_sync.period()):
-        return
-    price_sync.run(price_sync.start(scheduled=True, enqueue=False).pk)
+    freshness.tick()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("configuration/", connection.settings_page, name="settings"),
     path("configuration/tester/", connection.test_connection, name="settings_test"),
     path("parametres/", automation.automation_settings, name="automation"),
+    path("parametres/prevision/", automation.points_forecast, name="points_forecast"),
     path("produits/", products.search, name="products"),
     path("produits/import-groupe/", products.import_bulk, name="import_bulk"),
     path("produits/<str:pid>/", products.detail, name="product_detail"),

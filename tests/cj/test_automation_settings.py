@@ -26,8 +26,10 @@ def _form(**overrides) -> dict:
         "daily_pay_cap_usd": "800",
         "logistic_rule": "fastest",
         "logistic_price_cap": "12",
-        "stock_sync_minutes": "60",
-        "price_sync_minutes": "360",
+        "freshness_sold_hours": "1.5",
+        "freshness_max_age_hours": "72",
+        "points_reserve_multiplier": "3",
+        "points_reserve_floor": "1000",
         "price_tolerance_percent": "20",
         "margin_floor_percent": "15",
         "unavailable_action": "inactive",
@@ -45,7 +47,13 @@ def _form(**overrides) -> dict:
 
 def test_page_shows_every_section(staff_client):
     html = staff_client.get(reverse("cj:automation")).content.decode()
-    for section in ("Import et prix", "Commandes", "Synchronisation et garde-fous", "Webhooks et alertes"):
+    for section in (
+        "Import et prix",
+        "Commandes",
+        "Points CJ et fraîcheur du stock",
+        "Synchronisation et garde-fous",
+        "Webhooks et alertes",
+    ):
         assert section in html
 
 
@@ -79,3 +87,23 @@ def test_invalid_values_are_refused_and_nothing_is_saved(staff_client, field, va
     response = staff_client.post(reverse("cj:automation"), _form(**{field: value}))
     assert response.status_code == 200 and "errorlist" in response.content.decode()
     assert CJSettings.load().usd_rate == before
+
+
+def test_live_forecast_follows_the_typed_targets_and_explains_a_schedule_that_cannot_fit(staff_client):
+    from kamri.cj.models import CJProductLink
+    from tests import factories
+
+    for n in range(5):  # five active CJ products, unsold, plenty of stock: one check a day each
+        item = factories.product(source="cj", variants=0)
+        CJProductLink.objects.create(product=item, pid=f"P-FORECAST-{n}", margin_percent=Decimal("50"))
+    url = reverse("cj:points_forecast")
+    planned = staff_client.post(url, _form()).content.decode()
+    assert (
+        "Ce réglage consomme ≈ 50 points/jour sur 49\u00a0000 disponibles" in planned
+    )  # 50,000 − reserve 1,000
+    assert 'data-fits="1"' in planned and "5 produits importés" in planned
+    assert "au-delà de 4\u00a0900 produits" in planned  # 49,000 ÷ 10 points a product a day
+    refused = staff_client.post(url, _form(freshness_sold_hours="0.1")).content.decode()
+    assert "Prévision impossible" in refused  # a value the form refuses gives no forecast, and says why
+    squeezed = staff_client.post(url, _form(points_reserve_floor="49990")).content.decode()
+    assert 'data-fits="0"' in squeezed and "Ce réglage ne tient pas" in squeezed

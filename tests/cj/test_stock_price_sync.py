@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import httpx
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from kamri.catalog.models import Product, Variant
 from kamri.catalog.pricing import price_for
@@ -214,12 +216,12 @@ def test_removed_product_becomes_inactive_when_the_setting_says_so(cj_account, c
 
 def test_quota_exhaustion_stops_the_job_with_a_clear_message(cj_account, cj_sandbox, monkeypatch):
     link_sandbox_products(cj_sandbox, 3)
-    monkeypatch.setattr(cj_sandbox.state.config, "points", True)
-    monkeypatch.setattr(cj_sandbox.state.config, "points_per_day", 15)  # one inventory call (10 points)
+    # CJ refuses before KAMRI has any figure of its own (no answer carried pointsInfo yet today)
+    monkeypatch.setattr(cj_sandbox.state.points, "base_per_day", 5)
     job = stock_sync.run(stock_sync.start(enqueue=False).pk)
     assert job.status == SyncRun.Status.FAILED and "Quota" in job.error
-    assert CJApiCall.objects.filter(endpoint=INVENTORY).count() == 2  # stopped at the first refusal
-    assert job.done == 1 and job.summary["quota_until"]
+    assert CJApiCall.objects.filter(endpoint=INVENTORY).count() == 1  # stopped at the first refusal
+    assert job.done == 0 and job.summary["quota_until"]
     assert not stock_sync.is_due(SyncRun.Kind.STOCK, stock_sync.period())  # no hammering before the reset
 
 
@@ -240,23 +242,19 @@ def test_imported_product_stock_sync_end_to_end(cj_account, cj_sandbox):
     assert variant_link.variant.stock == sum(expected.values())
 
 
-def test_schedule_reads_the_frequency_at_run_time(cj_account, cj_sandbox):
-    link_sandbox_products(cj_sandbox, 1)
-    settings_row = CJSettings.load()
-    settings_row.stock_sync_minutes = 0
-    settings_row.save()
-    sync_tasks.sync_cj_stock_periodically.call_local()
-    assert not SyncRun.objects.exists()  # 0 = no scheduled stock sync
-    settings_row.stock_sync_minutes = 60
-    settings_row.save()
-    sync_tasks.sync_cj_stock_periodically.call_local()
+def test_planner_tick_checks_due_products_then_plans_their_next_check(cj_account, cj_sandbox):
+    links = link_sandbox_products(cj_sandbox, 2)
+    sync_tasks.plan_cj_freshness.call_local()
     job = SyncRun.objects.get(kind=SyncRun.Kind.STOCK)
-    assert job.status == SyncRun.Status.DONE and job.params["skip_recent"] and job.total == 1
-    sync_tasks.sync_cj_stock_periodically.call_local()
-    assert SyncRun.objects.filter(kind=SyncRun.Kind.STOCK).count() == 1  # not due again for an hour
-    sync_tasks.sync_cj_prices_periodically.call_local()
-    prices = SyncRun.objects.get(kind=SyncRun.Kind.PRICES)
-    assert prices.status == SyncRun.Status.DONE and prices.done == 1
+    assert job.status == SyncRun.Status.DONE and job.params["planner"] and job.done == 2
+    calls = CJApiCall.objects.filter(purpose="stock").exclude(endpoint__startswith="authentication/")
+    assert set(calls.values_list("endpoint", flat=True)) == {"product/query"}  # stock and prices in one call
+    for link in links:
+        link.refresh_from_db()
+        assert link.next_check_at > timezone.now() + timedelta(hours=5)  # unsold: hours away, not minutes
+    sync_tasks.plan_cj_freshness.call_local()
+    assert SyncRun.objects.filter(kind=SyncRun.Kind.STOCK).count() == 1  # nothing due: no run, no points
+    prices = price_sync.run(price_sync.start(enqueue=False).pk)
     assert sync_tasks.run_stock_sync.call_local(prices.pk) is None  # a finished run is never run again
 
 

@@ -235,7 +235,7 @@ def test_stock_endpoints(cj, server):
 def test_get_inventory_by_pid_shape(cj, server):
     p = _multi_price_product(server)
     r = cj.get("product/stock/getInventoryByPid", {"pid": p.pid})
-    assert set(r) == {"success", "code", "message", "data", "requestId"}
+    assert set(r) == {"success", "code", "message", "data", "requestId", "pointsInfo"}
     assert r["success"] is True and r["code"] == 200 and r["message"] == ""
     d = r["data"]
     assert set(d) == {"inventories", "variantInventories"}
@@ -262,7 +262,7 @@ def test_get_inventory_by_pid_shape(cj, server):
 def test_product_comments_envelope_and_strings(cj, server):
     p = max(server.state.catalog.products, key=lambda x: x.review_count)
     r = cj.get("product/productComments", {"pid": p.pid, "pageNum": 2, "pageSize": 5})
-    assert set(r) == {"success", "code", "message", "data", "requestId"}
+    assert set(r) == {"success", "code", "message", "data", "requestId", "pointsInfo"}
     assert r["success"] is True and r["code"] == 0 and r["message"] is None
     d = r["data"]
     assert d["pageNum"] == "2" and d["pageSize"] == "5" and d["total"] == str(p.review_count)

@@ -56,6 +56,7 @@ from .types import (
     FreightOption,
     OrderPage,
     OrderRequest,
+    PointsInfo,
     ProductDetail,
     ProductInventory,
     ReviewPage,
@@ -282,12 +283,15 @@ class CJClient:
         except Exception:  # the call log must never break a call
             log.warning("CJ call recorder failed for %s", rec.endpoint, exc_info=True)
 
-    def _parse_envelope(self, resp: httpx.Response, endpoint: str) -> tuple[Any, int | None, str | None]:
+    def _parse_envelope(
+        self, resp: httpx.Response, endpoint: str
+    ) -> tuple[Any, int | None, str | None, PointsInfo | None]:
         status = resp.status_code
         try:
             body = parse.loads(resp.content) if resp.content else None
         except ValueError:
             body = None
+        points = parse.parse_points_info(body.get("pointsInfo")) if isinstance(body, dict) else None
         if not isinstance(body, dict):
             if status == 200:
                 raise CJUnavailable("malformed JSON response", http_status=status, endpoint=endpoint)
@@ -304,13 +308,14 @@ class CJClient:
                     or success is True
                     or (result is None and success is None)
                 ):
-                    return body.get("data"), code, request_id
+                    return body.get("data"), code, request_id, points
             message = self.redact(str(body.get("message") or ""))
             err = error_for(code, message, request_id, status, endpoint, now=self._clock())
         if isinstance(err, CJRateLimited):
             retry_after = parse.parse_decimal(resp.headers.get("Retry-After"))
             if retry_after is not None:
                 err.retry_after_s = float(retry_after)
+        err.points_info = points
         raise err
 
     def _attempt(
@@ -344,15 +349,16 @@ class CJClient:
         request_id: str | None = None
         error: CJError | None = None
         data: Any = None
+        points: PointsInfo | None = None
         try:
             resp = self._http.request(
                 method, endpoint, params=_clean_params(params or {}), content=content, headers=headers
             )
             http_status = resp.status_code
-            data, cj_code, request_id = self._parse_envelope(resp, endpoint)
+            data, cj_code, request_id, points = self._parse_envelope(resp, endpoint)
         except CJError as exc:
             error = exc
-            cj_code, request_id = exc.code, exc.request_id
+            cj_code, request_id, points = exc.code, exc.request_id, getattr(exc, "points_info", None)
         except httpx.TimeoutException as exc:
             error = CJUnavailable(f"timeout ({type(exc).__name__})", endpoint=endpoint)
         except httpx.ConnectError as exc:  # nothing answers at this address: say which one
@@ -379,6 +385,7 @@ class CJClient:
                 error=None if error is None else self.redact(_logged_error(error)),
                 attempt=attempt,
                 ok=error is None,
+                points_info=points,
             )
         )
         if error is not None:

@@ -112,6 +112,7 @@ class CJError(Exception):
         self.http_status = http_status
         self.endpoint = endpoint
         self.retryable = self.default_retryable if retryable is None else retryable
+        self.points_info: object | None = None  # CJ's pointsInfo on the refusal (types.PointsInfo), if any
         super().__init__(self.__str__())
 
     def __str__(self) -> str:

@@ -33,6 +33,7 @@ from .types import (
     OrderEvent,
     OrderPage,
     OrderProduct,
+    PointsInfo,
     PriceRange,
     ProductDetail,
     ProductInventory,
@@ -353,6 +354,16 @@ def parse_settings(data: Any) -> AccountSettings:
         quota_limits=quotas,
         raw=d,
     )
+
+
+def parse_points_info(value: Any) -> PointsInfo | None:
+    """CJ's ``pointsInfo {usedToday, remaining, total}``; None when absent or unreadable (never a guess)."""
+    if not isinstance(value, dict):
+        return None
+    used, remaining, total = (parse_int(value.get(k)) for k in ("usedToday", "remaining", "total"))
+    if used is None or remaining is None or total is None:
+        return None
+    return PointsInfo(used_today=max(0, used), remaining=max(0, remaining), total=max(0, total))
 
 
 def parse_balance(data: Any) -> Balance:

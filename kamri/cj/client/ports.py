@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from .types import AccessTokens
+from .types import AccessTokens, PointsInfo
 
 __all__ = [
     "CallRecord",
@@ -89,6 +89,8 @@ class CallRecord:
     #: 1-based attempt number within one logical client call
     attempt: int
     ok: bool
+    #: CJ's ``pointsInfo`` on this answer (success or refusal), None when CJ sent none
+    points_info: PointsInfo | None = None
 
 
 @runtime_checkable

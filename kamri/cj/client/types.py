@@ -69,6 +69,15 @@ class AccessTokens:
 
 
 @dataclass(frozen=True)
+class PointsInfo:
+    """CJ's ``pointsInfo`` on an answer (points page): today's use, what is left, the day's total (base + bonus)."""
+
+    used_today: int
+    remaining: int
+    total: int
+
+
+@dataclass(frozen=True)
 class QuotaLimit:
     url: str
     limit: int | None

@@ -41,6 +41,7 @@ ORDERS_ATTENTION = "cj-orders-attention"
 ORDERS_TO_PAY = "cj-orders-to-pay"
 ORDERS_NO_TRACKING = "cj-orders-no-tracking"
 LOW_BALANCE = "cj-low-balance"
+POINTS_FORECAST = "cj-points-forecast"
 
 
 def _url(name: str, query: str = "") -> str:
@@ -215,6 +216,26 @@ def check_api_limits(*, now: datetime) -> None:
         clear_problem(QUOTA)
 
 
+def check_points_forecast(*, now: datetime) -> None:
+    """A problem as soon as today's pace would spend more than CJ's points before 00:00 UTC."""
+    board = figures.points_board(now=now)
+    if board.crosses:
+        raise_problem(
+            POINTS_FORECAST,
+            title=_("Les points CJ du jour ne tiendront pas jusqu'à minuit UTC"),
+            detail=_(
+                "Prévision : %(f)s points utilisés avant minuit UTC pour %(q)s disponibles (%(u)s déjà). "
+                "Les commandes gardent leur réserve ; réduisez les recherches et synchronisations manuelles, "
+                "ou allongez la fraîcheur visée dans Paramètres."
+            )
+            % {"f": board.to_midnight, "q": board.day.quota, "u": board.day.points},
+            severity="warning",
+            action_url=_url("cj:automation"),
+        )
+    else:
+        clear_problem(POINTS_FORECAST)
+
+
 def check_orders(*, settings_row: CJSettings, now: datetime) -> None:
     """CJ orders waiting in "À traiter"; placed orders with no tracking number after N days."""
     waiting = CJOrder.objects.filter(state=CJOrder.State.NEEDS_ATTENTION).count()
@@ -329,6 +350,7 @@ def check_all(*, now: datetime | None = None, with_balance: bool = False) -> lis
         ("connection", lambda: check_connection(account=account, now=now)),
         ("webhooks", lambda: check_webhooks(settings_row=settings_row, now=now)),
         ("api", lambda: check_api_limits(now=now)),
+        ("points", lambda: check_points_forecast(now=now)),
         ("orders", lambda: check_orders(settings_row=settings_row, now=now)),
     ]
     if with_balance:

@@ -34,7 +34,7 @@ from kamri.cj.client import (
 from kamri.cj.client import CJOrder as RemoteOrder
 from kamri.cj.models import CJOrder, CJOrderAttempt, CJSettings
 from kamri.cj.selectors import CJ_LINE
-from kamri.cj.services import catalog
+from kamri.cj.services import catalog, freshness, points_budget
 from kamri.cj.services.cj_payment import may_still_pay_or_stop  # noqa: F401 - the one rule, re-exported
 from kamri.cj.services.connection import client_for
 from kamri.cj.services.countries import english_name
@@ -131,7 +131,8 @@ def place(pk: int) -> CJOrder:
         row.state, row.attempts = CJOrder.State.PLACING, row.attempts + 1
         row.save(update_fields=["state", "attempts", "updated_at"])
     try:
-        _attempt(row, recovering)
+        with points_budget.spending(points_budget.ORDERS):  # orders go first: never held for points
+            _attempt(row, recovering)
     except Exception:  # never leave a row in "placing" because of a bug or a lost connection
         log.exception("CJ order %s: unexpected error", row.order_number)
         _retry_later(
@@ -278,6 +279,7 @@ def _route(client, order: Order, lines: list[MappedLine]) -> tuple[str, FreightO
     stock_by_vid: dict[str, list] = {}
     for pid in {line.pid for line in lines}:
         inventory = client.inventory_by_pid(pid)
+        freshness.checked_before_order(pid, inventory)
         stock_by_vid.update(inventory.by_variant)
     origin = first_warehouse(
         order.country,

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from kamri.cj.client import ProductDetail
 from kamri.cj.models import CJProductLink, CJSettings, PriceChange, SyncRun
-from kamri.cj.services import catalog_sync, jobs, product_walk
+from kamri.cj.services import catalog_sync, jobs, points_budget, product_walk
 from kamri.cj.services.stock_sync import active_run, variant_missing
 
 
@@ -58,6 +58,7 @@ def _run(job: SyncRun, progress: jobs.Progress | None) -> SyncRun:
         counts=product_walk.new_counts("repriced", "pending", "unchanged"),
         summarize=_summary,
         progress=progress,
+        purpose=points_budget.PRICES,
     )
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 
 from kamri.cj.client import CJClient, CJError, CJProductNotFound, CJQuotaExhausted, CJRateLimited
 from kamri.cj.models import CJAccount, CJProductLink, SyncRun
-from kamri.cj.services import catalog_sync, jobs
+from kamri.cj.services import catalog_sync, jobs, points_budget
 from kamri.cj.services.connection import client_for
 
 Answer = TypeVar("Answer")
@@ -67,14 +67,27 @@ def walk(
     counts: Counts,
     summarize: Summarize,
     progress: jobs.Progress | None = None,
+    purpose: str = points_budget.STOCK,
+    cost: int = 10,
 ) -> SyncRun:
-    """Ask CJ about each product, hand the answer to `apply`, keep counts and the summary up to date."""
+    """Ask CJ about each product, hand the answer to `apply`, keep counts and the summary up to date.
+
+    Before each call the points budget is asked: a call that would cut into the orders' reserve stops the run.
+    """
     problems: list[str] = []
     client = client_for()
-    error, quota_until = "", ""
+    error, quota_until, reserve_stop = "", "", False
     for link in rows:
         try:
-            answer = fetch(client, link)
+            points_budget.allow(purpose, cost)
+        except points_budget.ReserveReached as reached:
+            error = reached.user_message
+            quota_until = _next_utc_midnight().isoformat()
+            reserve_stop = True
+            break
+        try:
+            with points_budget.spending(purpose):
+                answer = fetch(client, link)
         except CJQuotaExhausted as quota:
             error = quota.user_message
             quota_until = (timezone.now() + timedelta(seconds=max(60.0, quota.retry_after_s))).isoformat()
@@ -98,8 +111,16 @@ def walk(
     job.summary = summarize(counts, problems)
     if quota_until:  # read by the scheduler: no new run before CJ's quota resets
         job.summary["quota_until"] = quota_until
+    if reserve_stop:
+        job.summary["stopped_for_reserve"] = True
+        job.summary["lines"] = [*job.summary.get("lines", []), error]
     CJAccount.objects.update(last_sync_at=timezone.now())
     return jobs.finish(job, error=error)
+
+
+def _next_utc_midnight():
+    now = timezone.now()
+    return points_budget.utc_day_start(now) + timedelta(days=1, minutes=1)
 
 
 def new_counts(*extra: str) -> Counts:

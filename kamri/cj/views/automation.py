@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from kamri.cj.forms import AutomationSettingsForm
 from kamri.cj.models import CJSettings
-from kamri.cj.services import webhook_inbox
+from kamri.cj.services import freshness, webhook_inbox
 from kamri.core import audit
 
 
@@ -20,4 +20,15 @@ def automation_settings(request):
         return redirect("cj:automation")
     if request.method == "POST":
         audit.refused_form(request, form)
-    return render(request, "cj/automation.html", {"form": form})
+    return render(request, "cj/automation.html", {"form": form, "forecast": freshness.catalogue_forecast()})
+
+
+def points_forecast(request):
+    """The live forecast of the typed freshness targets and reserve (htmx, nothing saved)."""
+    form = AutomationSettingsForm(request.POST or None, instance=CJSettings.load())
+    row = form.planner_settings() if request.method == "POST" else CJSettings.load()
+    if row is None:
+        return render(request, "cj/_points_forecast.html", {"forecast": None})
+    return render(
+        request, "cj/_points_forecast.html", {"forecast": freshness.catalogue_forecast(settings_row=row)}
+    )
