@@ -220,6 +220,10 @@ CJ_ORDER_SYNC_MINUTES = env.int("CJ_ORDER_SYNC_MINUTES", default=30)
 CJ_API_LOG_RETENTION_DAYS = env.int("CJ_API_LOG_RETENTION_DAYS", default=14)
 # Payment provider of the checkout ("demo" confirms at once; see kamri/orders/payments.py).
 KAMRI_PAYMENT_PROVIDER = env.str("KAMRI_PAYMENT_PROVIDER", default="demo")
+# Stripe: empty API base = the real Stripe; `make run` and the tests point it at localstripe (http://127.0.0.1:…).
+KAMRI_STRIPE_API_BASE = env.str("KAMRI_STRIPE_API_BASE", default="").rstrip("/")
+KAMRI_STRIPE_TIMEOUT_SECONDS = env.float("KAMRI_STRIPE_TIMEOUT_SECONDS", default=15.0)
+KAMRI_STRIPE_RETRIES = env.int("KAMRI_STRIPE_RETRIES", default=2)
 
 # ======================================================================================================
 # --- Security (R4): login throttling, content security policy. Documented in docs/security.md.
@@ -270,16 +274,31 @@ def _image_sources() -> list[str]:
     return sources
 
 
+def _stripe_sources() -> dict[str, list[str]]:
+    """Exactly Stripe's origins (its CSP documentation) in production, the local localstripe in the demo."""
+    if KAMRI_STRIPE_API_BASE:
+        local = f"{urlsplit(KAMRI_STRIPE_API_BASE).scheme}://{urlsplit(KAMRI_STRIPE_API_BASE).netloc}"
+        return {"script": [local], "connect": [local], "frame": []}
+    return {
+        "script": ["https://js.stripe.com", "https://*.js.stripe.com"],
+        "connect": ["https://api.stripe.com"],
+        "frame": ["https://js.stripe.com", "https://*.js.stripe.com", "https://hooks.stripe.com"],
+    }
+
+
+_STRIPE_CSP = _stripe_sources()
+
 # Content Security Policy (django-csp 4): scripts only from our own static files or carrying the request's
 # nonce; inline style attributes are allowed (templates and SVG charts use them; styles cannot run code).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE],
+        "script-src": [SELF, NONCE, *_STRIPE_CSP["script"]],
         "style-src": [SELF, UNSAFE_INLINE],
         "img-src": _image_sources(),
         "font-src": [SELF],
-        "connect-src": [SELF],
+        "connect-src": [SELF, *_STRIPE_CSP["connect"]],
+        "frame-src": [SELF, *_STRIPE_CSP["frame"]],
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],

@@ -109,3 +109,9 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type}: {self.message}"
+
+
+# Payments, refunds, holds and Stripe's inbox live in their own module (kept apart from Order's columns).
+from kamri.orders.payment_models import Hold, Payment, PaymentSettings, Refund, StripeEvent  # noqa: E402
+
+__all__ = ["Hold", "Order", "OrderEvent", "OrderLine", "Payment", "PaymentSettings", "Refund", "StripeEvent"]
