@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kamri.cj.views import webhook_receiver
+from kamri.orders.payment_views import stripe_webhook
 
 admin.site.site_header = "KAMRI — données brutes"
 admin.site.site_title = "KAMRI"
@@ -12,9 +13,11 @@ urlpatterns = [
     path("admin/", include("kamri.dashboard.urls")),
     path("admin/catalogue/", include("kamri.catalog.urls")),
     path("admin/commandes/", include("kamri.orders.urls")),
+    path("admin/paiements/", include("kamri.orders.payment_urls")),
     path("admin/cj/", include("kamri.cj.urls")),
     path("admin/donnees/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("webhooks/cj/<str:secret>/", webhook_receiver.receive, name="cj_webhook"),
+    path("webhooks/stripe/", stripe_webhook, name="stripe_webhook"),
     path("", include("kamri.storefront.urls")),
 ]

@@ -20,6 +20,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(_("Tableau de bord"), "dashboard:home", "home"),
     NavEntry(_("Catalogue"), "catalog:product_list", "box"),
     NavEntry(_("Commandes"), "orders:order_list", "cart"),
+    NavEntry(_("Paiements"), "payments:settings", "coins"),
     NavEntry(
         _("CJ Dropshipping"),
         "cj:home",

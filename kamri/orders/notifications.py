@@ -95,8 +95,9 @@ ORDER_EMAILS = {
 }
 
 
-def email_event_type(kind: str, refund_id: int | None = None) -> str:
-    return f"email_{kind}" + (f"_{refund_id}" if refund_id else "")
+def email_event_type(kind: str, refund_id: int | None = None, resend_key: str = "") -> str:
+    """One timeline event per e-mail: per kind, per refund, and per deliberate "Renvoyer"."""
+    return f"email_{kind}" + (f"_{refund_id}" if refund_id else "") + (f"_r{resend_key}" if resend_key else "")
 
 
 def order_language(order: Order) -> str:
@@ -106,7 +107,7 @@ def order_language(order: Order) -> str:
     return paid_in[:2] if paid_in[:2] in languages else settings.LANGUAGE_CODE
 
 
-def send_order_email(order_id: int, kind: str, *, refund_id: int | None = None) -> bool:
+def send_order_email(order_id: int, kind: str, *, refund_id: int | None = None, resend_key: str = "") -> bool:
     """Confirmation, refund or cancellation e-mail, HTML and text, in the order's language, at most once.
 
     Same guard as the shipping e-mail: the order row is locked and the timeline event is written in the same
@@ -115,7 +116,7 @@ def send_order_email(order_id: int, kind: str, *, refund_id: int | None = None) 
     from kamri.orders.models import Refund
 
     template, subject_format = ORDER_EMAILS[kind]
-    event_type = email_event_type(kind, refund_id)
+    event_type = email_event_type(kind, refund_id, resend_key)
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order_id)
         if locked.events.filter(type=event_type).exists():

@@ -121,6 +121,34 @@ def start_payment(
     return get_provider(provider).start(order, return_url=return_url, data=data)
 
 
+def card_form_context(provider: PaymentProvider) -> dict[str, str]:
+    """What the payment page's card form needs: the publishable key (public by design) and Stripe.js."""
+    if not provider.card_form:
+        return {}
+    from kamri.orders.models import PaymentSettings
+
+    return {"publishable_key": PaymentSettings.load().publishable_key, "stripe_js_url": stripe_gateway.js_url()}
+
+
+AWAITING, ABANDONED, NOTHING = "awaiting", "abandoned", "nothing"
+
+
+def awaiting_confirmation(order: Order) -> str:
+    """Is a card payment of this unpaid order on its way (the webhook will confirm it), abandoned, or absent?
+
+    Only a read: confirming is the webhook's job. An intent Stripe no longer expects to succeed (declined at
+    3-D Secure, cancelled) is recorded as failed so the customer can pay again.
+    """
+    payment = order.payments.filter(status=Payment.Status.PENDING, provider=StripeProvider.name).first()
+    if payment is None:
+        return NOTHING
+    status = stripe_gateway.intent_status(payment.reference)
+    if status in ("requires_payment_method", "requires_action", "requires_confirmation", "canceled"):
+        Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(status=Payment.Status.FAILED)
+        return ABANDONED
+    return AWAITING
+
+
 @register
 class DemoProvider(PaymentProvider):
     """Confirms at once, no card: for the demo, development and tests."""

@@ -45,3 +45,23 @@ def paid_revenue(*, since: datetime | None = None, until: datetime | None = None
     """Sum of the totals of `paid_orders` (0 when there is none)."""
     total = paid_orders(since=since, until=until).aggregate(total=Sum("total"))["total"]
     return total if total is not None else Decimal("0")
+
+
+def order_money(order: Order) -> dict:
+    """What the store order page shows of payments, refunds and holds, and which actions apply."""
+    from kamri.orders import refunds
+    from kamri.orders.models import Hold
+
+    left = refunds.refundable(order)
+    done = refunds.refunded_quantities(order)
+    return {
+        "payments": list(order.payments.all()),
+        "refunds": list(order.refunds.all()),
+        "refunded_total": refunds.refunded_total(order),
+        "refundable": left,
+        "holds": list(Hold.objects.filter(order=order)),
+        "open_holds": [hold for hold in Hold.objects.filter(order=order, released_at__isnull=True)],
+        "can_cancel": order.status not in (Order.Status.CANCELLED, Order.Status.SHIPPED, Order.Status.DELIVERED),
+        "can_refund": left > 0,
+        "line_left": {line.pk: line.quantity - done.get(line.pk, 0) for line in order.lines.all()},
+    }

@@ -74,7 +74,7 @@ def _after_payment(order_id: int) -> None:
     from kamri.orders import holds, tasks
 
     order = Order.objects.get(pk=order_id)
-    tasks.send_order_email.schedule((order_id, "confirmation"), delay=0)
+    tasks.send_order_email(order_id, "confirmation")
     holds.hold_or_release(order)
 
 

@@ -127,6 +127,14 @@ def refund(*, intent_id: str, amount: Decimal, currency: str, request_key: str, 
     return created.id
 
 
+def intent_status(intent_id: str) -> str:
+    """Stripe's status of an intent, "" when Stripe cannot be asked right now."""
+    try:
+        return str(client().v1.payment_intents.retrieve(intent_id).status)
+    except (stripe.StripeError, StripeFailure):
+        return ""
+
+
 @dataclass(frozen=True)
 class ChargeFacts:
     fee: Decimal | None
@@ -140,10 +148,10 @@ def charge_facts(intent_id: str, currency: str) -> ChargeFacts:
     try:
         intent = api.v1.payment_intents.retrieve(intent_id)
         charge_id = intent.latest_charge if isinstance(intent.latest_charge, str) else intent.latest_charge.id
-        charge = api.v1.charges.retrieve(charge_id)
+        charge = api.v1.charges.retrieve(charge_id).to_dict()
         fee = None
         if charge.get("balance_transaction"):
-            txn = api.v1.balance_transactions.retrieve(charge.balance_transaction)
+            txn = api.v1.balance_transactions.retrieve(str(charge["balance_transaction"]))
             fee = from_minor(int(txn.fee), currency)
     except (stripe.StripeError, AttributeError, KeyError, TypeError, ValueError):
         log.warning("Stripe charge facts of %s unavailable", intent_id)
