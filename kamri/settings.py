@@ -185,6 +185,10 @@ if KAMRI_TLS:
 # --- E-mail: console in development, SMTP via EMAIL_URL.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# `make run` writes e-mails as files under var/ (one file per message) instead of flooding the console.
+if env.str("KAMRI_EMAIL_FILE_PATH", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env.str("KAMRI_EMAIL_FILE_PATH")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="KAMRI <boutique@kamri.local>")
 
 # --- KAMRI itself.

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kamri.core.templatetags.kamri import money
 from kamri.core.text import storable
 from kamri.orders.models import Hold, Order, Payment, PaymentSettings
 from kamri.orders.services import record_event
@@ -28,14 +29,15 @@ def reasons_for(order: Order) -> list[tuple[str, str]]:
     if rules.hold_amount_above is not None and order.total > rules.hold_amount_above:
         found.append(
             (Hold.Reason.AMOUNT, _("Total %(total)s au-dessus du seuil %(limit)s.")
-             % {"total": order.total, "limit": rules.hold_amount_above})
+             % {"total": money(order.total, order.currency), "limit": money(rules.hold_amount_above, order.currency)})
         )
     if rules.hold_first_order_above is not None and order.total > rules.hold_first_order_above and _is_first_order(
         order
     ):
         found.append(
             (Hold.Reason.FIRST_ORDER, _("Premier achat de %(email)s, %(total)s (seuil %(limit)s).")
-             % {"email": order.email, "total": order.total, "limit": rules.hold_first_order_above})
+             % {"email": order.email, "total": money(order.total, order.currency),
+                "limit": money(rules.hold_first_order_above, order.currency)})
         )
     risky = order.payments.filter(status=Payment.Status.SUCCEEDED, risk_level__in=ELEVATED_RISK).first()
     if rules.hold_on_elevated_risk and risky is not None:

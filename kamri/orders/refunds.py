@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from kamri.core.templatetags.kamri import money
 from kamri.orders import services
 from kamri.orders.models import Order, Payment, Refund
 from kamri.orders.signals import stop_fulfilment
@@ -109,8 +110,8 @@ def refund(
             raise RefundRefused(_("Le montant à rembourser doit être positif."))
         if amount > left:
             raise RefundRefused(
-                _("Au plus %(left)s %(currency)s peuvent encore être remboursés sur cette commande.")
-                % {"left": left, "currency": locked.currency}
+                _("Au plus %(left)s peuvent encore être remboursés sur cette commande.")
+                % {"left": money(left, locked.currency)}
             )
         row = Refund.objects.create(
             order=locked,
@@ -133,8 +134,8 @@ def refund(
     services.record_event(
         order,
         "refund",
-        _("Remboursement de %(amount)s %(currency)s par %(by)s (%(reference)s).")
-        % {"amount": amount, "currency": row.currency, "by": by or "?", "reference": reference},
+        _("Remboursement de %(amount)s par %(by)s (%(reference)s).")
+        % {"amount": money(amount, row.currency), "by": by or "?", "reference": reference},
         amount=str(amount),
         reference=reference,
         by=by,
@@ -173,8 +174,8 @@ def refund_in_full_or_part(order: Order, *, amount: Decimal, by: str, request_ke
     row = refund(order, amount=amount, by=by, request_key=request_key, reason=reason, lines=lines)
     order.refresh_from_db()
     problems = stop_supplier(order, by=by) if is_fully_refunded(order) else []
-    message = _("Remboursement de %(amount)s %(currency)s enregistré (%(reference)s).") % {
-        "amount": row.amount, "currency": row.currency, "reference": row.provider_reference,
+    message = _("Remboursement de %(amount)s enregistré (%(reference)s).") % {
+        "amount": money(row.amount, row.currency), "reference": row.provider_reference,
     }
     return Outcome(True, message, problems, row)
 
@@ -201,7 +202,7 @@ def cancel_order(order: Order, *, by: str, request_key: str, reason: str = "") -
     _email(order, "cancellation", row)
     message = _("Commande annulée.")
     if row is not None:
-        message += " " + _("Remboursement de %(amount)s %(currency)s effectué (%(reference)s).") % {
-            "amount": row.amount, "currency": row.currency, "reference": row.provider_reference,
+        message += " " + _("Remboursement de %(amount)s effectué (%(reference)s).") % {
+            "amount": money(row.amount, row.currency), "reference": row.provider_reference,
         }
     return Outcome(True, message, [], row)
