@@ -46,7 +46,7 @@ from kamri.cj.selectors import (
 )
 from kamri.core.periods import Period
 from kamri.orders.models import Order, OrderLine
-from kamri.orders.selectors import paid_orders
+from kamri.orders.selectors import paid_orders, refunds_between
 
 CENT = Decimal("0.01")
 
@@ -516,6 +516,8 @@ class ProfitReport:
     totals: ProfitTotals
     by_day: list[tuple[date, ProfitTotals]]
     sales: SalesBreakdown
+    #: money given back to customers in the period (kamri.orders refunds), shown beside the sales
+    refunds: Sales = Sales(0, Decimal("0"))
 
 
 def profit_orders(period: Period) -> QuerySet:
@@ -652,6 +654,7 @@ def profit_report(period: Period) -> ProfitReport:
             own=own.frozen(),
             mixed=mixed,
         ),
+        refunds=Sales(*refunds_between(*period.bounds())),
     )
 
 

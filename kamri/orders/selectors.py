@@ -65,3 +65,15 @@ def order_money(order: Order) -> dict:
         "can_refund": left > 0,
         "line_left": {line.pk: line.quantity - done.get(line.pk, 0) for line in order.lines.all()},
     }
+
+
+def refunds_between(since, until) -> tuple[int, Decimal]:
+    """Refunds given back in a period (by the day they were made): how many orders, how much."""
+    from django.db.models import Count, Sum
+
+    from kamri.orders.models import Refund
+
+    found = Refund.objects.filter(status=Refund.Status.SUCCEEDED, created_at__gte=since, created_at__lt=until).aggregate(
+        orders=Count("order", distinct=True), total=Sum("amount")
+    )
+    return found["orders"] or 0, found["total"] or Decimal("0")

@@ -187,3 +187,17 @@ def test_confirmation_email_in_the_customers_language_html_and_text_once(
     refund = refunds.refund(order, amount=Decimal("1.00"), by="admin", request_key="r", notify=False)
     assert notifications.send_order_email(order.pk, "refund", refund_id=refund.pk)
     assert "1.00" in mail.outbox[1].body or "1,00" in mail.outbox[1].body
+
+
+def test_the_profit_report_shows_the_periods_refunds(localstripe, client, cj_variant, staff_client, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from kamri.cj.selectors_dashboard import profit_report
+    from kamri.core.periods import default_period
+
+    order = stripe_paid_order(localstripe, client, django_capture_on_commit_callbacks, [cj_variant])
+    refunds.refund(order, amount=Decimal("2.50"), by="admin", request_key="profit")
+    report = profit_report(default_period())
+    assert report.refunds.orders == 1 and report.refunds.revenue == Decimal("2.50")
+    html = staff_client.get(reverse("cj:profit")).content.decode()
+    assert 'data-value="refunds">−2,50' in html
