@@ -508,6 +508,9 @@ class SalesBreakdown:
     mixed: int
 
 
+NO_REFUNDS = Sales(0, Decimal("0"))
+
+
 @dataclass(frozen=True)
 class ProfitReport:
     period: Period
@@ -517,7 +520,7 @@ class ProfitReport:
     by_day: list[tuple[date, ProfitTotals]]
     sales: SalesBreakdown
     #: money given back to customers in the period (kamri.orders refunds), shown beside the sales
-    refunds: Sales = Sales(0, Decimal("0"))
+    refunds: Sales = NO_REFUNDS
 
 
 def profit_orders(period: Period) -> QuerySet:

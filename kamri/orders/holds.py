@@ -19,7 +19,11 @@ from kamri.orders.stripe_gateway import ELEVATED_RISK
 
 
 def _is_first_order(order: Order) -> bool:
-    return not Order.objects.filter(email__iexact=order.email, paid_at__isnull=False).exclude(pk=order.pk).exists()
+    return (
+        not Order.objects.filter(email__iexact=order.email, paid_at__isnull=False)
+        .exclude(pk=order.pk)
+        .exists()
+    )
 
 
 def reasons_for(order: Order) -> list[tuple[str, str]]:
@@ -28,20 +32,36 @@ def reasons_for(order: Order) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     if rules.hold_amount_above is not None and order.total > rules.hold_amount_above:
         found.append(
-            (Hold.Reason.AMOUNT, _("Total %(total)s au-dessus du seuil %(limit)s.")
-             % {"total": money(order.total, order.currency), "limit": money(rules.hold_amount_above, order.currency)})
+            (
+                Hold.Reason.AMOUNT,
+                _("Total %(total)s au-dessus du seuil %(limit)s.")
+                % {
+                    "total": money(order.total, order.currency),
+                    "limit": money(rules.hold_amount_above, order.currency),
+                },
+            )
         )
-    if rules.hold_first_order_above is not None and order.total > rules.hold_first_order_above and _is_first_order(
-        order
+    if (
+        rules.hold_first_order_above is not None
+        and order.total > rules.hold_first_order_above
+        and _is_first_order(order)
     ):
         found.append(
-            (Hold.Reason.FIRST_ORDER, _("Premier achat de %(email)s, %(total)s (seuil %(limit)s).")
-             % {"email": order.email, "total": money(order.total, order.currency),
-                "limit": money(rules.hold_first_order_above, order.currency)})
+            (
+                Hold.Reason.FIRST_ORDER,
+                _("Premier achat de %(email)s, %(total)s (seuil %(limit)s).")
+                % {
+                    "email": order.email,
+                    "total": money(order.total, order.currency),
+                    "limit": money(rules.hold_first_order_above, order.currency),
+                },
+            )
         )
     risky = order.payments.filter(status=Payment.Status.SUCCEEDED, risk_level__in=ELEVATED_RISK).first()
     if rules.hold_on_elevated_risk and risky is not None:
-        found.append((Hold.Reason.RISK, _("Stripe évalue le risque « %(level)s ».") % {"level": risky.risk_level}))
+        found.append(
+            (Hold.Reason.RISK, _("Stripe évalue le risque « %(level)s ».") % {"level": risky.risk_level})
+        )
     for _receiver, answer in hold_reasons.send(sender=Order, order_id=order.pk):
         found.extend(answer or [])
     return found
@@ -52,11 +72,16 @@ def hold_or_release(order: Order) -> bool:
     reasons = reasons_for(order)
     with transaction.atomic():
         for reason, detail in reasons:
-            hold, created = Hold.objects.get_or_create(order=order, reason=reason, defaults={"detail": storable(detail)[:500]})
+            hold, created = Hold.objects.get_or_create(
+                order=order, reason=reason, defaults={"detail": storable(detail)[:500]}
+            )
             if created:
                 record_event(
-                    order, "hold", _("Commande retenue : %(reason)s — %(detail)s")
-                    % {"reason": hold.get_reason_display(), "detail": detail}, reason=reason
+                    order,
+                    "hold",
+                    _("Commande retenue : %(reason)s — %(detail)s")
+                    % {"reason": hold.get_reason_display(), "detail": detail},
+                    reason=reason,
                 )
     if reasons:
         return True
@@ -72,7 +97,7 @@ def open_holds(order: Order):
 
 
 def release(hold: Hold, *, by: str) -> bool:
-    """"Libérer": the hold ends; when it was the last one, the paid order goes to the supplier (once)."""
+    """ "Libérer": the hold ends; when it was the last one, the paid order goes to the supplier (once)."""
     with transaction.atomic():
         locked = Hold.objects.select_for_update().select_related("order").get(pk=hold.pk)
         if locked.released_at is not None:
@@ -81,8 +106,12 @@ def release(hold: Hold, *, by: str) -> bool:
         locked.save(update_fields=["released_at", "released_by"])
         order = locked.order
         record_event(
-            order, "hold_released", _("Retenue levée (%(reason)s) par %(by)s.")
-            % {"reason": locked.get_reason_display(), "by": by or "?"}, reason=locked.reason, by=by
+            order,
+            "hold_released",
+            _("Retenue levée (%(reason)s) par %(by)s.")
+            % {"reason": locked.get_reason_display(), "by": by or "?"},
+            reason=locked.reason,
+            by=by,
         )
         from kamri.orders.refunds import may_fulfil
 

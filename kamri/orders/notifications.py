@@ -97,7 +97,9 @@ ORDER_EMAILS = {
 
 def email_event_type(kind: str, refund_id: int | None = None, resend_key: str = "") -> str:
     """One timeline event per e-mail: per kind, per refund, and per deliberate "Renvoyer"."""
-    return f"email_{kind}" + (f"_{refund_id}" if refund_id else "") + (f"_r{resend_key}" if resend_key else "")
+    return (
+        f"email_{kind}" + (f"_{refund_id}" if refund_id else "") + (f"_r{resend_key}" if resend_key else "")
+    )
 
 
 def order_language(order: Order) -> str:
@@ -134,7 +136,10 @@ def send_order_email(order_id: int, kind: str, *, refund_id: int | None = None, 
             subject = str(subject_format) % {"store": settings.KAMRI_STORE_NAME, "number": locked.number}
             text = render_to_string(f"orders/email/{template}.txt", context)
             html = render_to_string(f"orders/email/{template}.html", context)
-            message = _("E-mail « %(subject)s » envoyé à %(email)s.") % {"subject": subject, "email": locked.email}
+            message = _("E-mail « %(subject)s » envoyé à %(email)s.") % {
+                "subject": subject,
+                "email": locked.email,
+            }
         send_mail(subject, text, None, [locked.email], html_message=html, fail_silently=False)
         record_event(locked, event_type, message, to=locked.email)
     return True

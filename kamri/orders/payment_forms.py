@@ -14,28 +14,46 @@ class StripeKeysForm(forms.Form):
     """Secrets are never shown back: an empty field keeps the stored value."""
 
     secret_key = forms.CharField(
-        label=_("Clé secrète"), required=False, max_length=255,
+        label=_("Clé secrète"),
+        required=False,
+        max_length=255,
         widget=forms.PasswordInput(attrs={"autocomplete": "off", "placeholder": "sk_live_…"}),
         help_text=_("Laissez vide pour garder la clé enregistrée."),
     )
     publishable_key = forms.CharField(
-        label=_("Clé publiable"), required=False, max_length=255,
+        label=_("Clé publiable"),
+        required=False,
+        max_length=255,
         widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "pk_live_…"}),
     )
     webhook_secret = forms.CharField(
-        label=_("Secret du webhook"), required=False, max_length=255,
+        label=_("Secret du webhook"),
+        required=False,
+        max_length=255,
         widget=forms.PasswordInput(attrs={"autocomplete": "off", "placeholder": "whsec_…"}),
         help_text=_("Stripe › Développeurs › Webhooks › votre point de terminaison › Clé de signature."),
     )
     hold_amount_above = forms.DecimalField(
-        label=_("Retenir une commande au-dessus de"), required=False, min_value=Decimal("0"), max_digits=12,
-        decimal_places=2, help_text=_("Vide : pas de seuil."), localize=True,
+        label=_("Retenir une commande au-dessus de"),
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Vide : pas de seuil."),
+        localize=True,
     )
     hold_first_order_above = forms.DecimalField(
-        label=_("Retenir une première commande au-dessus de"), required=False, min_value=Decimal("0"),
-        max_digits=12, decimal_places=2, help_text=_("Vide : pas de seuil."), localize=True,
+        label=_("Retenir une première commande au-dessus de"),
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Vide : pas de seuil."),
+        localize=True,
     )
-    hold_on_elevated_risk = forms.BooleanField(label=_("Retenir si Stripe juge le risque élevé"), required=False)
+    hold_on_elevated_risk = forms.BooleanField(
+        label=_("Retenir si Stripe juge le risque élevé"), required=False
+    )
 
     def __init__(self, *args, current: PaymentSettings, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,7 +78,12 @@ class StripeKeysForm(forms.Form):
 
 class RefundForm(forms.Form):
     amount = forms.DecimalField(
-        label=_("Montant"), required=False, min_value=Decimal("0.01"), max_digits=12, decimal_places=2, localize=True
+        label=_("Montant"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
     )
     reason = forms.CharField(label=_("Motif"), required=False, max_length=300)
     request_key = forms.CharField(widget=forms.HiddenInput, max_length=64)

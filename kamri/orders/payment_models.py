@@ -24,9 +24,7 @@ class PaymentSettings(models.Model):
     check_ok = models.BooleanField(default=False)
     check_message = models.CharField(max_length=300, blank=True)
 
-    hold_amount_above = models.DecimalField(
-        _("retenir au-dessus de"), **MONEY, null=True, blank=True
-    )
+    hold_amount_above = models.DecimalField(_("retenir au-dessus de"), **MONEY, null=True, blank=True)
     hold_first_order_above = models.DecimalField(
         _("retenir une première commande au-dessus de"), **MONEY, null=True, blank=True
     )

@@ -99,7 +99,10 @@ def order_cancel(request, number: str):
     try:
         outcome = refunds.cancel_order(order, by=_who(request), request_key=key)
     except refunds.RefundRefused as refused:
-        messages.error(request, _("Commande annulée, mais le remboursement a échoué : %(why)s") % {"why": refused.message})
+        messages.error(
+            request,
+            _("Commande annulée, mais le remboursement a échoué : %(why)s") % {"why": refused.message},
+        )
         return _back(order)
     _show(request, outcome)
     return _back(order)
@@ -126,8 +129,12 @@ def order_refund(request, number: str):
         else:
             amount, lines = form.cleaned_data["amount"] or refunds.refundable(order), None
         outcome = refunds.refund_in_full_or_part(
-            order, amount=Decimal(amount), by=_who(request), request_key=form.cleaned_data["request_key"],
-            reason=form.cleaned_data["reason"], lines=lines,
+            order,
+            amount=Decimal(amount),
+            by=_who(request),
+            request_key=form.cleaned_data["request_key"],
+            reason=form.cleaned_data["reason"],
+            lines=lines,
         )
     except refunds.RefundRefused as refused:
         messages.error(request, refused.message)
@@ -147,11 +154,15 @@ def order_resend_email(request, number: str):
 
     refund = order.refunds.filter(status="succeeded").last() if kind == "refund" else None
     if kind == "refund" and refund is None:
-        messages.error(request, _("Aucun remboursement sur cette commande : pas d'e-mail de remboursement à renvoyer."))
+        messages.error(
+            request, _("Aucun remboursement sur cette commande : pas d'e-mail de remboursement à renvoyer.")
+        )
         return _back(order)
     # sent again on purpose: a fresh key, so the once-only guard of the first e-mail still holds
     send_order_email(order.pk, kind, refund.pk if refund else None, secrets.token_hex(4))
-    record_event(order, "note", _("E-mail « %(kind)s » renvoyé par %(by)s.") % {"kind": kind, "by": _who(request)})
+    record_event(
+        order, "note", _("E-mail « %(kind)s » renvoyé par %(by)s.") % {"kind": kind, "by": _who(request)}
+    )
     messages.success(request, _("L'e-mail part dans un instant (file d'envoi)."))
     return _back(order)
 

@@ -28,9 +28,9 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from kamri.orders import stripe_gateway
@@ -75,9 +75,15 @@ class PaymentProvider(ABC):
     def start(self, order: Order, *, return_url: str, data: Mapping[str, str] | None = None) -> PaymentResult:
         """Begin paying `order`; return paid, a redirect to the provider, or failed."""
 
-    @abstractmethod
     def refund(self, payment: Payment, *, amount: Decimal, request_key: str) -> str:
-        """Give `amount` of `payment` back; return the provider's reference. Same `request_key`, same refund."""
+        """Give `amount` of `payment` back; return the provider's reference. Same `request_key`, same refund.
+
+        A provider that cannot refund from KAMRI says so (the refund is recorded as failed, nothing is lost)."""
+        raise stripe_gateway.StripeFailure(
+            _(
+                "Ce moyen de paiement ne rembourse pas depuis KAMRI : remboursez depuis son propre tableau de bord."
+            )
+        )
 
 
 _REGISTRY: dict[str, type[PaymentProvider]] = {}
@@ -118,7 +124,10 @@ def start_payment(
         return PaymentResult(
             PaymentResult.FAILED, message=_("Cette commande a été annulée : elle ne peut pas être payée.")
         )
-    return get_provider(provider).start(order, return_url=return_url, data=data)
+    chosen = get_provider(provider)
+    if chosen.card_form:  # only a card-form provider gets the form's data (its token); others keep `start(order, *, return_url)`
+        return chosen.start(order, return_url=return_url, data=data)
+    return chosen.start(order, return_url=return_url)
 
 
 def card_form_context(provider: PaymentProvider) -> dict[str, str]:
@@ -127,7 +136,10 @@ def card_form_context(provider: PaymentProvider) -> dict[str, str]:
         return {}
     from kamri.orders.models import PaymentSettings
 
-    return {"publishable_key": PaymentSettings.load().publishable_key, "stripe_js_url": stripe_gateway.js_url()}
+    return {
+        "publishable_key": PaymentSettings.load().publishable_key,
+        "stripe_js_url": stripe_gateway.js_url(),
+    }
 
 
 AWAITING, ABANDONED, NOTHING = "awaiting", "abandoned", "nothing"
@@ -144,7 +156,9 @@ def awaiting_confirmation(order: Order) -> str:
         return NOTHING
     status = stripe_gateway.intent_status(payment.reference)
     if status in ("requires_payment_method", "requires_action", "requires_confirmation", "canceled"):
-        Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(status=Payment.Status.FAILED)
+        Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(
+            status=Payment.Status.FAILED
+        )
         return ABANDONED
     return AWAITING
 
@@ -187,13 +201,17 @@ class StripeProvider(PaymentProvider):
 
     name = "stripe"
     label = gettext_lazy("Carte bancaire")
-    notice = gettext_lazy("Paiement traité par Stripe : vos données de carte ne passent jamais par la boutique.")
+    notice = gettext_lazy(
+        "Paiement traité par Stripe : vos données de carte ne passent jamais par la boutique."
+    )
     card_form = True
 
     def start(self, order: Order, *, return_url: str, data: Mapping[str, str] | None = None) -> PaymentResult:
         token = str((data or {}).get("token", ""))
         if not token.startswith("tok_") or len(token) > 100:
-            return PaymentResult(PaymentResult.FAILED, message=_("Saisissez les informations de votre carte."))
+            return PaymentResult(
+                PaymentResult.FAILED, message=_("Saisissez les informations de votre carte.")
+            )
         try:
             intent = stripe_gateway.pay(
                 token=token,
@@ -218,12 +236,16 @@ class StripeProvider(PaymentProvider):
         )
         if intent.status == "requires_action":
             return PaymentResult(
-                PaymentResult.ACTION, reference=intent.id, client_secret=intent.client_secret, redirect_url=return_url
+                PaymentResult.ACTION,
+                reference=intent.id,
+                client_secret=intent.client_secret,
+                redirect_url=return_url,
             )
         if intent.status in ("succeeded", "processing"):
             return PaymentResult(PaymentResult.REDIRECT, reference=intent.id, redirect_url=return_url)
         return PaymentResult(
-            PaymentResult.FAILED, message=_("Le paiement n'a pas abouti. Vérifiez votre carte ou essayez-en une autre.")
+            PaymentResult.FAILED,
+            message=_("Le paiement n'a pas abouti. Vérifiez votre carte ou essayez-en une autre."),
         )
 
     def refund(self, payment: Payment, *, amount: Decimal, request_key: str) -> str:

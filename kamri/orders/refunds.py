@@ -102,7 +102,9 @@ def refund(
         return existing
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        payment = locked.payments.filter(status=Payment.Status.SUCCEEDED).order_by("-confirmed_at", "-pk").first()
+        payment = (
+            locked.payments.filter(status=Payment.Status.SUCCEEDED).order_by("-confirmed_at", "-pk").first()
+        )
         if not locked.is_paid or payment is None:
             raise RefundRefused(_("Cette commande n'a pas de paiement à rembourser."))
         left = refundable(locked)
@@ -127,7 +129,9 @@ def refund(
         reference = _provider_for(payment).refund(payment, amount=amount, request_key=request_key)
     except StripeFailure as failure:
         Refund.objects.filter(pk=row.pk).update(status=Refund.Status.FAILED, error=failure.user_message[:300])
-        services.record_event(order, "refund_failed", _("Remboursement refusé : %(why)s") % {"why": failure.user_message})
+        services.record_event(
+            order, "refund_failed", _("Remboursement refusé : %(why)s") % {"why": failure.user_message}
+        )
         raise RefundRefused(failure.user_message) from None
     row.status, row.provider_reference = Refund.Status.SUCCEEDED, reference
     row.save(update_fields=["status", "provider_reference"])
@@ -168,14 +172,22 @@ class Outcome:
     refund: Refund | None = None
 
 
-def refund_in_full_or_part(order: Order, *, amount: Decimal, by: str, request_key: str, reason: str = "",
-                           lines: list[dict] | None = None) -> Outcome:
+def refund_in_full_or_part(
+    order: Order,
+    *,
+    amount: Decimal,
+    by: str,
+    request_key: str,
+    reason: str = "",
+    lines: list[dict] | None = None,
+) -> Outcome:
     """The admin's "Rembourser": refund, then, when nothing is left to refund, stop the supplier order."""
     row = refund(order, amount=amount, by=by, request_key=request_key, reason=reason, lines=lines)
     order.refresh_from_db()
     problems = stop_supplier(order, by=by) if is_fully_refunded(order) else []
     message = _("Remboursement de %(amount)s enregistré (%(reference)s).") % {
-        "amount": money(row.amount, row.currency), "reference": row.provider_reference,
+        "amount": money(row.amount, row.currency),
+        "reference": row.provider_reference,
     }
     return Outcome(True, message, problems, row)
 
@@ -190,10 +202,15 @@ def cancel_order(order: Order, *, by: str, request_key: str, reason: str = "") -
     if order.status == Order.Status.CANCELLED:
         return Outcome(False, _("Cette commande est déjà annulée."))
     if order.status in (Order.Status.SHIPPED, Order.Status.DELIVERED):
-        return Outcome(False, _("La commande est déjà expédiée : elle ne peut plus être annulée. Remboursez-la si besoin."))
+        return Outcome(
+            False,
+            _("La commande est déjà expédiée : elle ne peut plus être annulée. Remboursez-la si besoin."),
+        )
     problems = stop_supplier(order, by=by)
     if problems:
-        return Outcome(False, _("Annulation impossible : la commande fournisseur ne peut plus être arrêtée."), problems)
+        return Outcome(
+            False, _("Annulation impossible : la commande fournisseur ne peut plus être arrêtée."), problems
+        )
     services.cancel(order, reason=reason or _("Commande annulée par %(by)s.") % {"by": by or "?"}, by=by)
     row = None
     left = refundable(order)
@@ -203,6 +220,7 @@ def cancel_order(order: Order, *, by: str, request_key: str, reason: str = "") -
     message = _("Commande annulée.")
     if row is not None:
         message += " " + _("Remboursement de %(amount)s effectué (%(reference)s).") % {
-            "amount": money(row.amount, row.currency), "reference": row.provider_reference,
+            "amount": money(row.amount, row.currency),
+            "reference": row.provider_reference,
         }
     return Outcome(True, message, [], row)

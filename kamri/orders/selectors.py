@@ -61,7 +61,8 @@ def order_money(order: Order) -> dict:
         "refundable": left,
         "holds": list(Hold.objects.filter(order=order)),
         "open_holds": [hold for hold in Hold.objects.filter(order=order, released_at__isnull=True)],
-        "can_cancel": order.status not in (Order.Status.CANCELLED, Order.Status.SHIPPED, Order.Status.DELIVERED),
+        "can_cancel": order.status
+        not in (Order.Status.CANCELLED, Order.Status.SHIPPED, Order.Status.DELIVERED),
         "can_refund": left > 0,
         "line_left": {line.pk: line.quantity - done.get(line.pk, 0) for line in order.lines.all()},
     }
@@ -73,7 +74,7 @@ def refunds_between(since, until) -> tuple[int, Decimal]:
 
     from kamri.orders.models import Refund
 
-    found = Refund.objects.filter(status=Refund.Status.SUCCEEDED, created_at__gte=since, created_at__lt=until).aggregate(
-        orders=Count("order", distinct=True), total=Sum("amount")
-    )
+    found = Refund.objects.filter(
+        status=Refund.Status.SUCCEEDED, created_at__gte=since, created_at__lt=until
+    ).aggregate(orders=Count("order", distinct=True), total=Sum("amount"))
     return found["orders"] or 0, found["total"] or Decimal("0")

@@ -20,7 +20,22 @@ from kamri.orders.payment_models import PaymentSettings
 
 log = logging.getLogger(__name__)
 
-ZERO_DECIMAL = {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF"}
+ZERO_DECIMAL = {
+    "BIF",
+    "CLP",
+    "DJF",
+    "GNF",
+    "JPY",
+    "KMF",
+    "KRW",
+    "MGA",
+    "PYG",
+    "RWF",
+    "UGX",
+    "VND",
+    "VUV",
+    "XAF",
+}
 ELEVATED_RISK = {"elevated", "highest"}
 
 
@@ -38,7 +53,11 @@ def to_minor(amount: Decimal, currency: str) -> int:
 
 
 def from_minor(value: int, currency: str) -> Decimal:
-    return Decimal(value) if currency.upper() in ZERO_DECIMAL else (Decimal(value) / 100).quantize(Decimal("0.01"))
+    return (
+        Decimal(value)
+        if currency.upper() in ZERO_DECIMAL
+        else (Decimal(value) / 100).quantize(Decimal("0.01"))
+    )
 
 
 def js_url() -> str:
@@ -51,13 +70,17 @@ def client(secret_key: str | None = None) -> stripe.StripeClient:
     """A client for the configured account; `KAMRI_STRIPE_API_BASE` points it at localstripe in the demo."""
     key = secret_key if secret_key is not None else PaymentSettings.load().secret_key
     if not key:
-        raise StripeFailure(_("Le paiement par carte n'est pas configuré : renseignez les clés Stripe (Paiements)."))
+        raise StripeFailure(
+            _("Le paiement par carte n'est pas configuré : renseignez les clés Stripe (Paiements).")
+        )
     bases = {"api": settings.KAMRI_STRIPE_API_BASE} if settings.KAMRI_STRIPE_API_BASE else None
     return stripe.StripeClient(
         key,
         base_addresses=bases,
         max_network_retries=settings.KAMRI_STRIPE_RETRIES,
-        http_client=stripe.HTTPXClient(timeout=settings.KAMRI_STRIPE_TIMEOUT_SECONDS, allow_sync_methods=True),
+        http_client=stripe.HTTPXClient(
+            timeout=settings.KAMRI_STRIPE_TIMEOUT_SECONDS, allow_sync_methods=True
+        ),
     )
 
 
@@ -65,17 +88,22 @@ def _failure(error: stripe.StripeError) -> StripeFailure:
     """Stripe's error as a French sentence; the raw error goes to the log (it never holds a key)."""
     if isinstance(error, stripe.CardError):
         return StripeFailure(
-            _("Votre carte a été refusée. Vérifiez ses informations ou essayez une autre carte."), declined=True
+            _("Votre carte a été refusée. Vérifiez ses informations ou essayez une autre carte."),
+            declined=True,
         )
     if isinstance(error, stripe.APIConnectionError):
         log.warning("Stripe unreachable: %s", type(error).__name__)
         return StripeFailure(
-            _("Le service de paiement est injoignable pour le moment : rien n'a été débité, réessayez dans un instant.")
+            _(
+                "Le service de paiement est injoignable pour le moment : rien n'a été débité, réessayez dans un instant."
+            )
         )
     if isinstance(error, stripe.AuthenticationError):
         return StripeFailure(_("Stripe refuse la clé secrète : vérifiez-la sur la page Paiements."))
     log.warning("Stripe error %s: %s", type(error).__name__, getattr(error, "code", ""))
-    return StripeFailure(_("Le service de paiement a refusé la demande : réessayez, ou contactez la boutique."))
+    return StripeFailure(
+        _("Le service de paiement a refusé la demande : réessayez, ou contactez la boutique.")
+    )
 
 
 @dataclass(frozen=True)
@@ -86,7 +114,9 @@ class Intent:
     card_last4: str = ""
 
 
-def pay(*, token: str, amount: Decimal, currency: str, order_number: str, email: str, attempt_key: str) -> Intent:
+def pay(
+    *, token: str, amount: Decimal, currency: str, order_number: str, email: str, attempt_key: str
+) -> Intent:
     """Attach the card (declines surface here) and confirm a PaymentIntent for the order's total."""
     api = client()
     try:
@@ -158,17 +188,21 @@ def charge_facts(intent_id: str, currency: str) -> ChargeFacts:
         return ChargeFacts(None, "", "")
     outcome = charge.get("outcome") or {}
     details = charge.get("payment_method_details") or {}
-    return ChargeFacts(fee, str(outcome.get("risk_level") or ""), str((details.get("card") or {}).get("last4") or ""))
+    return ChargeFacts(
+        fee, str(outcome.get("risk_level") or ""), str((details.get("card") or {}).get("last4") or "")
+    )
 
 
 def check_keys(secret_key: str, publishable_key: str, webhook_secret: str) -> tuple[bool, str]:
-    """"Tester": the shapes of the three keys, then one read-only call with the secret key."""
+    """ "Tester": the shapes of the three keys, then one read-only call with the secret key."""
     if not secret_key.startswith(("sk_", "rk_")):
         return False, _("La clé secrète doit commencer par « sk_ » (ou « rk_ » pour une clé restreinte).")
     if not publishable_key.startswith("pk_"):
         return False, _("La clé publiable doit commencer par « pk_ ».")
     if not webhook_secret.startswith("whsec_"):
-        return False, _("Le secret du webhook doit commencer par « whsec_ » (tableau de bord Stripe › Webhooks).")
+        return False, _(
+            "Le secret du webhook doit commencer par « whsec_ » (tableau de bord Stripe › Webhooks)."
+        )
     if ("_live_" in secret_key) != ("_live_" in publishable_key):
         return False, _("Les deux clés ne sont pas du même mode (test et production mélangés).")
     try:

@@ -74,7 +74,9 @@ def _succeeded(payment: Payment, obj: dict) -> str:
     order = payment.order
     amount = stripe_gateway.from_minor(int(obj.get("amount") or 0), payment.currency)
     if amount != order.total or str(obj.get("currency", "")).upper() != order.currency.upper():
-        record_event(order, "payment_mismatch", _("Stripe annonce un paiement qui ne correspond pas au total."))
+        record_event(
+            order, "payment_mismatch", _("Stripe annonce un paiement qui ne correspond pas au total.")
+        )
         return "amount mismatch"
     facts = stripe_gateway.charge_facts(payment.reference, payment.currency)
     payment.status, payment.confirmed_at = Payment.Status.SUCCEEDED, timezone.now()
@@ -90,7 +92,9 @@ def _failed(payment: Payment, obj: dict) -> None:
         payment.message = str((obj.get("last_payment_error") or {}).get("message") or "")[:300]
         payment.save(update_fields=["status", "message"])
         if payment.order.status != Order.Status.CANCELLED:
-            record_event(payment.order, "payment_failed", _("Paiement refusé par la banque."), provider="stripe")
+            record_event(
+                payment.order, "payment_failed", _("Paiement refusé par la banque."), provider="stripe"
+            )
 
 
 def pending() -> list[int]:

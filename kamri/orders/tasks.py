@@ -27,4 +27,6 @@ def sweep_stripe_events() -> None:
 def send_order_email(order_id: int, kind: str, refund_id: int | None = None, resend_key: str = "") -> None:
     from kamri.orders import notifications
 
-    notifications.send_order_email(order_id, kind, refund_id=refund_id, resend_key=resend_key)  # a mail server error retries later
+    notifications.send_order_email(
+        order_id, kind, refund_id=refund_id, resend_key=resend_key
+    )  # a mail server error retries later

@@ -194,7 +194,9 @@ def order_pay(request, access_key: str):
     client_secret, card_error = "", ""
     if request.method == "POST":
         result = payments.start_payment(
-            order, return_url=request.build_absolute_uri(thanks), data={"token": request.POST.get("token", "")}
+            order,
+            return_url=request.build_absolute_uri(thanks),
+            data={"token": request.POST.get("token", "")},
         )
         if result.is_paid:
             return redirect(thanks)
@@ -231,7 +233,9 @@ def order_thanks(request, access_key: str):
             waiting = True  # the bank said yes; the order counts once Stripe's signed webhook arrives
         else:
             if state == payments.ABANDONED:
-                messages.error(request, _("Le paiement n'a pas abouti : rien n'a été débité. Vous pouvez réessayer."))
+                messages.error(
+                    request, _("Le paiement n'a pas abouti : rien n'a été débité. Vous pouvez réessayer.")
+                )
             return redirect("storefront:order_pay", access_key=order.access_key)
     response = _shop(request, "storefront/thanks.html", {"order": order, "waiting": waiting})
     if waiting:

@@ -37,7 +37,12 @@ def shop(localstripe, live_server, cj_account, huey_consumer):
 def _order(variant) -> Order:
     order = Order.objects.create(**US_ADDRESS)
     OrderLine.objects.create(
-        order=order, variant=variant, title=str(variant), sku=variant.sku, unit_price=variant.price, quantity=1
+        order=order,
+        variant=variant,
+        title=str(variant),
+        sku=variant.sku,
+        unit_price=variant.price,
+        quantity=1,
     )
     order.subtotal = order.total = variant.price
     order.save()
@@ -46,8 +51,13 @@ def _order(variant) -> Order:
 
 def _pay(page, live_server, order: Order, number: str, *, shot: str = "") -> None:
     page.goto(f"{live_server.url}/commande/{order.access_key}/paiement/")
-    for field, value in (("number", number), ("exp_month", "12"), ("exp_year", "30"), ("cvc", "123"),
-                         ("postal_code", "94103")):
+    for field, value in (
+        ("number", number),
+        ("exp_month", "12"),
+        ("exp_year", "30"),
+        ("cvc", "123"),
+        ("postal_code", "94103"),
+    ):
         page.fill(f"#card-element input[placeholder={field}]", value)
     if shot:
         _shot(page, shot)
@@ -60,7 +70,9 @@ def test_customer_pays_by_card_webhook_confirms_email_sent_cj_order_placed(page,
     expect(page.locator("h1")).to_have_text("Merci pour votre commande !", timeout=30_000)
     expect(page.locator("#order-number")).to_have_text(order.number)
     _shot(page, "1_thanks")
-    row = wait_for(lambda: CJOrder.objects.filter(order=order, state=CJOrder.State.PLACED).first(), timeout=40)
+    row = wait_for(
+        lambda: CJOrder.objects.filter(order=order, state=CJOrder.State.PLACED).first(), timeout=40
+    )
     assert [o for o in sandbox_orders(_sandbox()) if o["orderNumber"] == order.number]
     assert row.cj_order_id
     wait_for(lambda: any(order.number in m.subject for m in mail.outbox))
@@ -118,7 +130,10 @@ def _paid_by_card(page, live_server, variant) -> Order:
 def test_admin_cancels_an_order_created_at_cj_deleted_there_and_refunded(admin_page, live_server, shop):
     page = admin_page
     order = _paid_by_card(page, live_server, shop)
-    wait_for(lambda: CJOrder.objects.filter(order=order, state=CJOrder.State.PLACED, cj_status="CREATED").exists(), timeout=40)
+    wait_for(
+        lambda: CJOrder.objects.filter(order=order, state=CJOrder.State.PLACED, cj_status="CREATED").exists(),
+        timeout=40,
+    )
     page.goto(f"{live_server.url}/admin/commandes/{order.number}/")
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#cancel-order")
@@ -131,11 +146,15 @@ def test_admin_cancels_an_order_created_at_cj_deleted_there_and_refunded(admin_p
     assert order.status == Order.Status.CANCELLED
 
 
-def test_admin_refunds_an_order_paid_at_cj_which_stays_and_the_page_says_how_to_claim(admin_page, live_server, shop):
+def test_admin_refunds_an_order_paid_at_cj_which_stays_and_the_page_says_how_to_claim(
+    admin_page, live_server, shop
+):
     CJSettings.objects.filter(pk=CJSettings.load().pk).update(pay_type=2)
     page = admin_page
     order = _paid_by_card(page, live_server, shop)
-    row = wait_for(lambda: CJOrder.objects.filter(order=order, state=CJOrder.State.PLACED).first(), timeout=40)
+    row = wait_for(
+        lambda: CJOrder.objects.filter(order=order, state=CJOrder.State.PLACED).first(), timeout=40
+    )
     page.goto(f"{live_server.url}/admin/commandes/{order.number}/")
     page.click("#refund-submit")
     expect(page.locator("body")).to_contain_text("Remboursement de")

@@ -35,14 +35,14 @@ def card_token(server, number: str = VISA) -> str:
 
 def events(server, type: str) -> list[dict]:
     """Events localstripe recorded (the ones it sends to registered webhooks)."""
-    answer = httpx.get(
-        f"{server.url}/v1/events", params={"type": type}, auth=("sk_test_x", ""), timeout=10
-    )
+    answer = httpx.get(f"{server.url}/v1/events", params={"type": type}, auth=("sk_test_x", ""), timeout=10)
     answer.raise_for_status()
     return answer.json()["data"]
 
 
-def signed(event: dict, secret: str = LOCALSTRIPE_WEBHOOK_SECRET, *, at: int | None = None) -> tuple[bytes, str]:
+def signed(
+    event: dict, secret: str = LOCALSTRIPE_WEBHOOK_SECRET, *, at: int | None = None
+) -> tuple[bytes, str]:
     """The body and Stripe-Signature header Stripe (and localstripe) send: t=…,v1=HMAC-SHA256(t.body)."""
     body = json.dumps(event).encode()
     stamp = at or int(time.time())

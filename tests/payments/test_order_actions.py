@@ -28,9 +28,12 @@ def _messages(response) -> str:
 def test_refund_bad_amounts_are_french_messages_and_change_nothing(staff_client):
     order = _demo_paid()
     url = reverse("orders:order_refund", args=[order.number])
-    for data in ({"amount": "abc", "request_key": "a"}, {"amount": "999999", "request_key": "b"},
-                 {"request_key": "c", f"line-{order.lines.get().pk}": "x"},
-                 {"request_key": "d", f"line-{order.lines.get().pk}": "9"}):
+    for data in (
+        {"amount": "abc", "request_key": "a"},
+        {"amount": "999999", "request_key": "b"},
+        {"request_key": "c", f"line-{order.lines.get().pk}": "x"},
+        {"request_key": "d", f"line-{order.lines.get().pk}": "9"},
+    ):
         response = staff_client.post(url, data, follow=True)
         assert response.status_code == 200
         assert _messages(response)
@@ -52,7 +55,9 @@ def test_refund_per_line_then_the_page_shows_it(staff_client):
     html = response.content.decode()
     assert 'id="refunds"' in html and "Article abîmé" in html
     # the same form posted twice (double click): one refund
-    staff_client.post(reverse("orders:order_refund", args=[order.number]), {"request_key": "k1", f"line-{line.pk}": "1"})
+    staff_client.post(
+        reverse("orders:order_refund", args=[order.number]), {"request_key": "k1", f"line-{line.pk}": "1"}
+    )
     assert Refund.objects.count() == 1
 
 
@@ -80,7 +85,9 @@ def test_note_and_resend_email(staff_client):
         reverse("orders:order_resend_email", args=[order.number]), {"kind": "confirmation"}, follow=True
     )
     assert "L'e-mail part" in _messages(response)
-    response = staff_client.post(reverse("orders:order_resend_email", args=[order.number]), {"kind": "<x>"}, follow=True)
+    response = staff_client.post(
+        reverse("orders:order_resend_email", args=[order.number]), {"kind": "<x>"}, follow=True
+    )
     assert "Choisissez" in _messages(response)
 
 

@@ -23,7 +23,11 @@ def stripe_paid_order(server, client, capture, variants, *, quantities=None, lan
     order = Order.objects.create(**US_ADDRESS)
     for variant, quantity in zip(variants, quantities or [1] * len(variants), strict=True):
         OrderLine.objects.create(
-            order=order, variant=variant, title=str(variant), sku=variant.sku, unit_price=variant.price,
+            order=order,
+            variant=variant,
+            title=str(variant),
+            sku=variant.sku,
+            unit_price=variant.price,
             quantity=quantity,
         )
     order.subtotal = order.total = sum(line.line_total for line in order.lines.all())
@@ -111,7 +115,9 @@ def test_refund_of_an_order_paid_at_cj_leaves_the_cj_order_and_says_how_to_claim
     assert [o for o in sandbox_orders(cj_sandbox) if o["orderNumber"] == order.number] == before
 
 
-def test_refunds_are_guarded_recorded_and_idempotent(localstripe, client, cj_variant, django_capture_on_commit_callbacks):
+def test_refunds_are_guarded_recorded_and_idempotent(
+    localstripe, client, cj_variant, django_capture_on_commit_callbacks
+):
     order = stripe_paid_order(
         localstripe, client, django_capture_on_commit_callbacks, [cj_variant], quantities=[3]
     )
@@ -150,7 +156,9 @@ def test_a_held_order_waits_for_liberer_then_is_queued_once(
     assert order.events.filter(type="hold_released").count() == 1
 
 
-def test_first_order_rule_holds_a_new_customer_only(localstripe, client, cj_variant, django_capture_on_commit_callbacks):
+def test_first_order_rule_holds_a_new_customer_only(
+    localstripe, client, cj_variant, django_capture_on_commit_callbacks
+):
     rules = PaymentSettings.load()
     rules.hold_first_order_above = Decimal("1.00")
     rules.save()
@@ -176,20 +184,28 @@ def test_a_fully_refunded_held_order_is_not_sent_when_released(
 def test_confirmation_email_in_the_customers_language_html_and_text_once(
     localstripe, client, cj_variant, django_capture_on_commit_callbacks
 ):
-    order = stripe_paid_order(localstripe, client, django_capture_on_commit_callbacks, [cj_variant], language="en")
+    order = stripe_paid_order(
+        localstripe, client, django_capture_on_commit_callbacks, [cj_variant], language="en"
+    )
     assert notifications.send_order_email(order.pk, "confirmation")
     assert not notifications.send_order_email(order.pk, "confirmation")
     (message,) = mail.outbox
     assert message.subject == f"KAMRI — your order {order.number} is confirmed"
     assert "Your payment is confirmed" in message.body
-    assert "text/html" in message.alternatives[0].mimetype if hasattr(message.alternatives[0], "mimetype") else True
+    assert (
+        "text/html" in message.alternatives[0].mimetype
+        if hasattr(message.alternatives[0], "mimetype")
+        else True
+    )
     assert order.events.filter(type="email_confirmation").count() == 1
     refund = refunds.refund(order, amount=Decimal("1.00"), by="admin", request_key="r", notify=False)
     assert notifications.send_order_email(order.pk, "refund", refund_id=refund.pk)
     assert "1.00" in mail.outbox[1].body or "1,00" in mail.outbox[1].body
 
 
-def test_the_profit_report_shows_the_periods_refunds(localstripe, client, cj_variant, staff_client, django_capture_on_commit_callbacks):
+def test_the_profit_report_shows_the_periods_refunds(
+    localstripe, client, cj_variant, staff_client, django_capture_on_commit_callbacks
+):
     from django.urls import reverse
 
     from kamri.cj.selectors_dashboard import profit_report

@@ -15,11 +15,17 @@ pytestmark = pytest.mark.django_db
 
 
 def _pay(server, order, number):
-    return payments.start_payment(order, return_url="http://shop/merci/", data={"token": card_token(server, number)})
+    return payments.start_payment(
+        order, return_url="http://shop/merci/", data={"token": card_token(server, number)}
+    )
 
 
 def _succeeded_event(server, order) -> dict:
-    (event,) = [e for e in events(server, "payment_intent.succeeded") if e["data"]["object"]["metadata"]["order"] == order.number]
+    (event,) = [
+        e
+        for e in events(server, "payment_intent.succeeded")
+        if e["data"]["object"]["metadata"]["order"] == order.number
+    ]
     return event
 
 

@@ -188,7 +188,9 @@ def test_secrets_appear_nowhere(cj_account, cj_sandbox, staff_client, world, cap
 
 
 @pytest.mark.django_db(transaction=False)
-def test_stripe_keys_appear_nowhere(localstripe, staff_client, client, caplog, django_capture_on_commit_callbacks):
+def test_stripe_keys_appear_nowhere(
+    localstripe, staff_client, client, caplog, django_capture_on_commit_callbacks
+):
     """Stripe's secret key and webhook secret: typed, tested, saved, used to pay, verify and refund — never shown."""
     from kamri.orders import payments, refunds, stripe_webhooks
     from kamri.orders.models import PaymentSettings, StripeEvent
@@ -215,17 +217,39 @@ def test_stripe_keys_appear_nowhere(localstripe, staff_client, client, caplog, d
 
     keys = {"publishable_key": LOCALSTRIPE_PUBLISHABLE_KEY, "hold_on_elevated_risk": "on"}
     visit("paiements", reverse("payments:settings"))
-    visit("test typed keys", reverse("payments:settings"), "post", test="1", secret_key=typed_secret,
-          webhook_secret=typed_webhook, **keys)
+    visit(
+        "test typed keys",
+        reverse("payments:settings"),
+        "post",
+        test="1",
+        secret_key=typed_secret,
+        webhook_secret=typed_webhook,
+        **keys,
+    )
     visit("test saved keys", reverse("payments:settings"), "post", test="1", **keys)
-    visit("save typed", reverse("payments:settings"), "post", secret_key=typed_secret, webhook_secret=typed_webhook, **keys)
-    visit("save back", reverse("payments:settings"), "post", secret_key=secrets["secret key"],
-          webhook_secret=LOCALSTRIPE_WEBHOOK_SECRET, **keys)
+    visit(
+        "save typed",
+        reverse("payments:settings"),
+        "post",
+        secret_key=typed_secret,
+        webhook_secret=typed_webhook,
+        **keys,
+    )
+    visit(
+        "save back",
+        reverse("payments:settings"),
+        "post",
+        secret_key=secrets["secret key"],
+        webhook_secret=LOCALSTRIPE_WEBHOOK_SECRET,
+        **keys,
+    )
     visit("paiements after save", reverse("payments:settings"))
 
     order = factories.order()
     payments.start_payment(order, return_url="/", data={"token": card_token(localstripe)})
-    pages["payment page"] = _response_text(client.get(reverse("storefront:order_pay", args=[order.access_key])))
+    pages["payment page"] = _response_text(
+        client.get(reverse("storefront:order_pay", args=[order.access_key]))
+    )
     (event,) = events(localstripe, "payment_intent.succeeded")
     with django_capture_on_commit_callbacks(execute=True):
         post_webhook(client, event)

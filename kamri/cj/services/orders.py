@@ -466,8 +466,10 @@ def stop_for_order(order_id: int, *, by: str = "") -> list[str]:
     French sentences of what could not be stopped (paid at CJ, being sent right now, CJ refusing).
     """
     problems: list[str] = []
-    for pk in CJOrder.objects.filter(order_id=order_id).exclude(state=CJOrder.State.CANCELLED).values_list(
-        "pk", flat=True
+    for pk in (
+        CJOrder.objects.filter(order_id=order_id)
+        .exclude(state=CJOrder.State.CANCELLED)
+        .values_list("pk", flat=True)
     ):
         problem = _stop_one(pk, by=by)
         if problem:
@@ -479,7 +481,9 @@ def _stop_one(pk: int, *, by: str) -> str:
     with transaction.atomic():
         row = CJOrder.objects.select_for_update().select_related("order").get(pk=pk)
         if row.state == CJOrder.State.PLACING:
-            return _("La commande CJ %(n)s est en cours d'envoi : réessayez dans une minute.") % {"n": row.order_number}
+            return _("La commande CJ %(n)s est en cours d'envoi : réessayez dans une minute.") % {
+                "n": row.order_number
+            }
         if not may_still_stop(row):
             return _(
                 "La commande CJ %(n)s est déjà payée chez CJ (statut %(status)s) : elle ne peut plus y être annulée. "
@@ -493,7 +497,8 @@ def _stop_one(pk: int, *, by: str) -> str:
                 pass  # already gone at CJ: nothing left to stop
             except CJError as error:
                 return _("CJ refuse de supprimer la commande %(n)s : %(reason)s") % {
-                    "n": row.order_number, "reason": error.user_message,
+                    "n": row.order_number,
+                    "reason": error.user_message,
                 }
             row.cj_status = "CANCELLED"
             how = _("supprimée chez CJ (deleteOrder)")
@@ -503,7 +508,9 @@ def _stop_one(pk: int, *, by: str) -> str:
         row.save(update_fields=["state", "cj_status", "next_attempt_at", "updated_at"])
         _log(row, "cancelled", how)
         record_event(
-            row.order, "cj", _("Commande CJ %(n)s arrêtée : %(how)s (par %(by)s).")
-            % {"n": row.order_number, "how": how, "by": by or "?"}
+            row.order,
+            "cj",
+            _("Commande CJ %(n)s arrêtée : %(how)s (par %(by)s).")
+            % {"n": row.order_number, "how": how, "by": by or "?"},
         )
     return ""

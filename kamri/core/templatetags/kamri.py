@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template

@@ -25,7 +25,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--no-sandbox", action="store_true", help="do not start the CJ sandbox")
-        parser.add_argument("--no-localstripe", action="store_true", help="do not start localstripe (fake Stripe)")
+        parser.add_argument(
+            "--no-localstripe", action="store_true", help="do not start localstripe (fake Stripe)"
+        )
 
     def handle(self, *args, port: int, no_sandbox: bool, no_localstripe: bool = False, **options):
         # Webhook URLs and e-mail links must point at this server, and Configuration offer this sandbox.
@@ -40,7 +42,9 @@ class Command(BaseCommand):
             settings.KAMRI_STRIPE_API_BASE = os.environ["KAMRI_STRIPE_API_BASE"]
         if not os.environ.get("EMAIL_URL"):
             os.environ.setdefault("KAMRI_EMAIL_FILE_PATH", str(Path(settings.VAR_DIR) / "mails"))
-            self.stdout.write(f"E-mails : écrits dans {os.environ['KAMRI_EMAIL_FILE_PATH']} (un fichier par envoi).")
+            self.stdout.write(
+                f"E-mails : écrits dans {os.environ['KAMRI_EMAIL_FILE_PATH']} (un fichier par envoi)."
+            )
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
         self._load_demo_data()
@@ -89,7 +93,9 @@ class Command(BaseCommand):
         if not no_sandbox and sandbox_args:
             commands.insert(0, ("cj-sandbox", [python, "-m", "cjsandbox", *sandbox_args]))
         if getattr(self, "localstripe", False):
-            commands.insert(0, ("localstripe", [python, "-m", "localstripe", "--port", str(LOCALSTRIPE_PORT)]))
+            commands.insert(
+                0, ("localstripe", [python, "-m", "localstripe", "--port", str(LOCALSTRIPE_PORT)])
+            )
         return commands
 
     def _sandbox_args(self) -> list[str]:
@@ -124,9 +130,11 @@ class Command(BaseCommand):
 
         for _attempt in range(50):  # localstripe takes a moment to bind its port
             try:
-                register_local_webhook(api_base=settings.KAMRI_STRIPE_API_BASE, public_url=settings.KAMRI_PUBLIC_URL)
+                register_local_webhook(
+                    api_base=settings.KAMRI_STRIPE_API_BASE, public_url=settings.KAMRI_PUBLIC_URL
+                )
                 return
-            except Exception:  # noqa: BLE001 - not listening yet
+            except Exception:
                 time.sleep(0.2)
         self.stderr.write("localstripe ne répond pas : les paiements par carte ne seront pas confirmés.")
 
