@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 
 from kamri.cj.models import CJOrder, CJSettings
 from kamri.orders.demo import register_local_webhook
-from kamri.orders.models import Hold, Order, OrderLine, PaymentSettings
-from tests.cj.helpers import US_ADDRESS, import_cj_products, sandbox_orders, stocked_variant
+from kamri.orders.models import Hold, Order, PaymentSettings
+from tests.cj.helpers import import_cj_products, sandbox_orders, stocked_variant, unpaid_order
 from tests.conftest import LOCALSTRIPE_SECRET_KEY, wait_for
 from tests.e2e.conftest import SCREENSHOTS
 
@@ -35,18 +35,7 @@ def shop(localstripe, live_server, cj_account, huey_consumer):
 
 
 def _order(variant) -> Order:
-    order = Order.objects.create(**US_ADDRESS)
-    OrderLine.objects.create(
-        order=order,
-        variant=variant,
-        title=str(variant),
-        sku=variant.sku,
-        unit_price=variant.price,
-        quantity=1,
-    )
-    order.subtotal = order.total = variant.price
-    order.save()
-    return order
+    return unpaid_order([variant])
 
 
 def _pay(page, live_server, order: Order, number: str, *, shot: str = "") -> None:

@@ -11,8 +11,8 @@ from django.core import mail
 from kamri.cj.models import CJOrder, CJSettings
 from kamri.cj.services import orders as cj_orders
 from kamri.orders import holds, notifications, payments, refunds, stripe_webhooks
-from kamri.orders.models import Hold, Order, OrderLine, Payment, PaymentSettings, Refund, StripeEvent
-from tests.cj.helpers import US_ADDRESS, cj_row, import_cj_products, sandbox_orders, stocked_variant
+from kamri.orders.models import Hold, Order, Payment, PaymentSettings, Refund, StripeEvent
+from tests.cj.helpers import cj_row, import_cj_products, sandbox_orders, stocked_variant, unpaid_order
 from tests.payments.helpers import card_token, events, post_webhook
 
 
@@ -20,18 +20,7 @@ def stripe_paid_order(server, client, capture, variants, *, quantities=None, lan
     """A store order paid by card at localstripe and confirmed by its signed webhook (as in production)."""
     from django.utils import translation
 
-    order = Order.objects.create(**US_ADDRESS)
-    for variant, quantity in zip(variants, quantities or [1] * len(variants), strict=True):
-        OrderLine.objects.create(
-            order=order,
-            variant=variant,
-            title=str(variant),
-            sku=variant.sku,
-            unit_price=variant.price,
-            quantity=quantity,
-        )
-    order.subtotal = order.total = sum(line.line_total for line in order.lines.all())
-    order.save()
+    order = unpaid_order(variants, quantities=quantities)
     with translation.override(language):
         result = payments.start_payment(order, return_url="/", data={"token": card_token(server)})
     assert result.status == payments.PaymentResult.REDIRECT, result.message
