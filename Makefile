@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 PYTEST_ARGS ?=
 
-.PHONY: install run test e2e bench bench-reliability lint format chromium messages
+.PHONY: install run test test-fast e2e bench bench-reliability lint format chromium messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ run: install
 test: install chromium
 	@$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
+# The inner loop: unit and integration tests, no browser, no storms (make test stays the full truth).
+test-fast: install
+	@$(BIN)/python -m pytest -n 2 --ignore=tests/e2e --ignore=tests/reliability $(PYTEST_ARGS)
+
 e2e: install chromium
 	@$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
@@ -37,9 +41,13 @@ bench: install
 bench-reliability: install
 	@BENCH_R1_EVENTS=10000 BENCH_FUZZ_CASES=10000 BENCH_ORDERS=50 $(BIN)/python bench/reliability.py
 
+# ruff, the import contracts of pyproject.toml (docs/architecture.md's arrows), and no model change without its migration.
 lint: install
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
+	@$(BIN)/lint-imports --no-cache --no-logo
+	@$(BIN)/python manage.py makemigrations --check --dry-run >/dev/null || \
+		{ echo "A model changed without its migration: run manage.py makemigrations"; exit 1; }
 
 format: install
 	@$(BIN)/ruff format .

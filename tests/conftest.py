@@ -174,3 +174,12 @@ def localstripe(localstripe_server, settings, db):
     row.publishable_key = LOCALSTRIPE_PUBLISHABLE_KEY
     row.save()
     return localstripe_server
+
+
+@pytest.fixture
+def staff_client(client, db):
+    """Django's test client logged in as a staff member (the admin's everyday user)."""
+    from tests import factories
+
+    client.force_login(factories.staff_user())
+    return client

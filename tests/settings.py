@@ -16,7 +16,5 @@ os.environ.setdefault("HUEY_NAME", f"kamri-test-{_worker}-{os.getpid()}")
 # Keep the real retry logic but with short waits, so fault tests take seconds, not minutes.
 os.environ.setdefault("CJ_RETRY_BASE_DELAY", "0.02")
 os.environ.setdefault("CJ_RETRY_MAX_DELAY", "0.1")
-# Playwright's sync API runs an event loop in the test thread; Django must allow DB access from it.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from kamri.settings import *  # noqa: E402, F403

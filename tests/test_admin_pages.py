@@ -12,12 +12,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client):
-    client.force_login(factories.staff_user())
-    return client
-
-
 def test_home_in_french_by_default(staff_client):
     response = staff_client.get(reverse("dashboard:home"))
     assert response.status_code == 200

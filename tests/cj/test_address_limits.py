@@ -30,12 +30,6 @@ OLD_ORDER_ADDRESS = {
 }
 
 
-@pytest.fixture
-def staff_client(client):
-    client.force_login(factories.staff_user())
-    return client
-
-
 def _create_calls_received(sandbox) -> int:
     """createOrderV2 calls as the sandbox saw them over HTTP (not KAMRI's own log)."""
     stats = httpx.get(f"{sandbox.root_url}/_sandbox/stats", timeout=10).json()["endpoints"]

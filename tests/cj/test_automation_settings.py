@@ -8,15 +8,8 @@ import pytest
 from django.urls import reverse
 
 from kamri.cj.models import CJSettings
-from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(factories.staff_user())
-    return client
 
 
 def _form(**overrides) -> dict:

@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from kamri.cj.models import CJAccount, CJApiCall, CJCredential
 from kamri.cj.services import connection
-from tests import factories
 from tests.conftest import SANDBOX_API_KEY
 
 pytestmark = pytest.mark.django_db
@@ -17,12 +16,6 @@ BAD_KEY = "CJ1111111@api@ffffffffffffffffffffffffffffffff"
 
 def _logins() -> int:
     return CJApiCall.objects.filter(endpoint="authentication/getAccessToken").count()
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(factories.staff_user())
-    return client
 
 
 def test_good_key_is_connected_with_account_information(cj_sandbox):

@@ -20,12 +20,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client):
-    client.force_login(factories.staff_user())
-    return client
-
-
 def cj_product(*, status: str = Product.Status.ACTIVE, stock: int = 5, variants: int = 2) -> Product:
     product = factories.product(status=status, source=Product.Source.CJ, stock=stock, variants=variants)
     CJProductLink.objects.create(product=product, pid=f"PID-{product.pk}", margin_percent=Decimal("50"))

@@ -31,12 +31,6 @@ def calls(endpoint: str) -> int:
     return CJApiCall.objects.filter(endpoint=endpoint).count()
 
 
-@pytest.fixture
-def staff_client(client):
-    client.force_login(factories.staff_user())
-    return client
-
-
 def test_import_prices_with_the_product_rule_options_from_the_key_and_cj_stock(cj_account, cj_sandbox):
     link = imported_product(cj_sandbox)
     (added,) = cj_adds(link, 1)

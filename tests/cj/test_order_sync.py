@@ -27,12 +27,6 @@ def placed(cj_account, cj_sandbox, django_capture_on_commit_callbacks):
     return row
 
 
-@pytest.fixture
-def staff_client(client):
-    client.force_login(factories.staff_user())
-    return client
-
-
 def test_sync_brings_shipped_status_and_tracking(placed, cj_sandbox):
     control(cj_sandbox, f"orders/{placed.cj_order_id}/confirm")
     control(cj_sandbox, f"orders/{placed.cj_order_id}/pay")

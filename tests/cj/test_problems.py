@@ -18,12 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff_client(client):
-    client.force_login(factories.staff_user())
-    return client
-
-
-@pytest.fixture
 def account():
     row = CJAccount(base_url="http://127.0.0.1:9/api2.0/v1/", tier="plus")
     row.set_api_key("CJ1@api@0123456789abcdef")

@@ -13,19 +13,12 @@ from kamri.catalog.pricing import PricingRule, Rounding, price_for
 from kamri.cj.client import CJProductNotFound
 from kamri.cj.models import CJApiCall, CJProductLink, CJSettings, CJVariantLink, SyncRun
 from kamri.cj.services import bulk_import, catalog, importing
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 PHONE_CASES = catalog.SearchFilters(
     keyword="phone case", min_price=Decimal("2"), max_price=Decimal("10"), country="US"
 )
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(factories.staff_user())
-    return client
 
 
 def _listv2_calls() -> int:

@@ -24,12 +24,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client):
-    client.force_login(factories.staff_user())
-    return client
-
-
 def paid_order(
     *lines: tuple[str, str],
     paid_ago: timedelta = timedelta(hours=1),

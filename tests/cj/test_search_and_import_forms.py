@@ -13,17 +13,10 @@ from django.urls import reverse
 from kamri.catalog.models import Product
 from kamri.cj.models import CJApiCall, SyncRun
 from kamri.cj.services import catalog
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 PHONE_CASES = catalog.SearchFilters(keyword="phone case", country="US")
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(factories.staff_user())
-    return client
 
 
 def _page(staff_client, params: dict) -> str:

@@ -22,7 +22,6 @@ from kamri.cj.models import (
     SyncRun,
 )
 from kamri.cj.services import catalog_sync, importing, price_sync, stock_sync
-from tests import factories
 from tests.cj.helpers import control, import_cj_products
 
 pytestmark = pytest.mark.django_db
@@ -72,12 +71,6 @@ def link_sandbox_products(
 
 def first_variant_link(link: CJProductLink) -> CJVariantLink:
     return link.variant_links.select_related("variant").order_by("pk").first()
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(factories.staff_user())
-    return client
 
 
 def test_stock_sync_one_call_per_product_and_chosen_warehouses(cj_account, cj_sandbox):

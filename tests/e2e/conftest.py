@@ -5,6 +5,7 @@ A screenshot of every test's final page lands in test-artifacts/screenshots/ (gi
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -34,6 +35,9 @@ def browser():
         pytest.fail(
             "Debian's chromium is required for browser tests: apt-get install -y chromium (make test does it)"
         )
+    # Playwright's sync API runs an event loop in the test thread: from the moment the browser starts, Django must
+    # allow database access from that thread (DESIGN.md's pitfall). Only the browser tests set it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
         yield launched

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -80,14 +83,69 @@ def build_client(
 
 
 def client_for(account: CJAccount | None = None, **options) -> CJClient:
+    """The process's long-lived client of the account (connections kept alive between calls, as stripe-python's
+    client does); a caller passing its own options gets a client of its own, to close itself."""
     account = account or require_account()
-    return build_client(
-        api_key=account.api_key,
-        base_url=account.base_url,
-        tier=account.tier,
-        qps_limit=account.qps_limit,
-        **options,
+    if options:
+        return build_client(
+            api_key=account.api_key,
+            base_url=account.base_url,
+            tier=account.tier,
+            qps_limit=account.qps_limit,
+            **options,
+        )
+    return _pooled_client(account)
+
+
+# --- One client per account per process: a new key, address, tier or retry setting replaces it.
+_pool: dict[tuple, CJClient] = {}
+_retired: list[CJClient] = []  # replaced clients may still be mid-call in another thread: closed later
+_RETIRED_KEPT = 8
+_pool_lock = threading.Lock()
+
+
+def _pool_key(account: CJAccount, api_key: str) -> tuple:
+    return (
+        os.getpid(),  # a forked process never shares its parent's sockets
+        credential_fingerprint(account.base_url, api_key),
+        account.tier,
+        account.qps_limit,
+        settings.CJ_TIMEOUT_SECONDS,
+        settings.CJ_RETRY_ATTEMPTS,
+        settings.CJ_RETRY_BASE_DELAY,
+        settings.CJ_RETRY_MAX_DELAY,
     )
+
+
+def _pooled_client(account: CJAccount) -> CJClient:
+    api_key = account.api_key
+    key = _pool_key(account, api_key)
+    with _pool_lock:
+        client = _pool.get(key)
+        if client is None:
+            _retire_pool_locked()  # the shop has one CJ account: the previous client is stale
+            client = _pool[key] = build_client(
+                api_key=api_key, base_url=account.base_url, tier=account.tier, qps_limit=account.qps_limit
+            )
+        return client
+
+
+def _retire_pool_locked() -> None:
+    _retired.extend(_pool.values())
+    _pool.clear()
+    while len(_retired) > _RETIRED_KEPT:
+        _retired.pop(0).close()
+
+
+def close_clients() -> None:
+    """Close every pooled client's connections (at process exit)."""
+    with _pool_lock:
+        _retire_pool_locked()
+        while _retired:
+            _retired.pop().close()
+
+
+atexit.register(close_clients)
 
 
 @dataclass(frozen=True)
