@@ -40,8 +40,8 @@ class PaymentSettings(models.Model):
 
     @classmethod
     def load(cls) -> PaymentSettings:
-        row, _created = cls.objects.get_or_create(pk=1)
-        return row
+        """The one row; an unsaved default until first saved (a page view writes nothing)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
     @property
     def secret_key(self) -> str:

@@ -56,7 +56,12 @@ def payment_settings(request):
     if "test" in request.POST:
         ok, message = stripe_gateway.check_keys(secret, publishable, webhook)
         current.checked_at, current.check_ok, current.check_message = timezone.now(), ok, message[:300]
-        current.save(update_fields=["checked_at", "check_ok", "check_message", "updated_at"])
+        # a test saves no key: only its verdict (the whole default row the first time)
+        current.save(
+            update_fields=None
+            if current._state.adding
+            else ["checked_at", "check_ok", "check_message", "updated_at"]
+        )
         (messages.success if ok else messages.error)(request, message)
         return _settings_page(request, form, current, status=200 if ok else 400)
     if form.cleaned_data["secret_key"].strip():

@@ -98,3 +98,14 @@ def test_actions_need_staff(client):
     order.refresh_from_db()
     assert order.status != Order.Status.CANCELLED
     assert client.get(reverse("payments:settings")).status_code in (302, 403)
+
+
+def test_paiements_on_a_fresh_shop_shows_then_tests_without_a_saved_row(staff_client):
+    from kamri.orders.models import PaymentSettings
+
+    assert staff_client.get(reverse("payments:settings")).status_code == 200
+    assert not PaymentSettings.objects.exists()  # a page view writes nothing
+    response = staff_client.post(reverse("payments:settings"), {"test": "1", "secret_key": "nope"})
+    assert response.status_code == 400
+    assert "sk_" in response.content.decode()
+    assert PaymentSettings.load().secret_key == ""
