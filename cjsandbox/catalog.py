@@ -406,6 +406,9 @@ class Catalog:
         rng = random.Random(f"{self.seed}:reviews:{p.pid}")
         out = []
         start = datetime.fromtimestamp(p.create_ms / 1000, UTC) + CN_TZ
+        # a review is written after the product is listed and before today (never in the future)
+        now = datetime.now(UTC) + CN_TZ
+        span = max(0.0, min(timedelta(days=900), now - start).total_seconds())
         names = [
             "Frank",
             "Julia",
@@ -422,7 +425,7 @@ class Catalog:
         for i in range(p.review_count):
             score = rng.choices([5, 4, 3, 2, 1], weights=[55, 25, 10, 5, 5])[0]
             name = rng.choice(names)
-            when = start + timedelta(days=rng.randint(1, 900), seconds=rng.randint(0, 86399))
+            when = start + timedelta(seconds=rng.random() * span)
             urls = [f"/images/{p.pid}/{rng.randint(1, p.image_count)}.svg"] if rng.random() < 0.2 else []
             out.append(
                 {

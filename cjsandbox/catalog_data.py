@@ -816,6 +816,8 @@ WAREHOUSES: dict[str, tuple[int, str, str]] = {
     "FR": (4, "France Warehouse", "France"),
     "GB": (5, "UK Warehouse", "United Kingdom"),
 }
+# city the first tracking events of a parcel come from, per warehouse country
+WAREHOUSE_CITIES = {"CN": "SHENZHEN", "US": "CHINO", "DE": "FRANKFURT", "FR": "PARIS", "GB": "LONDON"}
 # probability that a product has stock in each warehouse country
 WAREHOUSE_PROB = {"CN": 0.92, "US": 0.5, "DE": 0.2, "FR": 0.16, "GB": 0.2}
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import logistics
 from .catalog import Catalog, Product, Variant
-from .catalog_data import COUNTRIES, WAREHOUSES
+from .catalog_data import COUNTRIES, WAREHOUSE_CITIES, WAREHOUSES
 from .config import POINT_COSTS, TIER_QPS, TIER_SUBSCRIPTION_CAP, SandboxConfig, demo_api_key, open_id_for
 from .errors import ApiError, empty, param
 from .faults import FaultInjector
@@ -549,6 +549,14 @@ class State:
         if acct is not None:
             self._emit(acct, "ORDER", self._order_message(o, message_type))
 
+    @staticmethod
+    def _event_location(o: Order, status: int) -> str:
+        """Before the last mile (status < 6) a parcel is where it left from: its warehouse, not always China."""
+        if status >= 6:
+            return f" {o.shipping['shippingCity']}"
+        origin = (getattr(o, "from_country", "") or "CN").upper()
+        return f" {WAREHOUSE_CITIES.get(origin, origin)}, {origin}"
+
     def _add_track_event(self, o: Order, status: int, activity: str = "", location: str = "") -> None:
         now = time.time()
         desc = TRACKING_STATUS_DESC.get(status, "Unknown")
@@ -557,7 +565,7 @@ class State:
             {
                 "status": status,
                 "activity": activity or f" {desc}",
-                "location": location or (" SHENZHEN, CN" if status < 6 else f" {o.shipping['shippingCity']}"),
+                "location": location or self._event_location(o, status),
                 "eventTime": cn_str(now),
                 "statusDesc": desc,
                 "thirdActivity": activity or desc,

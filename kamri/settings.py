@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kamri.orders",
     "kamri.dashboard",
     "kamri.storefront",
+    "kamri.legal",
     "kamri.cj",
 ]
 
@@ -209,7 +210,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
+    # A 404 or a refused form is handled (the visitor reads a French page): not console noise; 5xx stay errors.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 # --- CJ Dropshipping.
@@ -255,6 +261,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = env.bool("AXES_VERBOSE", default=False)  # no start-up banner per process on the console
 AXES_LOCKOUT_CALLABLE = "kamri.core.security.lockout_response"  # the login page, in French, status 429
 # The client IP is REMOTE_ADDR unless KAMRI_PROXY_COUNT trusted proxies add X-Forwarded-For in front of us:
 # a spoofed X-Forwarded-For must not buy an attacker fresh attempts.

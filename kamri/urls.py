@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kamri.cj.views import webhook_receiver
+from kamri.legal import views as legal_views
 from kamri.orders.payment_views import stripe_webhook
 
 admin.site.site_header = "KAMRI — données brutes"
@@ -19,5 +20,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("webhooks/cj/<str:secret>/", webhook_receiver.receive, name="cj_webhook"),
     path("webhooks/stripe/", stripe_webhook, name="stripe_webhook"),
+    path("pages/<slug:kind>/", legal_views.page, name="legal_page"),
     path("", include("kamri.storefront.urls")),
 ]

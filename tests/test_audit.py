@@ -48,8 +48,8 @@ def test_targets_keep_the_object_and_the_choice_but_never_form_data(staff_client
         {"api_key": SANDBOX_API_KEY, "tier": "free", "base_url": "http://127.0.0.1:9/"},
     )
     bulk, retry, settings_row = AdminAction.objects.order_by("pk")
-    assert bulk.target == "3 × · approve" and bulk.outcome == AdminAction.Outcome.OK
-    assert retry.target == "pk 42" and retry.outcome == AdminAction.Outcome.REFUSED  # 404: no such webhook
+    assert bulk.target == "3 × · approuver" and bulk.outcome == AdminAction.Outcome.OK
+    assert retry.target == "n° 42" and retry.outcome == AdminAction.Outcome.REFUSED  # 404: no such webhook
     assert settings_row.action == "cj:settings"
     stored = " ".join(str(value) for value in AdminAction.objects.values_list())
     assert SANDBOX_API_KEY not in stored and SANDBOX_API_KEY.rsplit("@", 1)[-1] not in stored
@@ -89,3 +89,48 @@ def test_a_nul_in_a_choice_is_stored_safely(staff_client):
     response = staff_client.post(reverse("cj:price_changes_bulk"), {"action": "ap\x00prove", "ids": ["1"]})
     assert response.status_code == 302
     assert AdminAction.objects.get().target == "1 × · ap\ufffdprove"
+
+
+def test_a_refused_save_is_recorded_as_refused_with_the_errors_shown(staff_client):
+    from kamri.cj.models import CJSettings
+
+    CJSettings.load()
+    staff_client.post(reverse("cj:automation"), {"default_margin_percent": "abc"})
+    row = AdminAction.objects.get()
+    assert row.outcome == AdminAction.Outcome.REFUSED  # before: "Effectuée", the page re-shown with errors
+    assert "Marge" in row.message or "marge" in row.message
+
+
+def test_a_failed_connection_test_is_recorded_as_failed_with_the_reason(staff_client, cj_sandbox):
+    bad_key = "CJ7654321@api@" + "f" * 32
+    response = staff_client.post(
+        reverse("cj:settings_test"),
+        {"api_key": bad_key, "tier": "free", "base_url": cj_sandbox.base_url},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "Déconnecté" in response.content.decode()
+    row = AdminAction.objects.get()
+    assert row.outcome == AdminAction.Outcome.FAILED and "1600001" in row.message  # before: "Effectuée"
+
+
+def test_a_refused_import_is_recorded_as_refused_with_the_reason(staff_client, cj_account, cj_sandbox):
+    import httpx
+
+    from kamri.cj.services import catalog
+    from tests.cj.test_products import PHONE_CASES
+
+    pid = catalog.search(PHONE_CASES).page.items[0].pid
+    httpx.post(f"{cj_sandbox.root_url}/_sandbox/products/{pid}/off-sale", timeout=5).raise_for_status()
+    staff_client.post(
+        reverse("cj:import_product", args=[pid]),
+        {"margin_percent": "60", "rounding": "99", "status": "active"},
+    )
+    row = AdminAction.objects.get()
+    assert row.outcome == AdminAction.Outcome.REFUSED and "hors vente" in row.message
+    assert row.target == f"Produit CJ {pid}"
+
+
+def test_objects_are_named_not_numbered(staff_client):
+    order = factories.order()
+    staff_client.post(reverse("orders:order_mark_paid", args=[order.number]))
+    assert AdminAction.objects.get().target == f"Commande {order.number}"

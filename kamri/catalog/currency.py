@@ -26,7 +26,20 @@ def rate(currency: str) -> Decimal | None:
 
 def to_store(amount: Decimal | None, currency: str) -> Decimal | None:
     """The amount in the store currency, or None when no rate is known (never a guess)."""
-    factor = rate(currency)
-    if amount is None or factor is None:
-        return None
-    return (amount * factor).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return StoreConverter()(amount, currency)
+
+
+class StoreConverter:
+    """`to_store` for many amounts (a list page): each currency's rate is read once, not once per amount."""
+
+    def __init__(self) -> None:
+        self._rates: dict[str, Decimal | None] = {}
+
+    def __call__(self, amount: Decimal | None, currency: str) -> Decimal | None:
+        key = (currency or "").upper()
+        if key not in self._rates:
+            self._rates[key] = rate(key)
+        factor = self._rates[key]
+        if amount is None or factor is None:
+            return None
+        return (amount * factor).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 
-from kamri.catalog.models import Product
+from kamri.catalog.currency import StoreConverter
+from kamri.catalog.models import Category, Product, Variant
 
 
 def admin_product_list(
@@ -17,8 +19,6 @@ def admin_product_list(
             stock_total=Sum("variants__stock"),
             price_min=Min("variants__price"),
             price_max=Max("variants__price"),
-            cost_max=Max("variants__cost"),
-            cost_currency=Max("variants__cost_currency"),
         )
         .order_by("-created_at", "-id")
     )
@@ -31,3 +31,67 @@ def admin_product_list(
     if category_id.isdigit() and len(category_id) < 19:  # a database id fits in 64 bits
         products = products.filter(category_id=int(category_id))
     return products
+
+
+def categories_in_tree_order() -> list[Category]:
+    """Every category, depth first (a parent, then its children by position and name), each with `path`
+    ("Maison › Cuisine") and `depth` set — one query, for every category select."""
+    categories = list(Category.objects.order_by("position", "name", "id"))
+    by_parent: dict[int | None, list[Category]] = {}
+    for category in categories:
+        by_parent.setdefault(category.parent_id, []).append(category)
+    known = {category.pk for category in categories}
+    ordered: list[Category] = []
+    seen: set[int] = set()
+
+    def walk(parent_id: int | None, names: list[str]) -> None:
+        for category in by_parent.get(parent_id, []):
+            if category.pk in seen:  # a cycle saved by hand in the raw admin
+                continue
+            seen.add(category.pk)
+            category.path = " › ".join([*names, category.name])
+            category.depth = len(names)
+            ordered.append(category)
+            walk(category.pk, [*names, category.name])
+
+    walk(None, [])
+    for category in categories:  # orphans of a cycle still appear, at the top level
+        if category.pk not in seen and category.parent_id in known:
+            seen.add(category.pk)
+            category.path, category.depth = category.name, 0
+            ordered.append(category)
+    return ordered
+
+
+class CategoryTreeChoices(ModelChoiceIterator):
+    """Choices of a category ModelChoiceField in tree order with full paths (`field.iterator = ...`)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for category in categories_in_tree_order():
+            yield (ModelChoiceIteratorValue(category.pk, category), category.path)
+
+
+def attach_variant_figures(products: list[Product]) -> None:
+    """Cost and margin of each listed product, per variant, in the store's currency (one query for the page):
+    `cost_min/cost_max` (None when a cost has no known rate), `margin_min/margin_max` over the variants that
+    have both a price and a convertible cost — a range of figures some variant really has."""
+    by_product: dict[int, list[Variant]] = {}
+    rows = Variant.objects.filter(product__in=[product.pk for product in products]).only(
+        "product_id", "price", "cost", "cost_currency"
+    )
+    for variant in rows:
+        by_product.setdefault(variant.product_id, []).append(variant)
+    to_store = StoreConverter()
+    for product in products:
+        costs, margins = [], []
+        for variant in by_product.get(product.pk, []):
+            cost = to_store(variant.cost, variant.cost_currency or "")
+            if cost is None:
+                continue
+            costs.append(cost)
+            if variant.price is not None:
+                margins.append(variant.price - cost)
+        product.cost_min, product.cost_max = (min(costs), max(costs)) if costs else (None, None)
+        product.margin_min, product.margin_max = (min(margins), max(margins)) if margins else (None, None)

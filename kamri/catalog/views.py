@@ -1,8 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
-from kamri.catalog.currency import to_store
-from kamri.catalog.models import Category, Product
-from kamri.catalog.selectors import admin_product_list
+from kamri.catalog.models import Product
+from kamri.catalog.selectors import admin_product_list, attach_variant_figures, categories_in_tree_order
 from kamri.core.listing import paginate
 
 
@@ -14,12 +13,7 @@ def product_list(request):
         "category_id": request.GET.get("category", ""),
     }
     page, keep = paginate(request, admin_product_list(**filters))
-    for product in page.object_list:
-        cost = to_store(product.cost_max, product.cost_currency or "")
-        product.cost_in_store = cost
-        product.margin = (
-            product.price_min - cost if cost is not None and product.price_min is not None else None
-        )
+    attach_variant_figures(page.object_list)
     return render(
         request,
         "catalog/product_list.html",
@@ -29,7 +23,7 @@ def product_list(request):
             "filters": filters,
             "statuses": Product.Status.choices,
             "sources": Product.Source.choices,
-            "categories": Category.objects.select_related("parent"),
+            "categories": categories_in_tree_order(),
         },
     )
 

@@ -38,9 +38,11 @@ class CJConfig(AppConfig):
         from kamri.catalog.currency import register_rate
         from kamri.cj import receivers  # noqa: F401  (connects the order_paid listener)
         from kamri.cj.client import errors
+        from kamri.cj.journal_names import NAMERS
         from kamri.cj.models import CJSettings
         from kamri.core import audit
 
         register_rate("USD", lambda: CJSettings.load().usd_rate)
         errors.set_translator(gettext)  # CJ error messages in the admin's language
         audit.describe(ACTION_LABELS)
+        audit.name_targets(NAMERS)

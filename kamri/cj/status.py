@@ -150,6 +150,11 @@ def status_rows() -> list[StatusRow]:
     return rows
 
 
+def is_known(status: str | None) -> bool:
+    """A status of CJ's list (the table above and CANCELLED); anything else is not acted on."""
+    return (status or "").upper() in ALL_CJ_STATUSES
+
+
 def is_forward(current: str, new: str) -> bool:
     """True when CJ status `new` is later than `current` (CANCELLED is final and only replaces non-final ones)."""
     current, new = (current or "").upper(), (new or "").upper()

@@ -18,6 +18,7 @@ urlpatterns = [
     path("produits/<str:pid>/", products.detail, name="product_detail"),
     path("produits/<str:pid>/avis/", products.reviews, name="product_reviews"),
     path("produits/<str:pid>/note/", products.rating, name="product_rating"),
+    path("produits/<str:pid>/stock-pays/", products.country_stock, name="product_country_stock"),
     path("produits/<str:pid>/livraison/", products.freight, name="product_freight"),
     path("produits/<str:pid>/apercu/", products.price_preview, name="price_preview"),
     path("produits/<str:pid>/importer/", products.import_one, name="import_product"),

@@ -8,7 +8,7 @@ message the admin was shown). What is never kept: the form data — an API key t
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 from django.contrib import messages
@@ -31,14 +31,46 @@ RETENTION_DAYS = 365
 NOT_RECORDED = {"core:login", "cj:price_preview"}
 #: Form fields that say which variant of an action was chosen; nothing else from the form is read.
 CHOICE_FIELDS = ("action",)
+#: How those choices read in the journal (an unknown value is kept as sent, truncated).
+CHOICE_LABELS = {
+    "approve": _("approuver"),
+    "reject": _("refuser"),
+    "import": _("importer"),
+    "ignore": _("ignorer"),
+    "reopen": _("rouvrir"),
+}
 
 _labels: dict[str, str | Promise] = {}
+_namers: dict[str, Callable[[Mapping[str, object]], str | None]] = {}
 _RAW_DATA = _("Données brutes")
+_NOTE = "_audit_note"
 
 
 def describe(labels: Mapping[str, str | Promise]) -> None:
     """Each app names its actions (URL name → label) in its AppConfig.ready()."""
     _labels.update(labels)
+
+
+def name_targets(namers: Mapping[str, Callable[[Mapping[str, object]], str | None]]) -> None:
+    """Each app says how the object of an action reads ("Commande KM-2B22AZAW"), from the URL's arguments:
+    URL name → function(kwargs) returning the name, or None when the object is gone."""
+    _namers.update(namers)
+
+
+def note(request: HttpRequest, outcome: str, message: str) -> None:
+    """What the view knows and the status code does not tell: a form re-shown with its errors is a refusal, a
+    connection test that did not connect a failure. Recorded with the message the admin read."""
+    setattr(request, _NOTE, (outcome, str(message)))
+
+
+def refused_form(request: HttpRequest, form) -> None:
+    """A form re-shown with errors: Refusée, with each error as the admin reads it under its field."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        text = " ".join(str(error) for error in errors)
+        parts.append(f"{field.label} : {text}" if field is not None and field.label else text)
+    note(request, AdminAction.Outcome.REFUSED, " · ".join(parts) or _("Formulaire refusé."))
 
 
 def label(action: str) -> str:
@@ -60,16 +92,22 @@ def record(request: HttpRequest, response: HttpResponse) -> AdminAction | None:
     if match.view_name in NOT_RECORDED:
         return None
     shown = _messages_shown(request)
+    outcome = _outcome(response.status_code, shown)
+    message = " ".join(text for _level, text in shown)
+    noted = getattr(request, _NOTE, None)
+    if noted is not None and response.status_code < 500:
+        outcome = noted[0]
+        message = " ".join([noted[1], *(text for _level, text in shown if text != noted[1])])
     try:
         with transaction.atomic():  # a savepoint: a refused insert never breaks the caller's transaction
             return AdminAction.objects.create(
                 user=user,
                 username=user.get_username(),
                 action=match.view_name,
-                target=storable(_target(request, match.kwargs)),
-                outcome=_outcome(response.status_code, shown),
+                target=storable(_target(request, match.view_name, match.kwargs)),
+                outcome=outcome,
                 status_code=response.status_code,
-                message=storable(" ".join(text for _level, text in shown))[:500],
+                message=storable(message)[:500],
                 ip=request.META.get("REMOTE_ADDR") or None,
             )
     except DatabaseError:
@@ -83,12 +121,26 @@ def _messages_shown(request: HttpRequest) -> list[tuple[int, str]]:
     return [(message.level, str(message)) for message in getattr(storage, "_queued_messages", [])]
 
 
-def _target(request: HttpRequest, kwargs: Mapping[str, object]) -> str:
-    parts = [f"{key} {value}" for key, value in kwargs.items()]
+def _object_name(action: str, kwargs: Mapping[str, object]) -> str | None:
+    namer = _namers.get(action)
+    if namer is None or not kwargs:
+        return None
+    try:
+        return namer(kwargs)
+    except Exception:  # naming is a nicety: the action is journaled even if it fails
+        log.warning("admin action target not named: %s", action, exc_info=True)
+        return None
+
+
+def _target(request: HttpRequest, action: str, kwargs: Mapping[str, object]) -> str:
+    name = _object_name(action, kwargs)
+    parts = [name] if name else [f"n° {value}" for value in kwargs.values()]
     ids = request.POST.getlist("ids")
     if ids:
         parts.append(f"{len(ids)} ×")
-    parts += [str(request.POST[field])[:40] for field in CHOICE_FIELDS if request.POST.get(field)]
+    for field in CHOICE_FIELDS:
+        if value := request.POST.get(field):
+            parts.append(str(CHOICE_LABELS.get(value, str(value)[:40])))
     return " · ".join(parts)[:200]
 
 

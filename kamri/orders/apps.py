@@ -1,6 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+ORDER_ACTIONS = (
+    "orders:order_mark_paid",
+    "orders:order_cancel",
+    "orders:order_refund",
+    "orders:order_resend_email",
+    "orders:order_note",
+    "orders:hold_release",
+)
+
 
 class OrdersConfig(AppConfig):
     name = "kamri.orders"
@@ -21,3 +30,10 @@ class OrdersConfig(AppConfig):
                 "payments:settings": _("Réglages de paiement"),
             }
         )
+        audit.name_targets({name: _order_name for name in ORDER_ACTIONS})
+
+
+def _order_name(kwargs) -> str:
+    from django.utils.translation import gettext
+
+    return gettext("Commande %(number)s") % {"number": kwargs["number"]}

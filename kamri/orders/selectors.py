@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from kamri.orders.models import Order
 
 
 def admin_order_list(*, query: str = "", status: str = "", country: str = "", paid: str = "") -> QuerySet:
-    orders = Order.objects.annotate(line_count=Count("lines")).order_by("-created_at", "-id")
+    # "Articles" is what the customer bought: the sum of the quantities, not the number of lines
+    orders = Order.objects.annotate(item_count=Coalesce(Sum("lines__quantity"), 0)).order_by(
+        "-created_at", "-id"
+    )
     if query:
         orders = orders.filter(
             Q(number__icontains=query) | Q(customer_name__icontains=query) | Q(email__icontains=query)

@@ -82,9 +82,16 @@ class CheckoutForm(forms.Form):
         required=False, widget=forms.HiddenInput, max_digits=12, decimal_places=2
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, cgv=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = country_choices()
+        if cgv is not None:  # the shop published its CGV: the customer accepts them to order
+            self.fields["accept_cgv"] = forms.BooleanField(
+                label=_("J'ai lu et j'accepte les conditions générales de vente"),
+                error_messages={
+                    "required": _("Cochez la case pour accepter les conditions générales de vente.")
+                },
+            )
         country = str(self["country"].value() or "").upper()
         for name, rule in REQUIRED_IN_SOME_COUNTRIES.items():
             field = self.fields[name]

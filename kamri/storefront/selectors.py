@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.utils.translation import gettext, ngettext
 
 from kamri.catalog.models import Category, Product, Variant
 
 
-def visible_products(*, query: str = "", category: Category | None = None) -> QuerySet:
+def _sellable() -> QuerySet:
+    """The one definition of what a customer can see: active, with at least one active variant."""
     active_variant = Variant.objects.filter(product=OuterRef("pk"), is_active=True)
+    return Product.objects.filter(status=Product.Status.ACTIVE).filter(Exists(active_variant))
+
+
+def visible_products(*, query: str = "", category: Category | None = None) -> QuerySet:
     products = (
-        Product.objects.filter(status=Product.Status.ACTIVE)
-        .filter(Exists(active_variant))
+        _sellable()
         .annotate(
             price_from=Min("variants__price", filter=Q(variants__is_active=True)),
+            price_to=Max("variants__price", filter=Q(variants__is_active=True)),
             stock_total=Sum("variants__stock", filter=Q(variants__is_active=True)),
         )
         .select_related("category")
@@ -26,5 +32,34 @@ def visible_products(*, query: str = "", category: Category | None = None) -> Qu
     return products
 
 
-def storefront_categories() -> QuerySet:
-    return Category.objects.filter(parent__isnull=True).order_by("position", "name")
+def storefront_categories() -> list[Category]:
+    """Top-level categories that have something to sell (in themselves or a child), each with `product_count`:
+    the products a customer would see there — an inactive product or one without an active variant is none."""
+    rows = _sellable().values("category_id", "category__parent_id").order_by().annotate(n=Count("pk"))
+    counts: dict[int, int] = {}
+    for row in rows:
+        top = row["category__parent_id"] or row["category_id"]
+        if top is not None:
+            counts[top] = counts.get(top, 0) + row["n"]
+    categories = list(
+        Category.objects.filter(parent__isnull=True, pk__in=counts).order_by("position", "name")
+    )
+    for category in categories:
+        category.product_count = counts[category.pk]
+    return categories
+
+
+LOW_STOCK = 5  # at or below, the customer reads "Plus que N", above it only "En stock"
+
+
+def is_low_stock(stock: int) -> bool:
+    return 0 < stock <= LOW_STOCK
+
+
+def availability(stock: int) -> str:
+    """What a customer reads about a variant's stock (product page, cart): never the supplier's exact figure."""
+    if stock <= 0:
+        return gettext("Épuisé")
+    if is_low_stock(stock):
+        return ngettext("Plus que %(n)s en stock", "Plus que %(n)s en stock", stock) % {"n": stock}
+    return gettext("En stock")

@@ -16,13 +16,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kamri.catalog.models import Category, Product
 from kamri.core.security import local_redirect_target
+from kamri.legal.services import current_cgv, published_pages, record_cgv_acceptance
 from kamri.orders import checkout, payments
+from kamri.orders.checkout import MAX_LINE_QUANTITY
 from kamri.orders.countries import country_name
 from kamri.orders.models import Order
 from kamri.orders.tracking import tracking_for
 from kamri.storefront.cart import Cart, CartError
 from kamri.storefront.forms import CartLineForm, CheckoutForm
-from kamri.storefront.selectors import storefront_categories, visible_products
+from kamri.storefront.selectors import availability, storefront_categories, visible_products
 
 RECENT_ORDERS_KEY = "kamri_recent_orders"
 logger = logging.getLogger(__name__)
@@ -30,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 def _shop(request: HttpRequest, template: str, context: dict, *, status: int = 200) -> HttpResponse:
     context.setdefault("categories", storefront_categories())
+    context.setdefault("legal_pages", published_pages())
     return render(request, template, context, status=status)
 
 
@@ -50,6 +53,9 @@ def product(request, slug: str):
     images = [item.image_url] if item.image_url else []
     images += [image.url for image in item.images.all()]
     selected = next((variant for variant in variants if variant.in_stock), variants[0] if variants else None)
+    for variant in variants:  # the page shows a label and the most one may order, never the supplier's figure
+        variant.availability = availability(variant.stock)
+        variant.orderable = max(0, min(variant.stock, MAX_LINE_QUANTITY))
     return _shop(
         request,
         "storefront/product.html",
@@ -145,8 +151,9 @@ def checkout_view(request):
         )
         return redirect("storefront:cart")
 
+    cgv = current_cgv()
     if request.method == "POST":
-        form = CheckoutForm(request.POST)
+        form = CheckoutForm(request.POST, cgv=cgv)
         if form.is_valid():
             try:
                 order = checkout.place_order(
@@ -162,12 +169,14 @@ def checkout_view(request):
                 logger.warning("checkout: database busy", exc_info=True)
                 form.add_error(None, _("La boutique est très sollicitée : réessayez dans un instant."))
             else:
+                if cgv is not None:
+                    record_cgv_acceptance(order, cgv)
                 cart.clear()
                 recent = [order.access_key, *request.session.get(RECENT_ORDERS_KEY, [])][:10]
                 request.session[RECENT_ORDERS_KEY] = recent
                 return redirect("storefront:order_pay", access_key=order.access_key)
     else:
-        form = CheckoutForm()
+        form = CheckoutForm(cgv=cgv)
     form.initial["expected_total"] = quote.total
     if form.is_bound:
         # show the current total in the hidden field, so a refreshed page can be submitted as it is shown

@@ -114,7 +114,26 @@ def test_unreachable_cj_is_a_message_not_a_500(staff_client):
     }
     response = staff_client.post(reverse("cj:settings_test"), form)
     assert response.status_code == 200
-    assert "Déconnecté" in response.content.decode()
+    html = response.content.decode()
+    assert "Déconnecté" in html
+    # the typed address is what does not answer, not CJ (before: "CJ est momentanément indisponible")
+    assert "L&#x27;adresse de l&#x27;API 127.0.0.1:9 ne répond pas" in html and "momentanément" not in html
+
+
+def test_the_logs_page_reads_in_french(staff_client):
+    from kamri.cj.models import CJApiCall
+
+    form = {
+        "email": "",
+        "api_key": SANDBOX_API_KEY,
+        "tier": "free",
+        "base_url": "https://developers.cjdropshipping.com/api2.0/v1/",
+        "custom_base_url": "http://127.0.0.1:9/api2.0/v1/",
+    }
+    staff_client.post(reverse("cj:settings_test"), form)
+    errors = list(CJApiCall.objects.exclude(error="").values_list("error", flat=True))
+    assert errors and all(error.startswith("L'adresse de l'API") for error in errors)
+    assert not any(error.startswith("CJUnreachable") for error in errors)  # before: "CJUnreachable: network…"
 
 
 def test_form_refuses_a_key_with_spaces(staff_client, cj_sandbox):

@@ -270,7 +270,8 @@ def test_the_page_tabs_and_buttons(staff_client):
     assert "1 variante ignorée" in html and "LAMP-V" not in html
     journal = AdminAction.objects.get(action="cj:new_variant_decide")  # the Journal d'activité names it
     assert audit.label(journal.action) == "Importer, ignorer ou rouvrir une nouvelle variante CJ"
-    assert journal.target == f"pk {green.pk} · ignore" and journal.message.startswith("1 variante ignorée")
+    assert journal.target == "Variante CJ LAMP-V de « Lampe » · ignorer"  # named, not "pk 2"
+    assert journal.message.startswith("1 variante ignorée")
     ignored = staff_client.get(reverse("cj:new_variants"), {"statut": "ignored"}).content.decode()
     assert "LAMP-V" in ignored and "LAMP-B" not in ignored and "Rouvrir la sélection" in ignored
 

@@ -185,3 +185,72 @@ def test_an_id_cj_cannot_read_is_a_missing_product_not_an_outage(cj_account, sta
     url = reverse("cj:import_product", args=[pid])
     assert staff_client.post(url, {"margin_percent": "x"}).status_code == 404
     assert staff_client.get(reverse("cj:product_detail", args=[pid])).status_code == 404
+
+
+def test_import_of_a_product_cj_no_longer_has_is_refused_with_the_reason(cj_account, cj_sandbox):
+    pid = catalog.search(PHONE_CASES).page.items[0].pid
+    catalog.product_details(pid)  # the Détails page was opened: CJ's answer is cached
+    httpx.post(f"{cj_sandbox.root_url}/_sandbox/products/{pid}/remove", timeout=5).raise_for_status()
+    with pytest.raises(importing.ImportRefused) as refused:
+        importing.import_product(pid=pid, rule=importing.rule_from_settings(), status="active")
+    assert "CJ ne connaît plus ce produit" in str(refused.value)
+    assert not CJProductLink.objects.filter(pid=pid).exists() and not Product.objects.exists()
+
+
+def test_import_of_an_off_sale_product_is_refused(cj_account, cj_sandbox):
+    pid = catalog.search(PHONE_CASES).page.items[1].pid
+    httpx.post(f"{cj_sandbox.root_url}/_sandbox/products/{pid}/off-sale", timeout=5).raise_for_status()
+    with pytest.raises(importing.ImportRefused) as refused:
+        importing.import_product(pid=pid, rule=importing.rule_from_settings(), status="active")
+    assert "hors vente" in str(refused.value) and not Product.objects.exists()
+
+
+def test_detail_page_of_an_imported_product_gone_at_cj_makes_it_unavailable(
+    cj_account, cj_sandbox, staff_client
+):
+    from kamri.cj.models import Problem
+
+    pid = catalog.search(PHONE_CASES).page.items[2].pid
+    outcome = importing.import_product(pid=pid, rule=importing.rule_from_settings(), status="active")
+    httpx.post(f"{cj_sandbox.root_url}/_sandbox/products/{pid}/remove", timeout=5).raise_for_status()
+    from django.core.cache import cache
+
+    cache.clear()
+    assert staff_client.get(reverse("cj:product_detail", args=[pid])).status_code == 404
+    assert all(variant.stock == 0 for variant in outcome.product.variants.all())
+    assert Problem.objects.filter(code=f"unavailable-{outcome.product.pk}").exists()
+
+
+def test_grid_shows_the_stock_of_the_country_searched(cj_account, staff_client, cj_sandbox):
+    html = staff_client.get(reverse("cj:products"), {"q": "phone case", "country": "FR"}).content.decode()
+    pid = catalog.search(catalog.SearchFilters(keyword="phone case", country="FR")).page.items[0].pid
+    assert f"/admin/cj/produits/{pid}/stock-pays/?country=FR" in html
+    fragment = staff_client.get(reverse("cj:product_country_stock", args=[pid]), {"country": "FR"})
+    product = cj_sandbox.state.catalog.by_pid[pid]
+    france = sum(product.stock_by_country.get("FR", (0, 0)))
+    everywhere = sum(cj + factory for cj, factory in product.stock_by_country.values())
+    text = fragment.content.decode()
+    assert 'data-country-stock="FR"' in text and "France" in text
+    assert catalog.country_stock(pid, "FR") == catalog.CountryStock("FR", france, everywhere)
+    no_country = staff_client.get(reverse("cj:products"), {"q": "phone case"}).content.decode()
+    assert "stock-pays" not in no_country
+
+
+def test_details_say_which_warehouse_ships_to_each_destination_and_its_delay(
+    cj_account, staff_client, cj_sandbox
+):
+    product = next(
+        p
+        for p in cj_sandbox.state.catalog.products
+        if not p.removed and p.status == "3" and "FR" in p.stock_by_country and "US" not in p.stock_by_country
+    )
+    response = staff_client.get(reverse("cj:product_detail", args=[product.pid]))
+    plan = {row.destination: row for row in response.context["shipping"]}
+    assert plan["FR"].origin == "FR" and plan["US"].origin == "CN"
+    html = response.content.decode()
+    assert 'id="ship-from"' in html and "Entrepôt FR" in html
+    delay = staff_client.get(
+        reverse("cj:product_freight", args=[product.pid]),
+        {"vid": plan["FR"].vid, "country": "FR", "brief": "1"},
+    ).content.decode()
+    assert "jours" in delay or "aucun transporteur" in delay

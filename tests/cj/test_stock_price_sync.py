@@ -19,6 +19,7 @@ from kamri.cj.models import (
     CJVariantLink,
     NewCJVariant,
     PriceChange,
+    Problem,
     SyncRun,
 )
 from kamri.cj.services import catalog_sync, importing, price_sync, stock_sync
@@ -183,21 +184,21 @@ def test_cost_plus_35_percent_waits_then_approve_or_reject_from_the_page(
     assert "Approuvé" in history and "Refusé" in history
 
 
-def test_removed_product_is_unavailable_on_the_second_sync_only(cj_account, cj_sandbox):
+def test_removed_product_is_unavailable_at_the_first_not_found(cj_account, cj_sandbox):
     (link,) = link_sandbox_products(cj_sandbox, 1)
     control(cj_sandbox, f"products/{link.pid}/remove")
 
     first = stock_sync.run(stock_sync.start(enqueue=False).pk)
-    assert first.summary["not_found"] == 1 and first.summary["unavailable"] == 0
-    assert all(v.stock == 1 for v in link.product.variants.all())  # a blip is not a removal
-
-    second = stock_sync.run(stock_sync.start(enqueue=False).pk)
-    assert second.summary[
-        "unavailable"
-    ] == 1 and "1 produit introuvable chez CJ, dont 1 rendu indisponible" in " ".join(second.summary["lines"])
+    assert first.summary["not_found"] == 1 and first.summary["unavailable"] == 1
+    assert "1 produit introuvable chez CJ, dont 1 rendu indisponible" in " ".join(first.summary["lines"])
     assert all(v.stock == 0 for v in link.product.variants.all())
     link.product.refresh_from_db()
     assert link.product.status == Product.Status.ACTIVE  # the default setting: stock 0, still listed
+    problem = Problem.objects.get(code=f"unavailable-{link.product.pk}")
+    assert "retiré du catalogue CJ" in problem.detail
+
+    second = stock_sync.run(stock_sync.start(enqueue=False).pk)  # acted on once, not again
+    assert second.summary["not_found"] == 1 and second.summary["unavailable"] == 0
 
 
 def test_removed_product_becomes_inactive_when_the_setting_says_so(cj_account, cj_sandbox):
@@ -206,9 +207,6 @@ def test_removed_product_becomes_inactive_when_the_setting_says_so(cj_account, c
     settings_row.unavailable_action = "inactive"
     settings_row.save()
     control(cj_sandbox, f"products/{link.pid}/remove")
-    price_sync.run(price_sync.start(enqueue=False).pk)
-    link.product.refresh_from_db()
-    assert link.product.status == Product.Status.ACTIVE
     job = price_sync.run(price_sync.start(enqueue=False).pk)
     link.product.refresh_from_db()
     assert job.summary["unavailable"] == 1 and link.product.status == Product.Status.INACTIVE

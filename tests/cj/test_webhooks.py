@@ -243,7 +243,8 @@ def test_processing_failure_then_retraiter(client, hook, placed, monkeypatch):
     post(client, hook, body)
     process_pending()
     event = WebhookEvent.objects.get(message_id=body["messageId"])
-    assert event.status == WebhookEvent.Status.ERROR and "indisponible" in event.last_error
+    assert event.status == WebhookEvent.Status.ERROR and "Erreur inattendue" in event.last_error
+    assert "RuntimeError" not in event.last_error and "Retraiter" in event.last_error
     assert event.next_attempt_at is not None
     monkeypatch.undo()
     client.force_login(factories.staff_user())
@@ -252,6 +253,41 @@ def test_processing_failure_then_retraiter(client, hook, placed, monkeypatch):
     event.refresh_from_db()
     assert event.status == WebhookEvent.Status.PROCESSED
     assert event.attempt_log.count() == 2
+
+
+def test_an_unknown_cj_status_is_ignored_not_processed(client, hook, placed):
+    post(client, hook, message("ORDER", {"cjOrderId": int(placed.cj_order_id), "orderStatus": "TELEPORTED"}))
+    process_pending()
+    event = WebhookEvent.objects.get()
+    assert event.status == WebhookEvent.Status.IGNORED  # before: "Traité"
+    assert "Statut CJ inconnu « TELEPORTED »" in event.result
+    placed.refresh_from_db()
+    assert placed.cj_status != "TELEPORTED"
+
+
+def test_a_malformed_message_fails_with_a_sentence_not_an_exception_name(client, hook):
+    post(client, hook, message("STOCK", ["not", "an", "object"]))
+    process_pending()
+    event = WebhookEvent.objects.get()
+    assert event.status == WebhookEvent.Status.ERROR
+    assert event.last_error.startswith(
+        "Le message de CJ est incomplet ou mal formé"
+    )  # before: "ValueError: …"
+    assert "ValueError" not in event.last_error
+
+
+def test_an_unreadable_price_fails_with_a_sentence(client, hook, monkeypatch):
+    from decimal import InvalidOperation
+
+    def broken(message):
+        raise InvalidOperation([InvalidOperation])
+
+    monkeypatch.setitem(webhook_processing.HANDLERS, "PRODUCT", broken)
+    post(client, hook, message("PRODUCT", {"pid": "1"}))
+    process_pending()
+    event = WebhookEvent.objects.get()
+    assert event.last_error.startswith("CJ a envoyé un nombre illisible")
+    assert "InvalidOperation" not in event.last_error
 
 
 def test_unknown_order_is_ignored_with_a_reason(client, hook):

@@ -77,3 +77,12 @@ def test_phone_case_search_in_us_price_band():
 def test_demo_key_is_deterministic_and_well_formed():
     assert demo_api_key(42) == demo_api_key(42) != demo_api_key(43)
     assert re.match(r"^CJ\d+@api@[0-9a-f]{32}$", demo_api_key(42))
+
+
+def test_reviews_are_never_dated_in_the_future():
+    from datetime import UTC, datetime, timedelta
+
+    cat = Catalog(42, 400)
+    now_cn = (datetime.now(UTC) + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
+    dates = [review["commentDate"] for p in cat.products if p.review_count for review in cat.reviews(p)]
+    assert dates and max(dates) <= now_cn

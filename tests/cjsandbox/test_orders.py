@@ -344,3 +344,14 @@ def test_list_v2_extra_filters(cj, server):
     assert free and all(i["addMarkStatus"] == 1 for i in free)
     rich = cj.get("product/listV2", {"startWarehouseInventory": 50000, "size": 100})["data"]
     assert all(i["warehouseInventoryNum"] >= 50000 for i in rich["content"][0]["productList"])
+
+
+def test_a_parcel_from_the_french_warehouse_is_not_tracked_from_shenzhen():
+    from types import SimpleNamespace
+
+    from cjsandbox.state import State
+
+    parcel = SimpleNamespace(from_country="FR", shipping={"shippingCity": "Lyon"})
+    assert State._event_location(parcel, 1) == " PARIS, FR"
+    assert State._event_location(SimpleNamespace(from_country="CN", shipping={}), 1) == " SHENZHEN, CN"
+    assert State._event_location(parcel, 6) == " Lyon"

@@ -23,7 +23,7 @@ def _shot(page, name: str) -> None:
 
 def _catalogue(live_server) -> tuple[Variant, Variant]:
     maison = Category.objects.create(name="Maison")
-    Category.objects.create(name="Cuisine", position=1)
+    cuisine = Category.objects.create(name="Cuisine", position=1)  # listed: it has something to sell
     static = f"{live_server.url}/static/catalog/demo"
     lamp = factories.product(title="Lampe en laiton", category=maison, variants=2, price="49.90", stock=4)
     lamp.image_url = f"{static}/lamp.svg"
@@ -37,7 +37,7 @@ def _catalogue(live_server) -> tuple[Variant, Variant]:
     cushion = factories.product(title="Coussin en lin lavé", category=maison, price="24.00", stock=10)
     cushion.image_url = f"{static}/cushion.svg"
     cushion.save()
-    mug = factories.product(title="Tasse en grès émaillé", price="14.50", stock=0)
+    mug = factories.product(title="Tasse en grès émaillé", category=cuisine, price="14.50", stock=0)
     mug.image_url = f"{static}/mug.svg"
     mug.save()
     return large, cushion.variants.get()

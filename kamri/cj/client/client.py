@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -31,6 +32,7 @@ from .errors import (
     CJQuotaExhausted,
     CJRateLimited,
     CJUnavailable,
+    CJUnreachable,
     CJVariantNotFound,
     error_for,
 )
@@ -353,6 +355,12 @@ class CJClient:
             cj_code, request_id = exc.code, exc.request_id
         except httpx.TimeoutException as exc:
             error = CJUnavailable(f"timeout ({type(exc).__name__})", endpoint=endpoint)
+        except httpx.ConnectError as exc:  # nothing answers at this address: say which one
+            error = CJUnreachable(
+                self.redact(f"network error ({type(exc).__name__}: {exc})"),
+                host=urlsplit(self.base_url).netloc,
+                endpoint=endpoint,
+            )
         except httpx.HTTPError as exc:
             error = CJUnavailable(
                 self.redact(f"network error ({type(exc).__name__}: {exc})"), endpoint=endpoint
@@ -367,7 +375,8 @@ class CJClient:
                 http_status=http_status,
                 cj_code=cj_code,
                 request_id=request_id,
-                error=None if error is None else self.redact(f"{type(error).__name__}: {error}"),
+                # the Logs page shows this: the sentence the admin reads, then CJ's own words when it sent some
+                error=None if error is None else self.redact(_logged_error(error)),
                 attempt=attempt,
                 ok=error is None,
             )
@@ -816,3 +825,8 @@ class CJClient:
             data = self._call("POST", "webhook/product/unsubscribe", body={"productIds": ids[i : i + 100]})
             result = result and data is not False
         return result
+
+
+def _logged_error(error: CJError) -> str:
+    """The admin's sentence first (the Logs page reads it), then the technical detail for whoever debugs."""
+    return f"{error.user_message} (détail technique : {error})"

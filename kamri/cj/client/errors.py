@@ -29,6 +29,7 @@ __all__ = [
     "CJQuotaExhausted",
     "CJRateLimited",
     "CJUnavailable",
+    "CJUnreachable",
     "CJVariantNotFound",
     "CJWebhookConfigError",
     "error_for",
@@ -308,6 +309,24 @@ class CJUnavailable(CJError):
     default_retryable = True
     default_user_message = gettext_noop("CJ est momentanément indisponible, réessayez plus tard")
     code_messages = {1600301: gettext_noop("CJ ne répond pas (délai dépassé), réessayez plus tard")}
+
+
+class CJUnreachable(CJUnavailable):
+    """No answer at all from the API address (connection refused, unknown host): the address — often an "Autre
+    adresse" typed in Configuration — or the network is at fault, not CJ being down."""
+
+    default_user_message = gettext_noop(
+        "L'adresse de l'API %(host)s ne répond pas : vérifiez-la dans Configuration (ou votre connexion "
+        "Internet), puis testez à nouveau"
+    )
+
+    def __init__(self, message: str = "", *, host: str = "", **kw: object) -> None:
+        self.host = host
+        super().__init__(message, **kw)
+
+    @property
+    def user_message(self) -> str:
+        return _translate(self.default_user_message) % {"host": self.host or "?"}
 
 
 def _table() -> dict[int, type[CJError]]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from kamri.cj.client import (
     Category,
     CJError,
+    CJProductNotFound,
     FreightOption,
     ProductDetail,
     ProductInventory,
@@ -140,26 +141,44 @@ class ProductDetails:
         return variant.inventories if variant else []
 
 
-def product_details(pid: str, *, review_page: int = 1) -> ProductDetails:
-    """product/query + getInventoryByPid + productComments. Stock and reviews failing leave a note, not a crash."""
+def product_details(pid: str, *, review_page: int = 1, fresh: bool = False) -> ProductDetails:
+    """product/query + getInventoryByPid + productComments. Stock and reviews failing leave a note, not a crash.
+
+    `fresh` skips the cached product (an import must see what CJ sells now). A "product not found" from the
+    product or the stock call is CJ saying the product is gone: raised, and an imported one made unavailable.
+    """
     account = require_account()
     client = client_for(account)
     key = _product_key("cj-detail", account.fingerprint, pid)
-    product = cache.get(key)
-    if product is None:
-        product = client.get_product(pid=pid, with_inventory=True)
-        cache.set(key, product, DETAIL_CACHE_SECONDS)
+    product = None if fresh else cache.get(key)
     problems: list[str] = []
     inventory = reviews = None
     try:
+        if product is None:
+            product = client.get_product(pid=pid, with_inventory=True)
+            cache.set(key, product, DETAIL_CACHE_SECONDS)
         inventory = client.inventory_by_pid(pid)
+    except CJProductNotFound:
+        cache.delete(key)
+        _gone_at_cj(pid)
+        raise
     except CJError as error:
+        if product is None:
+            raise
         problems.append(_("Stock par entrepôt indisponible : %(reason)s") % {"reason": error.user_message})
     try:
         reviews = client.product_reviews(pid, page=review_page, size=10)
     except CJError as error:
         problems.append(_("Avis indisponibles : %(reason)s") % {"reason": error.user_message})
     return ProductDetails(product=product, inventory=inventory, reviews=reviews, problems=problems)
+
+
+def _gone_at_cj(pid: str) -> None:
+    from kamri.cj.services.catalog_sync import mark_not_found
+
+    link = CJProductLink.objects.filter(pid=pid).first()
+    if link is not None:
+        mark_not_found(link)
 
 
 def product_reviews(pid: str, *, page: int = 1) -> ReviewPage:
@@ -178,6 +197,33 @@ def ship_from_country(rows: list[WarehouseStock], destination: str) -> str:
         if (row.country_code or "").upper() == destination.upper() and row.total > 0:
             return destination.upper()
     return "CN"
+
+
+@dataclass(frozen=True)
+class Shipping:
+    destination: str
+    origin: str  # the warehouse country an order to `destination` leaves from
+    vid: (
+        str | None
+    )  # the variant the delay is quoted for (one with stock there), None when nothing is stocked
+
+
+def shipping_by_destination(details: ProductDetails, destinations: list[str]) -> list[Shipping]:
+    """For each destination, the warehouse an order would ship from (ship_from_country, the rule orders use)."""
+    rows = details.inventory.by_country if details.inventory else []
+    plan = []
+    for destination in destinations:
+        origin = ship_from_country(rows, destination)
+        vid = next(
+            (
+                variant.vid
+                for variant in details.product.variants
+                if stock_total(details.variant_stock(variant.vid), [origin]) > 0
+            ),
+            None,
+        )
+        plan.append(Shipping(destination=destination.upper(), origin=origin, vid=vid))
+    return plan
 
 
 def freight_quote(
@@ -216,3 +262,29 @@ def rating_summary(pid: str) -> RatingSummary:
         summary = RatingSummary(average=average, total=page.total, sampled=len(scores))
         cache.set(key, summary, RATING_CACHE_SECONDS)
     return summary
+
+
+COUNTRY_STOCK_CACHE_SECONDS = 10 * 60  # like a search: the grid's figures are as fresh as its results
+
+
+@dataclass(frozen=True)
+class CountryStock:
+    country: str
+    units: int  # in that country's warehouses
+    total: int  # in every warehouse
+
+
+def country_stock(pid: str, country: str) -> CountryStock:
+    """A search result's stock in the country the owner searched ("Pays : pour le stock"), beside its total:
+    one getInventoryByPid call, cached for ten minutes (the grid loads it card by card as they scroll in)."""
+    account = require_account()
+    key = _product_key("cj-country-stock", account.fingerprint, pid)
+    inventory = cache.get(key)
+    if inventory is None:
+        inventory = client_for(account).inventory_by_pid(pid)
+        cache.set(key, inventory, COUNTRY_STOCK_CACHE_SECONDS)
+    return CountryStock(
+        country=country.upper(),
+        units=stock_total(inventory.by_country, [country]),
+        total=stock_total(inventory.by_country),
+    )

@@ -18,8 +18,6 @@ from kamri.catalog.pricing import price_for
 from kamri.cj.models import CJProductLink, CJSettings, CJVariantLink, NewCJVariant, PriceChange
 from kamri.cj.services.importing import rule_of
 
-NOT_FOUND_LIMIT = 2  # a blip is not a removal: act on the second "not found" in a row
-
 
 def stock_from_rows(by_country: dict[str, int], countries: list[str] | None = None) -> int:
     """Units the shop may sell: the chosen warehouse countries, or all of them."""
@@ -163,16 +161,21 @@ def mark_found(link: CJProductLink) -> None:
 
 
 def mark_not_found(link: CJProductLink) -> bool:
-    """Count a "not found" at CJ; on the second in a row, make the product unavailable. True when it did."""
+    """CJ answered "product not found" (1602001) for an imported product: it left CJ's catalogue, so the product
+    is made unavailable at once — waiting for a second answer kept selling it for a sync period. A product
+    already made unavailable for it is not acted on twice. True when it was made unavailable now."""
     with transaction.atomic():
         locked = CJProductLink.objects.select_for_update().select_related("product").get(pk=link.pk)
         locked.not_found_count += 1
         locked.save(update_fields=["not_found_count"])
-        if locked.not_found_count < NOT_FOUND_LIMIT:
+        if locked.not_found_count > 1:
             return False
         make_unavailable(
             locked.product,
-            reason=_("Introuvable chez CJ %(n)s fois de suite.") % {"n": locked.not_found_count},
+            reason=_(
+                "CJ répond « produit introuvable » : il a été retiré du catalogue CJ. Retirez-le de la boutique "
+                "ou remplacez-le par un produit équivalent."
+            ),
         )
     return True
 

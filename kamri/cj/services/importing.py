@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from kamri.catalog.models import Category, Product, ProductImage, Variant
 from kamri.catalog.pricing import Price, PricingRule, Rounding, price_for
-from kamri.cj.client import ProductDetail, VariantDetail
+from kamri.cj.client import CJProductNotFound, ProductDetail, VariantDetail
 from kamri.cj.models import CJProductLink, CJSettings, CJVariantLink
 from kamri.cj.services import catalog
 
@@ -75,6 +75,26 @@ class ImportRefused(Exception):
     """The product cannot be imported as it is (no variant with a price…). The message is for the admin."""
 
 
+def _importable(pid: str) -> catalog.ProductDetails:
+    """What CJ sells now under this pid (never the cached copy), or ImportRefused with the reason: a product CJ
+    no longer has (1602001 on the product or the stock call) or one it no longer sells (off sale)."""
+    try:
+        details = catalog.product_details(pid, fresh=True)
+    except CJProductNotFound as gone:
+        raise ImportRefused(
+            _(
+                "Import refusé : CJ ne connaît plus ce produit (%(reason)s). Il a été retiré de son catalogue ; "
+                "choisissez un autre produit."
+            )
+            % {"reason": gone.user_message}
+        ) from gone
+    if not details.product.on_sale:
+        raise ImportRefused(
+            _("Import refusé : CJ ne vend plus ce produit (hors vente). Choisissez un autre produit.")
+        )
+    return details
+
+
 def import_product(
     *,
     pid: str,
@@ -87,7 +107,7 @@ def import_product(
     existing = CJProductLink.objects.select_related("product").filter(pid=pid).first()
     if existing:
         return ImportOutcome(existing.product, False, _("Produit déjà importé."))
-    details = catalog.product_details(pid)  # CJ errors (removed, rate limit…) reach the caller as CJError
+    details = _importable(pid)  # other CJ errors (rate limit, outage…) reach the caller as CJError
     settings_row = CJSettings.load()
     countries = list(settings_row.stock_countries or [])
     rows = [

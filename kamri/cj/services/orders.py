@@ -127,9 +127,15 @@ def place(pk: int) -> CJOrder:
         row.save(update_fields=["state", "attempts", "updated_at"])
     try:
         _attempt(row, recovering)
-    except Exception as error:  # never leave a row in "placing" because of a bug or a lost connection
+    except Exception:  # never leave a row in "placing" because of a bug or a lost connection
         log.exception("CJ order %s: unexpected error", row.order_number)
-        _retry_later(row, _("Erreur inattendue : %(error)s") % {"error": type(error).__name__})
+        _retry_later(
+            row,
+            _(
+                "Erreur inattendue pendant l'envoi à CJ (détail dans les journaux du serveur) : KAMRI réessaiera "
+                "automatiquement."
+            ),
+        )
     row.refresh_from_db()
     return row
 

@@ -8,6 +8,7 @@ CJ error on one product (counted, listed, the walk goes on), progress, and a bug
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import TypeVar
@@ -34,6 +35,8 @@ COMMON_COUNTS = (
     "rate_limited",
 )
 
+log = logging.getLogger(__name__)
+
 
 def run(run_id: int, body: Callable[[SyncRun], SyncRun]) -> SyncRun:
     """Take the queued run (never twice) and execute it; an unexpected error fails the run, then propagates."""
@@ -44,8 +47,15 @@ def run(run_id: int, body: Callable[[SyncRun], SyncRun]) -> SyncRun:
         return body(job)
     except Exception as failure:
         job.summary = {**(job.summary or {}), "lines": [_("Interrompue par une erreur inattendue.")]}
-        jobs.finish(job, error=_("Erreur inattendue : %(e)s") % {"e": type(failure).__name__})
-        raise
+        log.exception("sync run %s interrupted", job.pk)
+        jobs.finish(
+            job,
+            error=_(
+                "Erreur inattendue : la synchronisation s'est arrêtée (détail dans les journaux du serveur). "
+                "Relancez-la ; si l'erreur revient, signalez-la."
+            ),
+        )
+        raise failure
 
 
 def walk(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from kamri.catalog.models import Product, Variant
 from kamri.cj import status as cj_status
-from kamri.cj.client import parse
+from kamri.cj.client import CJError, parse
 from kamri.cj.models import CJOrder, CJProductLink, CJSettings, CJVariantLink, WebhookAttempt, WebhookEvent
 from kamri.cj.services import catalog_sync
 from kamri.cj.services.importing import plain_text
@@ -81,7 +81,7 @@ def process(event_id: int) -> WebhookEvent | None:
 
 
 def _failed(event: WebhookEvent, error: Exception, started: float) -> None:
-    message = f"{type(error).__name__}: {error}"[:2000]
+    message = explain_failure(error)[:2000]  # the technical detail is in the server log (log.warning above)
     event.status, event.last_error = WebhookEvent.Status.ERROR, message
     retry = event.attempts - 1
     event.next_attempt_at = (
@@ -89,6 +89,30 @@ def _failed(event: WebhookEvent, error: Exception, started: float) -> None:
     )
     event.save()
     WebhookAttempt.objects.create(event=event, ok=False, error=message, duration_ms=_ms(started))
+
+
+def explain_failure(error: Exception) -> str:
+    """Why a webhook could not be applied, as the admin reads it in the journal and on the Webhooks card: a French
+    sentence with the next step, never a Python exception name."""
+    retried = _(
+        "KAMRI réessaie automatiquement ; si l'erreur persiste, utilisez « Retraiter » après correction."
+    )
+    if isinstance(error, CJError):
+        return f"{error.user_message}. {retried}"
+    if isinstance(error, ArithmeticError):  # decimal.InvalidOperation among them
+        reason = _(
+            "CJ a envoyé un nombre illisible (prix, stock ou quantité) : le message n'a pas été appliqué."
+        )
+    elif isinstance(error, ValueError | KeyError | TypeError | AttributeError):
+        reason = _("Le message de CJ est incomplet ou mal formé : il n'a pas été appliqué.")
+    elif isinstance(error, DatabaseError):
+        reason = _("La base de données était occupée : le message n'a pas encore été appliqué.")
+    else:
+        reason = _(
+            "Erreur inattendue pendant le traitement : le message n'a pas été appliqué (détail dans les "
+            "journaux du serveur)."
+        )
+    return f"{reason} {retried}"
 
 
 def _ms(started: float) -> Decimal:
@@ -261,14 +285,28 @@ def handle_order(message) -> Outcome:
             "cj",
             _("CJ a rattaché la commande : identifiant %(id)s.") % {"id": event.cj_order_id},
         )
+    unknown = bool(event.status) and not cj_status.is_known(event.status)
     change = apply_update(
         row,
-        status=event.status,
+        status=None if unknown else event.status,
         track_number=event.track_number,
         tracking_url=event.tracking_url,
         logistic_name=event.logistic_name,
         source="webhook",
     )
+    if unknown and not change.tracking_found:
+        raise Ignore(
+            _(
+                "Statut CJ inconnu « %(s)s » pour la commande %(n)s : rien n'a été modifié. La synchronisation des "
+                "commandes relira son statut chez CJ."
+            )
+            % {"s": event.status, "n": row.order_number}
+        )
+    if unknown:
+        return _processed(
+            _("Commande %(n)s : numéro de suivi enregistré ; statut CJ inconnu « %(s)s » ignoré.")
+            % {"n": row.order_number, "s": event.status}
+        )
     if change.ignored_backwards:
         return _processed(_("Statut %(s)s plus ancien que celui connu : ignoré.") % {"s": event.status})
     return _processed(_("Commande %(n)s : statut %(s)s.") % {"n": row.order_number, "s": event.status or "—"})

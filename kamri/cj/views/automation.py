@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from kamri.cj.forms import AutomationSettingsForm
 from kamri.cj.models import CJSettings
 from kamri.cj.services import webhook_inbox
+from kamri.core import audit
 
 
 def automation_settings(request):
@@ -17,4 +18,6 @@ def automation_settings(request):
         webhook_inbox.forget_config()
         messages.success(request, _("Paramètres enregistrés."))
         return redirect("cj:automation")
+    if request.method == "POST":
+        audit.refused_form(request, form)
     return render(request, "cj/automation.html", {"form": form})

@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kamri.cj.forms import CJSettingsForm
 from kamri.cj.services import connection
 from kamri.cj.tiers import TIER_QPS
-from kamri.core import crypto
+from kamri.core import audit, crypto
+from kamri.core.models import AdminAction
 
 
 def status_fragment(request):
@@ -48,9 +50,11 @@ def settings_page(request):
                 messages.success(request, result.message)
                 return redirect(reverse("cj:home"))
             form.add_error("api_key", result.message)
+            audit.refused_form(request, form)
             return render(
                 request, "cj/settings.html", _form_context(form, account, result.report), status=200
             )
+        audit.refused_form(request, form)
     else:
         form = CJSettingsForm(
             initial=_initial(account), has_saved_key=has_key, current_base_url=_current_url(account)
@@ -73,6 +77,13 @@ def test_connection(request):
         report = connection.check_credentials(
             api_key=key, base_url=form.cleaned_data["base_url"], tier=form.cleaned_data["tier"]
         )
+        if not report.connected:  # the journal says what the admin read: "Déconnecté — reason (code CJ n)"
+            shown = _("Déconnecté — %(reason)s") % {"reason": report.error}
+            if report.error_code:
+                shown += " " + _("(code CJ %(code)s)") % {"code": report.error_code}
+            audit.note(request, AdminAction.Outcome.FAILED, shown)
+    else:
+        audit.refused_form(request, form)
     if request.htmx:
         return render(request, "cj/_test_result.html", {"report": report, "form": form})
     return render(request, "cj/settings.html", _form_context(form, account, report))

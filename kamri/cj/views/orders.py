@@ -16,6 +16,7 @@ from kamri.cj.forms import AddressForm, TrackingForm
 from kamri.cj.models import CJOrder, SyncRun
 from kamri.cj.services import order_sync, orders, tracking
 from kamri.cj.services.connection import NotConfigured
+from kamri.core import audit
 from kamri.core.listing import paginate
 from kamri.orders.models import Order
 
@@ -84,6 +85,7 @@ def update_address(request, pk: int):
     row = get_object_or_404(CJOrder.objects.select_related("order"), pk=pk)
     form = AddressForm(request.POST, instance=row.order)
     if not form.is_valid():
+        audit.refused_form(request, form)
         return _detail(request, row, form)
     form.save()
     row.order.events.create(

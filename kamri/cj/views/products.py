@@ -17,7 +17,10 @@ from kamri.cj.forms import COUNTRY_CHOICES, BulkImportForm, ImportForm, ProductS
 from kamri.cj.models import CJProductLink, CJSettings, SyncRun
 from kamri.cj.services import bulk_import, catalog, importing
 from kamri.cj.services.connection import NotConfigured
+from kamri.core import audit
+from kamri.core.models import AdminAction
 from kamri.core.security import local_redirect_target
+from kamri.orders.countries import country_name
 
 
 def _sort_choices():
@@ -75,6 +78,8 @@ def _search_page(
             "import_form": import_form or BulkImportForm(initial=_import_initial(settings_row)),
             "selected": set(selected),
             "back": back or request.get_full_path(),
+            # "Pays : pour le stock": each card then shows that country's stock, its total in small
+            "stock_country": (outcome and form.is_valid() and form.cleaned_data.get("country")) or "",
         },
         status=status,
     )
@@ -135,6 +140,9 @@ def _detail_page(request, pid: str, form: ImportForm, *, status: int = 200):
             "form": form,
             "link": CJProductLink.objects.select_related("product").filter(pid=pid).first(),
             "countries": [code for code, _label in COUNTRY_CHOICES if code],
+            "shipping": catalog.shipping_by_destination(
+                details, [code for code, _label in COUNTRY_CHOICES if code]
+            ),
             "usd_rate": settings_row.usd_rate,
         },
         status=status,
@@ -177,11 +185,15 @@ def freight(request, pid: str):
         origin, options = catalog.freight_quote(vid=vid, destination=country, stock=stock)
         variant = next((v for v in details.product.variants if v.vid == vid), None)
         context.update(origin=origin, options=options, weight=variant.weight_g if variant else None)
+        context["fastest"] = min(
+            (option for option in options if option.aging_days), key=lambda o: o.aging_days[1], default=None
+        )
     except NotConfigured as error:
         context["error"] = str(error)
     except CJError as error:
         context["error"] = error.user_message
-    return render(request, "cj/_freight.html", context)
+    template = "cj/_freight_delay.html" if request.GET.get("brief") else "cj/_freight.html"
+    return render(request, template, context)
 
 
 @require_POST
@@ -209,6 +221,7 @@ def import_one(request, pid: str):
     form = ImportForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Vérifiez la marge et les autres réglages de l'import."))
+        audit.refused_form(request, form)
         return _detail_page(request, pid, form, status=400)
     data = form.cleaned_data
     try:
@@ -219,8 +232,12 @@ def import_one(request, pid: str):
             category=data["category"],
             new_category_name=data["new_category"],
         )
-    except (CJError, importing.ImportRefused) as error:
-        messages.error(request, error.user_message if isinstance(error, CJError) else str(error))
+    except importing.ImportRefused as refused:
+        messages.error(request, str(refused))
+        audit.note(request, AdminAction.Outcome.REFUSED, str(refused))
+        return _detail_page(request, pid, form)
+    except CJError as error:
+        messages.error(request, error.user_message)
         return _detail_page(request, pid, form)
     if outcome.created:
         messages.success(request, outcome.message)
@@ -269,6 +286,22 @@ def sync_run(request, pk: int):
     job = get_object_or_404(SyncRun, pk=pk)
     template = "cj/_sync_progress.html" if request.htmx else "cj/sync_run.html"
     return render(request, template, {"job": job})
+
+
+def country_stock(request, pid: str):
+    """A grid card's stock in the searched country (loaded as the card scrolls into view)."""
+    country = request.GET.get("country", "").upper()[:2]
+    summary = None
+    if country.isalpha() and len(country) == 2:
+        try:
+            summary = catalog.country_stock(pid, country)
+        except (CJError, NotConfigured):
+            summary = None
+    return render(
+        request,
+        "cj/_country_stock.html",
+        {"summary": summary, "country": country, "country_label": country_name(country)},
+    )
 
 
 def rating(request, pid: str):

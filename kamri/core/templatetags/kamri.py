@@ -6,7 +6,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -42,17 +42,44 @@ def icon(name: str) -> str:
     )
 
 
+def _lang() -> str:
+    return (translation.get_language() or "fr").split("-")[0]
+
+
+def _grouped_digits(whole: int) -> str:
+    """Thousands grouped the active language's way: 106 274 (French, narrow no-break space) · 106,274."""
+    if _lang() == "fr":
+        return f"{whole:,}".replace(",", "\u202f")
+    return f"{whole:,}"
+
+
 @register.filter
 def money(value, currency: str = "") -> str:
-    """1234.5 → '1 234,50 €' style; French grouping, currency code or symbol after the amount."""
+    """1234.5 → '1 234,50 €' on French pages, '€1,234.50' on English ones; currency code or symbol."""
     if value is None or value == "":
         return "—"
     amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     sign = "-" if amount < 0 else ""
     whole, cents = f"{abs(amount):.2f}".split(".")
-    grouped = f"{int(whole):,}".replace(",", "\u202f")
+    grouped = _grouped_digits(int(whole))
     symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency.upper(), currency.upper()) if currency else ""
-    return f"{sign}{grouped},{cents}\u00a0{symbol}".strip()
+    if _lang() == "fr":
+        return f"{sign}{grouped},{cents}\u00a0{symbol}".strip()
+    if symbol in ("€", "$", "£"):
+        return f"{sign}{symbol}{grouped}.{cents}"
+    return f"{sign}{grouped}.{cents}\u00a0{symbol}".strip()
+
+
+@register.filter
+def grouped(value) -> str:
+    """A count or a stock, thousands grouped: 106 274 (French) · 106,274 (English); '—' for nothing."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return ("-" if number < 0 else "") + _grouped_digits(abs(number))
 
 
 _STATUS_TONES = {

@@ -6,6 +6,7 @@ from django import template
 
 from kamri.orders.countries import country_name as _country_name
 from kamri.storefront.cart import Cart
+from kamri.storefront.selectors import availability, is_low_stock
 
 register = template.Library()
 
@@ -20,3 +21,13 @@ def cart_count(context) -> int:
 @register.filter
 def country_name(code: str) -> str:
     return _country_name(code)
+
+
+@register.filter(name="availability")
+def availability_filter(stock: int) -> str:
+    return availability(stock)
+
+
+@register.filter(name="low_stock")
+def low_stock_filter(stock: int) -> bool:
+    return is_low_stock(stock)

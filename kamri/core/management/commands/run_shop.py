@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -14,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from kamri.core.services.setup import ensure_admin, set_flag_once
+from kamri.core.supervisor import Child, Supervisor
 
 SANDBOX_PORT = int(os.environ.get("CJ_SANDBOX_PORT", "8765"))
 LOCALSTRIPE_PORT = int(os.environ.get("LOCALSTRIPE_PORT", "8420"))
@@ -33,6 +32,7 @@ class Command(BaseCommand):
         # Webhook URLs and e-mail links must point at this server, and Configuration offer this sandbox.
         os.environ.setdefault("KAMRI_PUBLIC_URL", f"http://127.0.0.1:{port}")
         os.environ.setdefault("CJ_SANDBOX_URL", f"http://127.0.0.1:{SANDBOX_PORT}/api2.0/v1/")
+        os.environ.setdefault("LOG_LEVEL", "WARNING")  # a quiet console: warnings and errors, not every step
         settings.KAMRI_PUBLIC_URL = os.environ["KAMRI_PUBLIC_URL"].rstrip("/")
         settings.CJ_SANDBOX_URL = os.environ["CJ_SANDBOX_URL"]
         self.localstripe = not no_localstripe
@@ -56,9 +56,12 @@ class Command(BaseCommand):
             for line in prepare_demo_payments(api_base=settings.KAMRI_STRIPE_API_BASE):
                 self.stdout.write(line)
         login = ensure_admin(password=os.environ.get("KAMRI_ADMIN_PASSWORD") or None)
-        processes = self._start_processes(port, no_sandbox)
+        supervisor = Supervisor(self._children(port, no_sandbox), say=self.stderr.write)
+        supervisor.start_all()
+        if self.localstripe:
+            self._register_localstripe_webhook()
         self._print_banner(port, login)
-        sys.exit(self._supervise(processes))
+        sys.exit(supervisor.run())
 
     def _load_demo_data(self) -> None:
         if set_flag_once("demo-data-loaded"):
@@ -83,7 +86,7 @@ class Command(BaseCommand):
         python = sys.executable
         manage = str(Path(settings.BASE_DIR) / "manage.py")
         commands = [
-            ("web", [python, manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"]),
+            ("web", self._web_command(port)),
             (
                 "worker",
                 [python, manage, "run_huey", "--quiet", "--flush-locks"],
@@ -97,6 +100,39 @@ class Command(BaseCommand):
                 0, ("localstripe", [python, "-m", "localstripe", "--port", str(LOCALSTRIPE_PORT)])
             )
         return commands
+
+    def _register_localstripe_webhook(self) -> None:
+        """localstripe keeps its webhooks in memory: tell it where to sign them to, once it listens."""
+        from kamri.orders.demo import register_local_webhook
+
+        for _attempt in range(50):
+            try:
+                register_local_webhook(
+                    api_base=settings.KAMRI_STRIPE_API_BASE, public_url=settings.KAMRI_PUBLIC_URL
+                )
+                return
+            except Exception:
+                time.sleep(0.2)
+        self.stderr.write("localstripe ne répond pas : les paiements par carte ne seront pas confirmés.")
+
+    @staticmethod
+    def _web_command(port: int) -> list[str]:
+        """The production server (gunicorn; static files by WhiteNoise inside the app): `make run` is the
+        first production run. No access log: the console shows the banner, warnings and errors."""
+        return [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "kamri.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            os.environ.get("WEB_CONCURRENCY", "2"),
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+            "--graceful-timeout",
+            "5",
+        ]
 
     def _sandbox_args(self) -> list[str]:
         if not (Path(settings.BASE_DIR) / "cjsandbox" / "__main__.py").exists():
@@ -115,28 +151,17 @@ class Command(BaseCommand):
             ]
         return sandbox_command_args(port=SANDBOX_PORT)
 
-    def _start_processes(self, port: int, no_sandbox: bool) -> list[tuple[str, subprocess.Popen]]:
-        processes = []
-        for name, command in self._commands(port, no_sandbox):
-            processes.append((name, subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True)))
-            if name == "cj-sandbox":
-                time.sleep(1.0)  # let the sandbox bind its port before the shop's first call
-            if name == "localstripe":
-                self._register_localstripe_webhook()
-        return processes
-
-    def _register_localstripe_webhook(self) -> None:
-        from kamri.orders.demo import register_local_webhook
-
-        for _attempt in range(50):  # localstripe takes a moment to bind its port
-            try:
-                register_local_webhook(
-                    api_base=settings.KAMRI_STRIPE_API_BASE, public_url=settings.KAMRI_PUBLIC_URL
-                )
-                return
-            except Exception:
-                time.sleep(0.2)
-        self.stderr.write("localstripe ne répond pas : les paiements par carte ne seront pas confirmés.")
+    def _children(self, port: int, no_sandbox: bool) -> list[Child]:
+        # let the sandbox bind its port before the shop's first call
+        return [
+            Child(
+                name,
+                command,
+                cwd=str(settings.BASE_DIR),
+                start_pause=1.0 if name in ("cj-sandbox", "localstripe") else 0.0,
+            )
+            for name, command in self._commands(port, no_sandbox)
+        ]
 
     def _print_banner(self, port: int, login) -> None:
         url = f"http://127.0.0.1:{port}"
@@ -152,37 +177,3 @@ class Command(BaseCommand):
                 "  Ctrl-C arrête tout.\n"
             )
         )
-
-    def _supervise(self, processes: list[tuple[str, subprocess.Popen]]) -> int:
-        stopping = False
-
-        def stop(*_):
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
-        exit_code = 0
-        while not stopping:
-            for name, process in processes:
-                if process.poll() is not None:
-                    self.stderr.write(
-                        f"{name} s'est arrêté (code {process.returncode}) ; arrêt des autres processus."
-                    )
-                    exit_code, stopping = process.returncode or 1, True
-                    break
-            time.sleep(0.3)
-        self._terminate(processes)
-        return exit_code
-
-    @staticmethod
-    def _terminate(processes: list[tuple[str, subprocess.Popen]]) -> None:
-        for _name, process in processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 8
-        for _name, process in processes:
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
