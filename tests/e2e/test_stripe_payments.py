@@ -56,7 +56,7 @@ def _pay(page, live_server, order: Order, number: str, *, shot: str = "") -> Non
 def test_customer_pays_by_card_webhook_confirms_email_sent_cj_order_placed(page, live_server, shop):
     order = _order(shop)
     _pay(page, live_server, order, "4242424242424242", shot="0_card_form")
-    expect(page.locator("h1")).to_have_text("Merci pour votre commande !", timeout=30_000)
+    expect(page.locator("h1")).to_have_text("Merci pour votre commande !", timeout=60_000)
     expect(page.locator("#order-number")).to_have_text(order.number)
     _shot(page, "1_thanks")
     row = wait_for(
@@ -112,7 +112,7 @@ def test_admin_saves_and_tests_the_stripe_keys_masked(admin_page, live_server, l
 def _paid_by_card(page, live_server, variant) -> Order:
     order = _order(variant)
     _pay(page, live_server, order, "4242424242424242")
-    expect(page.locator("h1")).to_have_text("Merci pour votre commande !", timeout=30_000)
+    expect(page.locator("h1")).to_have_text("Merci pour votre commande !", timeout=60_000)
     return order
 
 
