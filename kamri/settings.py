@@ -187,6 +187,10 @@ if KAMRI_TLS:
 # --- E-mail: console in development, SMTP via EMAIL_URL.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# `make run` writes e-mails as files under var/ (one file per message) instead of flooding the console.
+if env.str("KAMRI_EMAIL_FILE_PATH", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env.str("KAMRI_EMAIL_FILE_PATH")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="KAMRI <boutique@kamri.local>")
 
 # --- KAMRI itself.
@@ -250,6 +254,10 @@ KAMRI_CHECKOUT_MAX_ORDERS = env.int("KAMRI_CHECKOUT_MAX_ORDERS", default=10)
 KAMRI_CHECKOUT_WINDOW_MINUTES = env.int("KAMRI_CHECKOUT_WINDOW_MINUTES", default=15)
 # The demo provider lets anyone "pay": refused under production settings (KAMRI_TLS=1) unless allowed here.
 KAMRI_ALLOW_DEMO_PAYMENTS = env.bool("KAMRI_ALLOW_DEMO_PAYMENTS", default=not KAMRI_TLS)
+# Stripe: empty API base = the real Stripe; `make run` and the tests point it at localstripe (http://127.0.0.1:…).
+KAMRI_STRIPE_API_BASE = env.str("KAMRI_STRIPE_API_BASE", default="").rstrip("/")
+KAMRI_STRIPE_TIMEOUT_SECONDS = env.float("KAMRI_STRIPE_TIMEOUT_SECONDS", default=15.0)
+KAMRI_STRIPE_RETRIES = env.int("KAMRI_STRIPE_RETRIES", default=2)
 
 # ======================================================================================================
 # --- Security (R4): login throttling, content security policy. Documented in docs/security.md.
@@ -302,16 +310,31 @@ def _image_sources() -> list[str]:
     return sources
 
 
+def _stripe_sources() -> dict[str, list[str]]:
+    """Exactly Stripe's origins (its CSP documentation) in production, the local localstripe in the demo."""
+    if KAMRI_STRIPE_API_BASE:
+        local = f"{urlsplit(KAMRI_STRIPE_API_BASE).scheme}://{urlsplit(KAMRI_STRIPE_API_BASE).netloc}"
+        return {"script": [local], "connect": [local], "frame": []}
+    return {
+        "script": ["https://js.stripe.com", "https://*.js.stripe.com"],
+        "connect": ["https://api.stripe.com"],
+        "frame": ["https://js.stripe.com", "https://*.js.stripe.com", "https://hooks.stripe.com"],
+    }
+
+
+_STRIPE_CSP = _stripe_sources()
+
 # Content Security Policy (django-csp 4): scripts only from our own static files or carrying the request's
 # nonce; inline style attributes are allowed (templates and SVG charts use them; styles cannot run code).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE],
+        "script-src": [SELF, NONCE, *_STRIPE_CSP["script"]],
         "style-src": [SELF, UNSAFE_INLINE],
         "img-src": _image_sources(),
         "font-src": [SELF],
-        "connect-src": [SELF],
+        "connect-src": [SELF, *_STRIPE_CSP["connect"]],
+        "frame-src": [SELF, *_STRIPE_CSP["frame"]],
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],

@@ -109,6 +109,73 @@ def wait_for(predicate, *, timeout: float = 20.0, interval: float = 0.2):
     raise AssertionError(f"condition not met within {timeout} s")
 
 
+LOCALSTRIPE_SECRET_KEY = "sk_test_kamri_localstripe_0001"
+LOCALSTRIPE_PUBLISHABLE_KEY = "pk_test_kamri_localstripe_0001"
+LOCALSTRIPE_WEBHOOK_SECRET = "whsec_kamri_localstripe_0001"
+
+
+@pytest.fixture(scope="session")
+def localstripe_server():
+    """One localstripe (the fake Stripe server from PyPI) per test worker, on a free local port."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    from types import SimpleNamespace
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            httpx.get(f"{url}/js.stripe.com/v3/", timeout=1).raise_for_status()
+            break
+        except httpx.HTTPError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError("localstripe did not start") from None
+            time.sleep(0.1)
+    yield SimpleNamespace(url=url, port=port)
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def localstripe(localstripe_server, settings, db):
+    """KAMRI paying through localstripe: emptied for each test, keys saved as on the Paiements page."""
+    import httpx
+
+    from kamri.orders.models import PaymentSettings
+
+    httpx.delete(f"{localstripe_server.url}/_config/data", timeout=10).raise_for_status()
+    settings.KAMRI_STRIPE_API_BASE = localstripe_server.url
+    settings.KAMRI_STRIPE_RETRIES = 0
+    settings.KAMRI_PAYMENT_PROVIDER = "stripe"
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {
+            **directives,
+            "script-src": [*directives["script-src"], localstripe_server.url],
+            "connect-src": [*directives["connect-src"], localstripe_server.url],
+        }
+    }
+    row = PaymentSettings.load()
+    row.set_secret_key(LOCALSTRIPE_SECRET_KEY)
+    row.set_webhook_secret(LOCALSTRIPE_WEBHOOK_SECRET)
+    row.publishable_key = LOCALSTRIPE_PUBLISHABLE_KEY
+    row.save()
+    return localstripe_server
+
+
 @pytest.fixture
 def staff_client(client, db):
     """Django's test client logged in as a staff member (the admin's everyday user)."""

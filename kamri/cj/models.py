@@ -468,6 +468,7 @@ class CJOrderAttempt(models.Model):
         "lookup_failed": _("Recherche chez CJ impossible"),
         "needs_attention": _("À traiter"),
         "failed": _("Échec"),
+        "cancelled": _("Arrêtée (commande annulée ou remboursée)"),
     }
 
     cj_order = models.ForeignKey(CJOrder, on_delete=models.CASCADE, related_name="attempt_log")

@@ -48,7 +48,7 @@ from kamri.cj.services import points_budget
 from kamri.core.periods import Period
 from kamri.orders.fees import estimated_fee
 from kamri.orders.models import Order, OrderLine
-from kamri.orders.selectors import paid_orders
+from kamri.orders.selectors import paid_orders, refunds_between
 from kamri.orders.vat import included_vat
 
 CENT = Decimal("0.01")
@@ -455,6 +455,9 @@ class SalesBreakdown:
     mixed: int
 
 
+NO_REFUNDS = Sales(0, Decimal("0"))
+
+
 @dataclass(frozen=True)
 class ProfitReport:
     period: Period
@@ -463,6 +466,8 @@ class ProfitReport:
     totals: ProfitTotals
     by_day: list[tuple[date, ProfitTotals]]
     sales: SalesBreakdown
+    #: money given back to customers in the period (kamri.orders refunds), shown beside the sales
+    refunds: Sales = NO_REFUNDS
 
 
 def profit_orders(period: Period) -> QuerySet:
@@ -612,6 +617,7 @@ def profit_report(period: Period) -> ProfitReport:
             own=own.frozen(),
             mixed=mixed,
         ),
+        refunds=Sales(*refunds_between(*period.bounds())),
     )
 
 

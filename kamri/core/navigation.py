@@ -24,6 +24,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(_("Catalogue"), "catalog:product_list", "box"),
     NavEntry(_("Commandes"), "orders:order_list", "cart"),
     NavEntry(_("Livraison"), "shipping:home", "truck"),
+    NavEntry(_("Paiements"), "payments:settings", "coins"),
     NavEntry(
         _("CJ Dropshipping"),
         "cj:home",

@@ -1,6 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+ORDER_ACTIONS = (
+    "orders:order_mark_paid",
+    "orders:order_cancel",
+    "orders:order_refund",
+    "orders:order_resend_email",
+    "orders:order_note",
+    "orders:hold_release",
+)
+
 
 class OrdersConfig(AppConfig):
     name = "kamri.orders"
@@ -16,9 +25,15 @@ class OrdersConfig(AppConfig):
                 "shipping:rule_add": _("Ajouter une règle de livraison"),
                 "shipping:rule_delete": _("Supprimer une règle de livraison"),
                 "shipping:vat_rates": _("Enregistrer les taux de TVA"),
+                "orders:order_cancel": _("Annuler une commande"),
+                "orders:order_refund": _("Rembourser"),
+                "orders:order_resend_email": _("Renvoyer un e-mail"),
+                "orders:order_note": _("Ajouter une note interne"),
+                "orders:hold_release": _("Libérer une commande retenue"),
+                "payments:settings": _("Réglages de paiement"),
             }
         )
-        audit.name_targets({"orders:order_mark_paid": _order_name})
+        audit.name_targets({name: _order_name for name in ORDER_ACTIONS})
 
 
 def _order_name(kwargs) -> str:

@@ -114,3 +114,33 @@ def load_demo_orders() -> int:
         Order.objects.filter(pk=order.pk).update(created_at=now - timedelta(days=days_ago, hours=2))
         OrderEvent.objects.create(order=order, type="demo", message="Commande de démonstration créée.")
     return len(_CUSTOMERS)
+
+
+def prepare_demo_payments(*, api_base: str) -> list[str]:
+    """`make run`: the Paiements page gets localstripe's test keys when no Stripe key is saved yet."""
+    import secrets
+
+    from kamri.orders.models import PaymentSettings
+
+    row = PaymentSettings.load()
+    if row.secret_key_encrypted:
+        return []
+    row.set_secret_key("sk_test_kamri_demo_localstripe")
+    row.publishable_key = "pk_test_kamri_demo_localstripe"
+    row.set_webhook_secret(f"whsec_{secrets.token_urlsafe(24)}")
+    row.save()
+    return [f"Stripe : clés de test de localstripe enregistrées ({api_base})."]
+
+
+def register_local_webhook(*, api_base: str, public_url: str) -> None:
+    """localstripe keeps its webhook list in memory: tell it, at each start, where and with which secret to sign."""
+    import httpx
+
+    from kamri.orders.models import PaymentSettings
+
+    secret = PaymentSettings.load().webhook_secret
+    httpx.post(
+        f"{api_base}/_config/webhooks/kamri",
+        data={"url": f"{public_url}/webhooks/stripe/", "secret": secret},
+        timeout=10,
+    ).raise_for_status()

@@ -141,4 +141,22 @@ class OrderEvent(models.Model):
         return f"{self.type}: {self.message}"
 
 
-from kamri.orders.models_billing import Invoice, InvoiceSequence, ShippingRule, VatRate  # noqa: E402, F401
+from kamri.orders.models_billing import Invoice, InvoiceSequence, ShippingRule, VatRate  # noqa: E402
+
+# Payments, refunds, holds and Stripe's inbox live in their own module (kept apart from Order's columns).
+from kamri.orders.payment_models import Hold, Payment, PaymentSettings, Refund, StripeEvent  # noqa: E402
+
+__all__ = [
+    "Hold",
+    "Invoice",
+    "InvoiceSequence",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
+    "Payment",
+    "PaymentSettings",
+    "Refund",
+    "ShippingRule",
+    "StripeEvent",
+    "VatRate",
+]

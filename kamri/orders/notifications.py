@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kamri.orders.countries import country_name
 from kamri.orders.models import Order
@@ -83,4 +84,62 @@ def send_shipping_email(order: Order, tracking: list[dict]) -> bool:
         record_event(
             locked, EMAIL_SHIPPING_EVENT, message, to=locked.email, parcels=[p["number"] for p in parcels]
         )
+    return True
+
+
+ORDER_EMAILS = {
+    # kind: (template, subject)
+    "confirmation": ("confirmation", gettext_lazy("%(store)s — confirmation de votre commande %(number)s")),
+    "refund": ("refund", gettext_lazy("%(store)s — remboursement de votre commande %(number)s")),
+    "cancellation": ("cancellation", gettext_lazy("%(store)s — annulation de votre commande %(number)s")),
+}
+
+
+def email_event_type(kind: str, refund_id: int | None = None, resend_key: str = "") -> str:
+    """One timeline event per e-mail: per kind, per refund, and per deliberate "Renvoyer"."""
+    return (
+        f"email_{kind}" + (f"_{refund_id}" if refund_id else "") + (f"_r{resend_key}" if resend_key else "")
+    )
+
+
+def order_language(order: Order) -> str:
+    """The language the customer paid in (their e-mails are written in it), else the shop's."""
+    languages = dict(settings.LANGUAGES)
+    paid_in = order.payments.exclude(language="").values_list("language", flat=True).first() or ""
+    return paid_in[:2] if paid_in[:2] in languages else settings.LANGUAGE_CODE
+
+
+def send_order_email(order_id: int, kind: str, *, refund_id: int | None = None, resend_key: str = "") -> bool:
+    """Confirmation, refund or cancellation e-mail, HTML and text, in the order's language, at most once.
+
+    Same guard as the shipping e-mail: the order row is locked and the timeline event is written in the same
+    transaction. A mail server failure raises (the worker retries) and records nothing.
+    """
+    from kamri.orders.models import Refund
+
+    template, subject_format = ORDER_EMAILS[kind]
+    event_type = email_event_type(kind, refund_id, resend_key)
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order_id)
+        if locked.events.filter(type=event_type).exists():
+            return False
+        refund = Refund.objects.filter(pk=refund_id, order=locked).first() if refund_id else None
+        with translation.override(order_language(locked)):
+            context = {
+                "order": locked,
+                "lines": list(locked.lines.all()),
+                "refund": refund,
+                "order_url": customer_order_url(locked),
+                "store_name": settings.KAMRI_STORE_NAME,
+                "country": country_name(locked.country),
+            }
+            subject = str(subject_format) % {"store": settings.KAMRI_STORE_NAME, "number": locked.number}
+            text = render_to_string(f"orders/email/{template}.txt", context)
+            html = render_to_string(f"orders/email/{template}.html", context)
+            message = _("E-mail « %(subject)s » envoyé à %(email)s.") % {
+                "subject": subject,
+                "email": locked.email,
+            }
+        send_mail(subject, text, None, [locked.email], html_message=html, fail_silently=False)
+        record_event(locked, event_type, message, to=locked.email)
     return True

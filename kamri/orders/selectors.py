@@ -49,3 +49,36 @@ def paid_revenue(*, since: datetime | None = None, until: datetime | None = None
     """Sum of the totals of `paid_orders` (0 when there is none)."""
     total = paid_orders(since=since, until=until).aggregate(total=Sum("total"))["total"]
     return total if total is not None else Decimal("0")
+
+
+def order_money(order: Order) -> dict:
+    """What the store order page shows of payments, refunds and holds, and which actions apply."""
+    from kamri.orders import refunds
+    from kamri.orders.models import Hold
+
+    left = refunds.refundable(order)
+    done = refunds.refunded_quantities(order)
+    return {
+        "payments": list(order.payments.all()),
+        "refunds": list(order.refunds.all()),
+        "refunded_total": refunds.refunded_total(order),
+        "refundable": left,
+        "holds": list(Hold.objects.filter(order=order)),
+        "open_holds": [hold for hold in Hold.objects.filter(order=order, released_at__isnull=True)],
+        "can_cancel": order.status
+        not in (Order.Status.CANCELLED, Order.Status.SHIPPED, Order.Status.DELIVERED),
+        "can_refund": left > 0,
+        "line_left": {line.pk: line.quantity - done.get(line.pk, 0) for line in order.lines.all()},
+    }
+
+
+def refunds_between(since, until) -> tuple[int, Decimal]:
+    """Refunds given back in a period (by the day they were made): how many orders, how much."""
+    from django.db.models import Count, Sum
+
+    from kamri.orders.models import Refund
+
+    found = Refund.objects.filter(
+        status=Refund.Status.SUCCEEDED, created_at__gte=since, created_at__lt=until
+    ).aggregate(orders=Count("order", distinct=True), total=Sum("amount"))
+    return found["orders"] or 0, found["total"] or Decimal("0")

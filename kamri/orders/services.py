@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from kamri.catalog.models import Variant
 from kamri.orders.invoices import issue_invoice
 from kamri.orders.models import Order, OrderEvent
-from kamri.orders.signals import order_paid
 
 # KAMRI's own order statuses, ranked. CANCELLED is outside the ladder: it is only ever set explicitly.
 STATUS_RANK = {
@@ -54,7 +53,8 @@ def advance_status(order: Order, status: str, *, reason: str = "", source: str =
 
 
 def mark_paid(order: Order, *, provider: str, label: str = "", reference: str = "", by: str = "") -> bool:
-    """Payment confirmed: paid_at, CONFIRMED, and `order_paid` once committed. Paying twice does nothing."""
+    """Payment confirmed: paid_at, CONFIRMED, then (once committed) the confirmation e-mail job and the hold rules,
+    which send `order_paid` unless the order is held. Paying twice does nothing."""
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.paid_at is not None or locked.status == Order.Status.CANCELLED:
@@ -72,9 +72,18 @@ def mark_paid(order: Order, *, provider: str, label: str = "", reference: str = 
         advance_status(locked, Order.Status.CONFIRMED, reason=_("Commande payée."))
         invoice = issue_invoice(locked)
         record_event(locked, "invoice", _("Facture %(number)s émise.") % {"number": invoice.number})
-        transaction.on_commit(lambda: order_paid.send(sender=Order, order_id=locked.pk))
+        transaction.on_commit(lambda: _after_payment(locked.pk))
     order.refresh_from_db()
     return True
+
+
+def _after_payment(order_id: int) -> None:
+    """Committed payment: the hold rules decide whether `order_paid` goes now or after "Libérer"."""
+    from kamri.orders import holds, tasks
+
+    order = Order.objects.get(pk=order_id)
+    tasks.send_order_email(order_id, "confirmation")
+    holds.hold_or_release(order)
 
 
 def cancel(order: Order, *, reason: str, by: str = "") -> bool:

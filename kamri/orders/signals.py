@@ -2,5 +2,14 @@
 
 from django.dispatch import Signal
 
-#: sent once an order's payment is committed; kwargs: order_id
+#: sent once an order's payment is committed and nothing holds it back; kwargs: order_id
 order_paid = Signal()
+
+#: asked before a paid order is released to the supplier; receivers answer a list of (Hold.Reason, detail)
+#: kwargs: order_id
+hold_reasons = Signal()
+
+#: an order is being cancelled or fully refunded: its supplier orders must not ship. kwargs: order_id, by.
+#: Receivers stop what they still can and answer a list of French sentences for what they could not stop
+#: (an empty list: nothing left in the way).
+stop_fulfilment = Signal()

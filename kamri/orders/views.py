@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 from kamri.core.listing import paginate
 from kamri.orders.invoice_pdf import invoice_response
 from kamri.orders.models import Invoice, Order
-from kamri.orders.selectors import admin_order_list
+from kamri.orders.selectors import admin_order_list, order_money
 from kamri.orders.services import mark_paid
 
 
@@ -33,15 +33,23 @@ def order_list(request):
 
 
 def order_detail(request, number: str):
+    import secrets
+
     order = get_object_or_404(Order, number=number)
+    lines = list(order.lines.select_related("variant"))
+    money = order_money(order)
+    for line in lines:
+        line.left_to_refund = money["line_left"].get(line.pk, 0)
     return render(
         request,
         "orders/order_detail.html",
         {
             "order": order,
-            "lines": order.lines.select_related("variant"),
+            "lines": lines,
             "events": order.events.all(),
             "invoices": order.invoices.all(),
+            "request_key": secrets.token_hex(16),  # one per page view: a double click refunds once
+            **money,
         },
     )
 

@@ -231,14 +231,24 @@ def order_pay(request, access_key: str):
         messages.error(request, _("Cette commande a été annulée : elle ne peut plus être payée."))
         return redirect("storefront:order", access_key=order.access_key)
     provider = payments.get_provider()
+    thanks = reverse("storefront:order_thanks", args=[order.access_key])
+    client_secret, card_error = "", ""
     if request.method == "POST":
-        thanks = reverse("storefront:order_thanks", args=[order.access_key])
-        result = payments.start_payment(order, return_url=request.build_absolute_uri(thanks))
+        result = payments.start_payment(
+            order,
+            return_url=request.build_absolute_uri(thanks),
+            data={"token": request.POST.get("token", "")},
+        )
         if result.is_paid:
             return redirect(thanks)
         if result.status == payments.PaymentResult.REDIRECT and result.redirect_url:
             return redirect(result.redirect_url)
-        messages.error(request, result.message or _("Le paiement n'a pas abouti. Vous pouvez réessayer."))
+        if result.status == payments.PaymentResult.ACTION:
+            client_secret = result.client_secret  # Stripe.js finishes 3-D Secure on this page
+        elif provider.card_form:
+            card_error = result.message or _("Le paiement n'a pas abouti. Vous pouvez réessayer.")
+        else:
+            messages.error(request, result.message or _("Le paiement n'a pas abouti. Vous pouvez réessayer."))
     return _shop(
         request,
         "storefront/payment.html",
@@ -247,15 +257,31 @@ def order_pay(request, access_key: str):
             "lines": order.lines.all(),
             "provider": provider,
             "country": country_name(order.country),
+            "client_secret": client_secret,
+            "card_error": card_error,
+            "next_url": thanks,
+            **payments.card_form_context(provider),
         },
     )
 
 
 def order_thanks(request, access_key: str):
     order = _order(access_key)
+    waiting = False
     if not order.is_paid and order.status != Order.Status.CANCELLED:
-        return redirect("storefront:order_pay", access_key=order.access_key)
-    return _shop(request, "storefront/thanks.html", {"order": order})
+        state = payments.awaiting_confirmation(order)
+        if state == payments.AWAITING:
+            waiting = True  # the bank said yes; the order counts once Stripe's signed webhook arrives
+        else:
+            if state == payments.ABANDONED:
+                messages.error(
+                    request, _("Le paiement n'a pas abouti : rien n'a été débité. Vous pouvez réessayer.")
+                )
+            return redirect("storefront:order_pay", access_key=order.access_key)
+    response = _shop(request, "storefront/thanks.html", {"order": order, "waiting": waiting})
+    if waiting:
+        response["Refresh"] = "2"
+    return response
 
 
 STEPS = [

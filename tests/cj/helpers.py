@@ -72,10 +72,10 @@ def stocked_variant(product) -> Variant:
     return product.variants.filter(stock__gt=3).order_by("-stock").first()
 
 
-def paid_order(
-    variants: list[Variant], *, address: dict | None = None, quantities: list[int] | None = None, capture=None
+def unpaid_order(
+    variants: list[Variant], *, address: dict | None = None, quantities: list[int] | None = None
 ) -> Order:
-    """A store order for these variants, paid with the demo provider (the CJ outbox row appears on commit)."""
+    """A store order for these variants, waiting for its payment."""
     order = Order.objects.create(**(address or US_ADDRESS))
     total = Decimal("0")
     for variant, quantity in zip(variants, quantities or [1] * len(variants), strict=True):
@@ -90,6 +90,14 @@ def paid_order(
         total += variant.price * quantity
     order.subtotal = order.total = total
     order.save()
+    return order
+
+
+def paid_order(
+    variants: list[Variant], *, address: dict | None = None, quantities: list[int] | None = None, capture=None
+) -> Order:
+    """A store order for these variants, paid with the demo provider (the CJ outbox row appears on commit)."""
+    order = unpaid_order(variants, address=address, quantities=quantities)
     if capture is not None:
         with capture(execute=True):
             order_services.mark_paid(order, provider="demo")

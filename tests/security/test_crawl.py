@@ -16,6 +16,11 @@ from tests.security.crawl import admin_routes, routes, world_arguments
 
 # Views that change something. Each must answer 405 to GET (only POST changes state) and 403 without CSRF.
 STATE_CHANGING = {
+    "orders:order_cancel",
+    "orders:order_refund",
+    "orders:order_resend_email",
+    "orders:order_note",
+    "orders:hold_release",
     "core:logout",
     "admin:logout",
     "cj:settings_test",  # no write, but it spends a CJ login: POST only
@@ -51,7 +56,7 @@ STATE_CHANGING = {
 # Pages that show a form on GET and change state on POST (which the CSRF check below covers).
 GET_AND_POST = {"cj:settings", "cj:problems"}
 # The one CSRF exemption: CJ cannot send a token; the secret path and the HMAC signature authenticate it.
-CSRF_EXEMPT = {"cj_webhook"}
+CSRF_EXEMPT = {"cj_webhook", "stripe_webhook"}  # both verify their sender's signature instead
 
 # Models whose rows a page view may legitimately write: sessions, the login and API-call logs, CJ's tokens.
 VOLATILE_MODELS = {
@@ -222,6 +227,11 @@ def test_the_webhook_is_the_documented_csrf_exemption(world):
         "/webhooks/cj/not-the-secret/", data=b"{}", content_type="application/json"
     )
     assert response.status_code == 404
+    # Stripe's: no valid signature, 400 and nothing stored.
+    response = Client(enforce_csrf_checks=True).post(
+        "/webhooks/stripe/", data=b"{}", content_type="application/json"
+    )
+    assert response.status_code == 400
 
 
 @pytest.mark.django_db

@@ -33,6 +33,10 @@ OWNER_ONLY_PAGES = {
     "shipping:rule_add",
     "shipping:rule_delete",
     "shipping:vat_rates",
+    # Money back to a customer, and the payment keys: the owner's.
+    "orders:order_cancel",
+    "orders:order_refund",
+    "payments:settings",
 }
 # What an owner may change and an operator may not, beyond the pages above: the shop's automation policy.
 OWNER_ONLY_CHANGES = OWNER_ONLY_PAGES | {"cj:automation", "cj:golive", "shipping:home"}

@@ -185,3 +185,91 @@ def test_secrets_appear_nowhere(cj_account, cj_sandbox, staff_client, world, cap
     # The masked form is what the admin sees.
     assert "••••••••cdef" in pages["configuration after save"]
     assert len(caplog.records) > 10 and len(dump.getvalue()) > 1000
+
+
+@pytest.mark.django_db(transaction=False)
+def test_stripe_keys_appear_nowhere(
+    localstripe, staff_client, client, caplog, django_capture_on_commit_callbacks
+):
+    """Stripe's secret key and webhook secret: typed, tested, saved, used to pay, verify and refund — never shown."""
+    from kamri.orders import payments, refunds, stripe_webhooks
+    from kamri.orders.models import PaymentSettings, StripeEvent
+    from tests import factories
+    from tests.conftest import LOCALSTRIPE_PUBLISHABLE_KEY, LOCALSTRIPE_WEBHOOK_SECRET
+    from tests.payments.helpers import card_token, events, post_webhook
+
+    for name in ("", "stripe", "httpx", "httpcore", "django", "kamri", "huey"):
+        caplog.set_level(logging.DEBUG, logger=name or None)
+    typed_secret, typed_webhook = "sk_test_typed_on_the_page_7788", "whsec_typed_on_the_page_7788"
+    secrets = {
+        "secret key": PaymentSettings.load().secret_key,
+        "webhook secret": LOCALSTRIPE_WEBHOOK_SECRET,
+        "typed secret key": typed_secret,
+        "typed webhook secret": typed_webhook,
+    }
+    pages: dict[str, str] = {}
+
+    def visit(label: str, url: str, method: str = "get", **data):
+        response = getattr(staff_client, method)(url, data or None)
+        assert response.status_code < 500, (label, response.status_code)
+        pages[label] = _response_text(response)
+        return response
+
+    keys = {"publishable_key": LOCALSTRIPE_PUBLISHABLE_KEY, "hold_on_elevated_risk": "on"}
+    visit("paiements", reverse("payments:settings"))
+    visit(
+        "test typed keys",
+        reverse("payments:settings"),
+        "post",
+        test="1",
+        secret_key=typed_secret,
+        webhook_secret=typed_webhook,
+        **keys,
+    )
+    visit("test saved keys", reverse("payments:settings"), "post", test="1", **keys)
+    visit(
+        "save typed",
+        reverse("payments:settings"),
+        "post",
+        secret_key=typed_secret,
+        webhook_secret=typed_webhook,
+        **keys,
+    )
+    visit(
+        "save back",
+        reverse("payments:settings"),
+        "post",
+        secret_key=secrets["secret key"],
+        webhook_secret=LOCALSTRIPE_WEBHOOK_SECRET,
+        **keys,
+    )
+    visit("paiements after save", reverse("payments:settings"))
+
+    order = factories.order()
+    payments.start_payment(order, return_url="/", data={"token": card_token(localstripe)})
+    pages["payment page"] = _response_text(
+        client.get(reverse("storefront:order_pay", args=[order.access_key]))
+    )
+    (event,) = events(localstripe, "payment_intent.succeeded")
+    with django_capture_on_commit_callbacks(execute=True):
+        post_webhook(client, event)
+        stripe_webhooks.process(StripeEvent.objects.get().pk)
+    refunds.refund(order, amount=order.total, by="admin", request_key="secrets")
+    visit("order", reverse("orders:order_detail", args=[order.number]))
+    visit("journal d'activité", reverse("core:activity"))
+    visit("raw data admin", reverse("admin:index"))
+
+    dump = io.StringIO()
+    call_command("dumpdata", stdout=dump)
+    haystacks = {
+        **{f"page: {label}": text for label, text in pages.items()},
+        "logs (raw records)": "\n".join(
+            f"{record.name} {record.getMessage()} {record.exc_text or ''}" for record in caplog.records
+        ),
+        "dumpdata": dump.getvalue(),
+        "database cache": _cache_rows(),
+    }
+    assert _leaks(secrets, haystacks) == []
+    assert "••••••••0001" in pages["paiements after save"]
+    assert LOCALSTRIPE_PUBLISHABLE_KEY in pages["payment page"]  # public by design: Stripe.js needs it
+    assert any(record.name.startswith("stripe") for record in caplog.records)  # the library did log its calls

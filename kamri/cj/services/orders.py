@@ -551,3 +551,77 @@ def _refresh_attention_problem() -> None:
     from kamri.cj.services.health import check_orders
 
     check_orders(settings_row=CJSettings.load(), now=timezone.now())
+
+
+#: CJ statuses in which deleteOrder is accepted (CJ's docs: "CREATED or IN_CART only")
+CJ_DELETABLE = ("CREATED", "IN_CART")
+NOT_SENT = (CJOrder.State.QUEUED, CJOrder.State.NEEDS_ATTENTION, CJOrder.State.FAILED)
+
+
+def may_still_stop(row: CJOrder) -> bool:
+    """May this CJ order still be stopped, i.e. is it not paid at CJ? Not sent yet, waiting in "À payer" (every
+    row `may_still_pay_or_stop` would pay), or still CREATED / IN_CART at CJ."""
+    if row.paid_at is not None:
+        return False
+    return (
+        row.state in NOT_SENT
+        or row.state == CJOrder.State.TO_PAY
+        or (row.state == CJOrder.State.PLACED and row.cj_status in CJ_DELETABLE)
+    )
+
+
+def stop_for_order(order_id: int, *, by: str = "") -> list[str]:
+    """A cancelled or refunded store order never ships: stop every CJ order of it that is not paid at CJ.
+
+    Not sent yet → cancelled here; CREATED / IN_CART at CJ → deleteOrder, then cancelled here. Answers the
+    French sentences of what could not be stopped (paid at CJ, being sent right now, CJ refusing).
+    """
+    problems: list[str] = []
+    for pk in (
+        CJOrder.objects.filter(order_id=order_id)
+        .exclude(state=CJOrder.State.CANCELLED)
+        .values_list("pk", flat=True)
+    ):
+        problem = _stop_one(pk, by=by)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def _stop_one(pk: int, *, by: str) -> str:
+    with transaction.atomic():
+        row = CJOrder.objects.select_for_update().select_related("order").get(pk=pk)
+        if row.state in (CJOrder.State.PLACING, CJOrder.State.PAYING):
+            return _("La commande CJ %(n)s est en cours d'envoi : réessayez dans une minute.") % {
+                "n": row.order_number
+            }
+        if not may_still_stop(row):
+            return _(
+                "La commande CJ %(n)s est déjà payée chez CJ (statut %(status)s) : elle ne peut plus y être annulée. "
+                "Remboursez le client à vos frais ; pour récupérer la somme auprès de CJ, ouvrez un litige "
+                "(après-vente) chez CJ une fois le colis reçu ou perdu."
+            ) % {"n": row.order_number, "status": row.cj_status or "?"}
+        if row.cj_order_id:  # created at CJ (placed, waiting to be paid, or intercepted): delete it there
+            try:
+                client_for().delete_order(row.cj_order_id)
+            except CJOrderNotFound:
+                pass  # already gone at CJ: nothing left to stop
+            except CJError as error:
+                return _("CJ refuse de supprimer la commande %(n)s : %(reason)s") % {
+                    "n": row.order_number,
+                    "reason": error.user_message,
+                }
+            row.cj_status = "CANCELLED"
+            how = _("supprimée chez CJ (deleteOrder)")
+        else:
+            how = _("retirée de la file d'attente")
+        row.state, row.next_attempt_at = CJOrder.State.CANCELLED, None
+        row.save(update_fields=["state", "cj_status", "next_attempt_at", "updated_at"])
+        _log(row, "cancelled", how)
+        record_event(
+            row.order,
+            "cj",
+            _("Commande CJ %(n)s arrêtée : %(how)s (par %(by)s).")
+            % {"n": row.order_number, "how": how, "by": by or "?"},
+        )
+    return ""

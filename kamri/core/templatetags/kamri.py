@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
@@ -151,13 +152,24 @@ _EVENT_LABELS = {
     "email_shipping": _("E-mail d'expédition"),
     "demo": _("Démonstration"),
     "note": _("Note"),
+    "payment_failed": _("Paiement refusé"),
+    "payment_mismatch": _("Paiement à vérifier"),
+    "refund": _("Remboursement"),
+    "refund_failed": _("Remboursement refusé"),
+    "hold": _("Retenue"),
+    "hold_released": _("Retenue levée"),
+    "email_confirmation": _("E-mail de confirmation"),
+    "email_refund": _("E-mail de remboursement"),
+    "email_cancellation": _("E-mail d'annulation"),
 }
 
 
 @register.filter
 def event_label(event_type: str) -> str:
     """A timeline entry's type in the admin's words (unknown types stay as they are)."""
-    return str(_EVENT_LABELS.get(event_type, event_type))
+    # "email_refund_12", "email_confirmation_r1a2b": one e-mail of a kind (per refund, or sent again)
+    kind = re.sub(r"_(\d+|r[0-9a-f]+)$", "", event_type) if event_type.startswith("email_") else event_type
+    return str(_EVENT_LABELS.get(event_type, _EVENT_LABELS.get(kind, event_type)))
 
 
 @register.filter

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from kamri.core.services.setup import ensure_admin, set_flag_once
 from kamri.core.supervisor import Child, Supervisor
 
 SANDBOX_PORT = int(os.environ.get("CJ_SANDBOX_PORT", "8765"))
+LOCALSTRIPE_PORT = int(os.environ.get("LOCALSTRIPE_PORT", "8420"))
 
 
 class Command(BaseCommand):
@@ -22,22 +24,42 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--no-sandbox", action="store_true", help="do not start the CJ sandbox")
+        parser.add_argument(
+            "--no-localstripe", action="store_true", help="do not start localstripe (fake Stripe)"
+        )
 
-    def handle(self, *args, port: int, no_sandbox: bool, **options):
+    def handle(self, *args, port: int, no_sandbox: bool, no_localstripe: bool = False, **options):
         # Webhook URLs and e-mail links must point at this server, and Configuration offer this sandbox.
         os.environ.setdefault("KAMRI_PUBLIC_URL", f"http://127.0.0.1:{port}")
         os.environ.setdefault("CJ_SANDBOX_URL", f"http://127.0.0.1:{SANDBOX_PORT}/api2.0/v1/")
         os.environ.setdefault("LOG_LEVEL", "WARNING")  # a quiet console: warnings and errors, not every step
         settings.KAMRI_PUBLIC_URL = os.environ["KAMRI_PUBLIC_URL"].rstrip("/")
         settings.CJ_SANDBOX_URL = os.environ["CJ_SANDBOX_URL"]
+        self.localstripe = not no_localstripe
+        if self.localstripe:  # card payments against localstripe; the children read these at start
+            os.environ.setdefault("KAMRI_STRIPE_API_BASE", f"http://127.0.0.1:{LOCALSTRIPE_PORT}")
+            os.environ.setdefault("KAMRI_PAYMENT_PROVIDER", "stripe")
+            settings.KAMRI_STRIPE_API_BASE = os.environ["KAMRI_STRIPE_API_BASE"]
+        if not os.environ.get("EMAIL_URL"):
+            os.environ.setdefault("KAMRI_EMAIL_FILE_PATH", str(Path(settings.VAR_DIR) / "mails"))
+            self.stdout.write(
+                f"E-mails : écrits dans {os.environ['KAMRI_EMAIL_FILE_PATH']} (un fichier par envoi)."
+            )
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
         self._load_demo_data()
         for line in self._prepare_integrations(no_sandbox):
             self.stdout.write(line)
+        if self.localstripe:
+            from kamri.orders.demo import prepare_demo_payments
+
+            for line in prepare_demo_payments(api_base=settings.KAMRI_STRIPE_API_BASE):
+                self.stdout.write(line)
         login = ensure_admin(password=os.environ.get("KAMRI_ADMIN_PASSWORD") or None)
         supervisor = Supervisor(self._children(port, no_sandbox), say=self.stderr.write)
         supervisor.start_all()
+        if self.localstripe:
+            self._register_localstripe_webhook()
         self._print_banner(port, login)
         sys.exit(supervisor.run())
 
@@ -73,7 +95,25 @@ class Command(BaseCommand):
         sandbox_args = self._sandbox_args()
         if not no_sandbox and sandbox_args:
             commands.insert(0, ("cj-sandbox", [python, "-m", "cjsandbox", *sandbox_args]))
+        if getattr(self, "localstripe", False):
+            commands.insert(
+                0, ("localstripe", [python, "-m", "localstripe", "--port", str(LOCALSTRIPE_PORT)])
+            )
         return commands
+
+    def _register_localstripe_webhook(self) -> None:
+        """localstripe keeps its webhooks in memory: tell it where to sign them to, once it listens."""
+        from kamri.orders.demo import register_local_webhook
+
+        for _attempt in range(50):
+            try:
+                register_local_webhook(
+                    api_base=settings.KAMRI_STRIPE_API_BASE, public_url=settings.KAMRI_PUBLIC_URL
+                )
+                return
+            except Exception:
+                time.sleep(0.2)
+        self.stderr.write("localstripe ne répond pas : les paiements par carte ne seront pas confirmés.")
 
     @staticmethod
     def _web_command(port: int) -> list[str]:
@@ -114,7 +154,12 @@ class Command(BaseCommand):
     def _children(self, port: int, no_sandbox: bool) -> list[Child]:
         # let the sandbox bind its port before the shop's first call
         return [
-            Child(name, command, cwd=str(settings.BASE_DIR), start_pause=1.0 if name == "cj-sandbox" else 0.0)
+            Child(
+                name,
+                command,
+                cwd=str(settings.BASE_DIR),
+                start_pause=1.0 if name in ("cj-sandbox", "localstripe") else 0.0,
+            )
             for name, command in self._commands(port, no_sandbox)
         ]
 
