@@ -83,6 +83,7 @@ ACCESS: dict[str, tuple[Role, Role]] = {
     "cj:profit": (R, OP),
     "cj:automation": (R, Role.OWNER),
     "cj:golive": (R, Role.OWNER),
+    "cj:points_forecast": (R, Role.OWNER),  # Paramètres' live forecast of the values being typed
     # Livraison: shipping prices and VAT rates are the owner's policy; everyone may read them.
     "shipping:home": (R, Role.OWNER),
 }

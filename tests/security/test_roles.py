@@ -39,7 +39,7 @@ OWNER_ONLY_PAGES = {
     "payments:settings",
 }
 # What an owner may change and an operator may not, beyond the pages above: the shop's automation policy.
-OWNER_ONLY_CHANGES = OWNER_ONLY_PAGES | {"cj:automation", "cj:golive", "shipping:home"}
+OWNER_ONLY_CHANGES = OWNER_ONLY_PAGES | {"cj:automation", "cj:golive", "cj:points_forecast", "shipping:home"}
 # What a read-only member may still POST: leaving.
 READ_ONLY_POSTS = {"core:logout"}
 
