@@ -97,7 +97,11 @@ class Command(BaseCommand):
             commands.insert(0, ("cj-sandbox", [python, "-m", "cjsandbox", *sandbox_args]))
         if getattr(self, "localstripe", False):
             commands.insert(
-                0, ("localstripe", [python, "-m", "localstripe", "--port", str(LOCALSTRIPE_PORT)])
+                0,
+                (
+                    "localstripe",
+                    [python, "-m", "kamri.orders.localstripe_local", "--port", str(LOCALSTRIPE_PORT)],
+                ),
             )
         return commands
 
