@@ -144,9 +144,20 @@ def refund(
         reference=reference,
         by=by,
     )
+    _credit_note(order, row)
     if notify:
         _email(order, "refund", row)
     return row
+
+
+def _credit_note(order: Order, row: Refund) -> None:
+    """The money given back has its credit note (AV-…), once per refund, against the order's invoice."""
+    from kamri.orders.invoices import issue_credit_note
+
+    if not order.invoices.exists():  # paid before invoices existed: nothing to credit
+        return
+    note = issue_credit_note(order, amount=row.amount, reference=f"refund-{row.pk}", reason=row.reason)
+    services.record_event(order, "credit_note", _("Avoir %(number)s émis.") % {"number": note.number})
 
 
 def _email(order: Order, kind: str, row: Refund | None) -> None:

@@ -11,7 +11,7 @@ from django.core import mail
 from kamri.cj.models import CJOrder, CJSettings
 from kamri.cj.services import orders as cj_orders
 from kamri.orders import holds, notifications, payments, refunds, stripe_webhooks
-from kamri.orders.models import Hold, Order, Payment, PaymentSettings, Refund, StripeEvent
+from kamri.orders.models import Hold, Invoice, Order, Payment, PaymentSettings, Refund, StripeEvent
 from tests.cj.helpers import cj_row, import_cj_products, sandbox_orders, stocked_variant, unpaid_order
 from tests.payments.helpers import card_token, events, post_webhook
 
@@ -127,6 +127,10 @@ def test_refunds_are_guarded_recorded_and_idempotent(
     assert refunds.refunded_total(order) == 2 * line.unit_price
     assert refunds.refundable(order) == line.unit_price
     assert order.events.filter(type="refund").count() == 2
+    # each refund has its credit note against the invoice, numbered after it, for the amount given back
+    notes = list(order.invoices.filter(kind=Invoice.Kind.CREDIT_NOTE).order_by("pk"))
+    assert [note.total for note in notes] == [line.unit_price, line.unit_price]
+    assert all(note.number.startswith("AV-") for note in notes)
 
 
 def test_a_held_order_waits_for_liberer_then_is_queued_once(
