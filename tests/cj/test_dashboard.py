@@ -210,7 +210,9 @@ def test_dashboard_never_calls_cj_and_query_count_is_bounded(staff_client, scena
     staff_client.get(reverse("cj:home"))  # warm the session/cache rows
     with CaptureQueriesContext(connection) as queries:
         assert staff_client.get(reverse("cj:home")).status_code == 200
-    assert len(queries) <= 20
+    # 21 since wave 2's points card (CJ's figures, the orders' reserve, the freshness achieved); what matters most
+    # is below: the count does not grow with the data
+    assert len(queries) <= 22
     for _ in range(5):
         cj_order("placed", cj_status="PAID")
         webhook("processed", n=3)

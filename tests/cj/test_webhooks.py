@@ -269,11 +269,12 @@ def test_a_malformed_message_fails_with_a_sentence_not_an_exception_name(client,
     post(client, hook, message("STOCK", ["not", "an", "object"]))
     process_pending()
     event = WebhookEvent.objects.get()
-    assert event.status == WebhookEvent.Status.ERROR
-    assert event.last_error.startswith(
-        "Le message de CJ est incomplet ou mal formé"
+    # refused once with a sentence (issue 13: impossible values are refused at parsing), never retried
+    assert event.status == WebhookEvent.Status.IGNORED
+    assert event.result.startswith(
+        "Le message de stock de CJ est incomplet ou mal formé"
     )  # before: "ValueError: …"
-    assert "ValueError" not in event.last_error
+    assert "ValueError" not in event.result and not event.last_error
 
 
 def test_an_unreadable_price_fails_with_a_sentence(client, hook, monkeypatch):

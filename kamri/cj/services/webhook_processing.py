@@ -219,8 +219,12 @@ def handle_stock(message) -> Outcome:
     try:
         stock = parse.parse_stock_message(message.params)
     except ValueError as refused:
-        raise Ignore(
-            _("Message de stock refusé, rien n'est appliqué : %(reason)s.") % {"reason": refused}
+        raise Ignore(  # refused once, not retried: the same body would fail the same way
+            _(
+                "Le message de stock de CJ est incomplet ou mal formé : rien n'est appliqué "
+                "(détail technique : %(reason)s)."
+            )
+            % {"reason": refused}
         ) from None
     changed, unknown = 0, []
     links = {link.vid: link for link in CJVariantLink.objects.filter(vid__in=list(stock))}
