@@ -62,8 +62,11 @@ def test_customer_pays_by_card_webhook_confirms_email_sent_cj_order_placed(page,
     row = wait_for(
         lambda: CJOrder.objects.filter(order=order, state=CJOrder.State.PLACED).first(), timeout=40
     )
-    assert [o for o in sandbox_orders(_sandbox()) if o["orderNumber"] == order.number]
+    (at_cj,) = [o for o in sandbox_orders(_sandbox()) if o["orderNumber"] == order.number]
     assert row.cj_order_id
+    # ... and paid at CJ by KAMRI itself (the default Automatique mode), with no control-API call
+    assert row.paid_at is not None and row.paid_amount_usd > 0
+    assert at_cj["status"] not in ("CREATED", "UNPAID", "IN_CART")
     wait_for(lambda: any(order.number in m.subject for m in mail.outbox))
     (confirmation,) = [m for m in mail.outbox if order.number in m.subject]
     assert confirmation.subject == f"KAMRI — confirmation de votre commande {order.number}"
