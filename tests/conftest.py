@@ -129,7 +129,15 @@ def localstripe_server():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "kamri.orders.localstripe_local", "--port", str(port), "--from-scratch"],
+        [
+            sys.executable,
+            "-m",
+            "kamri.orders.localstripe_local",
+            "--port",
+            str(port),
+            "--from-scratch",
+            "--in-memory",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

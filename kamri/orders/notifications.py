@@ -120,7 +120,11 @@ def send_order_email(order_id: int, kind: str, *, refund_id: int | None = None, 
     template, subject_format = ORDER_EMAILS[kind]
     event_type = email_event_type(kind, refund_id, resend_key)
     with transaction.atomic():
-        locked = Order.objects.select_for_update().get(pk=order_id)
+        locked = Order.objects.select_for_update().filter(pk=order_id).first()
+        if (
+            locked is None
+        ):  # the order was deleted since (Données brutes): nobody to write to, nothing to retry
+            return False
         if locked.events.filter(type=event_type).exists():
             return False
         refund = Refund.objects.filter(pk=refund_id, order=locked).first() if refund_id else None

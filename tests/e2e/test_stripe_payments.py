@@ -60,7 +60,7 @@ def test_customer_pays_by_card_webhook_confirms_email_sent_cj_order_placed(page,
     expect(page.locator("#order-number")).to_have_text(order.number)
     _shot(page, "1_thanks")
     row = wait_for(
-        lambda: CJOrder.objects.filter(order=order, state=CJOrder.State.PLACED).first(), timeout=40
+        lambda: CJOrder.objects.filter(order=order, state=CJOrder.State.PLACED).first(), timeout=90
     )
     (at_cj,) = [o for o in sandbox_orders(_sandbox()) if o["orderNumber"] == order.number]
     assert row.cj_order_id
@@ -125,7 +125,7 @@ def test_admin_cancels_an_order_created_at_cj_deleted_there_and_refunded(admin_p
     order = _paid_by_card(page, live_server, shop)
     wait_for(  # created at CJ, waiting in "À payer chez CJ" (manual payment mode)
         lambda: CJOrder.objects.filter(order=order, state=CJOrder.State.TO_PAY).exists(),
-        timeout=40,
+        timeout=90,
     )
     page.goto(f"{live_server.url}/admin/commandes/{order.number}/")
     page.once("dialog", lambda dialog: dialog.accept())
@@ -146,7 +146,7 @@ def test_admin_refunds_an_order_paid_at_cj_which_stays_and_the_page_says_how_to_
     page = admin_page
     order = _paid_by_card(page, live_server, shop)
     row = wait_for(
-        lambda: CJOrder.objects.filter(order=order, state=CJOrder.State.PLACED).first(), timeout=40
+        lambda: CJOrder.objects.filter(order=order, state=CJOrder.State.PLACED).first(), timeout=90
     )
     page.goto(f"{live_server.url}/admin/commandes/{order.number}/")
     page.click("#refund-submit")
@@ -171,6 +171,6 @@ def test_a_held_order_goes_to_cj_only_after_liberer_and_once(admin_page, live_se
     _shot(page, "6_held")
     page.click("#release-amount")
     expect(page.locator("body")).to_contain_text("Retenue levée")
-    wait_for(lambda: CJOrder.objects.filter(order=order, state=CJOrder.State.PLACED).exists(), timeout=40)
+    wait_for(lambda: CJOrder.objects.filter(order=order, state=CJOrder.State.PLACED).exists(), timeout=90)
     assert CJOrder.objects.filter(order=order).count() == 1
     assert len([o for o in sandbox_orders(_sandbox()) if o["orderNumber"] == order.number]) == 1

@@ -21,7 +21,7 @@ from kamri.cj.models import CJOrder, CJProductLink, CJSettings, CJVariantLink, W
 from kamri.cj.services import catalog_sync
 from kamri.cj.services.importing import plain_text
 from kamri.cj.services.order_status import apply_update
-from kamri.core.text import single_line
+from kamri.core.text import single_line, storable
 from kamri.orders.models import Order
 from kamri.orders.services import record_event
 
@@ -74,7 +74,8 @@ def process(event_id: int) -> WebhookEvent | None:
             log.warning("webhook %s failed: %s", event.pk, error, exc_info=True)
             _failed(event, error, started)
             return event
-        event.status, event.result = outcome.status, outcome.message[:500]
+        # the result may quote CJ's values (a type with a NUL from a "\u0000" escape): stored as any database can
+        event.status, event.result = outcome.status, storable(outcome.message[:500])
         event.processed_at, event.next_attempt_at, event.last_error = timezone.now(), None, ""
         event.save()
         WebhookAttempt.objects.create(event=event, ok=True, duration_ms=_ms(started))
@@ -82,7 +83,9 @@ def process(event_id: int) -> WebhookEvent | None:
 
 
 def _failed(event: WebhookEvent, error: Exception, started: float) -> None:
-    message = explain_failure(error)[:2000]  # the technical detail is in the server log (log.warning above)
+    message = storable(
+        explain_failure(error)[:2000]
+    )  # the technical detail is in the server log (log.warning)
     event.status, event.last_error = WebhookEvent.Status.ERROR, message
     retry = event.attempts - 1
     event.next_attempt_at = (
