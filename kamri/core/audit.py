@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 ADMIN_PREFIX = "/admin/"
 RETENTION_DAYS = 365
 #: POSTs that change nothing (a price preview) or are recorded elsewhere (logins: django-axes).
-NOT_RECORDED = {"core:login", "cj:price_preview"}
+NOT_RECORDED = {"core:login", "cj:price_preview", "cj:points_forecast"}
 #: Form fields that say which variant of an action was chosen; nothing else from the form is read.
 CHOICE_FIELDS = ("action", "role")
 #: How those choices read in the journal (an unknown value is kept as sent, truncated).
