@@ -139,6 +139,7 @@ class Stack:
                 "KAMRI_VAR_DIR": str(self.tmp / "var"),
                 "DATABASE_URL": self.database_url,
                 "HUEY_NAME": self.huey_name,
+                "KAMRI_REDIS_PREFIX": self.huey_name,  # its own locks, limiter slots and cache on a shared Redis
                 "HUEY_SQLITE_PATH": str(self.tmp / "huey.sqlite3"),
                 "HUEY_IMMEDIATE": "false",
                 "HUEY_WORKERS": "2",

@@ -109,6 +109,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background jobs: Huey on SQLite by default, Redis when REDIS_URL is given.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Every key KAMRI writes to Redis (locks, the CJ rate limiter, the cache) starts with this prefix.
+KAMRI_REDIS_PREFIX = env.str("KAMRI_REDIS_PREFIX", default="kamri")
 HUEY_IMMEDIATE = env.bool("HUEY_IMMEDIATE", default=False)
 if REDIS_URL:
     HUEY = {
@@ -135,7 +137,13 @@ else:
 
 # --- Cache: Redis when available (shared by every process), else the database.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": KAMRI_REDIS_PREFIX,
+        }
+    }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kamri_cache"}

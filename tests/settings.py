@@ -9,10 +9,16 @@ import os
 import tempfile
 
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-_var = tempfile.mkdtemp(prefix=f"kamri-test-{_worker}-")
-os.environ.setdefault("KAMRI_VAR_DIR", _var)
-os.environ.setdefault("HUEY_SQLITE_PATH", os.path.join(_var, "huey.sqlite3"))
-os.environ.setdefault("HUEY_NAME", f"kamri-test-{_worker}-{os.getpid()}")
+# xdist workers inherit the environment of the controller, which loaded these settings first: without this check
+# both workers shared one Huey queue (each one's consumer ran the other's jobs against the wrong database) and one
+# var/. A process a worker starts itself (same worker id) keeps sharing that worker's own.
+if os.environ.get("KAMRI_TEST_WORKER") != _worker:
+    os.environ["KAMRI_TEST_WORKER"] = _worker
+    _var = tempfile.mkdtemp(prefix=f"kamri-test-{_worker}-")
+    os.environ["KAMRI_VAR_DIR"] = _var
+    os.environ["HUEY_SQLITE_PATH"] = os.path.join(_var, "huey.sqlite3")
+    os.environ["HUEY_NAME"] = f"kamri-test-{_worker}-{os.getpid()}"
+    os.environ["KAMRI_REDIS_PREFIX"] = f"kamri-test-{_worker}-{os.getpid()}"
 # Keep the real retry logic but with short waits, so fault tests take seconds, not minutes.
 os.environ.setdefault("CJ_RETRY_BASE_DELAY", "0.02")
 os.environ.setdefault("CJ_RETRY_MAX_DELAY", "0.1")

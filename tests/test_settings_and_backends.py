@@ -71,3 +71,12 @@ def test_french_is_the_default_language_and_english_available():
 def test_store_defaults():
     assert settings.KAMRI_STORE_CURRENCY == os.environ.get("KAMRI_STORE_CURRENCY", "EUR")
     assert settings.TIME_ZONE == os.environ.get("TIME_ZONE", "Europe/Paris")
+
+
+def test_each_test_worker_has_its_own_queue_var_dir_and_redis_namespace():
+    """xdist workers inherit the controller's environment: they once shared one Huey queue, and each worker's
+    consumer ran the other's jobs against its own database (orders never placed, syncs left "queued")."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    assert f"kamri-test-{worker}-" in HUEY.name
+    assert f"kamri-test-{worker}-" in str(settings.VAR_DIR)
+    assert settings.KAMRI_REDIS_PREFIX.startswith(f"kamri-test-{worker}-")

@@ -18,6 +18,7 @@ from kamri.cj.services import points_budget
 from kamri.core import crypto
 from kamri.core.locks import named_lock
 from kamri.core.logging import register_secret
+from kamri.core.redis import redis_client, redis_key
 
 log = logging.getLogger(__name__)
 
@@ -137,9 +138,7 @@ class SharedRateLimiter:
 
     def _reserve(self, account_key: str, interval_us: int, *, penalty_us: int) -> int:
         if settings.REDIS_URL:
-            from kamri.core.redis import redis_client
-
-            key = f"kamri:cj-limiter:{account_key}"
+            key = redis_key("cj-limiter", account_key)
             return int(redis_client().eval(_RESERVE_LUA, 1, key, interval_us, penalty_us))
         return self._reserve_in_database(account_key, interval_us, penalty_us)
 

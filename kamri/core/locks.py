@@ -15,6 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from kamri.core.redis import redis_client, redis_key
+
 
 class LockTimeout(Exception):
     pass
@@ -33,15 +35,9 @@ def named_lock(name: str, *, timeout: float = 60.0) -> Iterator[None]:
             yield
 
 
-def _redis_client():
-    from kamri.core.redis import redis_client
-
-    return redis_client()
-
-
 @contextlib.contextmanager
 def _redis_lock(name: str, timeout: float) -> Iterator[None]:
-    lock = _redis_client().lock(f"kamri:lock:{name}", timeout=max(timeout, 30.0), blocking_timeout=timeout)
+    lock = redis_client().lock(redis_key("lock", name), timeout=max(timeout, 30.0), blocking_timeout=timeout)
     if not lock.acquire():
         raise LockTimeout(name)
     try:
