@@ -47,6 +47,9 @@ class Order(models.Model):
     zip_code = models.CharField(_("code postal"), max_length=20, blank=True)
     address1 = models.CharField(_("adresse"), max_length=200)
     address2 = models.CharField(_("complément d'adresse"), max_length=200, blank=True)
+    # Asked at the checkout only where the carrier or customs need them (kamri.orders.countries).
+    house_number = models.CharField(_("numéro de rue"), max_length=20, blank=True)
+    tax_id = models.CharField(_("numéro fiscal du destinataire"), max_length=20, blank=True)
 
     currency = models.CharField(_("devise"), max_length=3, default="EUR")
     subtotal = models.DecimalField(_("sous-total"), **MONEY, default=0)
