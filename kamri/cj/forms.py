@@ -411,6 +411,10 @@ class AutomationSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         localize_decimals(self)
+        # "IM 2500 012 345" as printed on the registration letter is accepted: checked once normalised
+        self.fields["ioss_number"].max_length = None
+        self.fields["ioss_number"].validators = []
+        self.fields["ioss_number"].widget.attrs.pop("maxlength", None)
         if not self.is_bound:
             self.initial["pay_batch_hours"] = ", ".join(str(h) for h in self.instance.pay_batch_hours or [])
 
