@@ -65,3 +65,27 @@ def test_brazil_asks_for_the_cpf_and_the_netherlands_for_the_house_number(page, 
     expect(page).to_have_url(re.compile(r"/paiement/$"))
     order = Order.objects.get()
     assert (order.country, order.tax_id) == ("BR", "123.456.789-09")
+
+
+def test_the_owner_sets_the_ioss_declaration_on_parametres(admin_page, live_server):
+    from kamri.cj.models import CJSettings
+
+    page = admin_page
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/admin/cj/parametres/")
+    section = page.locator("section.card", has_text="Déclaration IOSS (colis vers l'UE)")
+    expect(section).to_be_visible()
+    section.locator("#id_ioss_type").select_option("own")
+    section.locator("#id_ioss_number").fill("IM25")
+    page.click("#btn-save-settings")
+    expect(page.locator("section.card", has_text="Déclaration IOSS")).to_contain_text(
+        "Numéro IOSS invalide : IM suivi de 10 chiffres, par exemple IM2500012345."
+    )
+    page.locator("#id_ioss_number").fill("IM 2500 012 345")
+    page.click("#btn-save-settings")
+    expect(page.locator(".messages, .alert").first).to_contain_text("Paramètres enregistrés.")
+    expect(page.locator("#id_ioss_number")).to_have_value("IM2500012345")
+    page.locator("section.card", has_text="Déclaration IOSS").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "checkout_identity_2_parametres_ioss.png"))
+    saved = CJSettings.load()
+    assert (saved.ioss_type, saved.ioss_number) == ("own", "IM2500012345")
