@@ -203,3 +203,14 @@ def test_settings_form_validates_the_ioss_number(staff_client):
     assert staff_client.post(url, _form(ioss_type="own", ioss_number="im 2500 012 345")).status_code == 302
     saved = CJSettings.load()
     assert (saved.ioss_type, saved.ioss_number) == ("own", "IM2500012345")
+
+
+def test_roles_that_may_not_change_the_settings_see_the_ioss_number_masked(client):
+    from tests import factories
+
+    _ioss("own", "IM3720000042")
+    client.force_login(factories.staff_user("ops", role="operator"))
+    page = client.get(reverse("cj:automation")).content.decode()
+    assert "IM3720000042" not in page and "••••••••0042" in page
+    client.force_login(factories.staff_user("boss"))
+    assert "IM3720000042" in client.get(reverse("cj:automation")).content.decode()
