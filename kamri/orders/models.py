@@ -86,6 +86,11 @@ class Order(models.Model):
         return self.paid_at is not None
 
     @property
+    def street_line(self) -> str:
+        """The street as a person reads it: with its house number when that is kept apart (Benelux)."""
+        return " ".join(part for part in (self.address1, self.house_number) if part)
+
+    @property
     def net_total(self):
         return self.total - self.vat_total
 

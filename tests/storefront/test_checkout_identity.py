@@ -91,3 +91,11 @@ def test_a_number_typed_for_another_country_is_dropped_not_an_error(client):
 )
 def test_tax_number_formats(country, number, valid):
     assert tax_id_is_valid(country, number) is valid
+
+
+def test_the_house_number_is_in_the_address_the_customer_reads(client):
+    add(client, factories.product(stock=5).variants.get(), 1)
+    client.post("/commander/", {**NETHERLANDS, "house_number": "12 B"})
+    order = Order.objects.get()
+    assert order.street_line == "Damrak 12 B"
+    assert "Damrak 12 B" in text(client.get(f"/commande/{order.access_key}/paiement/"))
