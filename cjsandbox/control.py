@@ -73,6 +73,8 @@ def _order_summary(state: State, o: Order) -> dict:
         "lines": o.lines,
         "shipping": o.shipping,
         "payType": o.pay_type,
+        "shopAmount": getattr(o, "shop_amount", None),
+        "ioss": getattr(o, "ioss", {"iossType": None, "iossNumber": None}),
     }
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from . import logistics
+from . import declarations, logistics
 from .catalog import Catalog, Product, Variant
 from .catalog_data import COUNTRIES, WAREHOUSE_CITIES, WAREHOUSES
 from .config import TIER_QPS, TIER_SUBSCRIPTION_CAP, SandboxConfig, demo_api_key, open_id_for
@@ -633,6 +633,7 @@ class State:
             value = body.get(name)
             if value is not None and len(str(value)) > limit:
                 raise param(f"{name} length must be less than or equal to {limit}")
+        declared = declarations.check(body)
         products = body.get("products")
         if not products:
             raise empty("products")
@@ -752,6 +753,7 @@ class State:
                 is_sandbox=int(body.get("isSandbox") or 0),
                 shop_amount=body.get("shopAmount"),
                 platform=body.get("platform") or "Api",
+                ioss=declared,
                 deleted=False,
                 seq=seq,
             )

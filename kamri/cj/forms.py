@@ -5,12 +5,12 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from kamri.cj.models import CJSettings
-from kamri.cj.services import connection
+from kamri.cj.services import connection, ioss
 from kamri.cj.services.catalog import SearchFilters
 from kamri.cj.tiers import Tier
 from kamri.core.forms_l10n import localize_decimals
 from kamri.core.text import single_line
-from kamri.orders.checkout import ADDRESS_LINES
+from kamri.orders.checkout import ADDRESS_LINES, ShippingAddress, identity_errors
 from kamri.orders.limits import too_long
 from kamri.orders.models import Order
 
@@ -224,9 +224,24 @@ class AddressForm(forms.ModelForm):
             "city",
             "province",
             "country",
+            "house_number",
+            "tax_id",
         ]
+        help_texts = {
+            "house_number": _("Exigé à part de la rue pour la Belgique, le Luxembourg et les Pays-Bas."),
+            "tax_id": _("Exigé par la douane : CPF ou CNPJ au Brésil, RUT au Chili, PCCC en Corée du Sud."),
+        }
 
-    def __init__(self, *args, **kwargs):
+    declare_without_ioss = forms.BooleanField(
+        label=_("Déclarer sans IOSS"),
+        required=False,
+        help_text=_(
+            "Pour un colis vers l'UE de plus de 150 € : l'IOSS ne s'applique pas, le destinataire paie la TVA "
+            "d'importation à la livraison."
+        ),
+    )
+
+    def __init__(self, *args, declare_without_ioss: bool = False, **kwargs):
         from kamri.orders.countries import country_choices, country_name
 
         super().__init__(*args, **kwargs)
@@ -239,6 +254,10 @@ class AddressForm(forms.ModelForm):
             choices=choices,
             error_messages={"invalid_choice": _("Choisissez le pays dans la liste.")},
         )
+        if current in ioss.EU_COUNTRIES:
+            self.fields["declare_without_ioss"].initial = declare_without_ioss
+        else:  # IOSS is an EU scheme: nothing to choose for other destinations
+            del self.fields["declare_without_ioss"]
 
     def clean_phone(self) -> str:
         from kamri.orders.checkout import phone_is_plausible
@@ -253,6 +272,20 @@ class AddressForm(forms.ModelForm):
         for name in ADDRESS_LINES:
             if isinstance(cleaned.get(name), str):
                 cleaned[name] = single_line(cleaned[name])
+        cleaned["tax_id"] = "".join((cleaned.get("tax_id") or "").upper().split())
+        wanted = ShippingAddress(
+            customer_name="",
+            email="",
+            phone="",
+            country=cleaned.get("country") or "",
+            city="",
+            address1="",
+            house_number=cleaned.get("house_number") or "",
+            tax_id=cleaned["tax_id"],
+        )
+        for name, message in identity_errors(wanted).items():
+            if name not in self.errors:
+                self.add_error(name, message)
         for name, (length, limit) in too_long(cleaned).items():
             if name not in self.errors:
                 self.add_error(
@@ -307,6 +340,7 @@ class AutomationSettingsForm(forms.ModelForm):
             _("Paiement des commandes CJ"),
             ("payment_mode", "pay_batch_hours", "pay_tolerance_percent", "daily_pay_cap_usd"),
         ),
+        (_("Déclaration IOSS (colis vers l'UE)"), ("ioss_type", "ioss_number")),
         (
             _("Points CJ et fraîcheur du stock"),
             (
@@ -351,6 +385,8 @@ class AutomationSettingsForm(forms.ModelForm):
             "pay_batch_hours",
             "pay_tolerance_percent",
             "daily_pay_cap_usd",
+            "ioss_type",
+            "ioss_number",
             "logistic_rule",
             "logistic_price_cap",
             "freshness_sold_hours",
@@ -375,6 +411,10 @@ class AutomationSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         localize_decimals(self)
+        # "IM 2500 012 345" as printed on the registration letter is accepted: checked once normalised
+        self.fields["ioss_number"].max_length = None
+        self.fields["ioss_number"].validators = []
+        self.fields["ioss_number"].widget.attrs.pop("maxlength", None)
         if not self.is_bound:
             self.initial["pay_batch_hours"] = ", ".join(str(h) for h in self.instance.pay_batch_hours or [])
 
@@ -393,6 +433,18 @@ class AutomationSettingsForm(forms.ModelForm):
         if self.cleaned_data.get("payment_mode") == CJSettings.PaymentMode.BATCH and not hours:
             raise forms.ValidationError(_("Le paiement par lots demande au moins une heure."))
         return sorted(set(hours))
+
+    def clean_ioss_number(self) -> str:
+        number = ioss.normalize_number(self.cleaned_data.get("ioss_number") or "")
+        if self.cleaned_data.get("ioss_type") == CJSettings.IossType.OWN and not number:
+            raise forms.ValidationError(
+                _("Saisissez votre numéro IOSS, ou choisissez une autre déclaration.")
+            )
+        if number and not ioss.number_is_valid(number):
+            raise forms.ValidationError(
+                _("Numéro IOSS invalide : IM suivi de 10 chiffres, par exemple IM2500012345.")
+            )
+        return number
 
     def clean_daily_pay_cap_usd(self):
         cap = self.cleaned_data["daily_pay_cap_usd"]

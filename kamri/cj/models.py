@@ -186,6 +186,29 @@ class CJSettings(models.Model):
     daily_pay_cap_usd = models.DecimalField(
         _("plafond de paiements CJ par jour (USD)"), max_digits=10, decimal_places=2, default=Decimal("1000")
     )
+
+    class IossType(models.TextChoices):
+        """createOrderV2 `iossType` for parcels to the EU: 1 no IOSS, 2 own IOSS, 3 CJ's IOSS (≤ 150 €)."""
+
+        NONE = "none", _("Sans IOSS (le destinataire paie la TVA à la livraison)")
+        OWN = "own", _("Mon propre numéro IOSS")
+        CJ = "cj", _("L'IOSS de CJ (colis de 150 € au plus)")
+
+    ioss_type = models.CharField(
+        _("déclaration IOSS des colis vers l'UE"),
+        max_length=5,
+        choices=IossType.choices,
+        default=IossType.NONE,
+        help_text=_("L'IOSS ne vaut que pour les colis d'une valeur de 150 € au plus (hors TVA et port)."),
+    )
+    ioss_number = models.CharField(
+        _("numéro IOSS"),
+        max_length=12,
+        blank=True,
+        help_text=_(
+            "Votre numéro d'identification IOSS : IM suivi de 10 chiffres, par exemple IM2500012345."
+        ),
+    )
     logistic_rule = models.CharField(
         _("choix du transporteur"),
         max_length=20,
@@ -414,6 +437,8 @@ class CJOrder(models.Model):
     postage_amount_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     order_amount_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     lines = models.JSONField(default=list, blank=True)  # [{"vid", "quantity", "sku", "line_id"}]
+    # The admin's choice for this order when the IOSS of the Paramètres cannot apply (above 150 €).
+    declare_without_ioss = models.BooleanField(_("déclarer sans IOSS"), default=False)
     # Payment at CJ: what KAMRI expected (goods + chosen freight), CJ's pay link, and who paid how much when.
     expected_amount_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     pay_url = models.URLField(_("lien de paiement CJ"), max_length=500, blank=True)

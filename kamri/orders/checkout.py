@@ -25,10 +25,16 @@ from kamri.core.templatetags.kamri import money
 from kamri.core.text import single_line
 from kamri.orders.countries import (
     COUNTRIES,
+    TAX_ID_EXAMPLES,
+    TAX_ID_NAMES,
+    house_number_required,
     normalize_postcode,
+    normalize_tax_id,
     postcode_is_valid,
     postcode_required,
     province_required,
+    tax_id_is_valid,
+    tax_id_required,
 )
 from kamri.orders.limits import too_long
 from kamri.orders.models import Order, OrderLine
@@ -61,6 +67,8 @@ class ShippingAddress:
     province: str = ""
     zip_code: str = ""
     address2: str = ""
+    house_number: str = ""
+    tax_id: str = ""
 
     def normalized(self) -> ShippingAddress:
         return ShippingAddress(
@@ -73,11 +81,13 @@ class ShippingAddress:
             province=single_line(self.province),
             zip_code=normalize_postcode(self.zip_code),
             address2=single_line(self.address2),
+            house_number=single_line(self.house_number),
+            tax_id=normalize_tax_id(self.tax_id),
         )
 
 
 # The free-text lines of an address: control characters and bidi overrides never reach an order or CJ.
-ADDRESS_LINES = ("customer_name", "city", "address1", "province", "address2")
+ADDRESS_LINES = ("customer_name", "city", "address1", "province", "address2", "house_number", "tax_id")
 
 
 @dataclass(frozen=True)
@@ -167,11 +177,32 @@ def address_errors(address: ShippingAddress) -> dict[str, str]:
             errors["zip_code"] = _("Ce code postal ne correspond pas au format du pays choisi.")
         if province_required(country) and not address.province.strip():
             errors["province"] = _("La région / l'État est obligatoire pour ce pays.")
+        errors.update(identity_errors(address))
     for name, (length, limit) in too_long(asdict(address.normalized())).items():
         errors[name] = _(
             "Trop long pour l'étiquette du transporteur : %(limit)s caractères au maximum "
             "(vous en avez saisi %(length)s)."
         ) % {"limit": limit, "length": length}
+    return errors
+
+
+def identity_errors(address: ShippingAddress) -> dict[str, str]:
+    """The house number and the customs tax number, for the countries that need them."""
+    errors: dict[str, str] = {}
+    country = address.country.upper()
+    if house_number_required(country) and not address.house_number.strip():
+        errors["house_number"] = _(
+            "Le numéro de rue est obligatoire pour ce pays : le transporteur l'exige à part de la rue."
+        )
+    if tax_id_required(country):
+        names = {"name": TAX_ID_NAMES[country], "example": TAX_ID_EXAMPLES[country]}
+        if not address.tax_id.strip():
+            errors["tax_id"] = (
+                _("Le numéro %(name)s est obligatoire pour une livraison dans ce pays : la douane l'exige.")
+                % names
+            )
+        elif not tax_id_is_valid(country, address.tax_id):
+            errors["tax_id"] = _("Ce numéro %(name)s n'est pas valide, par exemple %(example)s.") % names
     return errors
 
 
@@ -294,6 +325,8 @@ def place_order(
             zip_code=address.zip_code,
             address1=address.address1,
             address2=address.address2,
+            house_number=address.house_number if house_number_required(address.country) else "",
+            tax_id=address.tax_id if tax_id_required(address.country) else "",
             currency=settings.KAMRI_STORE_CURRENCY,
             subtotal=current.subtotal,
             shipping_total=current.shipping,

@@ -72,6 +72,22 @@ DEFAULT_COUNTRY = "FR"
 # Countries whose carriers need a state/province/region on the label.
 PROVINCE_REQUIRED = frozenset({"US", "CA", "AU", "BR", "MX", "IN", "CN", "IT", "ES", "JP", "AR"})
 
+# Countries whose carriers want the house number apart from the street (createOrderV2 `houseNumber`): PostNL,
+# CJ's usual carrier to the Benelux, makes it mandatory for Benelux addresses ("Home number (only mandatory
+# for Benelux shipments)", PostNL Parcels API business rules). CJ's docs list no country (docs/sandbox.md).
+HOUSE_NUMBER_REQUIRED = frozenset({"NL", "BE", "LU"})
+
+# Countries whose customs need the recipient's identity/tax number on the parcel (createOrderV2 `taxId`):
+# Brazil (CPF or CNPJ, Receita Federal since 2020-01-01), Chile (RUT), South Korea (personal customs
+# clearance code, PCCC). Not in CJ's docs; the rule of carriers and marketplaces (docs/sandbox.md).
+TAX_ID_PATTERNS: dict[str, str] = {
+    "BR": r"\d{3}\.?\d{3}\.?\d{3}-?\d{2}|\d{2}\.?\d{3}\.?\d{3}/?\d{4}-?\d{2}",
+    "CL": r"\d{1,2}\.?\d{3}\.?\d{3}-?[\dK]",
+    "KR": r"P\d{12}",
+}
+TAX_ID_EXAMPLES: dict[str, str] = {"BR": "123.456.789-09", "CL": "12.345.678-5", "KR": "P123456789012"}
+TAX_ID_NAMES: dict[str, str] = {"BR": "CPF / CNPJ", "CL": "RUT", "KR": "PCCC"}
+
 _FIVE = r"\d{5}"
 _FOUR = r"\d{4}"
 POSTCODE_PATTERNS: dict[str, str] = {
@@ -175,3 +191,46 @@ def postcode_is_valid(country: str, zip_code: str) -> bool:
     if pattern == "":
         return True
     return re.fullmatch(pattern, value) is not None
+
+
+def house_number_required(country: str) -> bool:
+    return (country or "").upper() in HOUSE_NUMBER_REQUIRED
+
+
+def tax_id_required(country: str) -> bool:
+    return (country or "").upper() in TAX_ID_PATTERNS
+
+
+def normalize_tax_id(value: str) -> str:
+    return "".join((value or "").upper().split())
+
+
+def _brazil_check_digits_ok(digits: str) -> bool:
+    """CPF (11 digits) and CNPJ (14) carry two check digits (modulo 11): a typo is caught at the checkout."""
+    if len(set(digits)) == 1:
+        return False
+    if len(digits) == 11:
+        weights = [list(range(10, 1, -1)), list(range(11, 1, -1))]
+    else:
+        weights = [[5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2], [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2]]
+    for position, row in zip((-2, -1), weights, strict=True):
+        body = digits[: len(digits) + position]
+        rest = sum(int(d) * w for d, w in zip(body, row, strict=True)) % 11
+        expected = 0 if rest < 2 else 11 - rest
+        if int(digits[position]) != expected:
+            return False
+    return True
+
+
+def tax_id_is_valid(country: str, value: str) -> bool:
+    """True when the number fits the country's format (and, for Brazil, its check digits)."""
+    code = (country or "").upper()
+    pattern = TAX_ID_PATTERNS.get(code)
+    if pattern is None:
+        return True
+    text = normalize_tax_id(value)
+    if re.fullmatch(pattern, text) is None:
+        return False
+    if code == "BR":
+        return _brazil_check_digits_ok(re.sub(r"\D", "", text))
+    return True

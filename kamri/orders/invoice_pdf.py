@@ -85,7 +85,7 @@ def _draw(invoice: Invoice) -> FPDF:
     pdf.set_font("DejaVu", "", 10)
     for text in (
         order.customer_name,
-        order.address1,
+        order.street_line,
         order.address2,
         f"{order.zip_code} {order.city}".strip(),
         country_name(order.country),

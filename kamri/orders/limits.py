@@ -21,6 +21,8 @@ ADDRESS_MAX_LENGTHS: dict[str, int] = {
     "city": 50,  # shippingCity string(50); also sent as shippingProvince when there is no province
     "province": 50,  # shippingProvince string(50)
     "zip_code": 20,  # shippingZip string(20)
+    "house_number": 20,  # houseNumber string(20)
+    "tax_id": 20,  # taxId string(20)
 }
 
 

@@ -47,6 +47,9 @@ class Order(models.Model):
     zip_code = models.CharField(_("code postal"), max_length=20, blank=True)
     address1 = models.CharField(_("adresse"), max_length=200)
     address2 = models.CharField(_("complément d'adresse"), max_length=200, blank=True)
+    # Asked at the checkout only where the carrier or customs need them (kamri.orders.countries).
+    house_number = models.CharField(_("numéro de rue"), max_length=20, blank=True)
+    tax_id = models.CharField(_("numéro fiscal du destinataire"), max_length=20, blank=True)
 
     currency = models.CharField(_("devise"), max_length=3, default="EUR")
     subtotal = models.DecimalField(_("sous-total"), **MONEY, default=0)
@@ -81,6 +84,11 @@ class Order(models.Model):
     @property
     def is_paid(self) -> bool:
         return self.paid_at is not None
+
+    @property
+    def street_line(self) -> str:
+        """The street as a person reads it: with its house number when that is kept apart (Benelux)."""
+        return " ".join(part for part in (self.address1, self.house_number) if part)
 
     @property
     def net_total(self):

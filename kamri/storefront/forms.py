@@ -13,8 +13,10 @@ from kamri.orders.countries import (
     COUNTRIES,
     DEFAULT_COUNTRY,
     country_choices,
+    house_number_required,
     postcode_required,
     province_required,
+    tax_id_required,
 )
 
 
@@ -37,19 +39,25 @@ class CartLineForm(forms.Form):
     )
 
 
-def _text(label, *, required: bool = True, autocomplete: str = "", **attrs):
+def _text(label, *, required: bool = True, autocomplete: str = "", help_text="", **attrs):
     """An address field. Its length is checked with the rest of the address (kamri.orders.limits), never cut
     short by the browser: a pasted street that lost its end would ship to the wrong door."""
     widget_attrs = {"autocomplete": autocomplete} if autocomplete else {}
     widget_attrs.update(attrs)
-    return forms.CharField(label=label, required=required, widget=forms.TextInput(attrs=widget_attrs))
+    return forms.CharField(
+        label=label, required=required, help_text=help_text, widget=forms.TextInput(attrs=widget_attrs)
+    )
 
 
 # Fields required in some countries only: the rule, from kamri.orders.countries.
 REQUIRED_IN_SOME_COUNTRIES: dict[str, Callable[[str], bool]] = {
     "zip_code": postcode_required,
     "province": province_required,
+    "house_number": house_number_required,
+    "tax_id": tax_id_required,
 }
+# Of those, the fields shown only where they are required (elsewhere nobody should be asked for them).
+SHOWN_ONLY_WHERE_REQUIRED = ("house_number", "tax_id")
 
 
 class CheckoutForm(forms.Form):
@@ -78,6 +86,16 @@ class CheckoutForm(forms.Form):
     zip_code = _text(_("Code postal"), required=False, autocomplete="postal-code")
     city = _text(_("Ville"), autocomplete="address-level2")
     province = _text(_("Région / État / Province"), required=False, autocomplete="address-level1")
+    house_number = _text(_("Numéro de rue"), required=False, placeholder="12")
+    tax_id = _text(
+        _("Numéro fiscal du destinataire"),
+        required=False,
+        autocomplete="off",
+        help_text=_(
+            "Exigé par la douane : CPF ou CNPJ au Brésil, code PCCC (P et 12 chiffres) en Corée du Sud. "
+            "Il ne sert qu'au dédouanement."
+        ),
+    )
     expected_total = forms.DecimalField(
         required=False, widget=forms.HiddenInput, max_digits=12, decimal_places=2
     )
@@ -101,6 +119,7 @@ class CheckoutForm(forms.Form):
             field.widget.attrs["data-required-in"] = " ".join(field.required_in)
             if field.required_now:
                 field.widget.attrs["aria-required"] = "true"
+            field.shown_only_where_required = name in SHOWN_ONLY_WHERE_REQUIRED
         self.fields["province"].help_text = _("Obligatoire pour : %(countries)s.") % {
             "countries": ", ".join(
                 name for code, name in country_choices() if code in self.fields["province"].required_in
@@ -124,14 +143,18 @@ class CheckoutForm(forms.Form):
 
     def address(self, data: dict | None = None) -> ShippingAddress:
         data = self.cleaned_data if data is None else data
+        country = data.get("country") or ""
         return ShippingAddress(
             customer_name=data.get("customer_name") or "",
             email=data.get("email") or "",
             phone=data.get("phone") or "",
-            country=data.get("country") or "",
+            country=country,
             city=data.get("city") or "",
             address1=data.get("address1") or "",
             province=data.get("province") or "",
             zip_code=data.get("zip_code") or "",
             address2=data.get("address2") or "",
+            # typed for another country, then hidden: never an error on a field the customer cannot see
+            house_number=(data.get("house_number") or "") if house_number_required(country) else "",
+            tax_id=(data.get("tax_id") or "") if tax_id_required(country) else "",
         )

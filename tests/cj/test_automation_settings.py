@@ -40,6 +40,8 @@ def _form(**overrides) -> dict:
         "webhook_error_alert_percent": "10",
         "no_tracking_alert_days": "7",
         "low_balance_usd": "50",
+        "ioss_type": "none",
+        "ioss_number": "",
     }
     data.update(overrides)
     return data

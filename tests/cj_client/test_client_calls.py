@@ -17,6 +17,7 @@ from kamri.cj.client import (
     CJQuotaExhausted,
     CJRateLimited,
     CJUnavailable,
+    MemoryTokenStore,
     OrderLine,
     OrderRequest,
 )
@@ -463,9 +464,32 @@ def test_retry_after_header_is_used(make_client: Callable[..., CJClient], cj: Fa
     assert exc.value.user_message == "Trop de requêtes, réessayez dans 3 s"
 
 
-def test_1600100_reauthenticates_once_as_cjs_own_client(client: CJClient, cj: FakeCJ) -> None:
-    """CJ's MCP client treats 1600100 as an expired session: drop the token, log in again, retry once."""
-    from kamri.cj.client.client import CJClient as Client
-    from kamri.cj.client.errors import CJInvalidRequest
+def test_1600100_reauthenticates_once_as_cjs_own_client(
+    client: CJClient, cj: FakeCJ, store: MemoryTokenStore
+) -> None:
+    """CJ's MCP client (src/api-client/http-client.ts) treats 1600100 as an expired session and logs in again.
+    Here CJ answers 1600100 to the stored token: the client drops it, gets a new one, and the call succeeds."""
+    cj.on("GET", "shopping/pay/getBalance", {"amount": 12.5})
+    client.get_balance()
+    expired = store.load().tokens.access_token
+    cj.inject = lambda seen: (
+        json_response(envelope(None, 1600100, "Token expired"))
+        if seen.headers.get("cj-access-token") == expired
+        else None
+    )
+    assert client.get_balance().amount == Decimal("12.5")
+    calls = cj.calls("shopping/pay/getBalance")
+    assert [c.headers["cj-access-token"] == expired for c in calls] == [True, True, False]
+    assert cj.refreshes + cj.logins == 2  # the first login, then exactly one re-authentication
+    assert store.load().tokens.access_token not in (expired, "")
 
-    assert Client._token_rejected(CJInvalidRequest("Interface is offline", code=1600100))
+
+def test_1600100_reauthentication_is_bounded(client: CJClient, cj: FakeCJ) -> None:
+    """A 1600100 that is really "Param error" or "Interface is offline" survives the new token: one re-login,
+    one retry, then the error (never a loop of logins, which CJ allows once per 5 minutes)."""
+    cj.on("GET", "shopping/pay/getBalance", lambda _r: json_response(envelope(None, 1600100, "Param error")))
+    with pytest.raises(CJInvalidRequest) as exc:
+        client.get_balance()
+    assert exc.value.code == 1600100
+    assert len(cj.calls("shopping/pay/getBalance")) == 2
+    assert cj.logins + cj.refreshes == 2  # the first login and one re-authentication

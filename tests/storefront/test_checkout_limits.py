@@ -28,7 +28,7 @@ def _too_long(field: str) -> str:
 
 def test_the_limits_are_cjs_create_order_lengths():
     # ../shared/CJ-API.md §7.1: shippingCustomerName, email, shippingCity, shippingProvince string(50);
-    # shippingPhone, shippingZip string(20); shippingAddress, shippingAddress2 string(200).
+    # shippingPhone, shippingZip, houseNumber, taxId string(20); shippingAddress, shippingAddress2 string(200).
     assert ADDRESS_MAX_LENGTHS == {
         "customer_name": 50,
         "email": 50,
@@ -38,6 +38,8 @@ def test_the_limits_are_cjs_create_order_lengths():
         "city": 50,
         "province": 50,
         "zip_code": 20,
+        "house_number": 20,
+        "tax_id": 20,
     }
 
 
@@ -67,10 +69,17 @@ def test_a_300_character_name_is_refused_in_french_and_everything_typed_is_kept(
     assert Order.objects.count() == 0
 
 
+# The fields asked only in some countries are checked where they are asked.
+WHERE_ASKED = {
+    "house_number": {"country": "NL", "zip_code": "1012 AB", "province": ""},
+    "tax_id": {"country": "BR", "zip_code": "01310-100", "province": "SP"},
+}
+
+
 @pytest.mark.parametrize("field", list(ADDRESS_MAX_LENGTHS))
 def test_each_field_is_refused_one_character_over_its_limit(client, field):
     add(client, factories.product(stock=5).variants.get(), 1)
-    response = client.post("/commander/", {**ADDRESS, field: _too_long(field)})
+    response = client.post("/commander/", {**ADDRESS, **WHERE_ASKED.get(field, {}), field: _too_long(field)})
     assert response.status_code == 200
     limit = ADDRESS_MAX_LENGTHS[field]
     assert response.context["form"].errors[field] == [

@@ -34,11 +34,11 @@ from kamri.cj.client import (
 from kamri.cj.client import CJOrder as RemoteOrder
 from kamri.cj.models import CJOrder, CJOrderAttempt, CJSettings
 from kamri.cj.selectors import CJ_LINE
-from kamri.cj.services import catalog, freshness, points_budget
+from kamri.cj.services import catalog, freshness, ioss, points_budget
 from kamri.cj.services.cj_payment import may_still_pay_or_stop  # noqa: F401 - the one rule, re-exported
 from kamri.cj.services.connection import client_for
 from kamri.cj.services.countries import english_name
-from kamri.cj.services.preflight import check_address, province_for_cj
+from kamri.cj.services.preflight import check_address, check_declaration, province_for_cj
 from kamri.orders.models import Order
 from kamri.orders.services import record_event
 
@@ -152,7 +152,8 @@ def _attempt(row: CJOrder, recovering: bool) -> None:
         return
     order = row.order
     lines, problems, _has_cj = mapped_lines(order)
-    problems = check_address(order).problems + problems
+    declaration = check_declaration(order, row, [line.line_id for line in lines])
+    problems = check_address(order).problems + declaration.problems + problems
     if not lines and not problems:
         problems.append(_("Aucun article CJ à commander."))
     if problems:
@@ -338,6 +339,7 @@ def _days(option: FreightOption) -> int:
 def _order_request(
     order: Order, row: CJOrder, lines: list[MappedLine], origin: str, option: FreightOption
 ) -> OrderRequest:
+    declared = ioss.declaration(order, row, CJSettings.load())
     return OrderRequest(
         order_number=row.order_number,
         shipping_country_code=order.country.upper(),
@@ -349,6 +351,10 @@ def _order_request(
         shipping_address2=order.address2 or None,
         shipping_zip=order.zip_code or None,
         shipping_phone=order.phone,
+        house_number=order.house_number or None,
+        tax_id=order.tax_id or None,
+        ioss_type=declared.ioss_type,
+        ioss_number=declared.ioss_number,
         email=order.email or None,
         logistic_name=option.logistic_name,
         from_country_code=origin,
@@ -512,6 +518,18 @@ def _handle_cj_error(row: CJOrder, error: CJError, *, stage: str) -> None:
 
 def _log(row: CJOrder, outcome: str, message: str) -> None:
     CJOrderAttempt.objects.create(cj_order_id=row.pk, outcome=outcome, message=message[:500])
+
+
+def choose_ioss_declaration(row: CJOrder, *, without_ioss: bool, by: str) -> None:
+    """The admin's IOSS choice for one EU parcel (above 150 € IOSS cannot apply), kept on the timeline."""
+    CJOrder.objects.filter(pk=row.pk).update(declare_without_ioss=without_ioss)
+    row.declare_without_ioss = without_ioss
+    message = (
+        _("Déclaration sans IOSS choisie par %(by)s pour ce colis.")
+        if without_ioss
+        else _("Déclaration IOSS des Paramètres rétablie par %(by)s pour ce colis.")
+    )
+    record_event(row.order, "cj", message % {"by": by})
 
 
 def resubmit(row: CJOrder, *, by: str = "") -> bool:

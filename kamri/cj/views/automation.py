@@ -8,6 +8,8 @@ from kamri.cj.forms import AutomationSettingsForm
 from kamri.cj.models import CJSettings
 from kamri.cj.services import freshness, webhook_inbox
 from kamri.core import audit
+from kamri.core.crypto import mask
+from kamri.core.roles import may
 
 
 def automation_settings(request):
@@ -20,6 +22,9 @@ def automation_settings(request):
         return redirect("cj:automation")
     if request.method == "POST":
         audit.refused_form(request, form)
+    if not may(request.user, "cj:automation", "POST"):
+        # business data shared with carriers, not a secret: the roles that may not change it see its end only
+        form.initial["ioss_number"] = mask(settings_row.ioss_number)
     return render(request, "cj/automation.html", {"form": form, "forecast": freshness.catalogue_forecast()})
 
 

@@ -83,13 +83,15 @@ def _detail(request, row: CJOrder, form: AddressForm):
 
 def order_detail(request, pk: int):
     row = get_object_or_404(CJOrder.objects.select_related("order"), pk=pk)
-    return _detail(request, row, AddressForm(instance=row.order))
+    return _detail(
+        request, row, AddressForm(instance=row.order, declare_without_ioss=row.declare_without_ioss)
+    )
 
 
 @require_POST
 def update_address(request, pk: int):
     row = get_object_or_404(CJOrder.objects.select_related("order"), pk=pk)
-    form = AddressForm(request.POST, instance=row.order)
+    form = AddressForm(request.POST, instance=row.order, declare_without_ioss=row.declare_without_ioss)
     if not form.is_valid():
         audit.refused_form(request, form)
         return _detail(request, row, form)
@@ -98,6 +100,9 @@ def update_address(request, pk: int):
         type="address",
         message=_("Adresse de livraison corrigée par %(by)s.") % {"by": request.user.get_username()},
     )
+    without_ioss = bool(form.cleaned_data.get("declare_without_ioss"))
+    if "declare_without_ioss" in form.fields and without_ioss != row.declare_without_ioss:
+        orders.choose_ioss_declaration(row, without_ioss=without_ioss, by=request.user.get_username())
     if row.state in (CJOrder.State.NEEDS_ATTENTION, CJOrder.State.FAILED):
         messages.success(
             request, _("Adresse enregistrée. Cliquez sur « Renvoyer » pour repasser la commande.")
