@@ -42,7 +42,9 @@ def test_a_price_sync_keeps_cjs_new_text_beside_the_edited_one_and_raises_the_no
     link = imported_product(cj_sandbox)
     product = link.product
     assert product.supplier_title == link.cj_name and product.supplier_description == link.cj_description
-    product = _edit(staff_client, product, title="Lampe rechargeable", description="<p>Texte de la boutique.</p>")
+    product = _edit(
+        staff_client, product, title="Lampe rechargeable", description="<p>Texte de la boutique.</p>"
+    )
     control(cj_sandbox, f"products/{link.pid}/description", {"description": REWRITTEN})
 
     price_sync.run(price_sync.start(enqueue=False).pk)
@@ -77,7 +79,9 @@ def test_cjs_product_webhook_updates_the_original_of_an_unedited_product_and_its
     assert WebhookEvent.objects.get().status == "processed"
 
 
-def test_a_fixed_price_survives_cjs_cost_change_and_is_what_checkout_charges(cj_account, cj_sandbox, staff_client):
+def test_a_fixed_price_survives_cjs_cost_change_and_is_what_checkout_charges(
+    cj_account, cj_sandbox, staff_client
+):
     link = imported_product(cj_sandbox)
     variants = list(link.product.variants.order_by("pk"))
     fixed, ruled = variants[0], variants[1]
