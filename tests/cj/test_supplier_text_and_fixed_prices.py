@@ -11,12 +11,22 @@ from django.urls import reverse
 
 from kamri.catalog.pricing import price_for
 from kamri.cj.models import CJSettings, WebhookEvent
-from kamri.cj.services import catalog_sync, importing, price_sync
+from kamri.cj.services import catalog_sync, connection, importing, price_sync, webhook_inbox
 from kamri.orders import checkout
 from tests.cj.helpers import control, imported_product
-from tests.cj.test_webhooks import hook, message, post, process_pending  # noqa: F401  (hook: the receiver's fixture)
+from tests.cj.test_webhooks import message, post, process_pending
+from tests.conftest import SANDBOX_API_KEY
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def receiver(cj_account, cj_sandbox):
+    """KAMRI connected (the openId signs CJ's messages) and the receiver's secret URL, as in test_webhooks."""
+    connection.check_credentials(api_key=SANDBOX_API_KEY, base_url=cj_sandbox.base_url, tier="advanced")
+    webhook_inbox.forget_config()
+    return webhook_inbox.config()
+
 
 REWRITTEN = "<p>Brand new text from CJ.</p><p>Packing list: 1 x lamp</p>"
 
@@ -63,14 +73,14 @@ def test_a_price_sync_keeps_cjs_new_text_beside_the_edited_one_and_raises_the_no
 
 
 def test_cjs_product_webhook_updates_the_original_of_an_unedited_product_and_its_text(
-    cj_sandbox, client, hook
+    cj_sandbox, client, receiver
 ):
     link = imported_product(cj_sandbox)
     body = message(
         "PRODUCT",
         {"pid": link.pid, "productDescription": REWRITTEN, "fields": ["productDescription"]},
     )
-    assert post(client, hook, body).status_code == 200
+    assert post(client, receiver, body).status_code == 200
     process_pending()
     link.product.refresh_from_db()
     assert link.product.description == "Brand new text from CJ.\nPacking list: 1 x lamp"  # never edited
