@@ -22,7 +22,7 @@ ROUNDING_CHOICES = [
     (Rounding.WHOLE.value, _("Entier supérieur")),
 ]
 MAX_IMAGES = 20
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg")  # an <img> runs no SVG script
 
 
 def image_url_problem(url: str) -> str | None:
@@ -34,7 +34,7 @@ def image_url_problem(url: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return _("L'image doit être une adresse http(s) complète, par exemple https://exemple.fr/photo.jpg.")
     if not parts.path.lower().endswith(IMAGE_SUFFIXES):
-        return _("L'adresse doit être celle d'une image (.jpg, .jpeg, .png, .gif, .webp ou .avif).")
+        return _("L'adresse doit être celle d'une image (.jpg, .jpeg, .png, .gif, .webp, .avif ou .svg).")
     return None
 
 

@@ -59,7 +59,7 @@ def sanitize_html(html: str) -> str:
 def render_description(text: str) -> SafeString:
     """A description as the storefront shows it: plain text (an import) with its line breaks, HTML sanitized."""
     if not _TAG.search(text or ""):
-        return linebreaks(text or "", autoescape=True)  # escaped, then <p> and <br>
+        return mark_safe(linebreaks(text or "", autoescape=True))  # noqa: S308  (escaped, then <p> and <br>)
     return mark_safe(sanitize_html(text))  # noqa: S308  (nh3's allow-list output is the safe HTML)
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import SafeString
 
 from kamri.catalog import bulk, rules
 from kamri.catalog.models import Category, Product, ProductImage
@@ -46,7 +47,17 @@ def test_the_sanitizer_keeps_formatting_and_drops_scripts_handlers_and_javascrip
 
 
 def test_plain_text_descriptions_keep_their_lines_and_are_escaped():
-    assert str(render_description("Ligne 1\nLigne <2>")) == "<p>Ligne 1<br>Ligne &lt;2&gt;</p>"
+    rendered = render_description("Ligne 1\nLigne <2>")
+    assert str(rendered) == "<p>Ligne 1<br>Ligne &lt;2&gt;</p>" and isinstance(rendered, SafeString)
+
+
+def test_a_plain_english_description_shows_as_paragraphs_not_as_tags(client):
+    product = factories.product(title="Lampe")
+    product.description_en = "A foldable lamp."
+    product.save()
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("storefront:product", args=[product.slug])).content.decode()
+    assert '<div class="desc"><p>A foldable lamp.</p></div>' in page
 
 
 def test_the_storefront_renders_only_sanitized_html_even_for_a_row_written_elsewhere(client):
