@@ -1,7 +1,9 @@
 """Bulk actions of the catalogue list: one status, category or pricing rule for the ticked products. Each
-returns the sentence the admin reads — which the Journal d'activité keeps, with the products' names."""
+returns the sentence the admin reads and the products by name — both kept by the Journal d'activité."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,6 +14,13 @@ from kamri.catalog.models import Category, Product
 from kamri.catalog.pricing import PricingRule
 
 NAMES_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    message: str
+    names: str  # « Lampe », « Sac » et 3 autres
+    complete: bool = True  # False: some selected products were left as they were (and the message says so)
 
 
 def names(products: list[Product]) -> str:
@@ -27,32 +36,33 @@ def _selected(ids: list[int]) -> list[Product]:
     return list(Product.objects.filter(pk__in=ids).order_by("title", "pk").only("pk", "title"))
 
 
-def set_status(ids: list[int], status: str) -> str:
+def set_status(ids: list[int], status: str) -> BulkOutcome:
     products = _selected(ids)
-    with transaction.atomic():
-        Product.objects.filter(pk__in=[product.pk for product in products]).update(status=status)
+    Product.objects.filter(pk__in=[product.pk for product in products]).update(status=status)
     label = dict(Product.Status.choices)[status]
-    return ngettext(
+    text = ngettext(
         "Statut « %(status)s » pour %(n)s produit : %(names)s.",
         "Statut « %(status)s » pour %(n)s produits : %(names)s.",
         len(products),
     ) % {"status": label, "n": len(products), "names": names(products)}
+    return BulkOutcome(text, names(products))
 
 
-def set_category(ids: list[int], category: Category | None) -> str:
+def set_category(ids: list[int], category: Category | None) -> BulkOutcome:
     products = _selected(ids)
     Product.objects.filter(pk__in=[product.pk for product in products]).update(category=category)
     where = category.name if category else _("Sans catégorie")
-    return ngettext(
+    text = ngettext(
         "Catégorie « %(category)s » pour %(n)s produit : %(names)s.",
         "Catégorie « %(category)s » pour %(n)s produits : %(names)s.",
         len(products),
     ) % {"category": where, "n": len(products), "names": names(products)}
+    return BulkOutcome(text, names(products))
 
 
-def set_rule(ids: list[int], rule: PricingRule) -> tuple[str, bool]:
-    """The rule for the selected supplier products, repriced now; the shop's own products (no supplier cost
-    rule) and fixed prices are left as they are, and the sentence says so. Returns (sentence, all taken)."""
+def set_rule(ids: list[int], rule: PricingRule) -> BulkOutcome:
+    """The rule for the selected supplier products, repriced now; the shop's own products (no supplier rule)
+    and fixed prices are left as they are, and the sentence says so."""
     products = _selected(ids)
     with transaction.atomic():
         taken, repriced = rules.apply_rule(products, rule)
@@ -68,4 +78,4 @@ def set_rule(ids: list[int], rule: PricingRule) -> tuple[str, bool]:
             "%(n)s produits sans règle de prix fournisseur laissés tels quels : %(names)s.",
             len(left),
         ) % {"n": len(left), "names": names(left)}
-    return text, not left
+    return BulkOutcome(text, names(products), complete=not left)

@@ -119,10 +119,11 @@ def product_bulk(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     action = form.cleaned_data["action"]
     if action == "status":
-        messages.success(request, bulk.set_status(ids, form.cleaned_data["status"]))
+        outcome = bulk.set_status(ids, form.cleaned_data["status"])
     elif action == "category":
-        messages.success(request, bulk.set_category(ids, form.cleaned_data["category"]))
+        outcome = bulk.set_category(ids, form.cleaned_data["category"])
     else:
-        text, complete = bulk.set_rule(ids, form.rule())
-        (messages.success if complete else messages.warning)(request, text)
+        outcome = bulk.set_rule(ids, form.rule())
+    (messages.success if outcome.complete else messages.warning)(request, outcome.message)
+    audit.objects(request, outcome.names)
     return redirect(back)

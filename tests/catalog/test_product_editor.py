@@ -206,7 +206,7 @@ def test_bulk_status_and_category_name_the_products_in_the_journal(staff_client)
     rows = list(AdminAction.objects.filter(action="catalog:product_bulk").order_by("pk"))
     assert rows[0].message == "Statut « Inactif » pour 2 produits : « Lampe », « Sac »."
     assert rows[1].message == "Catégorie « Cuisine » pour 1 produit : « Lampe »."
-    assert rows[0].target == "2 × · status"
+    assert rows[0].target == "« Lampe », « Sac » · statut"
 
 
 def test_bulk_without_selection_or_with_a_bad_choice_changes_nothing(staff_client):
@@ -224,8 +224,9 @@ def test_bulk_without_selection_or_with_a_bad_choice_changes_nothing(staff_clien
 
 def test_a_bulk_rule_leaves_the_shops_own_products_and_says_so():
     lamp = factories.product(title="Lampe")
-    text, complete = bulk.set_rule([lamp.pk], PricingRule(margin_percent=Decimal("50")))
-    assert not complete and "« Lampe »" in text and "sans règle de prix fournisseur" in text
+    outcome = bulk.set_rule([lamp.pk], PricingRule(margin_percent=Decimal("50")))
+    assert not outcome.complete and "sans règle de prix fournisseur" in outcome.message
+    assert outcome.names == "« Lampe »"
     assert lamp.variants.get().price == Decimal("10.00")
 
 

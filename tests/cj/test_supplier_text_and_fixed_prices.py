@@ -109,3 +109,28 @@ def test_a_fixed_price_survives_cjs_cost_change_and_is_what_checkout_charges(
     quote = checkout.quote({fixed.pk: 1, ruled.pk: 1})
     assert [line.unit_price for line in quote.lines] == [Decimal("49.90"), ruled.price]
     assert product.pk == link.product_id
+
+
+def test_a_bulk_rule_reprices_cj_products_with_the_one_formula_and_keeps_fixed_prices(cj_account, cj_sandbox):
+    from kamri.catalog import bulk
+    from kamri.catalog.pricing import PricingRule, Rounding
+
+    link = imported_product(cj_sandbox)
+    variants = list(link.product.variants.order_by("pk"))
+    fixed = variants[0]
+    fixed.price, fixed.price_fixed = Decimal("99.00"), True
+    fixed.save()
+    rule = PricingRule(
+        margin_percent=Decimal("25"), rounding=Rounding.NINETY, compare_at_multiplier=Decimal("1.5")
+    )
+    outcome = bulk.set_rule([link.product_id], rule)
+    assert outcome.complete and outcome.names == f"« {link.product.title[:60]} »"
+    link.refresh_from_db()
+    assert importing.rule_of(link) == rule  # the syncs reprice with it from now on
+    rate = CJSettings.load().usd_rate
+    for variant in variants[1:]:
+        variant.refresh_from_db()
+        expected = price_for(variant.cj_link.cost_usd, rule, rate)
+        assert (variant.price, variant.compare_at_price) == (expected.price, expected.compare_at)
+    fixed.refresh_from_db()
+    assert fixed.price == Decimal("99.00")

@@ -143,4 +143,5 @@ def test_a_bulk_status_change_asks_first_and_is_journaled_by_name(operator, live
     }
     row = AdminAction.objects.get(action="catalog:product_bulk")
     assert row.outcome == "ok" and "« Lampe de chevet », « Mug émaillé »" in row.message
+    assert row.target == "« Lampe de chevet », « Mug émaillé » · statut"
     assert kept.pk
