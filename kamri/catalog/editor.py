@@ -14,7 +14,7 @@ from django.db import transaction
 from kamri.catalog import rules
 from kamri.catalog.models import Category, Product, ProductImage, Variant
 from kamri.catalog.pricing import PricingRule
-from kamri.catalog.texts import mark_texts_edited, sanitize_html
+from kamri.catalog.texts import mark_texts_edited, stored_description
 
 TEXT_FIELDS = ("title", "title_en", "seo_title", "seo_description", "seo_title_en", "seo_description_en")
 
@@ -40,8 +40,8 @@ def save_product(product: Product, changes: ProductChanges) -> SaveOutcome:
         product = Product.objects.select_for_update().get(pk=product.pk)
         for name in TEXT_FIELDS:
             setattr(product, name, changes.texts.get(name, ""))
-        product.description = sanitize_html(changes.texts.get("description", ""))
-        product.description_en = sanitize_html(changes.texts.get("description_en", ""))
+        product.description = stored_description(changes.texts.get("description", ""))
+        product.description_en = stored_description(changes.texts.get("description_en", ""))
         product.status, product.category = changes.status, changes.category
         product.option_labels = changes.option_labels
         product.image_url = changes.images[0] if changes.images else ""

@@ -56,9 +56,19 @@ def sanitize_html(html: str) -> str:
     return cleaned.strip()
 
 
+def is_html(text: str) -> bool:
+    return bool(_TAG.search(text or ""))
+
+
+def stored_description(text: str) -> str:
+    """What the editor stores: HTML sanitized; a text without tags (typed without JavaScript, an import) as it
+    is, so "Noir & blanc" is escaped once, on display."""
+    return sanitize_html(text) if is_html(text) else (text or "").strip()
+
+
 def render_description(text: str) -> SafeString:
     """A description as the storefront shows it: plain text (an import) with its line breaks, HTML sanitized."""
-    if not _TAG.search(text or ""):
+    if not is_html(text):
         return mark_safe(linebreaks(text or "", autoescape=True))  # noqa: S308  (escaped, then <p> and <br>)
     return mark_safe(sanitize_html(text))  # noqa: S308  (nh3's allow-list output is the safe HTML)
 
@@ -75,15 +85,20 @@ def _english_or(value: str, *fallbacks: str) -> str:
     return next((text for text in (value, *fallbacks) if text), "")
 
 
+def title_in(product: Product, language: str) -> str:
+    if _is_english(language):
+        return _english_or(product.title_en, product.supplier_title, product.title)
+    return product.title
+
+
 def shop_texts(product: Product, language: str) -> ShopTexts:
-    if (language or "").split("-")[0] == ENGLISH:
-        title = _english_or(product.title_en, product.supplier_title, product.title)
+    title = title_in(product, language)
+    if _is_english(language):
         description = _english_or(product.description_en, product.supplier_description, product.description)
-        seo_title = _english_or(product.seo_title_en, title)
-        seo_description = product.seo_description_en
+        seo_title, seo_description = _english_or(product.seo_title_en, title), product.seo_description_en
     else:
-        title, description = product.title, product.description
-        seo_title, seo_description = product.seo_title or product.title, product.seo_description
+        description = product.description
+        seo_title, seo_description = product.seo_title or title, product.seo_description
     return ShopTexts(
         title=title,
         description=render_description(description),
@@ -92,11 +107,15 @@ def shop_texts(product: Product, language: str) -> ShopTexts:
     )
 
 
+def _is_english(language: str) -> bool:
+    return (language or "").split("-")[0] == ENGLISH
+
+
 def option_pairs(variant: Variant, language: str, labels: dict | None = None) -> list[tuple[str, str]]:
     """A variant's (option name, value) in `language` with the shop's names ("Color" → "Couleur"); a name or
     value without a translation stays as the supplier wrote it."""
     labels = variant.product.option_labels if labels is None else labels
-    lang = "en" if (language or "").split("-")[0] == ENGLISH else "fr"
+    lang = "en" if _is_english(language) else "fr"
     names, values = (labels or {}).get("names", {}), (labels or {}).get("values", {})
     pairs = []
     for name, value in (variant.options or {}).items():
@@ -113,8 +132,8 @@ def options_label(variant: Variant, language: str) -> str:
 def record_supplier_text(product: Product, *, title: str | None, description: str | None) -> list[str]:
     """A text the supplier sends (import, sync, webhook). The original is always stored; the shop's texts
     follow it only while the shop has never edited them, otherwise they stay and the editor shows "texte CJ
-    modifié depuis". Returns the fields of the shop's text that changed. Saves the product."""
-    changed_original, followed = False, []
+    modifié depuis". Saves only the fields it changed; returns the shop's fields that followed."""
+    changed_original, followed, fields = False, [], []
     following = product.texts_edited_at is None
     if title and title != product.supplier_title:
         if following and product.title in (product.supplier_title, ""):
@@ -122,15 +141,19 @@ def record_supplier_text(product: Product, *, title: str | None, description: st
             followed.append("title")
         changed_original = changed_original or bool(product.supplier_title)
         product.supplier_title = title[:500]
+        fields.append("supplier_title")
     if description is not None and description != product.supplier_description:
         if following and product.description in (product.supplier_description, ""):
             product.description = description
             followed.append("description")
         changed_original = changed_original or bool(product.supplier_description)
         product.supplier_description = description
+        fields.append("supplier_description")
     if changed_original and not following:
         product.supplier_text_changed_at = timezone.now()
-    product.save()
+        fields.append("supplier_text_changed_at")
+    if fields:  # never the whole row: an edit saved meanwhile in the editor is not overwritten
+        product.save(update_fields=[*fields, *followed, "updated_at"])
     return followed
 
 

@@ -150,6 +150,17 @@ def test_english_falls_back_to_the_supplier_original_then_to_french(client):
     assert "<h1>Lamp</h1>" in page and "Made of metal." in page
 
 
+def test_a_description_typed_without_the_toolbar_is_escaped_once(staff_client, client):
+    product = factories.product(title="Plaid")
+    url = reverse("catalog:product_edit", args=[product.pk])
+    assert (
+        staff_client.post(url, _editor_post(product, description="Noir & blanc\ntaille < 2 m")).status_code
+        == 302
+    )
+    page = client.get(reverse("storefront:product", args=[product.slug])).content.decode()
+    assert "<p>Noir &amp; blanc<br>taille &lt; 2 m</p>" in page
+
+
 def test_a_refused_image_address_keeps_everything_typed_and_is_journaled(staff_client):
     product = factories.product(title="Lampe")
     url = reverse("catalog:product_edit", args=[product.pk])

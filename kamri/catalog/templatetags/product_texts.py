@@ -18,7 +18,7 @@ def shop_texts(product) -> texts.ShopTexts:
 
 @register.filter
 def shop_title(product) -> str:
-    return shop_texts(product).title
+    return texts.title_in(product, get_language() or "fr")  # a list of tiles sanitizes no description
 
 
 @register.filter
