@@ -145,3 +145,35 @@ def test_a_bulk_status_change_asks_first_and_is_journaled_by_name(operator, live
     assert row.outcome == "ok" and "« Lampe de chevet », « Mug émaillé »" in row.message
     assert row.target == "« Lampe de chevet », « Mug émaillé » · statut"
     assert kept.pk
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_editor_of_a_cj_product_shows_cjs_change_and_reprices_with_the_rule(operator, live_server, width):
+    from django.utils import timezone
+
+    from kamri.catalog.pricing import PricingRule, Rounding, price_for
+    from kamri.catalog.texts import record_supplier_text
+    from kamri.cj.models import CJSettings
+    from tests.e2e.test_price_changes import cj_product
+
+    link = cj_product("Lampe de bureau", "1700000000000000009", "1700000000000000109", cost="10.00", price="17.99")
+    product = link.variant.product
+    record_supplier_text(product, title="Desk lamp", description="Old CJ text.")
+    product.texts_edited_at = timezone.now()
+    product.save()
+    record_supplier_text(product, title="Desk lamp", description="New CJ text: now with USB-C.")
+    operator.set_viewport_size({"width": width, "height": 800})
+    operator.goto(f"{live_server.url}/admin/catalogue/{product.pk}/modifier/")
+    expect(operator.locator("#supplier-text-notice")).to_contain_text("Texte CJ modifié depuis")
+    expect(operator.locator("#supplier-original")).to_contain_text("New CJ text: now with USB-C.")
+    expect(operator.locator("#id_margin_percent")).to_have_value("60,00")
+    operator.fill("#id_margin_percent", "80")
+    operator.select_option("#id_rounding", "90")
+    operator.screenshot(path=str(_shot(f"editor_cj_rule_{width}")), full_page=True)
+    operator.click("#save-product")
+    expect(operator.locator(".messages")).to_contain_text("Prix recalculés avec la règle : 1.")
+    expect(operator.locator("#supplier-text-notice")).to_have_count(0)  # seen
+    expected = price_for(Decimal("10.00"), PricingRule(Decimal("80"), Rounding.NINETY), CJSettings.load().usd_rate)
+    link.variant.refresh_from_db()
+    assert link.variant.price == expected.price and not link.variant.price_fixed
+    assert operator.evaluate("document.documentElement.scrollWidth") <= width
