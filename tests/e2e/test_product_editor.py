@@ -156,7 +156,9 @@ def test_the_editor_of_a_cj_product_shows_cjs_change_and_reprices_with_the_rule(
     from kamri.cj.models import CJSettings
     from tests.e2e.test_price_changes import cj_product
 
-    link = cj_product("Lampe de bureau", "1700000000000000009", "1700000000000000109", cost="10.00", price="17.99")
+    link = cj_product(
+        "Lampe de bureau", "1700000000000000009", "1700000000000000109", cost="10.00", price="17.99"
+    )
     product = link.variant.product
     record_supplier_text(product, title="Desk lamp", description="Old CJ text.")
     product.texts_edited_at = timezone.now()
@@ -173,7 +175,9 @@ def test_the_editor_of_a_cj_product_shows_cjs_change_and_reprices_with_the_rule(
     operator.click("#save-product")
     expect(operator.locator(".messages")).to_contain_text("Prix recalculés avec la règle : 1.")
     expect(operator.locator("#supplier-text-notice")).to_have_count(0)  # seen
-    expected = price_for(Decimal("10.00"), PricingRule(Decimal("80"), Rounding.NINETY), CJSettings.load().usd_rate)
+    expected = price_for(
+        Decimal("10.00"), PricingRule(Decimal("80"), Rounding.NINETY), CJSettings.load().usd_rate
+    )
     link.variant.refresh_from_db()
     assert link.variant.price == expected.price and not link.variant.price_fixed
     assert operator.evaluate("document.documentElement.scrollWidth") <= width
