@@ -185,6 +185,7 @@ class Catalog:
         self.version = 0
         self._search_cache: OrderedDict = OrderedDict()
         self._reviews: dict[str, list[dict]] = {}
+        self.rewritten: dict[str, str] = {}  # pid → a description CJ's product team rewrote (control API)
         self._generate(count)
 
     # ------------------------------------------------------------------ generation
@@ -444,6 +445,8 @@ class Catalog:
         return out
 
     def description(self, p: Product) -> str:
+        if p.pid in self.rewritten:
+            return self.rewritten[p.pid]
         rng = random.Random(f"{self.seed}:desc:{p.pid}")
         feats = rng.sample(
             [

@@ -38,6 +38,7 @@ ENDPOINTS = [
     "GET  /_sandbox/products                 ?status=2|3&country=US&removed=1&limit=50 compact list",
     "GET  /_sandbox/products/<pid>           compact product with variants and stock",
     "POST /_sandbox/products/<pid>/off-sale | on-sale | remove",
+    "POST /_sandbox/products/<pid>/description {description} CJ rewrites the text (PRODUCT webhook)",
     "POST /_sandbox/variants/<vid>/stock     {countryCode, cjInventory, factoryInventory}",
     "POST /_sandbox/variants/<vid>/price     {price}",
     'POST /_sandbox/routes                   {closed: ["IL", ...]} destinations no carrier serves (freight [])',
@@ -185,7 +186,7 @@ def _route(
                     moved += 1
         return 200, {"ok": True, "moved": moved, "clockSeconds": step}
     if head == "products":
-        return _products(state, method, parts, qget)
+        return _products(state, method, parts, qget, body)
     if head == "variants" and method == "POST" and parts[1:] == ["bulk"]:
         # many stock/price changes in one request (benchmarks): each one as its own control call would do
         stock, prices = body.get("stock") or [], body.get("price") or []
@@ -370,7 +371,7 @@ def _orders(state: State, method: str, parts: list[str], body: dict) -> tuple[in
     raise ControlError(404, "unknown orders endpoint")
 
 
-def _products(state: State, method: str, parts: list[str], qget: dict) -> tuple[int, Any]:
+def _products(state: State, method: str, parts: list[str], qget: dict, body: Any = None) -> tuple[int, Any]:
     cat = state.catalog
     if len(parts) == 1 and method == "GET":
         status = qget.get("status")
@@ -400,6 +401,11 @@ def _products(state: State, method: str, parts: list[str], qget: dict) -> tuple[
             p = state.set_product_status(pid, "3")
         elif action == "remove":
             p = state.remove_product(pid)
+        elif action == "description":
+            text = str((body or {}).get("description") or "")
+            if not text.strip():
+                raise ControlError(400, "description must be a non-empty string")
+            p = state.set_product_description(pid, text[:20000])
         else:
             raise ControlError(404, f"unknown product action {action}")
         return 200, {"ok": True, "product": _product_summary(p)}

@@ -140,7 +140,13 @@ class State:
         self.windows: dict[str, collections.deque] = {}
         self.orders: dict[str, Order] = {}
         self.order_seq = random.Random(f"{cfg.seed}:orders").randrange(10**6, 10**7)
-        self.overrides: dict[str, Any] = {"stock": {}, "price": {}, "status": {}, "removed": []}
+        self.overrides: dict[str, Any] = {
+            "stock": {},
+            "price": {},
+            "status": {},
+            "removed": [],
+            "description": {},
+        }
         self.stats: dict[str, dict] = {}
         # Destinations no carrier serves (CJ's freightCalculate answers an empty list): set by the control API.
         self.closed_routes: set[str] = set()
@@ -491,6 +497,21 @@ class State:
             self.catalog.touch()
             self._emit_product_topic(
                 pid, "PRODUCT", lambda: self._product_message(p, "UPDATE", ["productStatus"])
+            )
+            return p
+
+    def set_product_description(self, pid: str, description: str) -> Product:
+        """CJ's product team rewrites a description: product/query answers the new text, and a PRODUCT
+        UPDATE message with productDescription goes to the subscribed shops."""
+        with self.lock:
+            p = self.catalog.live_product(pid)
+            if p is None:
+                raise KeyError(pid)
+            self.catalog.rewritten[pid] = description
+            self.overrides["description"][pid] = description
+            self.catalog.touch()
+            self._emit_product_topic(
+                pid, "PRODUCT", lambda: self._product_message(p, "UPDATE", ["productDescription"])
             )
             return p
 
@@ -1054,9 +1075,11 @@ class State:
                 p = self.catalog.by_pid.get(pid)
                 if p:
                     p.removed = True
+            self.catalog.rewritten.update(ov.get("description", {}))
             for p in self.catalog.products:
                 p.refresh()
             self.overrides = {
+                "description": dict(ov.get("description", {})),
                 "stock": ov.get("stock", {}),
                 "price": ov.get("price", {}),
                 "status": ov.get("status", {}),

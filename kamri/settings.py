@@ -162,6 +162,8 @@ LOGOUT_REDIRECT_URL = "core:login"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language, everywhere (kamri/formats/<lang>/formats.py): 02/12/2026 14:05 · 2 Dec 2026, 14:05.
+FORMAT_MODULE_PATH = ["kamri.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Paris")

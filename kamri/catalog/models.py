@@ -76,6 +76,24 @@ class Product(models.Model):
         _("source"), max_length=10, choices=Source.choices, default=Source.OWN, db_index=True
     )
     image_url = models.URLField(_("image principale"), max_length=500, blank=True)
+    # The shop's texts: `title`/`description` are French (the shop's language), the *_en ones English; an
+    # empty English text falls back (kamri.catalog.texts). The description is sanitized HTML.
+    title_en = models.CharField(_("titre (anglais)"), max_length=255, blank=True)
+    description_en = models.TextField(_("description (anglais)"), blank=True)
+    seo_title = models.CharField(_("titre SEO"), max_length=255, blank=True)
+    seo_description = models.CharField(_("description SEO"), max_length=320, blank=True)
+    seo_title_en = models.CharField(_("titre SEO (anglais)"), max_length=255, blank=True)
+    seo_description_en = models.CharField(_("description SEO (anglais)"), max_length=320, blank=True)
+    # The supplier's original texts, kept beside the shop's (read-only in the editor).
+    supplier_title = models.CharField(_("titre du fournisseur"), max_length=500, blank=True)
+    supplier_description = models.TextField(_("description du fournisseur"), blank=True)
+    texts_edited_at = models.DateTimeField(_("textes modifiés le"), null=True, blank=True)
+    supplier_text_changed_at = models.DateTimeField(
+        _("texte du fournisseur modifié le"), null=True, blank=True
+    )
+    # Shop names of the supplier's option names and values, per language:
+    # {"names": {"Color": {"fr": "Couleur", "en": "Colour"}}, "values": {"Color": {"Black": {"fr": "Noir"}}}}
+    option_labels = models.JSONField(_("noms des options"), default=dict, blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
@@ -95,6 +113,12 @@ class Product(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:product_detail", args=[self.pk])
+
+    @property
+    def supplier_text_notice(self) -> bool:
+        """The supplier changed its text after the shop last edited its own ("texte CJ modifié depuis")."""
+        changed, edited = self.supplier_text_changed_at, self.texts_edited_at
+        return changed is not None and (edited is None or changed > edited)
 
 
 class ProductImage(models.Model):
@@ -125,6 +149,8 @@ class Variant(models.Model):
     weight_g = models.PositiveIntegerField(_("poids (g)"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
     image_url = models.URLField(_("image"), max_length=500, blank=True)
+    # A price typed by the shop: no pricing rule (import, cost change, bulk rule) changes it.
+    price_fixed = models.BooleanField(_("prix fixé"), default=False)
 
     class Meta:
         verbose_name = _("variante")

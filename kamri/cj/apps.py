@@ -43,6 +43,10 @@ class CJConfig(AppConfig):
         from kamri.core import audit
 
         register_rate("USD", lambda: CJSettings.load().usd_rate)
+        from kamri.catalog.rules import register_rule_store
+        from kamri.cj.services.product_rules import CJRuleStore
+
+        register_rule_store(CJRuleStore())  # the catalogue's editor and bulk actions edit CJ products' rules
         from kamri.cj.services.freight import cart_freight
         from kamri.orders.shipping import register_freight_provider
 

@@ -29,7 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.formats import get_format
+from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -156,7 +156,12 @@ def hour_buckets(*, now: datetime, hours: int = 24) -> list[Bucket]:
     current = now.astimezone(zone).replace(minute=0, second=0, microsecond=0)
     starts = [current - timedelta(hours=offset) for offset in range(hours - 1, -1, -1)]
     return [
-        Bucket(start, start + timedelta(hours=1), start.strftime("%Hh"), start.strftime("%d/%m %Hh"))
+        Bucket(
+            start,
+            start + timedelta(hours=1),
+            date_format(start, "TIME_FORMAT"),
+            date_format(start, "SHORT_DATETIME_FORMAT"),
+        )
         for start in starts
     ]
 
@@ -169,7 +174,9 @@ def day_buckets(*, now: datetime, days: int = 30) -> list[Bucket]:
         day = today - timedelta(days=offset)
         start = timezone.make_aware(datetime.combine(day, time.min), zone)
         end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), zone)
-        buckets.append(Bucket(start, end, day.strftime("%d/%m"), day.strftime("%d/%m/%Y")))
+        buckets.append(
+            Bucket(start, end, date_format(day, "MONTH_DAY_FORMAT"), date_format(day, "SHORT_DATE_FORMAT"))
+        )
     return buckets
 
 
@@ -720,14 +727,15 @@ def profit_csv_rows(report: ProfitReport) -> Iterator[list[object]]:
     for row in report.rows:
         yield [
             row.number,
-            row.paid_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if row.paid_at else "",
+            date_format(row.paid_at.astimezone(zone), "SHORT_DATETIME_FORMAT") if row.paid_at else "",
             row.currency,
             *_money_cells(row),
         ]
     totals = report.totals
     yield [
         "TOTAL",
-        f"{report.period.start.isoformat()} / {report.period.end.isoformat()}",
+        f"{date_format(report.period.start, 'SHORT_DATE_FORMAT')} / "
+        f"{date_format(report.period.end, 'SHORT_DATE_FORMAT')}",
         "",
         *_money_cells(totals),
     ]
@@ -781,7 +789,7 @@ def orders_csv_rows(rows: QuerySet) -> Iterator[list[object]]:
     store_statuses = dict(Order.Status.choices)
 
     def stamp(value: datetime | None) -> str:
-        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else ""
+        return date_format(value.astimezone(zone), "SHORT_DATETIME_FORMAT") if value else ""
 
     for values in rows.values_list(
         "order__number",

@@ -38,12 +38,16 @@ CHOICE_LABELS = {
     "import": _("importer"),
     "ignore": _("ignorer"),
     "reopen": _("rouvrir"),
+    "status": _("statut"),
+    "category": _("catégorie"),
+    "rule": _("règle de prix"),
 }
 
 _labels: dict[str, str | Promise] = {}
 _namers: dict[str, Callable[[Mapping[str, object]], str | None]] = {}
 _RAW_DATA = _("Données brutes")
 _NOTE = "_audit_note"
+_OBJECTS = "_audit_objects"
 
 
 def describe(labels: Mapping[str, str | Promise]) -> None:
@@ -61,6 +65,11 @@ def note(request: HttpRequest, outcome: str, message: str) -> None:
     """What the view knows and the status code does not tell: a form re-shown with its errors is a refusal, a
     connection test that did not connect a failure. Recorded with the message the admin read."""
     setattr(request, _NOTE, (outcome, str(message)))
+
+
+def objects(request: HttpRequest, names: str) -> None:
+    """The objects a bulk action touched, by name ("« Lampe », « Sac »"), instead of "2 ×"."""
+    setattr(request, _OBJECTS, str(names))
 
 
 def refused_form(request: HttpRequest, form) -> None:
@@ -136,7 +145,10 @@ def _target(request: HttpRequest, action: str, kwargs: Mapping[str, object]) -> 
     name = _object_name(action, kwargs)
     parts = [name] if name else [f"n° {value}" for value in kwargs.values()]
     ids = request.POST.getlist("ids")
-    if ids:
+    named = getattr(request, _OBJECTS, "")
+    if named:
+        parts.append(named)
+    elif ids:
         parts.append(f"{len(ids)} ×")
     for field in CHOICE_FIELDS:
         if value := request.POST.get(field):

@@ -31,6 +31,8 @@ ACCESS: dict[str, tuple[Role, Role]] = {
     # Products.
     "catalog:product_list": (R, OP),
     "catalog:product_detail": (R, OP),
+    "catalog:product_edit": (R, OP),  # KAMRI's product editor: read-only members see it without saving
+    "catalog:product_bulk": (R, OP),  # status, category or pricing rule of the ticked products
     "cj:home": (R, OP),
     "cj:status": (R, OP),
     "cj:products": (R, OP),

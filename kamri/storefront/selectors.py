@@ -26,7 +26,12 @@ def visible_products(*, query: str = "", category: Category | None = None) -> Qu
         .order_by("-created_at", "-id")
     )
     if query:
-        products = products.filter(Q(title__icontains=query) | Q(description__icontains=query))
+        products = products.filter(
+            Q(title__icontains=query)
+            | Q(description__icontains=query)
+            | Q(title_en__icontains=query)
+            | Q(description_en__icontains=query)
+        )
     if category is not None:
         products = products.filter(Q(category=category) | Q(category__parent=category))
     return products

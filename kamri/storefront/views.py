@@ -11,11 +11,12 @@ from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kamri.catalog.models import Category, Product
+from kamri.catalog.texts import shop_texts
 from kamri.core.security import local_redirect_target
 from kamri.legal.services import current_cgv, published_pages, record_cgv_acceptance
 from kamri.orders import checkout, payments
@@ -65,6 +66,7 @@ def product(request, slug: str):
         "storefront/product.html",
         {
             "product": item,
+            "texts": shop_texts(item, get_language() or "fr"),
             "variants": variants,
             "images": images,
             "selected": selected,

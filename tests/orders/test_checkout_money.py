@@ -248,7 +248,7 @@ def test_cj_orders_page_flags_an_order_past_its_delivery_promise(staff_client):
     CJOrder.objects.create(order=late, order_number=late.number, state=CJOrder.State.PLACED)
     CJOrder.objects.create(order=on_time, order_number=on_time.number, state=CJOrder.State.PLACED)
     html = staff_client.get("/admin/cj/commandes/").content.decode()
-    assert html.count("late-promise") == 1 and "Livraison promise au 9 janvier dépassée" in html
+    assert html.count("late-promise") == 1 and "Livraison promise au 09/01/2026 dépassée" in html
 
 
 def test_a_bad_rule_or_rate_is_a_french_message_and_nothing_is_saved(staff_client):

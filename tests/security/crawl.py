@@ -87,6 +87,7 @@ def world_arguments(world) -> dict[str, dict[str, str]]:
     cj_order, order = str(world.cj_order.pk), world.order.number
     return {
         "catalog:product_detail": {"pk": str(world.product.pk)},
+        "catalog:product_edit": {"pk": str(world.product.pk)},
         "cj:order_detail": {"pk": cj_order},
         "cj:order_address": {"pk": cj_order},
         "cj:order_resubmit": {"pk": cj_order},

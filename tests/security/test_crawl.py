@@ -38,6 +38,7 @@ STATE_CHANGING = {
     "cj:webhook_retry_bulk",
     "cj:webhook_retry",
     "cj:price_changes_bulk",
+    "catalog:product_bulk",
     "cj:price_change_decide",
     "cj:sync_stock",
     "cj:sync_prices",

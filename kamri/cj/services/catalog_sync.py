@@ -58,6 +58,7 @@ class CostChangeOutcome:
             "unchanged": _("coût inchangé"),
             "repriced": _("nouveau coût, prix recalculé"),
             "pending": _("nouveau coût en attente d'approbation"),
+            "fixed": _("nouveau coût, prix fixé par la boutique conservé"),
         }.get(self.kind, self.kind)
 
 
@@ -76,6 +77,11 @@ def apply_cost_change(link: CJVariantLink, new_cost: Decimal, *, source: str) ->
         if new_cost == old_cost or new_cost <= 0:
             return CostChangeOutcome("unchanged")
         variant = locked.variant
+        if variant.price_fixed:  # a price the shop typed: the cost is recorded, the price stays
+            locked.cost_usd = variant.cost = new_cost
+            locked.save(update_fields=["cost_usd"])
+            variant.save(update_fields=["cost"])
+            return CostChangeOutcome("fixed")
         quote = price_for(new_cost, rule_of(locked.product_link), settings_row.usd_rate)
         change_percent = (
             ((new_cost - old_cost) / old_cost * 100).quantize(Decimal("0.01")) if old_cost else Decimal("100")

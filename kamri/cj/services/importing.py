@@ -145,6 +145,8 @@ def _create_product(
     product = Product.objects.create(
         title=single_line(detail.name)[:255],
         description=description,
+        supplier_title=single_line(detail.name)[:500],
+        supplier_description=description,
         category=category,
         status=status,
         source=Product.Source.CJ,

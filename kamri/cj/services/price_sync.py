@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from kamri.cj.client import ProductDetail
 from kamri.cj.models import CJProductLink, CJSettings, PriceChange, SyncRun
-from kamri.cj.services import catalog_sync, jobs, points_budget, product_walk
+from kamri.cj.services import catalog_sync, jobs, points_budget, product_walk, supplier_text
 from kamri.cj.services.stock_sync import active_run, variant_missing
 
 
@@ -63,6 +63,7 @@ def _run(job: SyncRun, progress: jobs.Progress | None) -> SyncRun:
 
 
 def _apply_prices(link: CJProductLink, detail: ProductDetail, counts: product_walk.Counts) -> None:
+    supplier_text.record_from_detail(link, detail)  # CJ's text kept; the shop's edited one left alone
     ours = {variant_link.vid: variant_link for variant_link in link.variant_links.all()}
     listed = set()
     for variant in detail.variants:

@@ -18,10 +18,9 @@ from kamri.catalog.models import Product, Variant
 from kamri.cj import status as cj_status
 from kamri.cj.client import CJError, parse
 from kamri.cj.models import CJOrder, CJProductLink, CJSettings, CJVariantLink, WebhookAttempt, WebhookEvent
-from kamri.cj.services import catalog_sync
-from kamri.cj.services.importing import plain_text
+from kamri.cj.services import catalog_sync, supplier_text
 from kamri.cj.services.order_status import apply_update
-from kamri.core.text import single_line, storable
+from kamri.core.text import storable
 from kamri.orders.models import Order
 from kamri.orders.services import record_event
 
@@ -147,20 +146,14 @@ def handle_product(message) -> Outcome:
     fields = set(params.get("fields") or [])
     update_all = not fields or (message.message_type or "").upper() != "UPDATE"
     product, done = link.product, []
-    name = single_line(parse.parse_str(params.get("productNameEn")) or "") or None
-    if name and (update_all or "productNameEn" in fields) and name != link.cj_name:
-        if product.title == link.cj_name:  # the admin's own title is never overwritten
-            product.title = name[:255]
-            done.append(_("titre"))
-        link.cj_name = name[:500]
+    name = parse.parse_str(params.get("productNameEn")) if update_all or "productNameEn" in fields else None
     description = params.get("productDescription")
-    if description and (update_all or "productDescription" in fields):
-        text = plain_text(str(description))
-        if text != link.cj_description:
-            if product.description == link.cj_description:
-                product.description = text
-                done.append(_("description"))
-            link.cj_description = text
+    if not (description and (update_all or "productDescription" in fields)):
+        description = None
+    followed = supplier_text.record_cj_text(
+        link, name=name, description_html=str(description) if description else None
+    )
+    done += [_("titre") if field == "title" else _("description") for field in followed]
     price = params.get("productSellPrice")
     if price not in (None, "") and (update_all or "productSellPrice" in fields):
         variant_links = list(link.variant_links.all())
@@ -174,7 +167,7 @@ def handle_product(message) -> Outcome:
         done.append(_("désactivé (retiré de la vente chez CJ)"))
     product.save()
     link.last_synced_at = timezone.now()
-    link.save(update_fields=["cj_name", "cj_description", "last_synced_at"])
+    link.save(update_fields=["last_synced_at"])
     return _processed(_("Produit mis à jour : %(what)s.") % {"what": ", ".join(done) or _("rien à changer")})
 
 
