@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kamri.aftersales.delivery_news import carrier_history
 from kamri.catalog.models import Category, Product
 from kamri.core.security import local_redirect_target
 from kamri.legal.services import current_cgv, published_pages, record_cgv_acceptance
@@ -310,6 +311,8 @@ def order_detail(request, access_key: str):
             "tracking": tracking_for(order),
             "country": country_name(order.country),
             "invoices": order.invoices.all(),
+            "carrier_history": carrier_history(order),
+            "aftersales_requests": order.aftersales_requests.prefetch_related("photos"),
         },
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
