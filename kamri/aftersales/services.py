@@ -143,13 +143,24 @@ def refund_lines(row: CustomerRequest) -> dict[int, int]:
     return out
 
 
+def default_refund(row: CustomerRequest) -> tuple[Decimal, list[dict]]:
+    """What "Rembourser le client" gives back by default: (amount, lines refunded)."""
+    quantities = refund_lines(row)
+    if not quantities:
+        return Decimal("0"), []
+    amount, items = refunds.lines_amount(row.order, quantities)
+    if row.kind == CustomerRequest.Kind.NOT_RECEIVED:
+        amount = refunds.refundable(row.order)
+    return amount, items
+
+
 def refund(
     row: CustomerRequest, *, by: str, request_key: str, amount: Decimal | None = None
 ) -> refunds.Outcome:
     """ "Rembourser le client": the payment provider's refund (kamri.orders.refunds: its guard, its record, its
-    idempotency by key, its e-mail), for the request's lines unless another amount is given; then "Remboursée"."""
-    quantities = refund_lines(row)
-    line_amount, items = refunds.lines_amount(row.order, quantities) if quantities else (Decimal("0"), [])
+    idempotency by key, its e-mail), for the request's lines (a parcel never received: everything still
+    refundable, its delivery too) unless another amount is given; then "Remboursée"."""
+    line_amount, items = default_refund(row)
     outcome = refunds.refund_in_full_or_part(
         row.order,
         amount=amount if amount is not None else line_amount,

@@ -41,6 +41,7 @@ from kamri.cj.client.disputes import (
 )
 from kamri.cj.models import CJDispute, CJOrder, CJSettings
 from kamri.cj.services.connection import client_for
+from kamri.core.templatetags.kamri import money
 from kamri.orders.services import record_event
 
 log = logging.getLogger(__name__)
@@ -239,8 +240,8 @@ def open_dispute(
     amount = draft.amount_usd.quantize(CENT, rounding=ROUND_HALF_UP)
     if draft.terms.max_amount_usd and amount > draft.terms.max_amount_usd:
         raise DisputeRefused(
-            _("Le montant demandé (%(amount)s USD) dépasse le maximum de CJ (%(max)s USD).")
-            % {"amount": amount, "max": draft.terms.max_amount_usd}
+            _("Le montant demandé (%(amount)s) dépasse le maximum de CJ (%(max)s).")
+            % {"amount": money(amount, "USD"), "max": money(draft.terms.max_amount_usd, "USD")}
         )
     reason_name = next((r.name for r in draft.terms.reasons if r.id == reason_id), "")
     try:
@@ -316,10 +317,10 @@ def _opened(dispute: CJDispute, row: CustomerRequest) -> CJDispute:
     record_event(
         row.order,
         "cj_dispute",
-        _("Litige ouvert chez CJ (%(what)s, %(amount)s USD) : %(id)s, par %(by)s.")
+        _("Litige ouvert chez CJ (%(what)s, %(amount)s) : %(id)s, par %(by)s.")
         % {
             "what": dispute.get_expect_type_display().lower(),
-            "amount": dispute.requested_usd,
+            "amount": money(dispute.requested_usd, "USD"),
             "id": dispute.dispute_id or dispute.business_dispute_id,
             "by": dispute.by or "?",
         },
@@ -351,8 +352,8 @@ def _apply(dispute: CJDispute, found: Dispute) -> bool:
     dispute.save()
     order = dispute.cj_order.order
     if decided == CJDispute.State.REFUNDED:
-        said = _("CJ a remboursé %(amount)s USD sur le solde CJ (litige %(id)s).") % {
-            "amount": dispute.credit_usd,
+        said = _("CJ a remboursé %(amount)s sur le solde CJ (litige %(id)s).") % {
+            "amount": money(dispute.credit_usd, "USD"),
             "id": dispute.dispute_id,
         }
     elif decided == CJDispute.State.RESENT:

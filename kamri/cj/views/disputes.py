@@ -51,13 +51,10 @@ def request_list(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, row: CustomerRequest) -> dict:
     order = row.order
     chosen = {int(item["line_id"]): int(item["quantity"]) for item in row.lines}
-    quantities = aftersales.refund_lines(row)
-    refund_amount = Decimal("0")
-    if quantities:
-        try:
-            refund_amount, _items = refunds.lines_amount(order, quantities)
-        except refunds.RefundRefused:
-            refund_amount = Decimal("0")
+    try:
+        refund_amount, _items = aftersales.default_refund(row)
+    except refunds.RefundRefused:
+        refund_amount = Decimal("0")
     return {
         "row": row,
         "order": order,

@@ -156,6 +156,15 @@ _EVENT_LABELS = {
     "payment_failed": _("Paiement refusé"),
     "payment_mismatch": _("Paiement à vérifier"),
     "refund": _("Remboursement"),
+    # After-sales (kamri.aftersales) and CJ disputes.
+    "aftersales_request": _("Demande après-vente"),
+    "aftersales_status": _("Après-vente"),
+    "cj_dispute": _("Litige CJ"),
+    "email_aftersales": _("E-mail après-vente"),
+    "email_sav_reply": _("Réponse au client"),
+    "email_out_for_delivery": _("E-mail « en cours de livraison »"),
+    "email_delivered": _("E-mail « livré »"),
+    "email_no_news": _("E-mail « pas de nouvelles »"),
     "refund_failed": _("Remboursement refusé"),
     "hold": _("Retenue"),
     "hold_released": _("Retenue levée"),
@@ -165,11 +174,16 @@ _EVENT_LABELS = {
 }
 
 
+_PER_PARCEL_EMAILS = ("email_out_for_delivery", "email_delivered", "email_no_news", "email_sav_reply")
+
+
 @register.filter
 def event_label(event_type: str) -> str:
     """A timeline entry's type in the admin's words (unknown types stay as they are)."""
     # "email_refund_12", "email_confirmation_r1a2b": one e-mail of a kind (per refund, or sent again)
     kind = re.sub(r"_(\d+|r[0-9a-f]+)$", "", event_type) if event_type.startswith("email_") else event_type
+    # one e-mail per parcel or per reply: "email_delivered_CJPKL123", "email_sav_reply_a1b2"
+    kind = next((k for k in _PER_PARCEL_EMAILS if event_type.startswith(f"{k}_")), kind)
     return str(_EVENT_LABELS.get(event_type, _EVENT_LABELS.get(kind, event_type)))
 
 
