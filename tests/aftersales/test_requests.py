@@ -55,7 +55,9 @@ def test_deadlines_by_destination():
     assert (policy.late_days("US"), policy.late_days("BR"), policy.late_days("FR")) == (45, 110, 60)
 
 
-def test_report_not_received_with_a_photo_then_status_on_the_order_page(client, django_capture_on_commit_callbacks):
+def test_report_not_received_with_a_photo_then_status_on_the_order_page(
+    client, django_capture_on_commit_callbacks
+):
     order = _paid_order(django_capture_on_commit_callbacks)
     _shipped(order, days_ago=61)
     page = client.get(f"/commande/{order.access_key}/probleme/")
@@ -64,7 +66,9 @@ def test_report_not_received_with_a_photo_then_status_on_the_order_page(client, 
         response = _report(client, order, photos=[photo()])
     assert response.status_code == 302
     row = CustomerRequest.objects.get()
-    assert row.status == CustomerRequest.Status.NEW and row.lines == [{"line_id": order.lines.first().pk, "quantity": 2}]
+    assert row.status == CustomerRequest.Status.NEW and row.lines == [
+        {"line_id": order.lines.first().pk, "quantity": 2}
+    ]
     stored = RequestPhoto.objects.get()
     path = photos._path(stored)
     assert path.is_file() and "static" not in str(path) and stored.token not in row.message
@@ -106,7 +110,9 @@ def test_uploads_that_are_not_images_or_too_large_are_refused_with_a_message(
     assert not CustomerRequest.objects.exists() and not RequestPhoto.objects.exists()
 
 
-def test_not_received_too_early_says_from_when_and_damage_needs_delivery(client, django_capture_on_commit_callbacks):
+def test_not_received_too_early_says_from_when_and_damage_needs_delivery(
+    client, django_capture_on_commit_callbacks
+):
     order = _paid_order(django_capture_on_commit_callbacks, country="US")
     _shipped(order, days_ago=10)
     response = _report(client, order)
@@ -117,7 +123,12 @@ def test_not_received_too_early_says_from_when_and_damage_needs_delivery(client,
     _delivered(order, days_ago=31)
     with pytest.raises(aftersales.RequestRefused, match="30 jours"):
         aftersales.create_request(
-            order, kind="damaged", message="x", lines={order.lines.first().pk: 1}, uploads=[photo()], request_key="k"
+            order,
+            kind="damaged",
+            message="x",
+            lines={order.lines.first().pk: 1},
+            uploads=[photo()],
+            request_key="k",
         )
 
 
@@ -152,3 +163,22 @@ def test_no_carrier_news_for_n_days_once(django_capture_on_commit_callbacks, set
     assert delivery_news.send_no_news() == 1
     assert delivery_news.send_no_news() == 0
     assert "depuis 5 jours" in mail.outbox[0].body and "TRK9" in mail.outbox[0].body
+
+
+def test_orders_near_a_deadline_show_on_the_problems_panel_and_the_order_pages(
+    staff_client, django_capture_on_commit_callbacks
+):
+    from kamri.cj.models import Problem
+    from kamri.cj.services import disputes
+
+    order = _paid_order(django_capture_on_commit_callbacks)
+    _shipped(order, days_ago=55)  # France: late for CJ in 5 days
+    disputes.check_deadlines()
+    problem = Problem.objects.get(code=disputes.DEADLINES_PROBLEM, active=True)
+    assert "1 commande approche" in problem.title and order.number in problem.detail
+    page = staff_client.get(f"/admin/commandes/{order.number}/").content.decode()
+    late = policy.deadlines(order).late_from
+    assert "aftersales-panel" in page and f"{late.day} " in page
+    _delivered(order, days_ago=40)
+    disputes.check_deadlines()
+    assert not Problem.objects.filter(code=disputes.DEADLINES_PROBLEM, active=True).exists()

@@ -20,8 +20,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kamri.aftersales import policy
 from kamri.aftersales import services as aftersales
@@ -40,6 +42,7 @@ from kamri.cj.client.disputes import (
     DisputeTerms,
 )
 from kamri.cj.models import CJDispute, CJOrder, CJSettings
+from kamri.cj.services import problems
 from kamri.cj.services.connection import client_for
 from kamri.core.templatetags.kamri import money
 from kamri.orders.services import record_event
@@ -96,7 +99,7 @@ def precheck(row: CustomerRequest) -> tuple[CJOrder, None] | tuple[None, str]:
         )
     why = policy.refusal(row.order, row.kind)
     if why:
-        return None, _("CJ refuserait ce litige : %(why)s") % {"why": why}
+        return None, _("CJ refuserait ce litige : %(why)s") % {"why": why[:1].lower() + why[1:]}
     return cj_order, None
 
 
@@ -414,3 +417,32 @@ def credits_between(since, until) -> tuple[int, Decimal, Decimal]:
     ).aggregate(n=Count("id"), usd=Sum("credit_usd"))
     usd = found["usd"] or Decimal("0")
     return found["n"] or 0, usd, (usd * CJSettings.load().usd_rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# --- deadlines on the Problèmes panel --------------------------------------------------------------------
+
+DEADLINES_PROBLEM = "aftersales_deadlines"
+
+
+def check_deadlines() -> None:
+    """A problem while CJ orders approach a deadline: late for CJ (a dispute becomes possible) or the end of the
+    30-day damage window (after it, CJ refuses)."""
+    near = policy.approaching()
+    if not near:
+        problems.clear_problem(DEADLINES_PROBLEM)
+        return
+    numbers = ", ".join(
+        f"{order.number} ({formats.date_format(day, 'j F')})" for order, _which, day in near[:8]
+    )
+    problems.raise_problem(
+        DEADLINES_PROBLEM,
+        title=ngettext(
+            "%(n)s commande approche d'un délai CJ (retard ou fin des 30 jours)",
+            "%(n)s commandes approchent d'un délai CJ (retard ou fin des 30 jours)",
+            len(near),
+        )
+        % {"n": len(near)},
+        detail=numbers,
+        severity="info",
+        action_url=reverse("cj:aftersales"),
+    )
