@@ -19,6 +19,7 @@ from kamri.aftersales import services as aftersales
 from kamri.aftersales.delivery_news import carrier_history
 from kamri.aftersales.models import CustomerRequest
 from kamri.aftersales.views import staff_photo_response
+from kamri.cj.models import CJDispute
 from kamri.cj.services import disputes
 from kamri.core.roles import may
 from kamri.core.security import local_redirect_target
@@ -112,9 +113,10 @@ def dispute(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"id": opened.dispute_id or opened.business_dispute_id},
             )
         return _back(pk)
-    _cj_order, why = disputes.precheck(row)
+    sending = row.cj_disputes.filter(state=CJDispute.State.SENDING).first()
+    _cj_order, why = (None, None) if sending else disputes.precheck(row)
     draft, refused = None, why
-    if why is None:
+    if why is None and sending is None:
         try:
             draft = disputes.prepare(row)
         except disputes.DisputeRefused as error:
@@ -122,7 +124,14 @@ def dispute(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cj/aftersales_dispute.html",
-        {"row": row, "order": row.order, "draft": draft, "refused": refused, "limit": disputes.MESSAGE_LIMIT},
+        {
+            "row": row,
+            "order": row.order,
+            "draft": draft,
+            "refused": refused,
+            "sending": sending,
+            "limit": disputes.MESSAGE_LIMIT,
+        },
     )
 
 
