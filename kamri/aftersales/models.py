@@ -37,7 +37,7 @@ class CustomerRequest(models.Model):
     )
     message = models.TextField(_("message du client"), max_length=2000)
     lines = models.JSONField(_("articles"), default=list, blank=True)  # [{"line_id", "quantity"}]
-    request_key = models.CharField(max_length=64, unique=True)  # the form's key: a double submit adds nothing
+    request_key = models.CharField(max_length=64)  # the form's key: a double submit adds nothing
     created_at = models.DateTimeField(_("reçue le"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
@@ -45,6 +45,9 @@ class CustomerRequest(models.Model):
         verbose_name = _("demande après-vente")
         verbose_name_plural = _("demandes après-vente")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "request_key"], name="one_request_per_form_and_order")
+        ]
 
     def __str__(self) -> str:
         return f"{self.order.number} — {self.get_kind_display()}"

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('new', 'Nouvelle'), ('disputed', 'En litige chez CJ'), ('refunded', 'Remboursée'), ('resent', 'Renvoyée'), ('refused', 'Refusée'), ('closed', 'Clôturée')], db_index=True, default='new', max_length=10, verbose_name='statut')),
                 ('message', models.TextField(max_length=2000, verbose_name='message du client')),
                 ('lines', models.JSONField(blank=True, default=list, verbose_name='articles')),
-                ('request_key', models.CharField(max_length=64, unique=True)),
+                ('request_key', models.CharField(max_length=64)),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='reçue le')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifiée le')),
                 ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aftersales_requests', to='orders.order')),
@@ -31,6 +31,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'demande après-vente',
                 'verbose_name_plural': 'demandes après-vente',
                 'ordering': ['-created_at', '-id'],
+                'constraints': [models.UniqueConstraint(fields=('order', 'request_key'), name='one_request_per_form_and_order')],
             },
         ),
         migrations.CreateModel(
