@@ -182,3 +182,21 @@ def test_orders_near_a_deadline_show_on_the_problems_panel_and_the_order_pages(
     _delivered(order, days_ago=40)
     disputes.check_deadlines()
     assert not Problem.objects.filter(code=disputes.DEADLINES_PROBLEM, active=True).exists()
+
+
+def test_the_order_page_shows_the_whole_carrier_history(client, django_capture_on_commit_callbacks):
+    order = _paid_order(django_capture_on_commit_callbacks)
+    _shipped(order)
+    for status, said in (
+        (1, "Sorti de l'entrepôt"),
+        (6, "Arrivé dans le pays de destination"),
+        (10, "En cours de livraison"),
+    ):
+        order_services.record_event(order, "parcel", said, status=status, number="TRK5")
+    page = client.get(f"/commande/{order.access_key}/").content.decode()
+    history = page[page.index('id="carrier-history"') :]
+    assert (
+        history.index("En cours de livraison")
+        < history.index("Arrivé dans le pays")
+        < history.index("entrep")
+    )
