@@ -24,6 +24,7 @@ from kamri.cj.services import disputes
 from kamri.core.roles import may
 from kamri.core.security import local_redirect_target
 from kamri.orders import refunds
+from kamri.orders.models import Order
 from kamri.orders.tracking import tracking_for
 
 STATUS_PARAM = "statut"
@@ -158,7 +159,9 @@ def refund(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, refused.message)
     else:
         messages.success(request, outcome.message)
-        for problem in outcome.problems:
+        # "the CJ order can no longer be stopped" says nothing new once the parcel has left or CJ is disputed
+        shipped = row.order.status in (Order.Status.SHIPPED, Order.Status.DELIVERED) or row.cj_disputes.exists()
+        for problem in [] if shipped else outcome.problems:
             messages.warning(request, problem)
     return _back(pk)
 
