@@ -160,7 +160,9 @@ def refund(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, outcome.message)
         # "the CJ order can no longer be stopped" says nothing new once the parcel has left or CJ is disputed
-        shipped = row.order.status in (Order.Status.SHIPPED, Order.Status.DELIVERED) or row.cj_disputes.exists()
+        shipped = (
+            row.order.status in (Order.Status.SHIPPED, Order.Status.DELIVERED) or row.cj_disputes.exists()
+        )
         for problem in [] if shipped else outcome.problems:
             messages.warning(request, problem)
     return _back(pk)
