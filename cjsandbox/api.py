@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from . import logistics, payloads
+from . import disputes, logistics, payloads
 from .catalog_data import COUNTRIES, WAREHOUSES
 from .errors import ApiError, empty, param
 from .state import ORDER_STATUSES, TOPICS, Account, Order, State, utc_str
@@ -526,7 +526,9 @@ def order_detail(state: State, req: Request) -> Any:
             "logisticName": o.logistic_name,
             "trackNumber": o.track_number,
             "trackingUrl": o.tracking_url,
-            "disputeId": None,
+            "disputeId": next(
+                (d["id"] for d in reversed(list(state.disputes.values())) if d["orderId"] == o.order_id), None
+            ),
             "orderWeight": o.weight,
             "orderAmount": item["orderAmount"],
             "orderStatus": o.status,
@@ -690,6 +692,12 @@ ROUTES: dict[str, Route] = {
     "shopping/sandbox/simulatePay": Route(("POST",), sandbox_simulate_pay, body=True),
     "shopping/sandbox/updateStatus": Route(("POST",), sandbox_update_status, body=True),
     "shopping/sandbox/updateTrackNumber": Route(("POST",), sandbox_update_track_number, body=True),
+    "disputes/disputeProducts": Route(("GET",), disputes.dispute_products),
+    "disputes/disputeConfirmInfo": Route(("POST",), disputes.dispute_confirm_info, body=True),
+    "disputes/create": Route(("POST",), disputes.create, body=True),
+    "disputes/cancel": Route(("POST",), disputes.cancel, body=True),
+    "disputes/getDisputeList": Route(("GET",), disputes.dispute_list),
+    "disputes/getDisputeDetail": Route(("GET",), disputes.dispute_detail),
     "webhook/set": Route(("POST",), webhook_set, body=True),
     "webhook/product/subscribe": Route(("POST",), webhook_subscribe, body=True),
     "webhook/product/unsubscribe": Route(("POST",), webhook_unsubscribe, body=True),

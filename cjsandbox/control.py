@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from . import disputes
 from .catalog_data import WAREHOUSES
 from .config import TIER_QPS
 from .errors import ApiError
@@ -34,6 +35,9 @@ ENDPOINTS = [
     "POST /_sandbox/orders/<id>/confirm|pay  only with control_payments (lenient); CJ's API pays orders",
     "POST /_sandbox/intercept                {reason: stock|logistics|null, count?} intercept the next orders",
     "POST /_sandbox/orders/<id>/track        {trackingStatus 0-14, activity?, location?} LOGISTIC webhook",
+    "POST /_sandbox/orders/<id>/age          {shippedDaysAgo?, deliveredDaysAgo?} the warehouse's calendar",
+    "GET  /_sandbox/disputes                 every dispute (any account)",
+    "POST /_sandbox/disputes/<id>/refund|resend|refuse   CJ's agents; refund takes {amount?} (USD, to balance)",
     "POST /_sandbox/clock/tick               advance paid orders one step now",
     "GET  /_sandbox/products                 ?status=2|3&country=US&removed=1&limit=50 compact list",
     "GET  /_sandbox/products/<pid>           compact product with variants and stock",
@@ -171,6 +175,14 @@ def _route(
         return _accounts(state, method, parts, body)
     if head == "orders":
         return _orders(state, method, parts, body)
+    if head == "disputes":
+        if len(parts) == 1 and method == "GET":
+            with state.lock:
+                rows = [dict(d) for d in state.disputes.values()]
+            return 200, {"ok": True, "count": len(rows), "disputes": rows}
+        if len(parts) == 3 and method == "POST":
+            return 200, {"ok": True, "dispute": disputes.decide(state, parts[1], parts[2], body)}
+        raise ControlError(404, "unknown disputes endpoint")
     if head == "clock" and method == "POST":
         step = state.config.order_clock_s
         with state.lock:
@@ -360,6 +372,8 @@ def _orders(state: State, method: str, parts: list[str], body: dict) -> tuple[in
             state.deliver(o)
         elif action == "cancel":
             state.cancel(o)
+        elif action == "age":
+            disputes.age_order(state, o, body)
         elif action == "track":
             status = _int(body, "trackingStatus")
             if not 0 <= status <= 14:

@@ -150,6 +150,8 @@ class State:
         self.stats: dict[str, dict] = {}
         # Destinations no carrier serves (CJ's freightCalculate answers an empty list): set by the control API.
         self.closed_routes: set[str] = set()
+        # CJ's dispute desk (cjsandbox.disputes): id → dispute, money as strings.
+        self.disputes: dict[str, dict] = {}
 
     def reset(self, *, keep_tokens: bool = False) -> None:
         with self.lock:
@@ -1030,6 +1032,7 @@ class State:
                 "orders": orders,
                 "order_seq": self.order_seq,
                 "overrides": self.overrides,
+                "disputes": list(self.disputes.values()),
             }
 
     def restore(self, snap: dict) -> None:
@@ -1057,6 +1060,7 @@ class State:
                 d["changed_mono"] = time.monotonic()
                 self.orders[d["order_id"]] = Order(**d)
             self.order_seq = snap.get("order_seq", self.order_seq)
+            self.disputes = {d["id"]: d for d in snap.get("disputes", [])}
             ov = snap.get("overrides") or {}
             for vid, rows in ov.get("stock", {}).items():
                 v = self.catalog.by_vid.get(vid)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "kamri.dashboard",
     "kamri.storefront",
     "kamri.legal",
+    "kamri.aftersales",
     "kamri.cj",
 ]
 
@@ -255,6 +256,12 @@ CJ_ORDER_SYNC_MINUTES = env.int("CJ_ORDER_SYNC_MINUTES", default=30)
 # A running job that saved no progress for this long was cut by a worker kill: the sweeper resumes or closes it.
 KAMRI_JOB_STALE_MINUTES = env.int("KAMRI_JOB_STALE_MINUTES", default=10)
 CJ_API_LOG_RETENTION_DAYS = env.int("CJ_API_LOG_RETENTION_DAYS", default=14)
+# After-sales (kamri.aftersales): customers' photos live outside the web root, served only through views.
+KAMRI_AFTERSALES_DIR = Path(env.str("KAMRI_AFTERSALES_DIR", default=str(VAR_DIR / "aftersales")))
+KAMRI_AFTERSALES_MAX_PHOTOS = env.int("KAMRI_AFTERSALES_MAX_PHOTOS", default=5)
+KAMRI_AFTERSALES_MAX_PHOTO_MB = env.int("KAMRI_AFTERSALES_MAX_PHOTO_MB", default=5)
+# "Pas de nouvelles du transporteur depuis N jours": the e-mail to the customer of a parcel silent this long.
+KAMRI_NO_CARRIER_NEWS_DAYS = env.int("KAMRI_NO_CARRIER_NEWS_DAYS", default=7)
 # Payment provider of the checkout ("demo" confirms at once; see kamri/orders/payments.py).
 KAMRI_PAYMENT_PROVIDER = env.str("KAMRI_PAYMENT_PROVIDER", default="demo")
 # Stock taken by an unpaid order is held this long, then released (the order is cancelled).

@@ -25,5 +25,6 @@ urlpatterns = [
     path("webhooks/cj/<str:secret>/", webhook_receiver.receive, name="cj_webhook"),
     path("webhooks/stripe/", stripe_webhook, name="stripe_webhook"),
     path("pages/<slug:kind>/", legal_views.page, name="legal_page"),
+    path("", include("kamri.aftersales.urls")),
     path("", include("kamri.storefront.urls")),
 ]

@@ -645,3 +645,6 @@ class Problem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+from kamri.cj.models_disputes import CJDispute  # noqa: E402, F401  (after-sales disputes, their own module)

@@ -45,6 +45,7 @@ from kamri.cj.selectors import (
     webhook_window,
 )
 from kamri.cj.services import points_budget
+from kamri.cj.services.disputes import credits_between
 from kamri.core.periods import Period
 from kamri.orders.fees import estimated_fee
 from kamri.orders.models import Order, OrderLine
@@ -475,6 +476,8 @@ class ProfitReport:
     sales: SalesBreakdown
     #: money given back to customers in the period (kamri.orders refunds), shown beside the sales
     refunds: Sales = NO_REFUNDS
+    #: CJ's refunds to the balance decided in the period (disputes): (disputes, USD, store currency)
+    cj_credits: tuple[int, Decimal, Decimal] = (0, Decimal("0"), Decimal("0"))
 
 
 def profit_orders(period: Period) -> QuerySet:
@@ -625,6 +628,7 @@ def profit_report(period: Period) -> ProfitReport:
             mixed=mixed,
         ),
         refunds=Sales(*refunds_between(*period.bounds())),
+        cj_credits=credits_between(*period.bounds()),
     )
 
 

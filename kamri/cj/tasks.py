@@ -119,5 +119,6 @@ def sync_cj_orders_periodically() -> None:
     order_sync.run(order_sync.start(skip_recent=True, enqueue=False).pk)
 
 
+from kamri.cj.dispute_tasks import *  # noqa: E402, F403
 from kamri.cj.health_tasks import *  # noqa: E402, F403
 from kamri.cj.sync_tasks import *  # noqa: E402, F403

@@ -2,6 +2,7 @@ from django.urls import path
 
 from kamri.cj.views import automation, connection, logs, new_variants, orders, prices, products, webhooks
 from kamri.cj.views import dashboard as dashboard_views
+from kamri.cj.views import disputes as dispute_views
 from kamri.cj.views import problems as problem_views
 from kamri.cj.views import profit as profit_views
 
@@ -24,6 +25,14 @@ urlpatterns = [
     path("produits/<str:pid>/livraison/", products.freight, name="product_freight"),
     path("produits/<str:pid>/apercu/", products.price_preview, name="price_preview"),
     path("produits/<str:pid>/importer/", products.import_one, name="import_product"),
+    path("retours/", dispute_views.request_list, name="aftersales"),
+    path("retours/synchroniser/", dispute_views.sync, name="aftersales_sync"),
+    path("retours/photo/<str:token>/", dispute_views.photo, name="aftersales_photo"),
+    path("retours/<int:pk>/", dispute_views.request_detail, name="aftersales_detail"),
+    path("retours/<int:pk>/litige/", dispute_views.dispute, name="aftersales_dispute"),
+    path("retours/<int:pk>/rembourser/", dispute_views.refund, name="aftersales_refund"),
+    path("retours/<int:pk>/repondre/", dispute_views.reply, name="aftersales_reply"),
+    path("retours/<int:pk>/statut/", dispute_views.set_status, name="aftersales_status"),
     path("commandes/", orders.order_list, name="orders"),
     path("commandes/synchroniser/", orders.sync_orders, name="sync_orders"),
     path("commandes/<int:pk>/", orders.order_detail, name="order_detail"),

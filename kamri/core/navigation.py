@@ -36,6 +36,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
             NavEntry(_("Produits"), "cj:products", "search"),
             NavEntry(_("Commandes"), "cj:orders", "cart"),
             NavEntry(_("Suivi des colis"), "cj:tracking", "pin"),
+            NavEntry(_("Retours et litiges"), "cj:aftersales", "undo"),
             NavEntry(_("Webhooks"), "cj:webhooks", "bell"),
             NavEntry(_("Synchronisations"), "cj:syncs", "sync"),
             NavEntry(_("Changements de prix"), "cj:price_changes", "tag"),

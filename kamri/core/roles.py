@@ -69,6 +69,15 @@ ACCESS: dict[str, tuple[Role, Role]] = {
     "cj:order_resubmit": (R, OP),
     "cj:sync_orders": (R, OP),
     "cj:tracking": (R, OP),
+    # Retours et litiges: operators handle requests and CJ disputes; refunding the customer stays the owner's
+    # ("cj:aftersales_refund" deliberately absent, as every refund).
+    "cj:aftersales": (R, OP),
+    "cj:aftersales_detail": (R, OP),
+    "cj:aftersales_dispute": (R, OP),
+    "cj:aftersales_reply": (R, OP),
+    "cj:aftersales_status": (R, OP),
+    "cj:aftersales_sync": (R, OP),
+    "cj:aftersales_photo": (R, OP),
     "cj:problems": (R, OP),
     "cj:problem_dismiss": (R, OP),
     # Webhooks (the secret address itself is the owner's: "cj:webhooks_rotate" stays owner-only).

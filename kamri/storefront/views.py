@@ -15,6 +15,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kamri.aftersales.delivery_news import carrier_history
 from kamri.catalog.models import Category, Product
 from kamri.catalog.texts import shop_texts
 from kamri.core.security import local_redirect_target
@@ -312,6 +313,8 @@ def order_detail(request, access_key: str):
             "tracking": tracking_for(order),
             "country": country_name(order.country),
             "invoices": order.invoices.all(),
+            "carrier_history": carrier_history(order),
+            "aftersales_requests": order.aftersales_requests.prefetch_related("photos"),
         },
     )
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -53,9 +53,13 @@ STATE_CHANGING = {
     "shipping:rule_add",
     "shipping:rule_delete",
     "shipping:vat_rates",
+    "cj:aftersales_refund",
+    "cj:aftersales_reply",
+    "cj:aftersales_status",
+    "cj:aftersales_sync",
 }
 # Pages that show a form on GET and change state on POST (which the CSRF check below covers).
-GET_AND_POST = {"cj:settings", "cj:problems"}
+GET_AND_POST = {"cj:settings", "cj:problems", "cj:aftersales_dispute"}
 # The one CSRF exemption: CJ cannot send a token; the secret path and the HMAC signature authenticate it.
 CSRF_EXEMPT = {"cj_webhook", "stripe_webhook"}  # both verify their sender's signature instead
 

@@ -36,6 +36,7 @@ OWNER_ONLY_PAGES = {
     # Money back to a customer, and the payment keys: the owner's.
     "orders:order_cancel",
     "orders:order_refund",
+    "cj:aftersales_refund",
     "payments:settings",
 }
 # What an owner may change and an operator may not, beyond the pages above: the shop's automation policy.

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from . import parse
+from . import disputes, parse
 from .errors import (
     AUTH_THROTTLE_S,
     GET_ACCESS_TOKEN,
@@ -792,6 +792,36 @@ class CJClient:
     def pay_balance(self, order_id: str) -> None:
         """``POST shopping/pay/payBalance``. Not idempotent: only a 1600200 is retried (money moves)."""
         self._call("POST", "shopping/pay/payBalance", body={"orderId": order_id}, idempotent=False)
+
+    # --- disputes (only for orders created through the API) ----------------------------------------
+
+    def dispute_products(self, order_id: str) -> disputes.DisputeProducts:
+        """``GET disputes/disputeProducts?orderId=``: the lines CJ lets a dispute choose (``canChoose``)."""
+        data = self._call("GET", "disputes/disputeProducts", params={"orderId": order_id})
+        return disputes.parse_dispute_products(data)
+
+    def dispute_terms(self, order_id: str, lines: Sequence[tuple[str, int]]) -> disputes.DisputeTerms:
+        """``POST disputes/disputeConfirmInfo``: reasons, expected results and the maximum amount (a query)."""
+        body = {"orderId": order_id, "productInfoList": [{"lineItemId": i, "quantity": q} for i, q in lines]}
+        return disputes.parse_dispute_terms(self._call("POST", "disputes/disputeConfirmInfo", body=body))
+
+    def create_dispute(self, request: disputes.DisputeRequest) -> None:
+        """``POST disputes/create`` (data "true", no id: read it back with ``list_disputes``). Not idempotent
+        for the transport: an outcome-unknown failure is raised at once; CJ refuses a second create with the
+        same ``businessDisputeId``, so the caller retries with the same id after looking the order up."""
+        self._call("POST", "disputes/create", body=request.to_payload(), idempotent=False)
+
+    def cancel_dispute(self, order_id: str, dispute_id: str) -> None:
+        """``POST disputes/cancel``."""
+        self._call(
+            "POST", "disputes/cancel", body={"orderId": order_id, "disputeId": dispute_id}, idempotent=False
+        )
+
+    def list_disputes(self, *, order_id: str | None = None, dispute_id: str | None = None,
+                      page: int = 1, size: int = 50) -> list[disputes.Dispute]:  # fmt: skip
+        """``GET disputes/getDisputeList`` (pageSize ≤ 50)."""
+        params = {"orderId": order_id, "disputeId": dispute_id, "pageNum": page, "pageSize": size}
+        return disputes.parse_dispute_list(self._call("GET", "disputes/getDisputeList", params=params))
 
     # --- webhooks -----------------------------------------------------------------------------------
 

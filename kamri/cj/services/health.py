@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from kamri.cj import selectors_dashboard as figures
 from kamri.cj.models import CJAccount, CJApiCall, CJCredential, CJOrder, CJSettings
+from kamri.cj.services import disputes
 from kamri.cj.services.connection import client_for, get_account
 from kamri.cj.services.problems import clear_problem, raise_problem
 
@@ -352,6 +353,7 @@ def check_all(*, now: datetime | None = None, with_balance: bool = False) -> lis
         ("api", lambda: check_api_limits(now=now)),
         ("points", lambda: check_points_forecast(now=now)),
         ("orders", lambda: check_orders(settings_row=settings_row, now=now)),
+        ("deadlines", disputes.check_deadlines),
     ]
     if with_balance:
         checks.append(("balance", lambda: check_balance(account=account, settings_row=settings_row)))

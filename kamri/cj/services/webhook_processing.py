@@ -335,6 +335,7 @@ def handle_logistic(message) -> Outcome:
             time=key[0],
             status=step.status,
             activity=step.activity,
+            number=event.tracking_number or row.track_number,  # delivery news go once per parcel
         )
     apply_update(
         row,

@@ -16,6 +16,7 @@ register = template.Library()
 _ICONS = {
     "home": "M3 11l9-8 9 8v9a1 1 0 0 1-1 1h-5v-6H9v6H4a1 1 0 0 1-1-1z",
     "box": "M21 8l-9-5-9 5 9 5 9-5zM3 8v8l9 5 9-5V8M12 13v8",
+    "undo": "M9 14L4 9l5-5M4 9h11a5 5 0 0 1 0 10h-3",
     "cart": "M3 4h2l2.4 11h10.2L20 7H6.2M9 20a1 1 0 1 0 0-.01M17 20a1 1 0 1 0 0-.01",
     "truck": "M3 6h11v10H3zM14 10h4l3 3v3h-7M7 19a2 2 0 1 0 0-.01M17 19a2 2 0 1 0 0-.01",
     "gear": "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19 12l2-1-2-4-2 .5-1.5-1L15 4h-4l-.5 2.5-1.5 1L7 7 5 11l2 1-2 1 2 4 2-.5 1.5 1L11 20h4l.5-2.5 1.5-1 2 .5 2-4z",
@@ -155,6 +156,15 @@ _EVENT_LABELS = {
     "payment_failed": _("Paiement refusé"),
     "payment_mismatch": _("Paiement à vérifier"),
     "refund": _("Remboursement"),
+    # After-sales (kamri.aftersales) and CJ disputes.
+    "aftersales_request": _("Demande après-vente"),
+    "aftersales_status": _("Après-vente"),
+    "cj_dispute": _("Litige CJ"),
+    "email_aftersales": _("E-mail après-vente"),
+    "email_sav_reply": _("Réponse au client"),
+    "email_out_for_delivery": _("E-mail « en cours de livraison »"),
+    "email_delivered": _("E-mail « livré »"),
+    "email_no_news": _("E-mail « pas de nouvelles »"),
     "refund_failed": _("Remboursement refusé"),
     "hold": _("Retenue"),
     "hold_released": _("Retenue levée"),
@@ -164,11 +174,16 @@ _EVENT_LABELS = {
 }
 
 
+_PER_PARCEL_EMAILS = ("email_out_for_delivery", "email_delivered", "email_no_news", "email_sav_reply")
+
+
 @register.filter
 def event_label(event_type: str) -> str:
     """A timeline entry's type in the admin's words (unknown types stay as they are)."""
     # "email_refund_12", "email_confirmation_r1a2b": one e-mail of a kind (per refund, or sent again)
     kind = re.sub(r"_(\d+|r[0-9a-f]+)$", "", event_type) if event_type.startswith("email_") else event_type
+    # one e-mail per parcel or per reply: "email_delivered_CJPKL123", "email_sav_reply_a1b2"
+    kind = next((k for k in _PER_PARCEL_EMAILS if event_type.startswith(f"{k}_")), kind)
     return str(_EVENT_LABELS.get(event_type, _EVENT_LABELS.get(kind, event_type)))
 
 
