@@ -1,5 +1,5 @@
 """CJ client lifetime benchmark: a new client (and a new HTTP connection) per call, as wave 1 did, against the
-long-lived client of `kamri.cj.services.connection.client_for`, in the same run, against the in-process sandbox.
+long-lived client of `kamri.cj.connection.account.client_for`, in the same run, against the in-process sandbox.
 
 Run: .venv/bin/python bench/cj_client_lifetime.py  → prints the figures, writes bench/results/cj_client_lifetime.json.
 Both sides go through KAMRI's real path (database token store, shared limiter, API-call log); the sandbox's QPS cap
@@ -67,8 +67,8 @@ def run(server) -> int:
     from django.test.utils import override_settings
 
     from kamri.cj import tiers
+    from kamri.cj.connection import account as connection
     from kamri.cj.models import CJAccount
-    from kamri.cj.services import connection
     from tests import factories
 
     tiers.TIER_QPS["advanced"] = 10_000  # the limiter must not hide the client's cost
@@ -119,7 +119,7 @@ def run(server) -> int:
             ("after", original),
         ):
             connection.client_for = factory
-            import kamri.cj.services.catalog as catalog_service
+            import kamri.cj.catalog.search as catalog_service
 
             catalog_service.client_for = factory
             try:

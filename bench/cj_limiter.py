@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/cj_limiter.py  → prints achieved/cap and writes bench/results/cj_limiter.json.
 Target (issue 4): no 1600200 reaches a caller and the achieved rate is ≥ 90 % of the cap (1 call/s on Free).
-Each process builds its client with kamri.cj.services.connection.build_client, so the processes share the
+Each process builds its client with kamri.cj.connection.account.build_client, so the processes share the
 limiter: a row in a temp SQLite file, or — when REDIS_URL is set — the Redis script (then measured on both).
 200 calls at 1/s take about 3.5 minutes; BENCH_LIMITER_CALLS and BENCH_LIMITER_TIER shorten it.
 """

@@ -1103,7 +1103,8 @@ def _django() -> None:
     if scale:
         # Compressed time: the outbox and webhook retry schedules (30 s … 1 h) shortened by `scale`, so a
         # test sees the retries of hours in seconds. The logic that decides to retry is unchanged.
-        from kamri.cj.services import orders, webhook_processing
+        from kamri.cj.orders import placement as orders
+        from kamri.cj.webhooks import webhook_processing
 
         orders.RETRY_DELAYS = [max(0.5, d * scale) for d in orders.RETRY_DELAYS]
         webhook_processing.RETRY_DELAYS = [max(0.5, d * scale) for d in webhook_processing.RETRY_DELAYS]
@@ -1184,8 +1185,9 @@ def _op_main(name: str, args_file: str) -> int:
 def op_setup(*, base_url: str, api_key: str, tier: str, webhooks: bool = False) -> dict:
     from django.core.management import call_command
 
+    from kamri.cj.connection import account as connection
     from kamri.cj.models import CJAccount, CJSettings
-    from kamri.cj.services import connection, webhook_inbox
+    from kamri.cj.webhooks import webhook_inbox
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
@@ -1274,7 +1276,7 @@ def op_storm_counts() -> dict:
 def op_sweep_webhooks(*, older_than_s: float = 60) -> dict:
     from datetime import timedelta
 
-    from kamri.cj.services import webhook_processing
+    from kamri.cj.webhooks import webhook_processing
 
     return {"swept": webhook_processing.sweep(pending_older_than=timedelta(seconds=older_than_s))}
 
@@ -1362,8 +1364,9 @@ def op_verify_storm(*, unique_ids: list[str], expected: dict) -> dict:
 
 def op_import_products(*, count: int, keyword: str = "phone case") -> dict:
     """The admin's import, against a CJ with faults; an import that fails is tried again (as an admin would)."""
+    from kamri.cj.catalog import importing
+    from kamri.cj.catalog import search as catalog
     from kamri.cj.client import CJError
-    from kamri.cj.services import catalog, importing
 
     def attempt(fn, tries: int = 5):
         for i in range(tries):
@@ -1446,14 +1449,14 @@ def op_order_counts() -> dict:
 
 
 def op_sweep_orders() -> dict:
-    from kamri.cj.services import orders
+    from kamri.cj.orders import placement as orders
 
     return {"swept": orders.sweep()}
 
 
 def op_stock_sync_until_clean(*, tries: int = 4) -> dict:
     """The stock sync of the same run: rerun (as the schedule would) until one pass has no CJ error."""
-    from kamri.cj.services import stock_sync
+    from kamri.cj.sync import stock_sync
 
     runs = []
     for _ in range(tries):
@@ -1472,7 +1475,7 @@ def op_verify_orders(*, sandbox_root: str) -> dict:
     import httpx
 
     from kamri.cj.models import CJApiCall, CJOrder, CJOrderAttempt, CJSettings, CJVariantLink
-    from kamri.cj.services.catalog_sync import stock_from_rows
+    from kamri.cj.sync.catalog_sync import stock_from_rows
     from kamri.orders.models import Order
 
     storm = "storm@example.com"  # the R1 storm's placed orders exist only in KAMRI (fake CJ ids)
@@ -1538,8 +1541,8 @@ def op_api_call_times(*, since_id: int = 0) -> dict:
 def op_cj_calls(*, calls: int, start_at: float) -> dict:
     """One limiter-bench worker: `calls` CJ reads through build_client (shared limiter), from `start_at`."""
     from kamri.cj.client import CJRateLimited
+    from kamri.cj.connection.account import build_client
     from kamri.cj.models import CJAccount
-    from kamri.cj.services.connection import build_client
 
     account = CJAccount.objects.order_by("pk").first()
     client = build_client(api_key=account.api_key, base_url=account.base_url, tier=account.tier)

@@ -235,8 +235,9 @@ class Bench:
 
     # --- the two schedulers ----------------------------------------------------------------------------------
     def planner_tick(self, shop: Shop) -> None:
+        from kamri.cj.connection import points_budget
         from kamri.cj.models import CJSettings
-        from kamri.cj.services import freshness, points_budget
+        from kamri.cj.sync import freshness
 
         settings_row = CJSettings()  # the defaults a new shop gets (the reserve floor scaled with the points)
         settings_row.points_reserve_floor = round(settings_row.points_reserve_floor * self.scale)

@@ -44,8 +44,8 @@ def seed_products(server, count: int) -> int:
     """Imported products linked to real sandbox pids/vids, created in bulk (no CJ call)."""
     from kamri.catalog.models import Product, Variant
     from kamri.catalog.pricing import price_for
+    from kamri.cj.catalog.importing import rule_from_settings
     from kamri.cj.models import CJProductLink, CJSettings, CJVariantLink
-    from kamri.cj.services.importing import rule_from_settings
 
     settings_row = CJSettings.load()
     rule = rule_from_settings(settings_row)
@@ -111,9 +111,9 @@ def main() -> int:
             configure_django(var_dir)
             from tqdm import tqdm
 
+            from kamri.cj.connection.account import client_for
             from kamri.cj.models import CJAccount, CJApiCall
-            from kamri.cj.services import stock_sync
-            from kamri.cj.services.connection import client_for
+            from kamri.cj.sync import stock_sync
 
             assert server.base_url.startswith("http://127.0.0.1:"), server.base_url
             account = CJAccount(base_url=server.base_url, tier="advanced")

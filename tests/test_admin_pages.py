@@ -135,7 +135,7 @@ def test_not_found_page_is_french(client, settings):
 
 
 def test_make_run_keeps_the_sandbox_state_and_follows_its_ports():
-    from kamri.cj.services.demo import sandbox_command_args
+    from kamri.cj.connection.demo import sandbox_command_args
 
     args = sandbox_command_args(port=8865)
     assert args[args.index("--port") + 1] == "8865" and "--state-file" in args

@@ -116,7 +116,7 @@ def test_a_failed_connection_test_is_recorded_as_failed_with_the_reason(staff_cl
 def test_a_refused_import_is_recorded_as_refused_with_the_reason(staff_client, cj_account, cj_sandbox):
     import httpx
 
-    from kamri.cj.services import catalog
+    from kamri.cj.catalog import search as catalog
     from tests.cj.test_products import PHONE_CASES
 
     pid = catalog.search(PHONE_CASES).page.items[0].pid

@@ -36,7 +36,10 @@ class CJConfig(AppConfig):
         from django.utils.translation import gettext
 
         from kamri.catalog.currency import register_rate
-        from kamri.cj import receivers  # noqa: F401  (connects the order_paid listener)
+        from kamri.cj import (
+            receivers,  # noqa: F401  (connects the order_paid listener)
+            tasks,  # noqa: F401  (registers the jobs kamri.cj.queue hands to services)
+        )
         from kamri.cj.client import errors
         from kamri.cj.journal_names import NAMERS
         from kamri.cj.models import CJSettings
@@ -44,10 +47,10 @@ class CJConfig(AppConfig):
 
         register_rate("USD", lambda: CJSettings.load().usd_rate)
         from kamri.catalog.rules import register_rule_store
-        from kamri.cj.services.product_rules import CJRuleStore
+        from kamri.cj.catalog.product_rules import CJRuleStore
 
         register_rule_store(CJRuleStore())  # the catalogue's editor and bulk actions edit CJ products' rules
-        from kamri.cj.services.freight import cart_freight
+        from kamri.cj.orders.freight import cart_freight
         from kamri.orders.shipping import register_freight_provider
 
         register_freight_provider(cart_freight)  # the cart's CJ lines are priced with CJ's freight

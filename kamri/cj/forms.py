@@ -4,13 +4,18 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from kamri.catalog.models import Category
+from kamri.catalog.pricing import PricingRule, Rounding
+from kamri.catalog.selectors import CategoryTreeChoices
+from kamri.cj.catalog.search import SearchFilters
+from kamri.cj.connection import account as connection
 from kamri.cj.models import CJSettings
-from kamri.cj.services import connection, ioss
-from kamri.cj.services.catalog import SearchFilters
+from kamri.cj.orders import ioss
 from kamri.cj.tiers import Tier
 from kamri.core.forms_l10n import localize_decimals
 from kamri.core.text import single_line
-from kamri.orders.checkout import ADDRESS_LINES, ShippingAddress, identity_errors
+from kamri.orders.checkout import ADDRESS_LINES, ShippingAddress, identity_errors, phone_is_plausible
+from kamri.orders.countries import country_choices, country_name
 from kamri.orders.limits import too_long
 from kamri.orders.models import Order
 
@@ -180,10 +185,6 @@ class ImportForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from kamri.catalog.models import Category
-        from kamri.catalog.selectors import CategoryTreeChoices
-        from kamri.cj.models import CJSettings
-
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.all()
         self.fields["category"].iterator = CategoryTreeChoices
@@ -191,8 +192,6 @@ class ImportForm(forms.Form):
         localize_decimals(self)
 
     def rule(self):
-        from kamri.catalog.pricing import PricingRule, Rounding
-
         data = self.cleaned_data
         return PricingRule(
             margin_percent=data["margin_percent"],
@@ -242,8 +241,6 @@ class AddressForm(forms.ModelForm):
     )
 
     def __init__(self, *args, declare_without_ioss: bool = False, **kwargs):
-        from kamri.orders.countries import country_choices, country_name
-
         super().__init__(*args, **kwargs)
         choices = country_choices()
         current = (self.instance.country or "").upper()
@@ -260,8 +257,6 @@ class AddressForm(forms.ModelForm):
             del self.fields["declare_without_ioss"]
 
     def clean_phone(self) -> str:
-        from kamri.orders.checkout import phone_is_plausible
-
         phone = self.cleaned_data["phone"].strip()
         if not phone_is_plausible(phone):
             raise forms.ValidationError(_("Téléphone invalide : 6 à 15 chiffres, indicatif compris."))
@@ -404,7 +399,7 @@ class AutomationSettingsForm(forms.ModelForm):
             "no_tracking_alert_days",
             "low_balance_usd",
         ]
-        # CJ's "product not found" is acted on at once (catalog_sync.mark_not_found); the model's older label
+        # CJ's "product not found" is acted on at once (catalog.availability.mark_not_found); the model's older label
         # said "2 fois de suite" and is not migrated for a label alone
         labels = {"unavailable_action": _("produit introuvable chez CJ")}
 

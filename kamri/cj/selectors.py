@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from kamri.catalog.models import Product
-from kamri.cj.models import CJApiCall, WebhookEvent
+from kamri.cj.models import CJApiCall, CJOrder, WebhookEvent
 from kamri.core.listing import between
 
 STATS_ROW_LIMIT = 50_000
@@ -184,8 +184,6 @@ class ToPaySummary:
 
 def to_pay() -> QuerySet:
     """The "À payer chez CJ" filter: created at CJ, not paid yet (a payment in progress included)."""
-    from kamri.cj.models import CJOrder
-
     return CJOrder.objects.filter(
         state__in=(CJOrder.State.TO_PAY, CJOrder.State.PAYING), paid_at__isnull=True
     )

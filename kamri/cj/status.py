@@ -8,7 +8,7 @@ not paid yet). So what a store order shows is the furthest of its payment and it
 to UNSHIPPED leave it "Confirmée", SHIPPED and DELIVERED move it forward, and a cancellation by CJ leaves it
 as it is (the CJ order goes "À traiter": cancelling the customer's order stays the admin's decision).
 
-This table drives the updates (kamri.cj.services.order_status) and is the table the Commandes page shows.
+This table drives the updates (kamri.cj.orders.order_status) and is the table the Commandes page shows.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from kamri.cj.models import CJOrder
-from kamri.cj.services import order_sync, orders
+from kamri.cj.orders import order_sync
+from kamri.cj.orders import placement as orders
 from kamri.orders import payments
 from kamri.orders.models import Order, OrderEvent
 from tests.cj.helpers import cj_row, control, import_cj_products, stocked_variant, unpaid_order

@@ -169,7 +169,7 @@ def test_orders_near_a_deadline_show_on_the_problems_panel_and_the_order_pages(
     staff_client, django_capture_on_commit_callbacks
 ):
     from kamri.cj.models import Problem
-    from kamri.cj.services import disputes
+    from kamri.cj.orders import disputes
 
     order = _paid_order(django_capture_on_commit_callbacks)
     _shipped(order, days_ago=55)  # France: late for CJ in 5 days

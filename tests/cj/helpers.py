@@ -7,8 +7,9 @@ from decimal import Decimal
 import httpx
 
 from kamri.catalog.models import Variant
+from kamri.cj.catalog import importing
+from kamri.cj.catalog import search as catalog
 from kamri.cj.models import CJOrder, CJProductLink
-from kamri.cj.services import catalog, importing
 from kamri.orders import services as order_services
 from kamri.orders.models import Order, OrderLine
 
@@ -122,7 +123,7 @@ def cj_row(order: Order) -> CJOrder:
 
 def ship_and_sync(sandbox, row: CJOrder) -> CJOrder:
     """CJ ships the order KAMRI paid (automatic mode) in the sandbox; KAMRI's order sync brings its tracking number."""
-    from kamri.cj.services import order_sync
+    from kamri.cj.orders import order_sync
 
     control(sandbox, f"orders/{row.cj_order_id}/ship")  # KAMRI paid it (automatic mode); CJ ships
     order_sync.run(order_sync.start(enqueue=False).pk)

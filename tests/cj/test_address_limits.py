@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from kamri.cj.forms import AddressForm
 from kamri.cj.models import CJApiCall, CJOrder
-from kamri.cj.services import orders
+from kamri.cj.orders import placement as orders
 from tests import factories
 from tests.cj.helpers import (
     US_ADDRESS,

@@ -8,7 +8,7 @@ from django.core import mail
 from kamri.aftersales import services as aftersales
 from kamri.aftersales.models import CustomerRequest
 from kamri.cj.models import CJDispute
-from kamri.cj.services import disputes
+from kamri.cj.orders import disputes
 from tests import factories
 from tests.aftersales.helpers import placed_order, run_queued_emails, ship
 from tests.cj.helpers import control

@@ -1,4 +1,4 @@
-"""The cart's shipping from CJ's freight (the port kamri.orders.shipping, implemented by kamri.cj.services.freight):
+"""The cart's shipping from CJ's freight (the port kamri.orders.shipping, implemented by kamri.cj.orders.freight):
 same warehouse and carrier rule as the CJ order, one cached freightCalculate, no route → said before payment,
 CJ down → the fallback rule, never a silent zero."""
 
@@ -11,9 +11,9 @@ import pytest
 from django.core.cache import cache
 
 from kamri.catalog.currency import to_store
+from kamri.cj.connection.account import client_for
 from kamri.cj.models import CJApiCall, CJSettings
-from kamri.cj.services.connection import client_for
-from kamri.cj.services.orders import choose_logistic
+from kamri.cj.orders.placement import choose_logistic
 from kamri.orders import checkout
 from kamri.orders.shipping import marked_up
 from tests.cj.helpers import import_cj_products, stocked_variant

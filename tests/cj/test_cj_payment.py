@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from kamri.cj.models import CJOrder, CJSettings, Problem
-from kamri.cj.services import cj_payment, health, orders
+from kamri.cj.orders import cj_payment, order_problems
+from kamri.cj.orders import placement as orders
 from kamri.orders.models import OrderEvent
 from tests import factories
 from tests.cj.helpers import cj_row, control, import_cj_products, paid_order, sandbox_orders, stocked_variant
@@ -57,7 +58,7 @@ def test_manual_mode_waits_with_the_link_and_a_problem_then_pays_once(
     row = _place(product, django_capture_on_commit_callbacks)
     assert row.state == CJOrder.State.TO_PAY and row.pay_url and not row.paid_at
     assert row.get_state_display() == "À payer chez CJ"
-    problem = Problem.objects.get(code=health.ORDERS_TO_PAY, active=True)
+    problem = Problem.objects.get(code=order_problems.ORDERS_TO_PAY, active=True)
     assert problem.severity == "critical" and problem.action_url.endswith("?state=to_pay")
     client.force_login(factories.staff_user())
     listing = client.get(reverse("cj:orders"), {"state": "to_pay"}).content.decode()
@@ -69,7 +70,7 @@ def test_manual_mode_waits_with_the_link_and_a_problem_then_pays_once(
     assert row.state == CJOrder.State.PLACED and row.paid_by
     assert before - balance(cj_sandbox) == row.order_amount_usd
     assert len([o for o in sandbox_orders(cj_sandbox) if o["orderNumber"] == row.order_number]) == 1
-    assert not Problem.objects.filter(code=health.ORDERS_TO_PAY, active=True).exists()
+    assert not Problem.objects.filter(code=order_problems.ORDERS_TO_PAY, active=True).exists()
 
 
 def test_short_balance_message_then_recharge_and_pay_the_same_order(

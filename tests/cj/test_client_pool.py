@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kamri.cj.services import connection
+from kamri.cj.connection import account as connection
 
 
 def test_the_same_client_serves_every_call_and_keeps_its_connection(cj_account):

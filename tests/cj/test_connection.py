@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from kamri.cj.connection import account as connection
 from kamri.cj.models import CJAccount, CJApiCall, CJCredential
-from kamri.cj.services import connection
 from tests.conftest import SANDBOX_API_KEY
 
 pytestmark = pytest.mark.django_db

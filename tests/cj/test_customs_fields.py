@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 
 from kamri.cj.client import CJInvalidRequest, OrderLine, OrderRequest
+from kamri.cj.connection.account import client_for
 from kamri.cj.forms import AddressForm
 from kamri.cj.models import CJOrder, CJSettings
-from kamri.cj.services import orders
-from kamri.cj.services.connection import client_for
+from kamri.cj.orders import placement as orders
 from tests.cj.helpers import (
     US_ADDRESS,
     cj_row,

@@ -205,8 +205,8 @@ def test_dashboard_never_calls_cj_and_query_count_is_bounded(staff_client, scena
     def forbidden(*args, **kwargs):
         raise AssertionError("the dashboard must not call CJ")
 
-    monkeypatch.setattr("kamri.cj.services.connection.check_credentials", forbidden)
-    monkeypatch.setattr("kamri.cj.services.connection.client_for", forbidden)
+    monkeypatch.setattr("kamri.cj.connection.account.check_credentials", forbidden)
+    monkeypatch.setattr("kamri.cj.connection.account.client_for", forbidden)
     staff_client.get(reverse("cj:home"))  # warm the session/cache rows
     with CaptureQueriesContext(connection) as queries:
         assert staff_client.get(reverse("cj:home")).status_code == 200

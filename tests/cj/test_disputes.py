@@ -10,10 +10,10 @@ from django.core import mail
 from kamri.aftersales import services as aftersales
 from kamri.aftersales.models import CustomerRequest
 from kamri.cj.client.disputes import DisputeRequest
+from kamri.cj.connection.account import client_for
 from kamri.cj.models import CJApiCall, CJDispute
-from kamri.cj.selectors_dashboard import profit_report
-from kamri.cj.services import disputes
-from kamri.cj.services.connection import client_for
+from kamri.cj.orders import disputes
+from kamri.cj.reports.dashboard import profit_report
 from kamri.core.periods import default_period
 from kamri.orders.models import Refund
 from tests.aftersales.helpers import photo, placed_order, run_queued_emails, ship, sync_orders

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from kamri.cj.models import CJOrder, WebhookEvent
-from kamri.cj.services import orders
+from kamri.cj.orders import placement as orders
 from tests import factories
 from tests.cj.helpers import cj_row, import_cj_products, paid_order, stocked_variant
 from tests.cj.test_webhooks import hook, message, post, process_pending  # noqa: F401 (fixture)
@@ -82,7 +82,7 @@ def test_a_rotated_webhook_secret_is_refused_at_once_by_every_process(client, ho
     """Another worker rotates the secret (a database write this process was not told about): the old URL
     answers 404 from the next request on, here too."""
     from kamri.cj.models import CJSettings
-    from kamri.cj.services import webhook_inbox
+    from kamri.cj.webhooks import webhook_inbox
 
     body = message("STOCK", {"V1": []})
     assert post(client, hook, body).status_code == 200  # this process has the configuration cached

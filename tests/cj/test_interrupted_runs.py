@@ -7,8 +7,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from kamri.cj import jobs
+from kamri.cj.catalog import bulk_import, importing
+from kamri.cj.catalog import search as catalog
 from kamri.cj.models import CJProductLink, SyncRun
-from kamri.cj.services import bulk_import, catalog, importing, jobs, stock_sync
+from kamri.cj.sync import stock_sync
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,9 @@ from django.urls import reverse
 
 from kamri.catalog.models import Variant
 from kamri.catalog.pricing import price_for
+from kamri.cj.catalog import importing
 from kamri.cj.models import CJAccount, CJApiCall, CJProductLink, CJSettings, CJVariantLink, NewCJVariant
-from kamri.cj.services import catalog_sync, importing, new_variants, price_sync, stock_sync
+from kamri.cj.sync import catalog_sync, new_variants, price_sync, stock_sync
 from kamri.core import audit
 from kamri.core.models import AdminAction
 from tests import factories

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from kamri.cj import status as cj_status_table
 from kamri.cj.models import CJOrder, SyncRun
-from kamri.cj.services import order_status, order_sync, orders
+from kamri.cj.orders import order_status, order_sync
+from kamri.cj.orders import placement as orders
 from kamri.orders.models import Order
 from tests import factories
 from tests.cj.helpers import cj_row, control, import_cj_products, paid_order, ship_and_sync, stocked_variant

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from kamri.cj.models import CJApiCall, CJOrder, CJVariantLink
-from kamri.cj.services import orders
+from kamri.cj.orders import placement as orders
 from kamri.orders.models import Order
 from tests.cj.helpers import (
     US_ADDRESS,

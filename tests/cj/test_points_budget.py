@@ -11,8 +11,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from kamri.cj.connection import points_budget
 from kamri.cj.models import CJApiCall, CJOrder, CJSettings, SyncRun
-from kamri.cj.services import freshness, orders, points_budget, stock_sync
+from kamri.cj.orders import placement as orders
+from kamri.cj.sync import freshness, stock_sync
 from tests.cj.helpers import cj_row, control, import_cj_products, paid_order, sandbox_orders, stocked_variant
 from tests.conftest import SANDBOX_API_KEY
 

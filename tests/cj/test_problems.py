@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from kamri.cj.client.types import Balance
 from kamri.cj.models import CJAccount, CJApiCall, CJCredential, CJOrder, CJSettings, Problem, WebhookEvent
-from kamri.cj.services import health
+from kamri.cj.orders import order_problems
+from kamri.cj.reports import health
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -162,17 +163,17 @@ def test_orders_to_handle_and_without_tracking():
     late = cj_order("placed", cj_status="UNSHIPPED", placed_at=timezone.now() - timedelta(days=8))
     cj_order("placed", cj_status="UNSHIPPED", placed_at=timezone.now() - timedelta(days=2))  # not late yet
     health.check_all()
-    assert Problem.objects.get(code=health.ORDERS_ATTENTION).title == "1 commande CJ à traiter"
+    assert Problem.objects.get(code=order_problems.ORDERS_ATTENTION).title == "1 commande CJ à traiter"
     assert (
         "1 commande CJ sans numéro de suivi après 7 jours"
-        == Problem.objects.get(code=health.ORDERS_NO_TRACKING).title
+        == Problem.objects.get(code=order_problems.ORDERS_NO_TRACKING).title
     )
     row.state = "placed"
     row.save()
     late.track_number = "YT123"
     late.save()
     health.check_all()
-    assert not is_open(health.ORDERS_ATTENTION) and not is_open(health.ORDERS_NO_TRACKING)
+    assert not is_open(order_problems.ORDERS_ATTENTION) and not is_open(order_problems.ORDERS_NO_TRACKING)
 
 
 def test_low_balance_only_from_the_periodic_check(account, monkeypatch):
@@ -194,7 +195,7 @@ def test_low_balance_only_from_the_periodic_check(account, monkeypatch):
 
 
 def test_periodic_task_runs_every_check(account, monkeypatch):
-    from kamri.cj import tasks
+    from kamri.cj.tasks import health as tasks
 
     seen = {}
     monkeypatch.setattr(health, "check_all", lambda **kwargs: seen.update(kwargs) or [])
@@ -205,7 +206,7 @@ def test_periodic_task_runs_every_check(account, monkeypatch):
 def test_dismiss_hides_from_dashboard_and_is_post_only(staff_client):
     cj_order("needs_attention")
     health.check_all()
-    problem = Problem.objects.get(code=health.ORDERS_ATTENTION)
+    problem = Problem.objects.get(code=order_problems.ORDERS_ATTENTION)
     assert "1 commande CJ à traiter" in staff_client.get(reverse("cj:home")).content.decode()
     url = reverse("cj:problem_dismiss", args=[problem.pk])
     assert staff_client.get(url).status_code == 405
@@ -247,4 +248,4 @@ def test_one_failing_check_does_not_stop_the_others(monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(health, "check_tokens", broken)
-    assert health.ORDERS_ATTENTION in health.check_all()
+    assert order_problems.ORDERS_ATTENTION in health.check_all()

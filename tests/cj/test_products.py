@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from kamri.catalog.models import Category, Product, Variant
 from kamri.catalog.pricing import PricingRule, Rounding, price_for
+from kamri.cj.catalog import bulk_import, importing
+from kamri.cj.catalog import search as catalog
 from kamri.cj.client import CJProductNotFound
 from kamri.cj.models import CJApiCall, CJProductLink, CJSettings, CJVariantLink, SyncRun
-from kamri.cj.services import bulk_import, catalog, importing
 
 pytestmark = pytest.mark.django_db
 

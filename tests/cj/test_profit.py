@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kamri.catalog.models import Product
-from kamri.cj import selectors_dashboard as figures
 from kamri.cj.models import CJOrder, CJSettings
+from kamri.cj.reports import dashboard as figures
 from kamri.core.periods import default_period
 from kamri.dashboard.selectors import store_overview
 from kamri.orders.models import Order, OrderLine

@@ -8,8 +8,10 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from kamri.cj.connection import account as connection
 from kamri.cj.models import CJOrder
-from kamri.cj.services import connection, orders, webhook_inbox
+from kamri.cj.orders import placement as orders
+from kamri.cj.webhooks import webhook_inbox
 from tests.cj.helpers import cj_row, import_cj_products, paid_order, stocked_variant
 from tests.conftest import SANDBOX_API_KEY
 

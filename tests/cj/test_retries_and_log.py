@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
+from kamri.cj.connection import account as connection
 from kamri.cj.models import CJApiCall
-from kamri.cj.services import connection
 from tests.cj.helpers import control
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 
 from kamri.catalog.models import Product
+from kamri.cj.catalog import search as catalog
 from kamri.cj.models import CJApiCall, SyncRun
-from kamri.cj.services import catalog
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from kamri.catalog.models import Product, Variant
 from kamri.catalog.pricing import price_for
-from kamri.cj import sync_tasks
+from kamri.cj.catalog import importing
 from kamri.cj.models import (
     CJApiCall,
     CJProductLink,
@@ -24,7 +24,8 @@ from kamri.cj.models import (
     Problem,
     SyncRun,
 )
-from kamri.cj.services import catalog_sync, importing, price_sync, stock_sync
+from kamri.cj.sync import catalog_sync, price_sync, stock_sync
+from kamri.cj.tasks import sync as sync_tasks
 from tests.cj.helpers import control, import_cj_products
 
 pytestmark = pytest.mark.django_db

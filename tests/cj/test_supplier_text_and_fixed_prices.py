@@ -10,8 +10,11 @@ import pytest
 from django.urls import reverse
 
 from kamri.catalog.pricing import price_for
+from kamri.cj.catalog import importing
+from kamri.cj.connection import account as connection
 from kamri.cj.models import CJSettings, WebhookEvent
-from kamri.cj.services import catalog_sync, connection, importing, price_sync, webhook_inbox
+from kamri.cj.sync import catalog_sync, price_sync
+from kamri.cj.webhooks import webhook_inbox
 from kamri.orders import checkout
 from tests.cj.helpers import control, imported_product
 from tests.cj.test_webhooks import message, post, process_pending

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from kamri.cj import selectors
 from kamri.cj.models import CJSettings, Problem, WebhookEvent
-from kamri.cj.services import webhook_setup
+from kamri.cj.webhooks import webhook_setup
 from tests import factories
 from tests.cj.test_webhooks import hook, message, post  # noqa: F401 - the shared receiver fixture
 

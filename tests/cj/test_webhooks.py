@@ -10,8 +10,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kamri.cj.connection import account as connection
 from kamri.cj.models import CJOrder, CJSettings, WebhookEvent
-from kamri.cj.services import connection, orders, webhook_inbox, webhook_processing
+from kamri.cj.orders import placement as orders
+from kamri.cj.webhooks import webhook_inbox, webhook_processing
 from kamri.orders.models import Order
 from tests import factories
 from tests.cj.helpers import cj_row, import_cj_products, paid_order, stocked_variant

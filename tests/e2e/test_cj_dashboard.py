@@ -11,9 +11,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from kamri.catalog.models import Product
+from kamri.cj.connection import account as connection
 from kamri.cj.models import CJApiCall, CJOrder, CJProductLink, CJSettings, WebhookEvent
-from kamri.cj.selectors_dashboard import daily_usage, profit_report
-from kamri.cj.services import connection, health
+from kamri.cj.reports import health
+from kamri.cj.reports.dashboard import daily_usage, profit_report
 from kamri.core.periods import default_period
 from kamri.orders.models import Order
 from tests import factories

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from kamri.catalog.models import Product
 from kamri.catalog.pricing import PricingRule, Rounding, price_for
 from kamri.cj.models import CJAccount, CJApiCall, CJOrder, CJSettings, WebhookEvent
-from kamri.cj.services import webhook_inbox
+from kamri.cj.webhooks import webhook_inbox
 from kamri.orders.models import Order
 from tests.cj.helpers import control, import_cj_products, paid_order, sandbox_orders, stocked_variant
 from tests.conftest import SANDBOX_API_KEY, wait_for
@@ -152,7 +152,7 @@ def test_webhooks_enabled_order_and_stock_arrive(
     admin_page, live_server, cj_account, cj_sandbox, huey_consumer, settings
 ):
     settings.KAMRI_PUBLIC_URL = live_server.url
-    from kamri.cj.services import connection
+    from kamri.cj.connection import account as connection
 
     connection.check_credentials(api_key=SANDBOX_API_KEY, base_url=cj_sandbox.base_url, tier="advanced")
     (product,) = import_cj_products(1)
@@ -224,7 +224,8 @@ def test_automation_settings_page(admin_page, live_server):
 
 
 def test_tracking_syncs_and_logs_pages(admin_page, live_server, cj_account, cj_sandbox):
-    from kamri.cj.services import order_sync, orders
+    from kamri.cj.orders import order_sync
+    from kamri.cj.orders import placement as orders
 
     (product,) = import_cj_products(1)
     variant = stocked_variant(product)
@@ -340,7 +341,7 @@ def test_import_with_a_bad_margin_comes_back_with_the_values_and_the_error(
 
 
 def test_parcel_tracking_with_a_known_and_an_unknown_number(admin_page, live_server, cj_account, cj_sandbox):
-    from kamri.cj.services import orders
+    from kamri.cj.orders import placement as orders
     from tests.cj.helpers import cj_row, ship_and_sync
 
     (product,) = import_cj_products(1)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kamri.cj.models import CJOrder, CJSettings
-from kamri.cj.services import orders
+from kamri.cj.orders import placement as orders
 from tests.cj.helpers import cj_row, control, import_cj_products, paid_order, sandbox_orders, stocked_variant
 from tests.conftest import SANDBOX_API_KEY
 from tests.e2e.conftest import SCREENSHOTS
@@ -62,7 +62,7 @@ def test_to_pay_tab_then_pay_now_then_selection(admin_page, live_server, cj_acco
 
 def test_topic_states_and_go_live_checklist(admin_page, live_server, cj_account, cj_sandbox, settings):
     settings.KAMRI_PUBLIC_URL = live_server.url
-    from kamri.cj.services import connection
+    from kamri.cj.connection import account as connection
 
     connection.check_credentials(api_key=SANDBOX_API_KEY, base_url=cj_sandbox.base_url, tier="advanced")
     page = admin_page

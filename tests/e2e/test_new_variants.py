@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from kamri.catalog.models import Variant
 from kamri.cj.models import NewCJVariant
-from kamri.cj.services import price_sync
+from kamri.cj.sync import price_sync
 from tests.cj.helpers import cj_adds, control, imported_product
 from tests.e2e.conftest import SCREENSHOTS
 

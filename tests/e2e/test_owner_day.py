@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from kamri.cj.models import CJSettings, WebhookEvent
-from kamri.cj.services import catalog_sync
+from kamri.cj.sync import catalog_sync
 from tests.e2e.test_price_changes import cj_product
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from kamri.catalog.models import Product, Variant
 from kamri.cj.models import CJProductLink, CJVariantLink
-from kamri.cj.services import catalog_sync
+from kamri.cj.sync import catalog_sync
 from kamri.core.templatetags.kamri import money
 
 pytestmark = pytest.mark.browser

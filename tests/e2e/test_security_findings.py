@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from kamri.cj import jobs
 from kamri.cj.models import CJAccount, SyncRun
-from kamri.cj.services import jobs
 from tests import factories
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_storefront import US_CUSTOMER, _fill_address

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 
 from kamri.cj.models import CJOrder, CJSettings
-from kamri.cj.services import orders as cj_orders
+from kamri.cj.orders import placement as cj_orders
 from kamri.orders import holds, notifications, payments, refunds, stripe_webhooks
 from kamri.orders.models import Hold, Invoice, Order, Payment, PaymentSettings, Refund, StripeEvent
 from tests.cj.helpers import cj_row, import_cj_products, sandbox_orders, stocked_variant, unpaid_order
@@ -202,7 +202,7 @@ def test_the_profit_report_shows_the_periods_refunds(
 ):
     from django.urls import reverse
 
-    from kamri.cj.selectors_dashboard import profit_report
+    from kamri.cj.reports.dashboard import profit_report
     from kamri.core.periods import default_period
 
     order = stripe_paid_order(localstripe, client, django_capture_on_commit_callbacks, [cj_variant])

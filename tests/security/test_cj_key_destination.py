@@ -12,8 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.urls import reverse
 
+from kamri.cj.connection import account as connection
 from kamri.cj.models import CJAccount
-from kamri.cj.services import connection
 from tests import factories
 from tests.conftest import SANDBOX_API_KEY
 

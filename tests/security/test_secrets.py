@@ -70,8 +70,8 @@ def _cache_rows() -> str:
 
 @pytest.mark.django_db(transaction=False)
 def test_secrets_appear_nowhere(cj_account, cj_sandbox, staff_client, world, caplog):
+    from kamri.cj.connection import account as connection
     from kamri.cj.models import CJApiCall
-    from kamri.cj.services import connection
 
     for name in ("", "httpx", "httpcore", "django", "kamri", "huey", "axes"):
         caplog.set_level(logging.DEBUG, logger=name or None)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from bench.harness import EDGE_BODIES
 from kamri.cj.models import CJAccount, CJCredential, WebhookEvent
-from kamri.cj.services import webhook_inbox, webhook_processing
+from kamri.cj.webhooks import webhook_inbox, webhook_processing
 from kamri.core import crypto
 from tests import factories
 from tests.conftest import SANDBOX_API_KEY

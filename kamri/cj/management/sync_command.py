@@ -7,8 +7,8 @@ from collections.abc import Callable
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from kamri.cj.connection.account import NotConfigured, require_account
 from kamri.cj.models import SyncRun
-from kamri.cj.services.connection import NotConfigured, require_account
 
 
 def run_with_progress(

@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 
 from kamri.cj.forms import AutomationSettingsForm
 from kamri.cj.models import CJSettings
-from kamri.cj.services import freshness, webhook_inbox
+from kamri.cj.sync import freshness
+from kamri.cj.webhooks import webhook_inbox
 from kamri.core import audit
 from kamri.core.crypto import mask
 from kamri.core.roles import may

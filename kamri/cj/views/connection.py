@@ -1,4 +1,4 @@
-"""CJ home and Configuration pages: thin views over kamri.cj.services.connection."""
+"""CJ home and Configuration pages: thin views over kamri.cj.connection.account."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -6,8 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kamri.cj.connection import account as connection
 from kamri.cj.forms import CJSettingsForm
-from kamri.cj.services import cj_payment, connection, golive
+from kamri.cj.orders import cj_payment
+from kamri.cj.reports import golive
 from kamri.cj.tiers import TIER_QPS
 from kamri.core import audit, crypto
 from kamri.core.models import AdminAction

@@ -5,13 +5,15 @@ Reads only the database: the live connection status comes from CJ through the ht
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kamri.cj import charts
-from kamri.cj import selectors_dashboard as figures
+from kamri.cj.reports import charts
+from kamri.cj.reports import dashboard as figures
 from kamri.cj.tiers import allowed_qps
 from kamri.core.navigation import section_links
 
@@ -62,8 +64,6 @@ def _charts(board: figures.Dashboard) -> list[charts.BarChart]:
 
 
 def _product_searches() -> list[tuple[str, str]]:
-    from urllib.parse import urlencode
-
     return [(str(label), urlencode(params)) for label, params in PRODUCT_SEARCHES]
 
 

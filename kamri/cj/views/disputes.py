@@ -20,7 +20,7 @@ from kamri.aftersales.delivery_news import carrier_history
 from kamri.aftersales.models import CustomerRequest
 from kamri.aftersales.views import staff_photo_response
 from kamri.cj.models import CJDispute
-from kamri.cj.services import disputes
+from kamri.cj.orders import disputes
 from kamri.core.roles import may
 from kamri.core.security import local_redirect_target
 from kamri.orders import refunds

@@ -3,8 +3,8 @@
 from django.shortcuts import render
 
 from kamri.cj import selectors
-from kamri.cj import selectors_dashboard as usage_figures
 from kamri.cj.models import CJApiCall
+from kamri.cj.reports import dashboard as usage_figures
 from kamri.core.listing import date_range, paginate
 
 

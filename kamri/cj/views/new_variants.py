@@ -11,7 +11,7 @@ from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from kamri.cj.models import NewCJVariant
-from kamri.cj.services import new_variants as service
+from kamri.cj.sync import new_variants as service
 from kamri.core.listing import paginate, selected_ids
 
 Status = NewCJVariant.Status

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 
 from kamri.cj import status as cj_status
 from kamri.cj.client import CJError
+from kamri.cj.connection.account import NotConfigured
 from kamri.cj.forms import AddressForm, TrackingForm
 from kamri.cj.models import CJOrder, CJSettings, SyncRun
+from kamri.cj.orders import cj_payment, order_sync, tracking
+from kamri.cj.orders import placement as orders
 from kamri.cj.selectors import to_pay_summary
-from kamri.cj.services import cj_payment, order_sync, orders, tracking
-from kamri.cj.services.connection import NotConfigured
 from kamri.core import audit
 from kamri.core.listing import paginate
 from kamri.orders.models import Order

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from kamri.cj.connection.account import NotConfigured, require_account
 from kamri.cj.models import CJSettings, PriceChange, SyncRun
-from kamri.cj.services import catalog_sync, new_variants, price_sync, stock_sync
-from kamri.cj.services.connection import NotConfigured, require_account
+from kamri.cj.sync import catalog_sync, new_variants, price_sync, stock_sync
 from kamri.core.listing import paginate, selected_ids
 from kamri.core.templatetags.kamri import money
 

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kamri.cj import selectors_dashboard as figures
+from kamri.cj import problems
 from kamri.cj.models import Problem
-from kamri.cj.services import health, problems
+from kamri.cj.reports import dashboard as figures
+from kamri.cj.reports import health
 from kamri.core.security import local_redirect_target
 
 

@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kamri.catalog.models import Category
+from kamri.cj.catalog import bulk_import, importing
+from kamri.cj.catalog import search as catalog
 from kamri.cj.client import CJError, CJInvalidRequest, CJProductNotFound
+from kamri.cj.connection.account import NotConfigured
 from kamri.cj.forms import COUNTRY_CHOICES, BulkImportForm, ImportForm, ProductSearchForm
 from kamri.cj.models import CJProductLink, CJSettings, SyncRun
-from kamri.cj.services import bulk_import, catalog, importing
-from kamri.cj.services.connection import NotConfigured
 from kamri.core import audit
 from kamri.core.models import AdminAction
 from kamri.core.security import local_redirect_target
@@ -273,8 +275,6 @@ def import_bulk(request):
     data = form.cleaned_data
     category = data["category"]
     if data["new_category"].strip():
-        from kamri.catalog.models import Category
-
         category, _created = Category.objects.get_or_create(name=data["new_category"].strip(), parent=None)
     job = bulk_import.start(
         pids=pids, rule=form.rule(), status=data["status"], category_id=category.pk if category else None

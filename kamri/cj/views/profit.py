@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 
-from kamri.cj import selectors_dashboard as figures
+from kamri.cj.reports import dashboard as figures
 from kamri.core.periods import BadPeriod, Period, default_period, parse_period
 
 

@@ -10,7 +10,7 @@ from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from kamri.cj.services import webhook_inbox
+from kamri.cj.webhooks import webhook_inbox
 
 log = logging.getLogger(__name__)
 ACK = {"code": 200, "result": "success", "message": "ok"}

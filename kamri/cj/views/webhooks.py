@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from kamri.cj import selectors
 from kamri.cj.client import WEBHOOK_TOPICS, CJError
+from kamri.cj.connection.account import NotConfigured, get_account
 from kamri.cj.models import CJSettings, WebhookEvent
-from kamri.cj.services import webhook_processing, webhook_setup
-from kamri.cj.services.connection import NotConfigured, get_account
+from kamri.cj.webhooks import webhook_processing, webhook_setup
 from kamri.core.listing import date_range, paginate
 from kamri.core.text import pretty_json
 

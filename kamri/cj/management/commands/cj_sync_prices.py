@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from kamri.cj.management.sync_command import run_with_progress
-from kamri.cj.services import price_sync
+from kamri.cj.sync import price_sync
 
 
 class Command(BaseCommand):

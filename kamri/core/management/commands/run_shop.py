@@ -75,7 +75,7 @@ class Command(BaseCommand):
     def _prepare_integrations(self, no_sandbox: bool) -> list[str]:
         """Hook for integrations that must be configured before the processes start (see kamri.cj)."""
         try:
-            from kamri.cj.services.demo import prepare_demo_connection
+            from kamri.cj.connection.demo import prepare_demo_connection
         except ImportError:
             return []
         if no_sandbox:
@@ -142,7 +142,7 @@ class Command(BaseCommand):
         if not (Path(settings.BASE_DIR) / "cjsandbox" / "__main__.py").exists():
             return []
         try:
-            from kamri.cj.services.demo import sandbox_command_args
+            from kamri.cj.connection.demo import sandbox_command_args
         except ImportError:
             return [
                 "--port",

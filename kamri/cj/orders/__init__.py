@@ -1,0 +1,1 @@
+"""CJ orders: pre-flight, placement, payment at CJ, status, tracking, freight, disputes."""

@@ -1,0 +1,1 @@
+"""CJ's webhooks: subscription, the inbox, processing each topic."""
