@@ -17,6 +17,7 @@ numbers, ``logisticsTrackEvents`` as JSON in a string, unknown statuses).
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -91,7 +92,7 @@ def shown(value: Any) -> str:
     elif isinstance(value, int | Decimal) and not isinstance(value, bool):
         text = str(value)
     else:
-        text = repr(value)
+        text = json.dumps(value, ensure_ascii=False, default=str)  # lists and objects as CJ wrote them
     return text if len(text) <= 40 else text[:39] + "…"
 
 
