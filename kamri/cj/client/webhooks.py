@@ -92,7 +92,10 @@ def shown(value: Any) -> str:
     elif isinstance(value, int | Decimal) and not isinstance(value, bool):
         text = str(value)
     else:
-        text = json.dumps(value, ensure_ascii=False, default=str)  # lists and objects as CJ wrote them
+        try:  # lists and objects as CJ wrote them
+            text = json.dumps(value, ensure_ascii=False, default=str)
+        except (RecursionError, ValueError):  # nested hundreds deep
+            text = "[…]" if isinstance(value, list) else "{…}"
     return text if len(text) <= 40 else text[:39] + "…"
 
 
