@@ -14,6 +14,7 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kamri.cj import selectors
 from kamri.cj.models import CJOrder, CJSettings, NewCJVariant, PriceChange, WebhookEvent
 from kamri.cj.services import connection, orders, webhook_inbox, webhook_processing
 from kamri.orders.models import Order
@@ -514,6 +515,7 @@ def test_a_malformed_message_is_rejected_once_with_its_reason_and_changes_nothin
     client.force_login(factories.staff_user())
     page = client.get(reverse("cj:webhook_log"), {"status": "rejected"}).content.decode()
     assert escape(reason) in page and "Rejeté" in page
+    assert selectors.webhook_stats().last_received_at == event.received_at  # CJ is not silent
 
 
 def test_a_good_variant_message_changes_the_cost_and_deactivates(client, scene):
