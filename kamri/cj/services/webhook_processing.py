@@ -277,33 +277,33 @@ def _find_order(cj_order_id: str | None, order_number: str | None) -> CJOrder | 
     return None
 
 
-def handle_order(event: OrderMessage) -> Outcome:
-    row = _find_order(event.cj_order_id, event.order_number)
+def handle_order(message: OrderMessage) -> Outcome:
+    row = _find_order(message.cj_order_id, message.order_number)
     if row is None:
         raise Ignore(
-            _("Commande CJ inconnue de KAMRI : %(id)s.") % {"id": event.cj_order_id or event.order_number}
+            _("Commande CJ inconnue de KAMRI : %(id)s.") % {"id": message.cj_order_id or message.order_number}
         )
     if (
-        event.connected
-        and event.cj_order_id
+        message.connected
+        and message.cj_order_id
         and (
-            row.cj_order_id != event.cj_order_id
-            and not CJOrder.objects.filter(cj_order_id=event.cj_order_id).exists()
+            row.cj_order_id != message.cj_order_id
+            and not CJOrder.objects.filter(cj_order_id=message.cj_order_id).exists()
         )
     ):
-        CJOrder.objects.filter(pk=row.pk).update(cj_order_id=event.cj_order_id, state=CJOrder.State.PLACED)
+        CJOrder.objects.filter(pk=row.pk).update(cj_order_id=message.cj_order_id, state=CJOrder.State.PLACED)
         record_event(
             row.order,
             "cj",
-            _("CJ a rattaché la commande : identifiant %(id)s.") % {"id": event.cj_order_id},
+            _("CJ a rattaché la commande : identifiant %(id)s.") % {"id": message.cj_order_id},
         )
-    unknown = bool(event.status) and not cj_status.is_known(event.status)
+    unknown = bool(message.status) and not cj_status.is_known(message.status)
     change = apply_update(
         row,
-        status=None if unknown else event.status,
-        track_number=event.track_number,
-        tracking_url=event.tracking_url,
-        logistic_name=event.logistic_name,
+        status=None if unknown else message.status,
+        track_number=message.track_number,
+        tracking_url=message.tracking_url,
+        logistic_name=message.logistic_name,
         source="webhook",
     )
     if unknown and not change.tracking_found:
@@ -312,28 +312,30 @@ def handle_order(event: OrderMessage) -> Outcome:
                 "Statut CJ inconnu « %(s)s » pour la commande %(n)s : rien n'a été modifié. La synchronisation des "
                 "commandes relira son statut chez CJ."
             )
-            % {"s": event.status, "n": row.order_number}
+            % {"s": message.status, "n": row.order_number}
         )
     if unknown:
         return _processed(
             _("Commande %(n)s : numéro de suivi enregistré ; statut CJ inconnu « %(s)s » ignoré.")
-            % {"n": row.order_number, "s": event.status}
+            % {"n": row.order_number, "s": message.status}
         )
     if change.ignored_backwards:
-        return _processed(_("Statut %(s)s plus ancien que celui connu : ignoré.") % {"s": event.status})
-    return _processed(_("Commande %(n)s : statut %(s)s.") % {"n": row.order_number, "s": event.status or "—"})
+        return _processed(_("Statut %(s)s plus ancien que celui connu : ignoré.") % {"s": message.status})
+    return _processed(
+        _("Commande %(n)s : statut %(s)s.") % {"n": row.order_number, "s": message.status or "—"}
+    )
 
 
-def handle_logistic(event: LogisticMessage) -> Outcome:
-    row = _find_order(event.order_id, None)
-    if row is None and event.tracking_number:
-        row = CJOrder.objects.filter(track_number=event.tracking_number).first()
+def handle_logistic(message: LogisticMessage) -> Outcome:
+    row = _find_order(message.order_id, None)
+    if row is None and message.tracking_number:
+        row = CJOrder.objects.filter(track_number=message.tracking_number).first()
     if row is None:
-        raise Ignore(_("Colis d'une commande inconnue de KAMRI : %(id)s.") % {"id": event.order_id or "?"})
+        raise Ignore(_("Colis d'une commande inconnue de KAMRI : %(id)s.") % {"id": message.order_id or "?"})
     # Two LOGISTIC messages of one parcel processed at once must not both add the same steps: lock the order.
     Order.objects.select_for_update().filter(pk=row.order_id).first()
     known = {(e.data.get("time"), e.data.get("status")) for e in row.order.events.filter(type="parcel")}
-    for step in sorted(event.steps, key=lambda item: item.time or timezone.now()):
+    for step in sorted(message.steps, key=lambda item: item.time or timezone.now()):
         key = (step.time.isoformat() if step.time else None, step.status)
         if key in known:
             continue
@@ -347,21 +349,21 @@ def handle_logistic(event: LogisticMessage) -> Outcome:
             time=key[0],
             status=step.status,
             activity=step.activity,
-            number=event.tracking_number or row.track_number,  # delivery news go once per parcel
+            number=message.tracking_number or row.track_number,  # delivery news go once per parcel
         )
     apply_update(
         row,
-        track_number=event.tracking_number,
-        tracking_url=event.tracking_url,
-        logistic_name=event.logistic_name,
-        logistic_status=event.tracking_status,
+        track_number=message.tracking_number,
+        tracking_url=message.tracking_url,
+        logistic_name=message.logistic_name,
+        logistic_status=message.tracking_status,
         source="webhook",
     )
     return _processed(
         _("Suivi %(n)s : %(s)s.")
         % {
-            "n": event.tracking_number or "—",
-            "s": cj_status.logistic_label(event.tracking_status) or event.tracking_status,
+            "n": message.tracking_number or "—",
+            "s": cj_status.logistic_label(message.tracking_status) or message.tracking_status,
         }
     )
 
