@@ -452,6 +452,11 @@ MALFORMED = {
         },
         "productSellPrice n'est pas un nombre : « abc »",
     ),
+    "product-pid-not-an-id": (
+        "PRODUCT",
+        lambda s: {"pid": [s.pid], "productStatus": 2},
+        "pid n'est pas un identifiant : « [",
+    ),
     "variant-without-vid": ("VARIANT", lambda s: {"variantSellPrice": "3.10"}, "vid est absent du message"),
     "variant-negative-price": (
         "VARIANT",

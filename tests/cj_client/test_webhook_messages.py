@@ -116,6 +116,7 @@ def test_other_types_have_no_payload():
         ("PRODUCT", {"pid": "1", "fields": "productNameEn"}, "fields", Defect.NOT_A_LIST, "productNameEn"),
         ("PRODUCT", {"pid": "1", "productSellPrice": True}, "productSellPrice", Defect.NOT_A_NUMBER, "true"),
         ("VARIANT", {"vid": " "}, "vid", Defect.MISSING, None),
+        ("VARIANT", {"vid": {"id": 1}}, "vid", Defect.NOT_AN_ID, '{"id": 1}'),
         ("VARIANT", {"vid": "1", "variantSellPrice": "-1"}, "variantSellPrice", Defect.NEGATIVE, "-1"),
         ("ORDER", {"orderStatus": "SHIPPED"}, "cjOrderId", Defect.MISSING, None),
         ("ORDER", {"cjOrderId": 1, "orderItems": {"vid": 1}}, "orderItems", Defect.NOT_A_LIST, '{"vid": 1}'),

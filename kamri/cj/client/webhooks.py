@@ -62,6 +62,7 @@ class Defect(enum.StrEnum):
     """Why a field makes a message unreadable; the value is the English wording used in logs."""
 
     MISSING = "is missing"
+    NOT_AN_ID = "is not an id"
     EMPTY = "is empty"
     NOT_A_NUMBER = "is not a number"
     NOT_WHOLE = "is not a whole number"
@@ -238,7 +239,10 @@ def _object(topic: str, params: Any) -> dict[str, Any]:
 
 
 def _required_id(topic: str, p: dict[str, Any], *names: str) -> str:
-    value = parse_id(_first(p, *names))
+    raw = _first(p, *names)
+    if isinstance(raw, dict | list | bool):
+        raise MalformedMessage(topic, names[0], Defect.NOT_AN_ID, raw)
+    value = parse_id(raw)
     if value is None:
         raise MalformedMessage(topic, names[0], Defect.MISSING)
     return value

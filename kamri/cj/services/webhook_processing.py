@@ -122,6 +122,7 @@ def explain_malformed(flaw: MalformedMessage) -> str:
     """The client's MalformedMessage as the admin reads it in the journal: what is wrong, then what happens."""
     words = {
         Defect.MISSING: _("%(field)s est absent du message"),
+        Defect.NOT_AN_ID: _("%(field)s n'est pas un identifiant : « %(value)s »"),
         Defect.EMPTY: _("%(field)s est vide"),
         Defect.NOT_A_NUMBER: _("%(field)s n'est pas un nombre : « %(value)s »"),
         Defect.NOT_WHOLE: _("%(field)s n'est pas un nombre entier : « %(value)s »"),
