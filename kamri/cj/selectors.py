@@ -159,7 +159,8 @@ def webhook_stats() -> WebhookStats:
     row = WebhookEvent.objects.aggregate(
         total=Count("id"),
         **_per_status(),
-        last=Max("received_at", filter=~Q(status=WebhookEvent.Status.REJECTED)),
+        # refused at the door (signature, body) proves nothing; a CJ message rejected for its content does
+        last=Max("received_at", filter=~Q(status=WebhookEvent.Status.REJECTED, message_id=None)),
     )
     last = row.pop("last")
     return WebhookStats(**row, last_received_at=last)

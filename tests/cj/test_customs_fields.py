@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from kamri.cj.client import CJInvalidRequest, OrderLine, OrderRequest
+from kamri.cj.client import CJInvalidRequest, OrderRequest, OrderRequestLine
 from kamri.cj.connection.account import client_for
 from kamri.cj.forms import AddressForm
 from kamri.cj.models import CJOrder, CJSettings
@@ -183,7 +183,7 @@ def test_the_sandbox_refuses_brazil_without_tax_id_as_cj_does(cj_account, cj_san
         shipping_zip="01310-100",
         logistic_name="CJPacket Ordinary",
         from_country_code="CN",
-        products=[OrderLine(quantity=1, vid=vid)],
+        products=[OrderRequestLine(quantity=1, vid=vid)],
     )
     with pytest.raises(CJInvalidRequest) as refused:
         client_for().create_order(request)

@@ -34,7 +34,7 @@ def test_a_stock_webhook_with_a_negative_quantity_is_refused_whole(client, hook)
     variant.refresh_from_db()
     assert variant.stock == before
     event = WebhookEvent.objects.get(message_id=body["messageId"])
-    assert event.status == "ignored" and "mal formé" in event.result
+    assert event.status == "rejected" and "storageNum est négatif : « -50003 »" in event.last_error
 
 
 def test_a_javascript_tracking_url_never_becomes_a_link(client, hook, django_capture_on_commit_callbacks):  # noqa: F811

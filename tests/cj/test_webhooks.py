@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import timedelta
+from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kamri.cj import selectors
 from kamri.cj.connection import account as connection
-from kamri.cj.models import CJOrder, CJSettings, WebhookEvent
+from kamri.cj.models import CJOrder, CJSettings, NewCJVariant, PriceChange, WebhookEvent
 from kamri.cj.orders import placement as orders
 from kamri.cj.webhooks import webhook_inbox, webhook_processing
 from kamri.orders.models import Order
@@ -272,11 +277,11 @@ def test_a_malformed_message_fails_with_a_sentence_not_an_exception_name(client,
     process_pending()
     event = WebhookEvent.objects.get()
     # refused once with a sentence (issue 13: impossible values are refused at parsing), never retried
-    assert event.status == WebhookEvent.Status.IGNORED
-    assert event.result.startswith(
-        "Le message de stock de CJ est incomplet ou mal formé"
+    assert event.status == WebhookEvent.Status.REJECTED  # issue 16: "Rejeté", before: "Ignoré"
+    assert event.last_error.startswith(
+        'params n\'est pas un objet : « ["not", "an", "object"] »'
     )  # before: "ValueError: …"
-    assert "ValueError" not in event.result and not event.last_error
+    assert "ValueError" not in event.last_error and event.next_attempt_at is None
 
 
 def test_an_unreadable_price_fails_with_a_sentence(client, hook, monkeypatch):
@@ -342,7 +347,7 @@ def test_fuzzed_bodies_never_cause_a_5xx(client, fuzz_hook, body):
     assert response.status_code < 500
     for pk in WebhookEvent.objects.filter(status=WebhookEvent.Status.PENDING).values_list("pk", flat=True):
         event = webhook_processing.process(pk)
-        assert event.status in ("processed", "ignored", "error")
+        assert event.status in ("processed", "ignored", "rejected", "error")
 
 
 @pytest.fixture
@@ -377,3 +382,185 @@ def test_drain_processes_the_inbox_oldest_first_and_hands_over_a_full_batch(clie
     assert [json.loads(body)["params"]["orderStatus"] for body in processed] == statuses
     placed.refresh_from_db()
     assert placed.cj_status == "DELIVERED"
+
+
+# --- issue 16: typed messages; a malformed message is rejected once, with the field and the value -----------
+
+
+@pytest.fixture
+def scene(hook, placed):
+    """A placed CJ order, its imported product and stocked variant: what a message may point at."""
+    variant = placed.order.lines.select_related("variant").first().variant
+    return SimpleNamespace(
+        hook=hook,
+        row=placed,
+        cj_order_id=int(placed.cj_order_id),
+        variant=variant,
+        vid=variant.cj_link.vid,
+        product=variant.product,
+        pid=variant.product.cj_link.pid,
+    )
+
+
+def _state(scene) -> dict:
+    """Everything a message of the six topics could change."""
+    scene.row.refresh_from_db()
+    scene.variant.refresh_from_db()
+    scene.product.refresh_from_db()
+    link = scene.variant.cj_link
+    link.refresh_from_db()
+    return {
+        "row": (
+            scene.row.cj_status,
+            scene.row.track_number,
+            scene.row.logistic_status,
+            scene.row.cj_order_id,
+        ),
+        "variant": (scene.variant.is_active, scene.variant.stock, link.stock_by_country, link.cost_usd),
+        "product": (scene.product.title, scene.product.status, scene.product.description),
+        "cj_orders": CJOrder.objects.count(),
+        "events": list(scene.row.order.events.values_list("type", "message")),
+        "new_variants": NewCJVariant.objects.count(),
+        "price_changes": PriceChange.objects.count(),
+    }
+
+
+MALFORMED = {
+    "stock-not-a-number": (
+        "STOCK",
+        lambda s: {
+            s.vid: [{"countryCode": "US", "storageNum": 0}, {"countryCode": "CN", "storageNum": "abc"}]
+        },
+        "storageNum n'est pas un nombre : « abc »",
+    ),
+    "stock-negative": (
+        "STOCK",
+        lambda s: {s.vid: [{"vid": s.vid, "countryCode": "US", "storageNum": -5}]},
+        "storageNum est négatif : « -5 »",
+    ),
+    "stock-rows-not-a-list": ("STOCK", lambda s: {s.vid: 7}, "n'est pas une liste : « 7 »"),
+    "product-without-pid": (
+        "PRODUCT",
+        lambda s: {"productNameEn": "Renamed by CJ", "fields": ["productNameEn"]},
+        "pid est absent du message",
+    ),
+    "product-price-not-a-number": (
+        "PRODUCT",
+        lambda s: {
+            "pid": s.pid,
+            "productNameEn": "Renamed by CJ",
+            "productSellPrice": "abc",
+            "fields": ["productNameEn", "productSellPrice"],
+        },
+        "productSellPrice n'est pas un nombre : « abc »",
+    ),
+    "product-pid-not-an-id": (
+        "PRODUCT",
+        lambda s: {"pid": [s.pid], "productStatus": 2},
+        "pid n'est pas un identifiant : « [",
+    ),
+    "variant-without-vid": ("VARIANT", lambda s: {"variantSellPrice": "3.10"}, "vid est absent du message"),
+    "variant-negative-price": (
+        "VARIANT",
+        lambda s: {"vid": s.vid, "variantSellPrice": "-3.10", "variantStatus": 0},
+        "variantSellPrice est négatif : « -3.10 »",
+    ),
+    "order-without-id": ("ORDER", lambda s: {"orderStatus": "SHIPPED"}, "cjOrderId est absent du message"),
+    "order-items-not-a-list": (
+        "ORDER",
+        lambda s: {
+            "cjOrderId": s.cj_order_id,
+            "orderStatus": "SHIPPED",
+            "trackNumber": "TRK1",
+            "orderItems": "x",
+        },
+        "orderItems n'est pas une liste : « x »",
+    ),
+    "logistic-status-not-a-number": (
+        "LOGISTIC",
+        lambda s: {"orderId": s.cj_order_id, "trackingNumber": "LX1", "trackingStatus": "abc"},
+        "trackingStatus n'est pas un nombre : « abc »",
+    ),
+    "logistic-events-unreadable": (
+        "LOGISTIC",
+        lambda s: {"orderId": s.cj_order_id, "trackingNumber": "LX1", "logisticsTrackEvents": "[{oops"},
+        "logisticsTrackEvents n'est pas une liste : « [{oops »",
+    ),
+    "split-list-not-a-list": (
+        "ORDERSPLIT",
+        lambda s: {"originalOrderId": s.cj_order_id, "splitOrderList": {"orderCode": "S1"}},
+        'splitOrderList n\'est pas une liste : « {"orderCode": "S1"} »',
+    ),
+    "split-without-original": (
+        "ORDERSPLIT",
+        lambda s: {"splitOrderList": [{"orderCode": "S1", "orderStatus": 300}]},
+        "originalOrderId est absent du message",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+def test_a_malformed_message_is_rejected_once_with_its_reason_and_changes_nothing(client, scene, case):
+    type_, params, reason = MALFORMED[case]
+    before = _state(scene)
+    body = message(type_, params(scene))
+    assert post(client, scene.hook, body).status_code == 200  # acknowledged: CJ must not retry it
+    process_pending()
+    event = WebhookEvent.objects.get(message_id=body["messageId"])
+    assert event.status == WebhookEvent.Status.REJECTED, (event.status, event.result, event.last_error)
+    assert reason in event.last_error and "rejeté, sans nouvel essai" in event.last_error
+    assert "Error" not in event.last_error and "is not" not in event.last_error  # French, no Python
+    assert event.attempts == 1 and event.next_attempt_at is None
+    # once: neither the sweeper, nor a second run, nor "Retraiter" runs it again
+    webhook_processing.sweep(pending_older_than=timedelta(0))
+    webhook_processing.process(event.pk)
+    assert webhook_processing.retry(WebhookEvent.objects.filter(pk=event.pk)) == 0
+    event.refresh_from_db()
+    assert event.status == WebhookEvent.Status.REJECTED and event.attempts == 1
+    assert event.attempt_log.count() == 1
+    assert _state(scene) == before
+    client.force_login(factories.staff_user())
+    page = client.get(reverse("cj:webhook_log"), {"status": "rejected"}).content.decode()
+    assert escape(reason) in page and "Rejeté" in page
+    assert selectors.webhook_stats().last_received_at == event.received_at  # CJ is not silent
+
+
+def test_a_good_variant_message_changes_the_cost_and_deactivates(client, scene):
+    body = message("VARIANT", {"vid": scene.vid, "variantSellPrice": "999.99", "variantStatus": 0})
+    post(client, scene.hook, body)
+    process_pending()
+    event = WebhookEvent.objects.get(message_id=body["messageId"])
+    assert event.status == WebhookEvent.Status.PROCESSED, event.last_error
+    scene.variant.refresh_from_db()
+    assert not scene.variant.is_active and "désactivée" in event.result
+    change = PriceChange.objects.get(variant_link=scene.variant.cj_link)  # far beyond the tolerance: reviewed
+    assert change.new_cost_usd == Decimal("999.99") and change.status == PriceChange.Status.PENDING
+
+
+def test_a_good_split_message_creates_the_child_orders(client, scene):
+    body = message(
+        "ORDERSPLIT",
+        {
+            "originalOrderId": scene.cj_order_id,
+            "orderSplitTime": 1732500000000,
+            "splitOrderList": [
+                {
+                    "orderCode": "SPLIT-A",
+                    "createAt": 1732500000000,
+                    "orderStatus": 300,
+                    "productList": [{"productCode": "P1", "vid": scene.vid, "quantity": "1", "sku": "SKU-A"}],
+                },
+                {"orderCode": 210823100016290556, "orderStatus": 500, "productList": []},
+            ],
+        },
+    )
+    post(client, scene.hook, body)
+    process_pending()
+    event = WebhookEvent.objects.get(message_id=body["messageId"])
+    assert event.status == WebhookEvent.Status.PROCESSED, event.last_error
+    children = {row.cj_order_id: row for row in CJOrder.objects.filter(split_from=scene.row)}
+    assert set(children) == {"SPLIT-A", "210823100016290556"}
+    assert (
+        children["SPLIT-A"].cj_status == "UNSHIPPED" and children["210823100016290556"].cj_status == "SHIPPED"
+    )
+    assert children["SPLIT-A"].lines == [{"vid": scene.vid, "quantity": 1, "sku": "SKU-A"}]

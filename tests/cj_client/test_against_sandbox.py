@@ -28,8 +28,8 @@ from kamri.cj.client import (  # noqa: E402 - after the skip guard
     LocalRateLimiter,
     MemoryTokenStore,
     NullRateLimiter,
-    OrderLine,
     OrderRequest,
+    OrderRequestLine,
     RetryPolicy,
 )
 
@@ -184,7 +184,7 @@ def test_order_lifecycle(client: CJClient) -> None:
         shipping_phone="+33600000000",
         logistic_name=options[0].logistic_name,
         from_country_code="CN",
-        products=[OrderLine(quantity=1, vid=vid, store_line_item_id="L1")],
+        products=[OrderRequestLine(quantity=1, vid=vid, store_line_item_id="L1")],
         pay_type=3,
         is_sandbox=True,
     )

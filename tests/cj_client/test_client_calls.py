@@ -18,8 +18,8 @@ from kamri.cj.client import (
     CJRateLimited,
     CJUnavailable,
     MemoryTokenStore,
-    OrderLine,
     OrderRequest,
+    OrderRequestLine,
 )
 from kamri.cj.client.errors import CJDuplicateOrder, CJInsufficientBalance
 
@@ -254,7 +254,7 @@ ORDER = OrderRequest(
     shipping_address="12 rue des Lilas",
     logistic_name="CJPacket Ordinary",
     from_country_code="CN",
-    products=[OrderLine(quantity=2, vid="V1", unit_price=Decimal("29.05"), store_line_item_id="L1")],
+    products=[OrderRequestLine(quantity=2, vid="V1", unit_price=Decimal("29.05"), store_line_item_id="L1")],
     shipping_zip="75011",
     shipping_phone="+33600000000",
     email="awa@example.com",
@@ -292,7 +292,7 @@ def test_create_order_body(client: CJClient, cj: FakeCJ) -> None:
 
 def test_order_line_needs_vid_or_sku() -> None:
     with pytest.raises(ValueError):
-        OrderLine(quantity=1).to_payload()
+        OrderRequestLine(quantity=1).to_payload()
 
 
 def test_create_order_duplicate(client: CJClient, cj: FakeCJ) -> None:

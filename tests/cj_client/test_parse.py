@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from kamri.cj.client import parse
+from kamri.cj.client import parse, webhooks
 from kamri.cj.client.types import PriceRange, WeightRange
 
 # --- primitives ------------------------------------------------------------------------------------
@@ -355,10 +355,11 @@ ORDER_WEBHOOK = """{"messageId": "ca72a4834cd14b9588e88ce206f614a0", "type": "OR
 
 
 def test_order_webhook_numeric_ids_stay_exact() -> None:
-    msg = parse.parse_webhook_message(ORDER_WEBHOOK.encode())
+    msg = webhooks.parse_webhook(ORDER_WEBHOOK.encode())
     assert msg.message_id == "ca72a4834cd14b9588e88ce206f614a0"
     assert msg.type == "ORDER" and msg.message_type == "UPDATE"
-    ev = parse.parse_order_event(msg.params)
+    ev = msg.payload
+    assert isinstance(ev, webhooks.OrderMessage)
     assert ev.cj_order_id == "210823100016290555"  # > 2^53, a float would give ...552
     assert float(210823100016290555) != 210823100016290555
     assert ev.order_number == "api_52f268d40b8d460e82c0683955e63cc9"
@@ -375,14 +376,15 @@ LOGISTIC_WEBHOOK = r"""{"messageId": "m2", "type": "LOGISTIC", "messageType": "U
 
 
 def test_logistic_webhook() -> None:
-    msg = parse.parse_webhook_message(LOGISTIC_WEBHOOK)
+    msg = webhooks.parse_webhook(LOGISTIC_WEBHOOK)
     assert msg.open_id == "12312"
-    ev = parse.parse_logistic_event(msg.params)
+    ev = msg.payload
+    assert isinstance(ev, webhooks.LogisticMessage)
     assert ev.order_id == "210823100016290555"
     assert ev.tracking_status == 12
-    assert ev.events[0].status_desc == "Delivered"
-    assert ev.events[0].location == "NENANA,AK 99760"
-    assert ev.events[0].time == datetime(
+    assert ev.steps[0].status_desc == "Delivered"
+    assert ev.steps[0].location == "NENANA,AK 99760"
+    assert ev.steps[0].time == datetime(
         2024, 1, 18, 7, 59, 22, tzinfo=parse.NAIVE_TZ
     )  # no zone: Beijing time
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from kamri.cj.client import parse
+from kamri.cj.client import parse, webhooks
+
+
+def _payload(type_: str, params):
+    return webhooks.parse_webhook({"messageId": "m1", "type": type_, "params": params}).payload
+
 
 HOSTILE_URLS = [
     "javascript:alert(1)",
@@ -23,9 +28,9 @@ HOSTILE_URLS = [
 @pytest.mark.parametrize("url", HOSTILE_URLS)
 def test_cj_urls_other_than_http_or_https_are_dropped(url):
     assert parse.parse_http_url(url) is None
-    event = parse.parse_logistic_event({"orderId": "1", "trackingUrl": url, "trackingNumber": "CJ1"})
+    event = _payload("LOGISTIC", {"orderId": "1", "trackingUrl": url, "trackingNumber": "CJ1"})
     assert event.tracking_url is None
-    assert parse.parse_order_event({"orderId": "1", "trackingUrl": url}).tracking_url is None
+    assert _payload("ORDER", {"orderId": "1", "trackingUrl": url}).tracking_url is None
     assert parse.parse_order({"orderId": "1", "trackingUrl": url, "cjPayUrl": url}).tracking_url is None
     detail = parse.parse_product_detail(
         {"pid": "1", "bigImage": url, "productImageSet": [url, "https://cdn.cjdropshipping.com/a.jpg"]}
@@ -42,11 +47,12 @@ def test_http_and_https_urls_are_kept():
 @pytest.mark.parametrize("value", [-50003, "-1", 10**12, "1e30", "abc", 2.5, True])
 def test_impossible_stock_values_are_refused(value):
     with pytest.raises(ValueError):
-        parse.parse_stock_message({"V1": [{"countryCode": "US", "storageNum": value}]})
+        _payload("STOCK", {"V1": [{"countryCode": "US", "storageNum": value}]})
 
 
 def test_a_stock_message_is_read_per_variant_and_country():
-    stock = parse.parse_stock_message(
-        {"V1": [{"countryCode": "us", "storageNum": 5}, {"countryCode": "CN", "storageNum": "7"}], "V2": []}
+    stock = _payload(
+        "STOCK",
+        {"V1": [{"countryCode": "us", "storageNum": 5}, {"countryCode": "CN", "storageNum": "7"}], "V2": []},
     )
-    assert stock == {"V1": {"US": 5, "CN": 7}, "V2": {}}
+    assert stock.by_variant == {"V1": {"US": 5, "CN": 7}, "V2": {}}

@@ -14,8 +14,8 @@ from kamri.cj.client import (
     CJRateLimited,
     CJUnavailable,
     ListRecorder,
-    OrderLine,
     OrderRequest,
+    OrderRequestLine,
     RetryPolicy,
 )
 from kamri.cj.client.errors import CJInvalidRequest
@@ -144,7 +144,7 @@ ORDER = OrderRequest(
     shipping_address="1 rue X",
     logistic_name="CJPacket Ordinary",
     from_country_code="CN",
-    products=[OrderLine(quantity=1, vid="V1")],
+    products=[OrderRequestLine(quantity=1, vid="V1")],
 )
 
 

@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kamri.cj.catalog.availability import mark_not_found
 from kamri.cj.client import (
-    Category,
     CJError,
     CJProductNotFound,
     FreightOption,
     ProductDetail,
     ProductInventory,
+    RemoteCategory,
     ReviewPage,
     SearchPage,
     WarehouseStock,
@@ -106,7 +106,7 @@ def _product_key(kind: str, fingerprint: str, pid: str) -> str:
     return f"{kind}:{fingerprint}:{hashlib.sha256(pid.encode('utf-8', 'surrogatepass')).hexdigest()[:32]}"
 
 
-def categories() -> list[Category]:
+def categories() -> list[RemoteCategory]:
     """CJ's three-level category tree (only third-level nodes have an id), cached for a day."""
     account = require_account()
     key = f"cj-categories:{account.fingerprint}"

@@ -49,8 +49,6 @@ from .types import (
     AccessTokens,
     AccountSettings,
     Balance,
-    Category,
-    CJOrder,
     ConnectionCheck,
     CreatedOrder,
     FreightOption,
@@ -59,6 +57,8 @@ from .types import (
     PointsInfo,
     ProductDetail,
     ProductInventory,
+    RemoteCategory,
+    RemoteOrder,
     ReviewPage,
     SearchPage,
     SubscribeResult,
@@ -590,7 +590,7 @@ class CJClient:
 
     # --- products ---------------------------------------------------------------------------------
 
-    def get_categories(self) -> list[Category]:
+    def get_categories(self) -> list[RemoteCategory]:
         return parse.parse_categories(self._call("GET", "product/getCategory"))
 
     def search_products(
@@ -767,7 +767,7 @@ class CJClient:
         data = self._call("GET", "shopping/order/list", params=params)
         return parse.parse_order_page(data, page=page, size=size)
 
-    def get_order(self, order_id_or_number: str, *, features: Sequence[str] | None = None) -> CJOrder:
+    def get_order(self, order_id_or_number: str, *, features: Sequence[str] | None = None) -> RemoteOrder:
         """``GET shopping/order/getOrderDetail`` (accepts CJ's order id or our orderNumber)."""
         if not order_id_or_number:
             raise ValueError("order id is required")

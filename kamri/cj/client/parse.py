@@ -23,31 +23,27 @@ from .types import (
     AccessTokens,
     AccountSettings,
     Balance,
-    Category,
-    CJOrder,
     CreatedOrder,
     Dimensions,
     FreightOption,
     InterceptReason,
-    LogisticEvent,
-    OrderEvent,
     OrderPage,
-    OrderProduct,
     PointsInfo,
     PriceRange,
     ProductDetail,
     ProductInventory,
     ProductSummary,
     QuotaLimit,
+    RemoteCategory,
+    RemoteOrder,
+    RemoteOrderLine,
     Review,
     ReviewPage,
     SearchPage,
     SubscribeResult,
-    TrackEvent,
     TrackInfo,
     VariantDetail,
     WarehouseStock,
-    WebhookMessage,
     WeightRange,
 )
 
@@ -375,8 +371,8 @@ def parse_balance(data: Any) -> Balance:
     )
 
 
-def parse_categories(data: Any) -> list[Category]:
-    out: list[Category] = []
+def parse_categories(data: Any) -> list[RemoteCategory]:
+    out: list[RemoteCategory] = []
     for first in data or []:
         if not isinstance(first, dict):
             continue
@@ -385,14 +381,16 @@ def parse_categories(data: Any) -> list[Category]:
             if not isinstance(second, dict):
                 continue
             thirds = [
-                Category(name=str(t.get("categoryName") or ""), level=3, id=parse_id(t.get("categoryId")))
+                RemoteCategory(
+                    name=str(t.get("categoryName") or ""), level=3, id=parse_id(t.get("categoryId"))
+                )
                 for t in (second.get("categorySecondList") or [])
                 if isinstance(t, dict)
             ]
             seconds.append(
-                Category(name=str(second.get("categorySecondName") or ""), level=2, children=thirds)
+                RemoteCategory(name=str(second.get("categorySecondName") or ""), level=2, children=thirds)
             )
-        out.append(Category(name=str(first.get("categoryFirstName") or ""), level=1, children=seconds))
+        out.append(RemoteCategory(name=str(first.get("categoryFirstName") or ""), level=1, children=seconds))
     return out
 
 
@@ -659,8 +657,8 @@ def parse_created_order(data: Any) -> CreatedOrder:
     )
 
 
-def parse_order_product(p: dict[str, Any]) -> OrderProduct:
-    return OrderProduct(
+def parse_order_line(p: dict[str, Any]) -> RemoteOrderLine:
+    return RemoteOrderLine(
         vid=parse_id(_first(p, "vid", "variantId")),
         quantity=parse_int(p.get("quantity")),
         sell_price=parse_decimal(p.get("sellPrice")),
@@ -670,9 +668,9 @@ def parse_order_product(p: dict[str, Any]) -> OrderProduct:
     )
 
 
-def parse_order(data: Any) -> CJOrder:
+def parse_order(data: Any) -> RemoteOrder:
     d = _d(data)
-    return CJOrder(
+    return RemoteOrder(
         order_id=parse_id(_first(d, "orderId", "cjOrderId")) or "",
         order_number=parse_str(_first(d, "orderNum", "orderNumber")),
         cj_order_id=parse_id(d.get("cjOrderId")),
@@ -689,7 +687,7 @@ def parse_order(data: Any) -> CJOrder:
         created_at=parse_datetime(d.get("createDate")),
         paid_at=parse_datetime(d.get("paymentDate")),
         is_sandbox=parse_bool(d.get("isSandbox")),
-        product_list=[parse_order_product(p) for p in d.get("productList") or [] if isinstance(p, dict)],
+        product_list=[parse_order_line(p) for p in d.get("productList") or [] if isinstance(p, dict)],
         raw=d,
     )
 
@@ -715,103 +713,4 @@ def parse_subscribe_result(data: Any, requested: list[str] | None = None) -> Sub
         success_ids=[i for i in (parse_id(x) for x in d.get("successProductIds") or []) if i],
         failed_ids=[i for i in (parse_id(x) for x in d.get("failProductIds") or []) if i],
         subscribe_all=bool(parse_bool(d.get("subscribeAll"))),
-    )
-
-
-# --- webhooks (receiving side) -------------------------------------------------------------------
-
-
-MAX_STOCK = 100_000_000  # more units than any warehouse holds: a value beyond is a corrupt message
-
-
-def parse_stock_message(params: Any) -> dict[str, dict[str, int]]:
-    """A STOCK webhook's params, ``{vid: [{countryCode, storageNum}, …]}`` → ``{vid: {country: units}}``.
-
-    Raises ValueError for an impossible value (negative, not a whole number, beyond MAX_STOCK): such a
-    message is refused whole rather than half applied."""
-    if not isinstance(params, dict) or not params:
-        raise ValueError("STOCK params must be an object keyed by vid")
-    stock: dict[str, dict[str, int]] = {}
-    for vid, rows in params.items():
-        if rows is not None and not isinstance(rows, list):
-            raise ValueError(f"STOCK rows of {vid} must be a list")
-        by_country: dict[str, int] = {}
-        for row in rows or []:
-            if not isinstance(row, dict):
-                raise ValueError(f"STOCK row of {vid} must be an object")
-            units = _stock_units(row.get("storageNum"))
-            country = str(row.get("countryCode") or "").upper()
-            if country:
-                by_country[country] = by_country.get(country, 0) + units
-        stock[str(vid)] = by_country
-    return stock
-
-
-def _stock_units(value: Any) -> int:
-    if value is None or value == "":
-        return 0
-    number = None if isinstance(value, bool | float) else parse_decimal(value)
-    if number is None or number != number.to_integral_value() or not 0 <= number <= MAX_STOCK:
-        raise ValueError(f"impossible storageNum {str(value)[:40]!r}")
-    return int(number)
-
-
-def parse_webhook_message(raw: str | bytes | dict[str, Any]) -> WebhookMessage:
-    """A CJ webhook body. Pass the raw bytes so numeric ids stay exact."""
-    d = loads(raw) if isinstance(raw, str | bytes) else raw
-    if not isinstance(d, dict):
-        raise ValueError("CJ webhook body is not a JSON object")
-    return WebhookMessage(
-        message_id=parse_id(d.get("messageId")) or "",
-        type=str(d.get("type") or ""),
-        message_type=parse_str(d.get("messageType")),
-        open_id=parse_id(d.get("openId")),
-        params=d.get("params"),
-    )
-
-
-def parse_order_event(params: Any) -> OrderEvent:
-    p = _d(params)
-    return OrderEvent(
-        cj_order_id=parse_id(_first(p, "cjOrderId", "orderId")),
-        order_number=parse_str(_first(p, "orderNumber", "orderNum")),
-        status=parse_str(p.get("orderStatus")),
-        logistic_name=parse_str(p.get("logisticName")),
-        track_number=parse_str(p.get("trackNumber")),
-        tracking_url=parse_http_url(p.get("trackingUrl")),
-        created_at=parse_datetime(p.get("createDate")),
-        updated_at=parse_datetime(p.get("updateDate")),
-        paid_at=parse_datetime(p.get("payDate")),
-        delivered_at=parse_datetime(p.get("deliveryDate")),
-        completed_at=parse_datetime(p.get("completeDate")),
-        items=[parse_order_product(i) for i in p.get("orderItems") or [] if isinstance(i, dict)],
-    )
-
-
-def parse_logistic_event(params: Any) -> LogisticEvent:
-    p = _d(params)
-    raw_events = p.get("logisticsTrackEvents")
-    if isinstance(raw_events, str):
-        try:
-            raw_events = loads(raw_events) if raw_events.strip() else []
-        except ValueError:
-            raw_events = []
-    events = [
-        TrackEvent(
-            status=parse_int(e.get("status")),
-            activity=parse_str(e.get("activity")),
-            location=parse_str(e.get("location")),
-            time=parse_datetime(e.get("eventTime")),
-            status_desc=parse_str(e.get("statusDesc")),
-        )
-        for e in raw_events or []
-        if isinstance(e, dict)
-    ]
-    return LogisticEvent(
-        order_id=parse_id(p.get("orderId")),
-        logistic_name=parse_str(p.get("logisticName")),
-        tracking_number=parse_str(p.get("trackingNumber")),
-        tracking_status=parse_int(p.get("trackingStatus")),
-        tracking_url=parse_http_url(p.get("trackingUrl")),
-        events=events,
     )

@@ -17,33 +17,29 @@ __all__ = [
     "AccessTokens",
     "AccountSettings",
     "Balance",
-    "CJOrder",
-    "Category",
     "ConnectionCheck",
     "CreatedOrder",
     "Dimensions",
     "FreightOption",
     "InterceptReason",
-    "LogisticEvent",
-    "OrderEvent",
-    "OrderLine",
     "OrderPage",
-    "OrderProduct",
     "OrderRequest",
+    "OrderRequestLine",
     "PriceRange",
     "ProductDetail",
     "ProductInventory",
     "ProductSummary",
     "QuotaLimit",
+    "RemoteCategory",
+    "RemoteOrder",
+    "RemoteOrderLine",
     "Review",
     "ReviewPage",
     "SearchPage",
     "SubscribeResult",
-    "TrackEvent",
     "TrackInfo",
     "VariantDetail",
     "WarehouseStock",
-    "WebhookMessage",
     "WeightRange",
 ]
 
@@ -121,15 +117,15 @@ class ConnectionCheck:
 
 
 @dataclass(frozen=True)
-class Category:
+class RemoteCategory:
     """Node of CJ's three-level tree; only level-3 nodes have an ``id``."""
 
     name: str
     level: int
     id: str | None = None
-    children: list[Category] = field(default_factory=list)
+    children: list[RemoteCategory] = field(default_factory=list)
 
-    def iter_leaves(self) -> Iterator[Category]:
+    def iter_leaves(self) -> Iterator[RemoteCategory]:
         if self.level == 3 or not self.children:
             if self.id is not None:
                 yield self
@@ -351,7 +347,7 @@ class TrackInfo:
 
 
 @dataclass(frozen=True)
-class OrderLine:
+class OrderRequestLine:
     """One ``products[]`` entry of createOrderV2 (give ``vid`` or ``sku``)."""
 
     quantity: int
@@ -363,7 +359,7 @@ class OrderLine:
 
     def to_payload(self) -> dict[str, Any]:
         if not self.vid and not self.sku:
-            raise ValueError("OrderLine needs a vid or a sku")
+            raise ValueError("OrderRequestLine needs a vid or a sku")
         out: dict[str, Any] = {"quantity": int(self.quantity)}
         for key, value in (
             ("vid", self.vid),
@@ -390,7 +386,7 @@ class OrderRequest:
     shipping_address: str
     logistic_name: str
     from_country_code: str
-    products: list[OrderLine]
+    products: list[OrderRequestLine]
     shipping_zip: str | None = None
     shipping_county: str | None = None
     shipping_phone: str | None = None
@@ -481,7 +477,7 @@ class CreatedOrder:
 
 
 @dataclass(frozen=True)
-class OrderProduct:
+class RemoteOrderLine:
     vid: str | None
     quantity: int | None
     sell_price: Decimal | None
@@ -491,7 +487,7 @@ class OrderProduct:
 
 
 @dataclass(frozen=True)
-class CJOrder:
+class RemoteOrder:
     """An order from ``shopping/order/list`` or ``getOrderDetail``."""
 
     order_id: str
@@ -512,13 +508,13 @@ class CJOrder:
     created_at: datetime | None
     paid_at: datetime | None
     is_sandbox: bool | None
-    product_list: list[OrderProduct] = field(default_factory=list)
+    product_list: list[RemoteOrderLine] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)
 class OrderPage:
-    items: list[CJOrder]
+    items: list[RemoteOrder]
     page: int
     size: int
     total: int
@@ -529,51 +525,3 @@ class SubscribeResult:
     success_ids: list[str]
     failed_ids: list[str]
     subscribe_all: bool = False
-
-
-# --- webhooks (parsing helpers for the receiving side) ---------------------------------------------
-
-
-@dataclass(frozen=True)
-class WebhookMessage:
-    message_id: str
-    type: str
-    message_type: str | None
-    open_id: str | None
-    params: Any
-
-
-@dataclass(frozen=True)
-class OrderEvent:
-    cj_order_id: str | None
-    order_number: str | None
-    status: str | None
-    logistic_name: str | None
-    track_number: str | None
-    tracking_url: str | None
-    created_at: datetime | None
-    updated_at: datetime | None
-    paid_at: datetime | None
-    delivered_at: datetime | None
-    completed_at: datetime | None
-    items: list[OrderProduct] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class TrackEvent:
-    status: int | None
-    activity: str | None
-    location: str | None
-    time: datetime | None
-    status_desc: str | None
-
-
-@dataclass(frozen=True)
-class LogisticEvent:
-    order_id: str | None
-    logistic_name: str | None
-    tracking_number: str | None
-    #: 0 no info … 12 delivered, 13 abnormal, 14 returned (CJ-API.md §8.5)
-    tracking_status: int | None
-    tracking_url: str | None
-    events: list[TrackEvent] = field(default_factory=list)

@@ -30,10 +30,10 @@ from kamri.cj.client import (
     CJRateLimited,
     CJUnavailable,
     FreightOption,
-    OrderLine,
     OrderRequest,
+    OrderRequestLine,
+    RemoteOrder,
 )
-from kamri.cj.client import CJOrder as RemoteOrder
 from kamri.cj.connection import points_budget
 from kamri.cj.connection.account import client_for
 from kamri.cj.models import CJOrder, CJOrderAttempt, CJSettings
@@ -364,7 +364,7 @@ def _order_request(
         shop_amount=from_store(order.total, "USD"),
         remark=f"KAMRI {order.number}",
         products=[
-            OrderLine(quantity=line.quantity, vid=line.vid, store_line_item_id=str(line.line_id))
+            OrderRequestLine(quantity=line.quantity, vid=line.vid, store_line_item_id=str(line.line_id))
             for line in lines
         ],
     )

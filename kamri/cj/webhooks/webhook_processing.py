@@ -18,7 +18,18 @@ from kamri.catalog.models import Product, Variant
 from kamri.cj import queue
 from kamri.cj import status as cj_status
 from kamri.cj.catalog import supplier_text
-from kamri.cj.client import CJError, parse
+from kamri.cj.client import CJError
+from kamri.cj.client.webhooks import (
+    Defect,
+    LogisticMessage,
+    MalformedMessage,
+    OrderMessage,
+    OrderSplitMessage,
+    ProductMessage,
+    StockMessage,
+    VariantMessage,
+    parse_webhook,
+)
 from kamri.cj.models import CJOrder, CJProductLink, CJSettings, CJVariantLink, WebhookAttempt, WebhookEvent
 from kamri.cj.orders.order_status import apply_update
 from kamri.cj.sync import catalog_sync
@@ -71,6 +82,10 @@ def process(event_id: int) -> WebhookEvent | None:
                 outcome = _dispatch(event)
         except Ignore as reason:
             outcome = Outcome(WebhookEvent.Status.IGNORED, str(reason))
+        except MalformedMessage as flaw:
+            log.info("webhook %s rejected: %s", event.pk, flaw)
+            _rejected(event, flaw, started)
+            return event
         except Exception as error:
             log.warning("webhook %s failed: %s", event.pk, error, exc_info=True)
             _failed(event, error, started)
@@ -94,6 +109,35 @@ def _failed(event: WebhookEvent, error: Exception, started: float) -> None:
     )
     event.save()
     WebhookAttempt.objects.create(event=event, ok=False, error=message, duration_ms=_ms(started))
+
+
+def _rejected(event: WebhookEvent, flaw: MalformedMessage, started: float) -> None:
+    """Refused once and for all: the same body would fail the same way, so no retry and no dead letter."""
+    message = storable(explain_malformed(flaw)[:2000])
+    event.status, event.last_error, event.result = WebhookEvent.Status.REJECTED, message, ""
+    event.processed_at, event.next_attempt_at = timezone.now(), None
+    event.save()
+    WebhookAttempt.objects.create(event=event, ok=False, error=message, duration_ms=_ms(started))
+
+
+def explain_malformed(flaw: MalformedMessage) -> str:
+    """The client's MalformedMessage as the admin reads it in the journal: what is wrong, then what happens."""
+    words = {
+        Defect.MISSING: _("%(field)s est absent du message"),
+        Defect.NOT_AN_ID: _("%(field)s n'est pas un identifiant : « %(value)s »"),
+        Defect.EMPTY: _("%(field)s est vide"),
+        Defect.NOT_A_NUMBER: _("%(field)s n'est pas un nombre : « %(value)s »"),
+        Defect.NOT_WHOLE: _("%(field)s n'est pas un nombre entier : « %(value)s »"),
+        Defect.NEGATIVE: _("%(field)s est négatif : « %(value)s »"),
+        Defect.TOO_LARGE: _("%(field)s est trop grand : « %(value)s »"),
+        Defect.NOT_A_LIST: _("%(field)s n'est pas une liste : « %(value)s »"),
+        Defect.NOT_AN_OBJECT: _("%(field)s n'est pas un objet : « %(value)s »"),
+    }
+    reason = words[flaw.defect] % {"field": flaw.field, "value": flaw.value or ""}
+    return _(
+        "%(reason)s. Message %(type)s rejeté, sans nouvel essai (le même contenu échouerait encore) : rien n'a "
+        "été appliqué ; les synchronisations planifiées reliront ces données chez CJ."
+    ) % {"reason": reason, "type": flaw.topic}
 
 
 def explain_failure(error: Exception) -> str:
@@ -125,11 +169,11 @@ def _ms(started: float) -> Decimal:
 
 
 def _dispatch(event: WebhookEvent) -> Outcome:
-    message = parse.parse_webhook_message(event.raw_body)
-    handler = HANDLERS.get(message.type.upper())
-    if handler is None:
+    message = parse_webhook(event.raw_body)  # MalformedMessage: rejected by process()
+    handler = HANDLERS.get(message.type)
+    if handler is None or message.payload is None:
         raise Ignore(_("Type de message non géré : %(type)s.") % {"type": message.type})
-    return handler(message)
+    return handler(message.payload)
 
 
 def _processed(text: str) -> Outcome:
@@ -139,31 +183,19 @@ def _processed(text: str) -> Outcome:
 # --- PRODUCT / VARIANT / STOCK ------------------------------------------------------------------------
 
 
-def handle_product(message) -> Outcome:
-    params = message.params or {}
-    pid = parse.parse_id(params.get("pid"))
-    link = CJProductLink.objects.select_related("product").filter(pid=pid).first() if pid else None
+def handle_product(message: ProductMessage) -> Outcome:
+    link = CJProductLink.objects.select_related("product").filter(pid=message.pid).first()
     if link is None:
-        raise Ignore(_("Produit CJ inconnu de KAMRI : %(pid)s.") % {"pid": pid or "?"})
-    fields = set(params.get("fields") or [])
-    update_all = not fields or (message.message_type or "").upper() != "UPDATE"
+        raise Ignore(_("Produit CJ inconnu de KAMRI : %(pid)s.") % {"pid": message.pid})
     product, done = link.product, []
-    name = parse.parse_str(params.get("productNameEn")) if update_all or "productNameEn" in fields else None
-    description = params.get("productDescription")
-    if not (description and (update_all or "productDescription" in fields)):
-        description = None
-    followed = supplier_text.record_cj_text(
-        link, name=name, description_html=str(description) if description else None
-    )
+    followed = supplier_text.record_cj_text(link, name=message.name, description_html=message.description)
     done += [_("titre") if field == "title" else _("description") for field in followed]
-    price = params.get("productSellPrice")
-    if price not in (None, "") and (update_all or "productSellPrice" in fields):
+    if message.sell_price is not None:
         variant_links = list(link.variant_links.all())
         if len(variant_links) == 1:
-            outcome = catalog_sync.apply_cost_change(variant_links[0], Decimal(str(price)), source="webhook")
+            outcome = catalog_sync.apply_cost_change(variant_links[0], message.sell_price, source="webhook")
             done.append(_("prix (%(kind)s)") % {"kind": outcome.kind})
-    status = parse.parse_str(params.get("productStatus"))
-    off_sale = status == "2" and product.status == Product.Status.ACTIVE
+    off_sale = message.off_sale and product.status == Product.Status.ACTIVE
     if off_sale and CJSettings.load().off_sale_action == "deactivate":
         product.status = Product.Status.INACTIVE
         done.append(_("désactivé (retiré de la vente chez CJ)"))
@@ -173,35 +205,27 @@ def handle_product(message) -> Outcome:
     return _processed(_("Produit mis à jour : %(what)s.") % {"what": ", ".join(done) or _("rien à changer")})
 
 
-def handle_variant(message) -> Outcome:
-    params = message.params or {}
-    vid = parse.parse_id(params.get("vid"))
-    link = CJVariantLink.objects.select_related("variant").filter(vid=vid).first() if vid else None
+def handle_variant(message: VariantMessage) -> Outcome:
+    link = CJVariantLink.objects.select_related("variant").filter(vid=message.vid).first()
     if link is None:
-        sku = parse.parse_str(params.get("variantSku")) or ""
-        product_link = _product_of_variant_sku(sku)
-        if product_link and vid:
-            price = params.get("variantSellPrice")
+        product_link = _product_of_variant_sku(message.sku or "")
+        if product_link:
             catalog_sync.record_new_variant(
                 product_link,
-                vid=vid,
-                sku=sku,
-                key=parse.parse_str(params.get("variantKey")) or "",
-                cost=Decimal(str(price)) if price not in (None, "") else None,
+                vid=message.vid,
+                sku=message.sku or "",
+                key=message.key or "",
+                cost=message.sell_price,
             )
-            return _processed(_("Nouvelle variante CJ %(vid)s notée pour revue.") % {"vid": vid})
-        raise Ignore(_("Variante CJ inconnue de KAMRI : %(vid)s.") % {"vid": vid or "?"})
+            return _processed(_("Nouvelle variante CJ %(vid)s notée pour revue.") % {"vid": message.vid})
+        raise Ignore(_("Variante CJ inconnue de KAMRI : %(vid)s.") % {"vid": message.vid})
     done = []
-    price = params.get("variantSellPrice")
-    if price not in (None, ""):
-        outcome = catalog_sync.apply_cost_change(link, Decimal(str(price)), source="webhook")
+    if message.sell_price is not None:
+        outcome = catalog_sync.apply_cost_change(link, message.sell_price, source="webhook")
         done.append(outcome.label)
-    status = params.get("variantStatus")
-    if status is not None and str(status) in ("0", "1"):
-        active = str(status) == "1"
-        if link.variant.is_active != active:
-            Variant.objects.filter(pk=link.variant_id).update(is_active=active)
-            done.append(_("activée") if active else _("désactivée"))
+    if message.active is not None and link.variant.is_active != message.active:
+        Variant.objects.filter(pk=link.variant_id).update(is_active=message.active)
+        done.append(_("activée") if message.active else _("désactivée"))
     return _processed(
         _("Variante mise à jour : %(what)s.") % {"what": ", ".join(done) or _("rien à changer")}
     )
@@ -213,17 +237,8 @@ def _product_of_variant_sku(sku: str) -> CJProductLink | None:
     return CJProductLink.objects.filter(cj_sku=prefix).first() if prefix else None
 
 
-def handle_stock(message) -> Outcome:
-    try:
-        stock = parse.parse_stock_message(message.params)
-    except ValueError as refused:
-        raise Ignore(  # refused once, not retried: the same body would fail the same way
-            _(
-                "Le message de stock de CJ est incomplet ou mal formé : rien n'est appliqué "
-                "(détail technique : %(reason)s)."
-            )
-            % {"reason": refused}
-        ) from None
+def handle_stock(message: StockMessage) -> Outcome:
+    stock = message.by_variant
     changed, unknown = 0, []
     links = {link.vid: link for link in CJVariantLink.objects.filter(vid__in=list(stock))}
     for vid, by_country in stock.items():
@@ -265,34 +280,33 @@ def _find_order(cj_order_id: str | None, order_number: str | None) -> CJOrder | 
     return None
 
 
-def handle_order(message) -> Outcome:
-    event = parse.parse_order_event(message.params)
-    row = _find_order(event.cj_order_id, event.order_number)
+def handle_order(message: OrderMessage) -> Outcome:
+    row = _find_order(message.cj_order_id, message.order_number)
     if row is None:
         raise Ignore(
-            _("Commande CJ inconnue de KAMRI : %(id)s.") % {"id": event.cj_order_id or event.order_number}
+            _("Commande CJ inconnue de KAMRI : %(id)s.") % {"id": message.cj_order_id or message.order_number}
         )
     if (
-        (message.message_type or "").upper() == "ORDER_CONNNECTED"
-        and event.cj_order_id
+        message.connected
+        and message.cj_order_id
         and (
-            row.cj_order_id != event.cj_order_id
-            and not CJOrder.objects.filter(cj_order_id=event.cj_order_id).exists()
+            row.cj_order_id != message.cj_order_id
+            and not CJOrder.objects.filter(cj_order_id=message.cj_order_id).exists()
         )
     ):
-        CJOrder.objects.filter(pk=row.pk).update(cj_order_id=event.cj_order_id, state=CJOrder.State.PLACED)
+        CJOrder.objects.filter(pk=row.pk).update(cj_order_id=message.cj_order_id, state=CJOrder.State.PLACED)
         record_event(
             row.order,
             "cj",
-            _("CJ a rattaché la commande : identifiant %(id)s.") % {"id": event.cj_order_id},
+            _("CJ a rattaché la commande : identifiant %(id)s.") % {"id": message.cj_order_id},
         )
-    unknown = bool(event.status) and not cj_status.is_known(event.status)
+    unknown = bool(message.status) and not cj_status.is_known(message.status)
     change = apply_update(
         row,
-        status=None if unknown else event.status,
-        track_number=event.track_number,
-        tracking_url=event.tracking_url,
-        logistic_name=event.logistic_name,
+        status=None if unknown else message.status,
+        track_number=message.track_number,
+        tracking_url=message.tracking_url,
+        logistic_name=message.logistic_name,
         source="webhook",
     )
     if unknown and not change.tracking_found:
@@ -301,29 +315,30 @@ def handle_order(message) -> Outcome:
                 "Statut CJ inconnu « %(s)s » pour la commande %(n)s : rien n'a été modifié. La synchronisation des "
                 "commandes relira son statut chez CJ."
             )
-            % {"s": event.status, "n": row.order_number}
+            % {"s": message.status, "n": row.order_number}
         )
     if unknown:
         return _processed(
             _("Commande %(n)s : numéro de suivi enregistré ; statut CJ inconnu « %(s)s » ignoré.")
-            % {"n": row.order_number, "s": event.status}
+            % {"n": row.order_number, "s": message.status}
         )
     if change.ignored_backwards:
-        return _processed(_("Statut %(s)s plus ancien que celui connu : ignoré.") % {"s": event.status})
-    return _processed(_("Commande %(n)s : statut %(s)s.") % {"n": row.order_number, "s": event.status or "—"})
+        return _processed(_("Statut %(s)s plus ancien que celui connu : ignoré.") % {"s": message.status})
+    return _processed(
+        _("Commande %(n)s : statut %(s)s.") % {"n": row.order_number, "s": message.status or "—"}
+    )
 
 
-def handle_logistic(message) -> Outcome:
-    event = parse.parse_logistic_event(message.params)
-    row = _find_order(event.order_id, None)
-    if row is None and event.tracking_number:
-        row = CJOrder.objects.filter(track_number=event.tracking_number).first()
+def handle_logistic(message: LogisticMessage) -> Outcome:
+    row = _find_order(message.order_id, None)
+    if row is None and message.tracking_number:
+        row = CJOrder.objects.filter(track_number=message.tracking_number).first()
     if row is None:
-        raise Ignore(_("Colis d'une commande inconnue de KAMRI : %(id)s.") % {"id": event.order_id or "?"})
+        raise Ignore(_("Colis d'une commande inconnue de KAMRI : %(id)s.") % {"id": message.order_id or "?"})
     # Two LOGISTIC messages of one parcel processed at once must not both add the same steps: lock the order.
     Order.objects.select_for_update().filter(pk=row.order_id).first()
     known = {(e.data.get("time"), e.data.get("status")) for e in row.order.events.filter(type="parcel")}
-    for step in sorted(event.events, key=lambda item: item.time or timezone.now()):
+    for step in sorted(message.steps, key=lambda item: item.time or timezone.now()):
         key = (step.time.isoformat() if step.time else None, step.status)
         if key in known:
             continue
@@ -337,48 +352,43 @@ def handle_logistic(message) -> Outcome:
             time=key[0],
             status=step.status,
             activity=step.activity,
-            number=event.tracking_number or row.track_number,  # delivery news go once per parcel
+            number=message.tracking_number or row.track_number,  # delivery news go once per parcel
         )
     apply_update(
         row,
-        track_number=event.tracking_number,
-        tracking_url=event.tracking_url,
-        logistic_name=event.logistic_name,
-        logistic_status=event.tracking_status,
+        track_number=message.tracking_number,
+        tracking_url=message.tracking_url,
+        logistic_name=message.logistic_name,
+        logistic_status=message.tracking_status,
         source="webhook",
     )
     return _processed(
         _("Suivi %(n)s : %(s)s.")
         % {
-            "n": event.tracking_number or "—",
-            "s": cj_status.logistic_label(event.tracking_status) or event.tracking_status,
+            "n": message.tracking_number or "—",
+            "s": cj_status.logistic_label(message.tracking_status) or message.tracking_status,
         }
     )
 
 
-def handle_order_split(message) -> Outcome:
-    params = message.params or {}
-    original = _find_order(parse.parse_id(params.get("originalOrderId")), None)
+def handle_order_split(message: OrderSplitMessage) -> Outcome:
+    original = _find_order(message.original_order_id, None)
     if original is None:
         raise Ignore(_("Commande d'origine inconnue de KAMRI."))
     created = 0
-    for split in params.get("splitOrderList") or []:
-        code = parse.parse_id(split.get("orderCode"))
-        if not code or CJOrder.objects.filter(cj_order_id=code).exists():
+    for split in message.orders:
+        if CJOrder.objects.filter(cj_order_id=split.order_code).exists():
             continue
         CJOrder.objects.create(
             order=original.order,
             split_from=original,
             order_number=original.order_number,
-            cj_order_id=code,
+            cj_order_id=split.order_code,
             state=CJOrder.State.PLACED,
-            cj_status=SPLIT_STATUS.get(parse.parse_int(split.get("orderStatus")) or 0, ""),
+            cj_status=SPLIT_STATUS.get(split.status_code or 0, ""),
             logistic_name=original.logistic_name,
             placed_at=timezone.now(),
-            lines=[
-                {"vid": str(p.get("vid")), "quantity": p.get("quantity"), "sku": p.get("sku")}
-                for p in split.get("productList") or []
-            ],
+            lines=[{"vid": line.vid, "quantity": line.quantity, "sku": line.sku} for line in split.lines],
         )
         created += 1
     if created:
