@@ -33,11 +33,7 @@ def in_flight(*, fresher_than: timedelta | None = None) -> QuerySet:
 def start(*, skip_recent: bool = False, enqueue: bool = True) -> SyncRun:
     """Record a run; the worker runs it (or the caller does, with enqueue=False). A run already queued or
     running (started in the last 10 minutes) is returned instead of starting a second one."""
-    active = SyncRun.objects.filter(
-        kind=SyncRun.Kind.ORDERS,
-        status__in=[SyncRun.Status.QUEUED, SyncRun.Status.RUNNING],
-        created_at__gte=timezone.now() - timedelta(minutes=10),
-    ).first()
+    active = jobs.active(SyncRun.Kind.ORDERS, within=timedelta(minutes=10))
     if active is not None:
         return active
 
@@ -51,9 +47,10 @@ def start(*, skip_recent: bool = False, enqueue: bool = True) -> SyncRun:
 
 
 def run(run_id: int, *, progress: jobs.Progress | None = None) -> SyncRun:
-    job = SyncRun.objects.get(pk=run_id)
-    if not jobs.claim(job):
-        return job
+    return jobs.run(run_id, lambda job: _run(job, progress))
+
+
+def _run(job: SyncRun, progress: jobs.Progress | None) -> SyncRun:
     rows = list(in_flight(fresher_than=timedelta(minutes=10) if job.params.get("skip_recent") else None))
     job.total = len(rows)
     counts = {"updated": 0, "tracking": 0, "errors": 0}

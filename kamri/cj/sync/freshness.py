@@ -276,7 +276,7 @@ def tick(*, now: datetime | None = None) -> SyncRun | None:
     t = Targets.of(settings_row)
     budget = tick_budget(for_syncs=points_budget.today(now=now).for_syncs, now=now)
     calls = budget // CHECK_COST
-    if calls <= 0 or stock_sync.active_run(SyncRun.Kind.STOCK) is not None:
+    if calls <= 0 or jobs.active(SyncRun.Kind.STOCK) is not None:
         return None
     candidates = due(now=now, limit=max(calls * 3, 200), t=t)
     if not candidates:
