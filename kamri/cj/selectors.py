@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from kamri.catalog.models import Product
 from kamri.cj.models import CJApiCall, CJOrder, WebhookEvent
 from kamri.core.listing import between
+from kamri.orders.models import Order
 
 STATS_ROW_LIMIT = 50_000
 
@@ -194,3 +196,47 @@ def to_pay_summary() -> ToPaySummary:
     """The "À payer chez CJ" tab's count and total (USD, CJ's amounts)."""
     row = to_pay().aggregate(n=Count("id"), total=Sum("order_amount_usd"))
     return ToPaySummary(count=row["n"], total_usd=row["total"] or Decimal(0))
+
+
+# --- The Commandes CJ filter: one reading of the page's query parameters, for the page and its CSV export.
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    q: str = ""
+    state: str = ""  # a CJOrder.State, "to_pay" meaning "À payer chez CJ" (created at CJ, not yet paid)
+    cj_status: str = ""
+    status: str = ""  # the shop order's status
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> OrderFilters:
+        return cls(
+            q=params.get("q", "")[:200].strip(),
+            state=params.get("state", ""),
+            cj_status=params.get("cj_status", ""),
+            status=params.get("status", ""),
+        )
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def cj_orders(filters: OrderFilters) -> QuerySet[CJOrder]:
+    """The CJ orders these filters select, newest first; unknown values are ignored, never an error."""
+    rows = CJOrder.objects.select_related("order").order_by("-created_at", "-id")
+    if filters.q:
+        rows = rows.filter(
+            Q(order_number__icontains=filters.q)
+            | Q(cj_order_id__icontains=filters.q)
+            | Q(track_number__icontains=filters.q)
+            | Q(order__customer_name__icontains=filters.q)
+        )
+    if filters.state == CJOrder.State.TO_PAY:  # "À payer chez CJ": created at CJ, not paid (PAYING included)
+        rows = rows.filter(pk__in=to_pay().values("pk"))
+    elif filters.state in CJOrder.State.values:
+        rows = rows.filter(state=filters.state)
+    if filters.cj_status:
+        rows = rows.filter(cj_status=filters.cj_status)
+    if filters.status in Order.Status.values:
+        rows = rows.filter(order__status=filters.status)
+    return rows

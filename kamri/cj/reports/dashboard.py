@@ -767,26 +767,6 @@ ORDERS_CSV_HEADER = [
 ]
 
 
-def orders_for_csv(
-    *, state: str = "", status: str = "", cj_status_value: str = "", query: str = ""
-) -> QuerySet:
-    rows = CJOrder.objects.all()
-    if state in CJOrder.State.values:
-        rows = rows.filter(state=state)
-    if status in Order.Status.values:
-        rows = rows.filter(order__status=status)
-    if cj_status_value:
-        rows = rows.filter(cj_status=cj_status_value)
-    if query:
-        rows = rows.filter(
-            Q(order_number__icontains=query)
-            | Q(cj_order_id__icontains=query)
-            | Q(track_number__icontains=query)
-            | Q(order__customer_name__icontains=query)
-        )
-    return rows.order_by("-created_at", "-id")
-
-
 def orders_csv_rows(rows: QuerySet) -> Iterator[list[object]]:
     yield ORDERS_CSV_HEADER
     zone = timezone.get_current_timezone()
