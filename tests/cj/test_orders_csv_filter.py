@@ -78,7 +78,9 @@ FILTERS = [
 ]
 
 
-@pytest.mark.parametrize("params", FILTERS, ids=lambda params: "&".join(f"{k}={v}" for k, v in params.items()))
+@pytest.mark.parametrize(
+    "params", FILTERS, ids=lambda params: "&".join(f"{k}={v}" for k, v in params.items())
+)
 def test_the_csv_holds_exactly_the_pages_rows(staff_client, rows, params):
     page = _page_numbers(staff_client, params)
     assert _csv_numbers(staff_client, params) == page

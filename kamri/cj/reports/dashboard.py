@@ -42,8 +42,10 @@ from kamri.cj.selectors import (
     WEBHOOK_FAILURE,
     WEBHOOK_RATE_DEFINITION,
     WEBHOOK_SUCCESS,
+    WebhookSilence,
     WebhookWindow,
     rate,
+    webhook_silence,
     webhook_window,
 )
 from kamri.cj.sync import freshness
@@ -131,14 +133,19 @@ def cj_orders() -> OrderCounts:
 @dataclass(frozen=True)
 class WebhookCounts:
     total: int
-    last_received_at: datetime | None
+    silence: WebhookSilence  # the last webhook from CJ, and whether they are "silencieux"
     window: WebhookWindow  # the last 24 hours, with the success rate
 
+    @property
+    def last_received_at(self) -> datetime | None:
+        return self.silence.last_received_at
 
-def webhooks(*, now: datetime | None = None) -> WebhookCounts:
-    last = WebhookEvent.objects.order_by("-received_at").values_list("received_at", flat=True).first()
+
+def webhooks(*, now: datetime | None = None, settings_row: CJSettings | None = None) -> WebhookCounts:
     return WebhookCounts(
-        total=WebhookEvent.objects.count(), last_received_at=last, window=webhook_window(now=now)
+        total=WebhookEvent.objects.count(),
+        silence=webhook_silence(settings_row=settings_row, now=now),
+        window=webhook_window(now=now),
     )
 
 
@@ -357,7 +364,7 @@ def dashboard(*, now: datetime | None = None) -> Dashboard:
         last_sync_run=last_run,
         products=imported_products(),
         orders=cj_orders(),
-        webhooks=webhooks(now=now),
+        webhooks=webhooks(now=now, settings_row=settings_row),
         webhooks_enabled=settings_row.webhooks_enabled,
         stock_sync_every=every(settings_row.stock_sync_minutes),
         price_sync_every=every(settings_row.price_sync_minutes),

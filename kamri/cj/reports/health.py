@@ -117,11 +117,9 @@ def check_connection(*, account: CJAccount | None, now: datetime) -> None:
 
 def check_webhooks(*, settings_row: CJSettings, now: datetime) -> None:
     """No webhook for N hours while they are enabled; error rate above X % over 24 hours."""
-    counts = figures.webhooks(now=now)
-    quiet_for = timedelta(hours=settings_row.no_webhook_alert_hours)
+    counts = figures.webhooks(now=now, settings_row=settings_row)
     last = counts.last_received_at
-    since = last or settings_row.webhooks_enabled_at  # silence counts from the last webhook, or from enabling
-    if settings_row.webhooks_enabled and (since is None or now - since > quiet_for):
+    if counts.silence.silent:
         raise_problem(
             NO_WEBHOOK,
             title=ngettext(
