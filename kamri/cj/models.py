@@ -619,13 +619,25 @@ class PriceChange(models.Model):
         return f"{self.variant_link.vid}: {self.old_cost_usd} → {self.new_cost_usd}"
 
 
+class ProblemSeverity(models.TextChoices):
+    INFO = "info", _("Information")
+    WARNING = "warning", _("Attention")
+    CRITICAL = "critical", _("Critique")
+
+
+#: Problems are listed most severe first — critical, warning, info — not in the alphabetical order of the values.
+PROBLEM_SEVERITY_RANK = models.Case(
+    models.When(severity=ProblemSeverity.CRITICAL, then=models.Value(0)),
+    models.When(severity=ProblemSeverity.WARNING, then=models.Value(1)),
+    default=models.Value(2),
+    output_field=models.IntegerField(),
+)
+
+
 class Problem(models.Model):
     """One entry of the problems panel, refreshed by the health check; the admin can dismiss it."""
 
-    class Severity(models.TextChoices):
-        INFO = "info", _("Information")
-        WARNING = "warning", _("Attention")
-        CRITICAL = "critical", _("Critique")
+    Severity = ProblemSeverity
 
     code = models.CharField(max_length=60, unique=True)
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.WARNING)
@@ -641,7 +653,7 @@ class Problem(models.Model):
     class Meta:
         verbose_name = _("problème")
         verbose_name_plural = _("problèmes")
-        ordering = ["-active", "severity", "-last_seen"]
+        ordering = ["-active", PROBLEM_SEVERITY_RANK.asc(), "-last_seen"]
 
     def __str__(self) -> str:
         return self.title

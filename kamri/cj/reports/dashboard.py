@@ -35,7 +35,16 @@ from django.utils.translation import gettext_lazy
 
 from kamri.catalog.models import Product, Variant
 from kamri.cj.connection import points_budget
-from kamri.cj.models import CJAccount, CJApiCall, CJOrder, CJSettings, Problem, SyncRun, WebhookEvent
+from kamri.cj.models import (
+    PROBLEM_SEVERITY_RANK,
+    CJAccount,
+    CJApiCall,
+    CJOrder,
+    CJSettings,
+    Problem,
+    SyncRun,
+    WebhookEvent,
+)
 from kamri.cj.orders.disputes import credits_between
 from kamri.cj.selectors import (
     CJ_LINE,
@@ -284,24 +293,18 @@ def last_errors(limit: int = 10) -> list[CJApiCall]:
 # --- Problems
 
 
-SEVERITY_ORDER = Case(
-    When(severity=Problem.Severity.CRITICAL, then=Value(0)),
-    When(severity=Problem.Severity.WARNING, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
-
-
 def open_problems(*, severity: str | None = None) -> QuerySet:
     """Active problems the admin has not dismissed, most severe first."""
     rows = Problem.objects.filter(active=True, dismissed_at__isnull=True)
     if severity:
         rows = rows.filter(severity=severity)
-    return rows.annotate(rank=SEVERITY_ORDER).order_by("rank", "-last_seen", "-id")
+    return rows.annotate(rank=PROBLEM_SEVERITY_RANK).order_by("rank", "-last_seen", "-id")
 
 
 def dismissed_problems() -> QuerySet:
-    return Problem.objects.filter(active=True, dismissed_at__isnull=False).order_by("-dismissed_at")
+    return Problem.objects.filter(active=True, dismissed_at__isnull=False).order_by(
+        PROBLEM_SEVERITY_RANK.asc(), "-dismissed_at"
+    )
 
 
 def recently_cleared(limit: int = 10) -> QuerySet:
