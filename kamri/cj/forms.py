@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from kamri.catalog.models import Category
+from kamri.catalog.models import Category, Product
 from kamri.catalog.pricing import PricingRule, Rounding
 from kamri.catalog.selectors import CategoryTreeChoices
 from kamri.cj.catalog.search import SearchFilters
@@ -181,7 +181,8 @@ class ImportForm(forms.Form):
         help_text=_("Facultatif, par exemple 1,5."),
     )
     status = forms.ChoiceField(
-        label=_("Statut"), choices=(("active", _("Actif")), ("inactive", _("Inactif")))
+        label=_("Statut"),
+        choices=[(s.value, s.label) for s in (Product.Status.ACTIVE, Product.Status.INACTIVE)],
     )
 
     def __init__(self, *args, **kwargs):

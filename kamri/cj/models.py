@@ -137,6 +137,22 @@ def default_pay_batch_hours() -> list[int]:
 class CJSettings(models.Model):
     """The shop owner's automation choices for CJ (one row). Every "a setting" of the guide lives here."""
 
+    class LogisticRule(models.TextChoices):
+        CHEAPEST = "cheapest", _("Le moins cher")
+        FASTEST = "fastest", _("Le plus rapide sous un plafond de prix")
+
+    class OffSaleAction(models.TextChoices):
+        """A product CJ takes off sale (PRODUCT webhook)."""
+
+        DEACTIVATE = "deactivate", _("Désactiver le produit")
+        KEEP = "keep", _("Le garder actif")
+
+    class UnavailableAction(models.TextChoices):
+        """A product CJ no longer finds, twice in a row (syncs)."""
+
+        STOCK_ZERO = "stock0", _("Mettre le stock à 0")
+        INACTIVE = "inactive", _("Désactiver")
+
     class Rounding(models.TextChoices):
         NONE = "none", _("Aucun (au centime)")
         NINETY_NINE = "99", _("x,99")
@@ -212,8 +228,8 @@ class CJSettings(models.Model):
     logistic_rule = models.CharField(
         _("choix du transporteur"),
         max_length=20,
-        choices=(("cheapest", _("Le moins cher")), ("fastest", _("Le plus rapide sous un plafond de prix"))),
-        default="cheapest",
+        choices=LogisticRule.choices,
+        default=LogisticRule.CHEAPEST,
     )
     logistic_price_cap = models.DecimalField(
         _("plafond de frais de port (USD)"), max_digits=8, decimal_places=2, null=True, blank=True
@@ -236,8 +252,8 @@ class CJSettings(models.Model):
     off_sale_action = models.CharField(
         _("produit retiré de la vente chez CJ"),
         max_length=12,
-        choices=(("deactivate", _("Désactiver le produit")), ("keep", _("Le garder actif"))),
-        default="deactivate",
+        choices=OffSaleAction.choices,
+        default=OffSaleAction.DEACTIVATE,
     )
     webhook_retention_days = models.PositiveIntegerField(
         _("conservation des webhooks traités (jours)"), default=30
@@ -277,8 +293,8 @@ class CJSettings(models.Model):
     unavailable_action = models.CharField(
         _("produit introuvable chez CJ (2 fois de suite)"),
         max_length=12,
-        choices=(("stock0", _("Mettre le stock à 0")), ("inactive", _("Désactiver"))),
-        default="stock0",
+        choices=UnavailableAction.choices,
+        default=UnavailableAction.STOCK_ZERO,
     )
     no_tracking_alert_days = models.PositiveIntegerField(
         _("alerte sans numéro de suivi après (jours)"), default=7

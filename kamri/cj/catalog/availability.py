@@ -33,7 +33,7 @@ def mark_not_found(link: CJProductLink) -> bool:
 
 def make_unavailable(product: Product, *, reason: str) -> None:
     """Per the setting: stock 0 on every variant, or the product becomes inactive."""
-    if CJSettings.load().unavailable_action == "inactive":
+    if CJSettings.load().unavailable_action == CJSettings.UnavailableAction.INACTIVE:
         Product.objects.filter(pk=product.pk).update(
             status=Product.Status.INACTIVE, updated_at=timezone.now()
         )

@@ -328,7 +328,7 @@ def choose_logistic(options: list[FreightOption], rule: str, cap: Decimal | None
     if not options:
         return None
     cheapest = min(options, key=lambda option: (option.price, _days(option)))
-    if rule != "fastest":
+    if rule != CJSettings.LogisticRule.FASTEST:
         return cheapest
     affordable = [option for option in options if cap is None or option.price <= cap]
     return min(affordable, key=lambda option: (_days(option), option.price)) if affordable else cheapest

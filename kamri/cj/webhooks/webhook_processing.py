@@ -196,7 +196,7 @@ def handle_product(message: ProductMessage) -> Outcome:
             outcome = catalog_sync.apply_cost_change(variant_links[0], message.sell_price, source="webhook")
             done.append(_("prix (%(kind)s)") % {"kind": outcome.kind})
     off_sale = message.off_sale and product.status == Product.Status.ACTIVE
-    if off_sale and CJSettings.load().off_sale_action == "deactivate":
+    if off_sale and CJSettings.load().off_sale_action == CJSettings.OffSaleAction.DEACTIVATE:
         product.status = Product.Status.INACTIVE
         done.append(_("désactivé (retiré de la vente chez CJ)"))
     product.save()
