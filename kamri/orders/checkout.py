@@ -37,7 +37,7 @@ from kamri.orders.countries import (
     tax_id_required,
 )
 from kamri.orders.limits import too_long
-from kamri.orders.models import Order, OrderLine
+from kamri.orders.models import Order, OrderEvent, OrderLine
 from kamri.orders.services import record_event
 from kamri.orders.shipping import ShippingQuote, quote_shipping
 from kamri.orders.vat import included_vat, rate_for
@@ -356,7 +356,7 @@ def place_order(
             )
         record_event(
             order,
-            "created",
+            OrderEvent.Type.CREATED,
             ngettext(
                 "Commande passée sur la boutique (%(count)d article, %(total)s).",
                 "Commande passée sur la boutique (%(count)d articles, %(total)s).",

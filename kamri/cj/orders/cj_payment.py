@@ -30,7 +30,7 @@ from kamri.cj.orders.order_status import apply_update
 from kamri.cj.problems import clear_problem, raise_problem
 from kamri.cj.selectors import to_pay
 from kamri.core.templatetags.kamri import money
-from kamri.orders.models import Order
+from kamri.orders.models import Order, OrderEvent
 from kamri.orders.services import record_event
 
 log = logging.getLogger(__name__)
@@ -243,7 +243,7 @@ def _record_paid(
     CJOrderAttempt.objects.create(cj_order_id=row.pk, outcome="paid", message=message[:500])
     record_event(
         row.order,
-        "cj_payment",
+        OrderEvent.Type.CJ_PAYMENT,
         message,
         cj_order_id=row.cj_order_id,
         amount_usd=str(amount) if amount is not None else None,
@@ -267,7 +267,7 @@ def _blocked(row: CJOrder, reasons: list[str], *, retry_in: timedelta | None = N
     )
     record_event(
         row.order,
-        "cj_payment",
+        OrderEvent.Type.CJ_PAYMENT,
         _("Paiement CJ retenu : %(r)s") % {"r": " · ".join(reasons)},
         reasons=reasons,
     )

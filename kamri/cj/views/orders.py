@@ -19,7 +19,7 @@ from kamri.cj.orders import placement as orders
 from kamri.cj.selectors import OrderFilters, cj_orders, to_pay_summary
 from kamri.core import audit
 from kamri.core.listing import paginate
-from kamri.orders.models import Order
+from kamri.orders.models import Order, OrderEvent
 
 
 def order_list(request):
@@ -79,7 +79,7 @@ def update_address(request, pk: int):
         return _detail(request, row, form)
     form.save()
     row.order.events.create(
-        type="address",
+        type=OrderEvent.Type.ADDRESS,
         message=_("Adresse de livraison corrigée par %(by)s.") % {"by": request.user.get_username()},
     )
     without_ioss = bool(form.cleaned_data.get("declare_without_ioss"))

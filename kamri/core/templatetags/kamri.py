@@ -9,7 +9,8 @@ from django import template
 from django.utils import formats, timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy as _
+
+from kamri.orders.models import OrderEvent
 
 register = template.Library()
 
@@ -141,40 +142,15 @@ def multiply(value, factor):
         return 0
 
 
-_EVENT_LABELS = {
-    "created": _("Commande créée"),
-    "payment": _("Paiement"),
-    "status": _("Statut"),
-    "cj": _("CJ"),
-    "cj_status": _("Statut CJ"),
-    "tracking": _("Suivi"),
-    "parcel": _("Colis"),
-    "address": _("Adresse"),
-    "email_shipping": _("E-mail d'expédition"),
-    "demo": _("Démonstration"),
-    "note": _("Note"),
-    "payment_failed": _("Paiement refusé"),
-    "payment_mismatch": _("Paiement à vérifier"),
-    "refund": _("Remboursement"),
-    # After-sales (kamri.aftersales) and CJ disputes.
-    "aftersales_request": _("Demande après-vente"),
-    "aftersales_status": _("Après-vente"),
-    "cj_dispute": _("Litige CJ"),
-    "email_aftersales": _("E-mail après-vente"),
-    "email_sav_reply": _("Réponse au client"),
-    "email_out_for_delivery": _("E-mail « en cours de livraison »"),
-    "email_delivered": _("E-mail « livré »"),
-    "email_no_news": _("E-mail « pas de nouvelles »"),
-    "refund_failed": _("Remboursement refusé"),
-    "hold": _("Retenue"),
-    "hold_released": _("Retenue levée"),
-    "email_confirmation": _("E-mail de confirmation"),
-    "email_refund": _("E-mail de remboursement"),
-    "email_cancellation": _("E-mail d'annulation"),
-}
+_EVENT_LABELS = dict(OrderEvent.Type.choices)
 
 
-_PER_PARCEL_EMAILS = ("email_out_for_delivery", "email_delivered", "email_no_news", "email_sav_reply")
+_PER_PARCEL_EMAILS = (
+    OrderEvent.Type.EMAIL_OUT_FOR_DELIVERY,
+    OrderEvent.Type.EMAIL_DELIVERED,
+    OrderEvent.Type.EMAIL_NO_NEWS,
+    OrderEvent.Type.EMAIL_SAV_REPLY,
+)
 
 
 @register.filter
