@@ -63,3 +63,13 @@ def test_settings_choices_keep_their_stored_values():
     assert fields["logistic_rule"].default == "cheapest"
     assert fields["off_sale_action"].default == "deactivate"
     assert fields["unavailable_action"].default == "stock0"
+
+
+def test_cj_webhook_types_are_one_enum_read_and_handled_alike():
+    from kamri.cj.client.webhooks import MESSAGE_TYPES, MessageType
+    from kamri.cj.webhooks.webhook_processing import HANDLERS
+
+    assert set(MessageType) == MESSAGE_TYPES == set(HANDLERS)
+    assert {kind.value for kind in MessageType} == {
+        "PRODUCT", "VARIANT", "STOCK", "ORDER", "LOGISTIC", "LOGISTICS", "ORDERSPLIT",
+    }  # fmt: skip

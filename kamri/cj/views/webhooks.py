@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kamri.cj import selectors
 from kamri.cj.client import WEBHOOK_TOPICS, CJError
+from kamri.cj.client.webhooks import MessageType
 from kamri.cj.connection.account import NotConfigured, get_account
 from kamri.cj.models import CJSettings, WebhookEvent
 from kamri.cj.webhooks import webhook_processing, webhook_setup
@@ -131,7 +132,9 @@ def webhook_log(request):
             "keep": keep,
             "filters": filters,
             "statuses": WebhookEvent.Status.choices,
-            "types": ["PRODUCT", "VARIANT", "STOCK", "ORDER", "LOGISTIC", "ORDERSPLIT"],
+            "types": [
+                kind.value for kind in MessageType if kind != MessageType.LOGISTICS
+            ],  # an alias of LOGISTIC
         },
     )
 

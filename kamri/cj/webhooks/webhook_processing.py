@@ -23,6 +23,7 @@ from kamri.cj.client.webhooks import (
     Defect,
     LogisticMessage,
     MalformedMessage,
+    MessageType,
     OrderMessage,
     OrderSplitMessage,
     ProductMessage,
@@ -407,13 +408,13 @@ def handle_order_split(message: OrderSplitMessage) -> Outcome:
 
 
 HANDLERS = {
-    "PRODUCT": handle_product,
-    "VARIANT": handle_variant,
-    "STOCK": handle_stock,
-    "ORDER": handle_order,
-    "LOGISTIC": handle_logistic,
-    "LOGISTICS": handle_logistic,
-    "ORDERSPLIT": handle_order_split,
+    MessageType.PRODUCT: handle_product,
+    MessageType.VARIANT: handle_variant,
+    MessageType.STOCK: handle_stock,
+    MessageType.ORDER: handle_order,
+    MessageType.LOGISTIC: handle_logistic,
+    MessageType.LOGISTICS: handle_logistic,
+    MessageType.ORDERSPLIT: handle_order_split,
 }
 
 
