@@ -24,7 +24,7 @@ from kamri.catalog.currency import from_store
 from kamri.catalog.pricing import Price
 from kamri.cj.client import CJError, CJInsufficientBalance, CJQuotaExhausted, CJRateLimited, CJUnavailable
 from kamri.cj.connection.account import client_for
-from kamri.cj.models import CJOrder, CJOrderAttempt, CJSettings, CJVariantLink
+from kamri.cj.models import CJOrder, CJOrderAttempt, CJSettings, CJVariantLink, Problem
 from kamri.cj.orders import order_problems
 from kamri.cj.orders.order_status import apply_update
 from kamri.cj.problems import clear_problem, raise_problem
@@ -301,7 +301,7 @@ def run_batch(*, now=None) -> tuple[int, list[str]] | None:
             title=_("Paiement par lots de %(h)s h : %(paid)s payée(s), %(left)s retenue(s)")
             % {"h": local.hour, "paid": paid, "left": len(rows) - paid},
             detail=" · ".join(reasons)[:1000],
-            severity="warning",
+            severity=Problem.Severity.WARNING,
             action_url=_orders_to_pay_url(),
         )
     else:

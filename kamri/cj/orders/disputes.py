@@ -43,7 +43,7 @@ from kamri.cj.client.disputes import (
     DisputeTerms,
 )
 from kamri.cj.connection.account import client_for
-from kamri.cj.models import CJDispute, CJOrder, CJSettings
+from kamri.cj.models import CJDispute, CJOrder, CJSettings, Problem
 from kamri.core.templatetags.kamri import money
 from kamri.orders.models import OrderEvent
 from kamri.orders.services import record_event
@@ -444,6 +444,6 @@ def check_deadlines() -> None:
         )
         % {"n": len(near)},
         detail=numbers,
-        severity="info",
+        severity=Problem.Severity.INFO,
         action_url=reverse("cj:aftersales"),
     )
