@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kamri.cj import queue
-from kamri.cj.models import SyncRun
+from kamri.cj.models import CJSettings, SyncRun
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,25 @@ def create(
     if enqueue is not None:
         transaction.on_commit(lambda: enqueue(run.pk))
     return run
+
+
+def start_once(
+    kind: str,
+    *,
+    total: Callable[[], int],
+    params: dict | None = None,
+    enqueue: Callable[[int], object] | None = None,
+    within: timedelta = STALE_RUN,
+) -> tuple[SyncRun, bool]:
+    """The run of this kind already queued or running, or a new one (True when created). Two starts at the same
+    moment make one run: the check and the creation hold the settings row's lock (on SQLite, the immediate
+    transaction's write lock)."""
+    with transaction.atomic():
+        CJSettings.objects.select_for_update().only("pk").get(pk=CJSettings.load().pk)
+        current = active(kind, within=within)
+        if current is not None:
+            return current, False
+        return create(kind, total=total(), params=params, enqueue=enqueue), True
 
 
 def claim(run: SyncRun) -> bool:

@@ -93,3 +93,23 @@ def test_the_bulk_import_saves_progress_through_the_job_helper(cj_account, monke
     monkeypatch.setattr(bulk_import, "import_product", watch)
     bulk_import.run(job.pk)
     assert seen == [(0, SyncRun.Status.RUNNING), (1, SyncRun.Status.RUNNING)]
+
+
+def test_a_refused_bulk_import_creates_no_category(cj_account, staff_client):
+    from kamri.catalog.models import Category
+
+    pids = _pids(3)
+    _start(pids[:1])
+    form = {
+        "bulk-margin_percent": "45",
+        "bulk-rounding": "90",
+        "bulk-status": "active",
+        "bulk-category": "",
+        "bulk-new_category": "Montres",
+        "pids": pids[1:],
+        "back": reverse("cj:products"),
+    }
+    response = staff_client.post(reverse("cj:import_bulk"), form)
+    assert response.status_code == 302
+    assert not Category.objects.filter(name="Montres").exists()
+    assert SyncRun.objects.filter(kind=SyncRun.Kind.BULK_IMPORT).count() == 1

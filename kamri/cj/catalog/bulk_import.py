@@ -32,14 +32,11 @@ class AlreadyRunning(Exception):
 def start(*, pids: list[str], rule: PricingRule, status: str, category_id: int | None) -> SyncRun:
     """Record the job, then enqueue it once the row is committed (the row is the truth, not the queue).
 
-    Raises AlreadyRunning while another bulk import is queued or running."""
-    current = jobs.active(SyncRun.Kind.BULK_IMPORT)
-    if current is not None:
-        raise AlreadyRunning(current)
+    Raises AlreadyRunning while another bulk import is queued or running (two starts make one run)."""
     unique = list(dict.fromkeys(pid for pid in pids if pid))
-    return jobs.create(
+    job, created = jobs.start_once(
         SyncRun.Kind.BULK_IMPORT,
-        total=len(unique),
+        total=lambda: len(unique),
         params={
             "pids": unique,
             "status": status,
@@ -50,6 +47,16 @@ def start(*, pids: list[str], rule: PricingRule, status: str, category_id: int |
         },
         enqueue=queue.run_bulk_import,
     )
+    if not created:
+        raise AlreadyRunning(job)
+    return job
+
+
+def refuse_if_running() -> None:
+    """Raises AlreadyRunning while a bulk import is queued or running: the page says so before doing anything."""
+    current = jobs.active(SyncRun.Kind.BULK_IMPORT)
+    if current is not None:
+        raise AlreadyRunning(current)
 
 
 def run(run_id: int) -> SyncRun:

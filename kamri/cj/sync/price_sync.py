@@ -32,15 +32,13 @@ def products() -> QuerySet[CJProductLink]:
 
 def start(*, scheduled: bool = False, enqueue: bool = True) -> SyncRun:
     """Create the run row (the truth); the queue only starts it. A run already in progress is reused."""
-    current = jobs.active(SyncRun.Kind.PRICES)
-    if current is not None:
-        return current
-    return jobs.create(
+    run, _created = jobs.start_once(
         SyncRun.Kind.PRICES,
-        total=products().count(),
+        total=products().count,
         params={"scheduled": scheduled},
         enqueue=queue.run_price_sync if enqueue else None,
     )
+    return run
 
 
 def run(run_id: int, *, progress: jobs.Progress | None = None) -> SyncRun:

@@ -57,20 +57,18 @@ def is_due(kind: str, every: timedelta | None) -> bool:
 
 def start(*, skip_recent: bool = False, enqueue: bool = True) -> SyncRun:
     """Create the run row (the truth); the queue only starts it. A run already in progress is reused."""
-    current = jobs.active(SyncRun.Kind.STOCK)
-    if current is not None:
-        return current
     every = period()
     fresher_than = every / 2 if skip_recent and every else None
-    return jobs.create(
+    run, _created = jobs.start_once(
         SyncRun.Kind.STOCK,
-        total=products(fresher_than=fresher_than).count(),
+        total=products(fresher_than=fresher_than).count,
         params={
             "skip_recent": skip_recent,
             "fresher_than_s": fresher_than.total_seconds() if fresher_than else 0,
         },
         enqueue=queue.run_stock_sync if enqueue else None,
     )
+    return run
 
 
 def by_country(rows: list[WarehouseStock]) -> dict[str, int]:
