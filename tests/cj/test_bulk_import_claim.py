@@ -3,10 +3,15 @@ kamri.cj.jobs. Two starts make one run; two workers given the same job run it on
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.urls import reverse
 
+from kamri.catalog.models import Category
+from kamri.catalog.pricing import PricingRule
 from kamri.cj.catalog import bulk_import, importing
 from kamri.cj.catalog import search as catalog
 from kamri.cj.models import CJProductLink, SyncRun
@@ -96,8 +101,6 @@ def test_the_bulk_import_saves_progress_through_the_job_helper(cj_account, monke
 
 
 def test_a_refused_bulk_import_creates_no_category(cj_account, staff_client):
-    from kamri.catalog.models import Category
-
     pids = _pids(3)
     _start(pids[:1])
     form = {
@@ -113,3 +116,27 @@ def test_a_refused_bulk_import_creates_no_category(cj_account, staff_client):
     assert response.status_code == 302
     assert not Category.objects.filter(name="Montres").exists()
     assert SyncRun.objects.filter(kind=SyncRun.Kind.BULK_IMPORT).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_starts_at_the_same_moment_make_one_run():
+    """Two requests at once (two threads, two database connections): one creates the run, the other is told."""
+    barrier, outcomes = threading.Barrier(2), []
+
+    def start(pid: str) -> None:
+        try:
+            barrier.wait()
+            rule = PricingRule(margin_percent=60)
+            outcomes.append(bulk_import.start(pids=[pid], rule=rule, status="active", category_id=None).pk)
+        except bulk_import.AlreadyRunning as busy:
+            outcomes.append(("busy", busy.run.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=start, args=(pid,)) for pid in ("A1", "B2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    run = SyncRun.objects.get(kind=SyncRun.Kind.BULK_IMPORT)
+    assert sorted(outcomes, key=str) == sorted([run.pk, ("busy", run.pk)], key=str)
