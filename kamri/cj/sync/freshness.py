@@ -283,7 +283,9 @@ def tick(*, now: datetime | None = None) -> SyncRun | None:
         return None
     found = signals(candidates, settings_row=settings_row)
     chosen = _ordered(candidates, found, now=now, t=t)[:calls]
-    job = jobs.create(SyncRun.Kind.STOCK, total=len(chosen), params={"planner": True}, enqueue=None)
+    job, created = jobs.start_once(SyncRun.Kind.STOCK, total=lambda: len(chosen), params={"planner": True})
+    if not created:  # a stock sync started meanwhile: it covers these products
+        return None
     job = jobs.take(job.pk) or job
 
     def apply(link: CJProductLink, detail: ProductDetail, counts: product_walk.Counts) -> None:
