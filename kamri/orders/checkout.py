@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kamri.catalog.models import Product, Variant
+from kamri.catalog.models import Variant, has_stock
 from kamri.core.templatetags.kamri import money
 from kamri.core.text import single_line
 from kamri.orders.countries import (
@@ -43,6 +43,13 @@ from kamri.orders.shipping import ShippingQuote, quote_shipping
 from kamri.orders.vat import included_vat, rate_for
 
 MAX_LINE_QUANTITY = 99
+
+
+def orderable(stock: int) -> int:
+    """The most of a variant one line may hold: its stock, at most MAX_LINE_QUANTITY, never below 0."""
+    return max(0, min(stock, MAX_LINE_QUANTITY))
+
+
 ZERO = Decimal("0.00")
 _PHONE_NOISE = re.compile(r"[\s.\-()/]")
 
@@ -106,7 +113,7 @@ class QuoteLine:
     def max_quantity(self) -> int:
         if self.variant is None:
             return 0
-        return max(0, min(self.variant.stock, MAX_LINE_QUANTITY))
+        return orderable(self.variant.stock)
 
 
 @dataclass(frozen=True)
@@ -208,9 +215,9 @@ def identity_errors(address: ShippingAddress) -> dict[str, str]:
 
 def line_problem(variant: Variant | None, quantity: int) -> str:
     """Why this line cannot be bought as it is, or "" when it can."""
-    if variant is None or not variant.is_active or variant.product.status != Product.Status.ACTIVE:
+    if variant is None or not variant.is_offered:
         return _("Cet article n'est plus disponible.")
-    if variant.stock <= 0:
+    if not has_stock(variant.stock):
         return _("Cet article est épuisé.")
     if quantity > variant.stock:
         return _("Quantité indisponible : il n'en reste que %(n)d en stock.") % {"n": variant.stock}
@@ -339,8 +346,10 @@ def place_order(
         for line in current.lines:
             variant = line.variant
             assert variant is not None  # lines with problems were refused above
-            taken = Variant.objects.filter(pk=variant.pk, is_active=True, stock__gte=line.quantity).update(
-                stock=F("stock") - line.quantity
+            taken = (
+                Variant.objects.can_supply(line.quantity)
+                .filter(pk=variant.pk)
+                .update(stock=F("stock") - line.quantity)
             )
             if taken != 1:  # someone else took it between our read and our write: undo everything
                 raise CheckoutError(

@@ -12,7 +12,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.utils.translation import gettext as _
 
 from kamri.catalog.models import Variant
-from kamri.orders.checkout import MAX_LINE_QUANTITY, Quote, line_problem, quote
+from kamri.orders.checkout import Quote, line_problem, orderable, quote
 from kamri.orders.countries import COUNTRIES, DEFAULT_COUNTRY
 
 SESSION_KEY = "kamri_cart"
@@ -87,7 +87,7 @@ class Cart:
         return variant
 
     def _set(self, variant: Variant, wanted: int) -> CartChange:
-        allowed = min(wanted, variant.stock, MAX_LINE_QUANTITY)
+        allowed = min(wanted, orderable(variant.stock))
         items = self.items
         if variant.pk not in items and len(items) >= MAX_LINES:
             raise CartError(_("Votre panier est plein : passez d'abord cette commande."))

@@ -77,7 +77,7 @@ class ProductCounts:
 
 def imported_products() -> ProductCounts:
     """CJ products: available active, available draft, unavailable (inactive or every variant at stock 0)."""
-    stocked = Variant.objects.filter(product=OuterRef("pk"), stock__gt=0)
+    stocked = Variant.objects.filter(product=OuterRef("pk")).stocked()
     unavailable = Q(status=Product.Status.INACTIVE) | Q(stocked=False)
     row = (
         Product.objects.filter(cj_link__isnull=False)
