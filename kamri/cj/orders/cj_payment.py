@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from kamri.catalog.pricing import Price
 from kamri.cj.client import CJError, CJInsufficientBalance, CJQuotaExhausted, CJRateLimited, CJUnavailable
 from kamri.cj.connection.account import client_for
 from kamri.cj.models import CJOrder, CJOrderAttempt, CJSettings, CJVariantLink
@@ -28,7 +27,7 @@ from kamri.cj.orders import order_problems
 from kamri.cj.orders.order_status import apply_update
 from kamri.cj.problems import clear_problem, raise_problem
 from kamri.cj.selectors import to_pay
-from kamri.core.money import cents, from_store
+from kamri.core.money import cents, from_store, margin_percent, percent_shown
 from kamri.core.templatetags.kamri import money
 from kamri.orders.models import Order
 from kamri.orders.services import record_event
@@ -115,7 +114,7 @@ def guards(
     revenue = from_store(row.order.subtotal or row.order.total, "USD")
     goods = goods_amount if goods_amount is not None else amount
     if revenue:
-        margin = Price(cost=goods, price=revenue, compare_at=None).margin_percent_of_price
+        margin = percent_shown(margin_percent(revenue, goods))
         if margin < settings_row.margin_floor_percent:
             reasons.append(
                 _("Marge de %(m)s %% sous le plancher de %(f)s %% : vérifiez le prix de vente.")
