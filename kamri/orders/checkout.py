@@ -226,7 +226,9 @@ def line_problem(variant: Variant | None, quantity: int) -> str:
     return ""
 
 
-def _clean_items(items: Mapping[int, int]) -> dict[int, int]:
+def clean_items(items: Mapping[int, int]) -> dict[int, int]:
+    """{variant_id: quantity} as a browser or a session may hold it: ids and quantities that are whole numbers,
+    quantities above 0; anything else is dropped."""
     cleaned: dict[int, int] = {}
     for key, value in items.items():
         try:
@@ -274,7 +276,7 @@ def with_shipping(current: Quote, country: str) -> Quote:
 def quote(items: Mapping[int, int], country: str = "") -> Quote:
     """Current prices and availability of a cart's {variant_id: quantity}, read from the database; with a
     delivery country, its shipping and VAT too."""
-    cleaned = _clean_items(items)
+    cleaned = clean_items(items)
     variants = Variant.objects.select_related("product").in_bulk(list(cleaned))
     current = _lines_quote(cleaned, variants)
     return with_shipping(current, country) if country else current
@@ -288,7 +290,7 @@ def place_order(
     `expected_total` is what the customer saw; when the database says otherwise (a price changed in the
     meantime) nothing is created and the customer is asked to look again. Raises CheckoutError.
     """
-    cleaned = _clean_items(items)
+    cleaned = clean_items(items)
     if not cleaned:
         raise CheckoutError([_("Votre panier est vide.")], code="empty")
     address = address.normalized()
