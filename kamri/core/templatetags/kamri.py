@@ -11,6 +11,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from kamri.core.roles import may
+
 register = template.Library()
 
 _ICONS = {
@@ -199,14 +201,10 @@ def stamp(value) -> str:
 @register.filter
 def may_open(user, url_name: str) -> bool:
     """{% if request.user|may_open:"cj:settings" %}: show a link only to a role that may open it."""
-    from kamri.core.roles import may
-
     return may(user, url_name, "GET")
 
 
 @register.filter
 def may_use(user, url_name: str) -> bool:
     """{% if request.user|may_use:"cj:webhooks_rotate" %}: show a button only to a role that may POST it."""
-    from kamri.core.roles import may
-
     return may(user, url_name, "POST")
