@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kamri.core.money import cents
 from kamri.core.money import convert as converted
+from kamri.core.roles import may
 
 register = template.Library()
 
@@ -202,14 +203,10 @@ def stamp(value) -> str:
 @register.filter
 def may_open(user, url_name: str) -> bool:
     """{% if request.user|may_open:"cj:settings" %}: show a link only to a role that may open it."""
-    from kamri.core.roles import may
-
     return may(user, url_name, "GET")
 
 
 @register.filter
 def may_use(user, url_name: str) -> bool:
     """{% if request.user|may_use:"cj:webhooks_rotate" %}: show a button only to a role that may POST it."""
-    from kamri.core.roles import may
-
     return may(user, url_name, "POST")
