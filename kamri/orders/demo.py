@@ -72,7 +72,7 @@ _HOUSE_NUMBERS = {"noah.dubois@example.be": "21"}
 
 @transaction.atomic
 def load_demo_orders() -> int:
-    variants = list(Variant.objects.filter(stock__gt=0).order_by("id")[:6])
+    variants = list(Variant.objects.stocked().order_by("id")[:6])
     if not variants:
         return 0
     now = timezone.now()

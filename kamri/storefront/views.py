@@ -21,7 +21,7 @@ from kamri.catalog.texts import shop_texts
 from kamri.core.security import local_redirect_target
 from kamri.legal.services import current_cgv, record_cgv_acceptance
 from kamri.orders import checkout, payments
-from kamri.orders.checkout import MAX_LINE_QUANTITY
+from kamri.orders.checkout import orderable
 from kamri.orders.countries import country_choices, country_name
 from kamri.orders.invoice_pdf import invoice_response
 from kamri.orders.models import Invoice, Order
@@ -45,16 +45,14 @@ def home(request):
 
 
 def product(request, slug: str):
-    item = get_object_or_404(
-        Product.objects.select_related("category"), slug=slug, status=Product.Status.ACTIVE
-    )
-    variants = list(item.variants.filter(is_active=True))
+    item = get_object_or_404(Product.objects.active().select_related("category"), slug=slug)
+    variants = list(item.variants.active())
     images = [item.image_url] if item.image_url else []
     images += [image.url for image in item.images.all()]
     selected = next((variant for variant in variants if variant.in_stock), variants[0] if variants else None)
     for variant in variants:  # the page shows a label and the most one may order, never the supplier's figure
         variant.availability = availability(variant.stock)
-        variant.orderable = max(0, min(variant.stock, MAX_LINE_QUANTITY))
+        variant.orderable = orderable(variant.stock)
     country = Cart(request.session).country
     return render(
         request,
