@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from django.db import models
@@ -171,6 +172,24 @@ class OrderEventType(models.TextChoices):
     EMAIL_DELIVERED = "email_delivered", _("E-mail « livré »")
     EMAIL_NO_NEWS = "email_no_news", _("E-mail « pas de nouvelles »")
 
+    @classmethod
+    def label_of(cls, value: str) -> str:
+        """A stored type in the admin's words: its kind's label for an e-mail, the type itself when unknown."""
+        # "email_refund_12", "email_confirmation_r1a2b": one e-mail of a kind (per refund, or sent again)
+        kind = re.sub(r"_(\d+|r[0-9a-f]+)$", "", value) if value.startswith("email_") else value
+        # one e-mail per parcel or per reply: "email_delivered_CJPKL123", "email_sav_reply_a1b2"
+        kind = next((k for k in _PER_ITEM_EMAILS if value.startswith(f"{k}_")), kind)
+        labels = dict(cls.choices)
+        return str(labels.get(value, labels.get(kind, value)))
+
+
+_PER_ITEM_EMAILS = (
+    OrderEventType.EMAIL_OUT_FOR_DELIVERY,
+    OrderEventType.EMAIL_DELIVERED,
+    OrderEventType.EMAIL_NO_NEWS,
+    OrderEventType.EMAIL_SAV_REPLY,
+)
+
 
 class OrderEvent(models.Model):
     """One entry of an order's timeline: store events, supplier calls, status changes."""
@@ -190,6 +209,11 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type}: {self.message}"
+
+    @property
+    def label(self) -> str:
+        """The type in the admin's words, on the timelines."""
+        return OrderEventType.label_of(self.type)
 
 
 from kamri.orders.models_billing import Invoice, InvoiceSequence, ShippingRule, VatRate  # noqa: E402

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import template
 from django.utils import formats, timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from kamri.orders.models import OrderEvent
+from kamri.core.money import cents
+from kamri.core.money import convert as converted
+from kamri.core.roles import may
 
 register = template.Library()
 
@@ -61,16 +62,16 @@ def money(value, currency: str = "") -> str:
     """1234.5 → '1 234,50 €' on French pages, '€1,234.50' on English ones; currency code or symbol."""
     if value is None or value == "":
         return "—"
-    amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    amount = cents(Decimal(str(value)))
     sign = "-" if amount < 0 else ""
-    whole, cents = f"{abs(amount):.2f}".split(".")
+    whole, hundredths = f"{abs(amount):.2f}".split(".")
     grouped = _grouped_digits(int(whole))
     symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency.upper(), currency.upper()) if currency else ""
     if _lang() == "fr":
-        return f"{sign}{grouped},{cents}\u00a0{symbol}".strip()
+        return f"{sign}{grouped},{hundredths}\u00a0{symbol}".strip()
     if symbol in ("€", "$", "£"):
-        return f"{sign}{symbol}{grouped}.{cents}"
-    return f"{sign}{grouped}.{cents}\u00a0{symbol}".strip()
+        return f"{sign}{symbol}{grouped}.{hundredths}"
+    return f"{sign}{grouped}.{hundredths}\u00a0{symbol}".strip()
 
 
 @register.filter
@@ -122,7 +123,7 @@ def convert(amount, rate):
     """USD amount × store rate (display only; prices themselves come from kamri.catalog.pricing)."""
     if amount in (None, "") or rate in (None, ""):
         return None
-    return (Decimal(str(amount)) * Decimal(str(rate))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return converted(Decimal(str(amount)), Decimal(str(rate)))
 
 
 @register.filter
@@ -142,27 +143,6 @@ def multiply(value, factor):
         return 0
 
 
-_EVENT_LABELS = dict(OrderEvent.Type.choices)
-
-
-_PER_PARCEL_EMAILS = (
-    OrderEvent.Type.EMAIL_OUT_FOR_DELIVERY,
-    OrderEvent.Type.EMAIL_DELIVERED,
-    OrderEvent.Type.EMAIL_NO_NEWS,
-    OrderEvent.Type.EMAIL_SAV_REPLY,
-)
-
-
-@register.filter
-def event_label(event_type: str) -> str:
-    """A timeline entry's type in the admin's words (unknown types stay as they are)."""
-    # "email_refund_12", "email_confirmation_r1a2b": one e-mail of a kind (per refund, or sent again)
-    kind = re.sub(r"_(\d+|r[0-9a-f]+)$", "", event_type) if event_type.startswith("email_") else event_type
-    # one e-mail per parcel or per reply: "email_delivered_CJPKL123", "email_sav_reply_a1b2"
-    kind = next((k for k in _PER_PARCEL_EMAILS if event_type.startswith(f"{k}_")), kind)
-    return str(_EVENT_LABELS.get(event_type, _EVENT_LABELS.get(kind, event_type)))
-
-
 @register.filter
 def stamp(value) -> str:
     """A log timestamp to the second, in the admin's zone and language: 27/11/2026 11:42:32 · 11/27/2026 11:42:32."""
@@ -175,14 +155,10 @@ def stamp(value) -> str:
 @register.filter
 def may_open(user, url_name: str) -> bool:
     """{% if request.user|may_open:"cj:settings" %}: show a link only to a role that may open it."""
-    from kamri.core.roles import may
-
     return may(user, url_name, "GET")
 
 
 @register.filter
 def may_use(user, url_name: str) -> bool:
     """{% if request.user|may_use:"cj:webhooks_rotate" %}: show a button only to a role that may POST it."""
-    from kamri.core.roles import may
-
     return may(user, url_name, "POST")
