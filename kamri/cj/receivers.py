@@ -2,9 +2,10 @@
 
 from django.dispatch import receiver
 
+from kamri.cj.orders import preflight
 from kamri.cj.orders.placement import queue_for_order, stop_for_order
-from kamri.orders.models import Order
-from kamri.orders.signals import order_paid, stop_fulfilment
+from kamri.orders.models import Hold, Order, PaymentSettings
+from kamri.orders.signals import hold_reasons, order_paid, stop_fulfilment
 
 
 @receiver(order_paid, sender=Order, dispatch_uid="cj-queue-paid-order")
@@ -15,3 +16,12 @@ def queue_cj_order(sender, order_id: int, **kwargs) -> None:
 @receiver(stop_fulfilment, sender=Order, dispatch_uid="cj-stop-order")
 def stop_cj_orders(sender, order_id: int, by: str = "", **kwargs) -> list[str]:
     return stop_for_order(order_id, by=by)
+
+
+@receiver(hold_reasons, sender=Order, dispatch_uid="cj-hold-flagged-address")
+def hold_flagged_address(sender, order_id: int, **kwargs) -> list[tuple[str, str]]:
+    """A paid order whose address the pre-flight flags waits for the admin, before any CJ order exists."""
+    if not PaymentSettings.load().hold_on_flagged_address:
+        return []
+    checked = preflight.check_address(Order.objects.get(pk=order_id))
+    return [] if checked.ok else [(Hold.Reason.ADDRESS, "; ".join(checked.problems))]
