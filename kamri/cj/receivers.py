@@ -20,8 +20,9 @@ def stop_cj_orders(sender, order_id: int, by: str = "", **kwargs) -> list[str]:
 
 @receiver(hold_reasons, sender=Order, dispatch_uid="cj-hold-flagged-address")
 def hold_flagged_address(sender, order_id: int, **kwargs) -> list[tuple[str, str]]:
-    """A paid order whose address the pre-flight flags waits for the admin, before any CJ order exists."""
+    """A paid order whose address the pre-flight flags waits for the admin, before any CJ order exists.
+    The detail is the pre-flight's sentences, one after the other (each ends with its full stop)."""
     if not PaymentSettings.load().hold_on_flagged_address:
         return []
     checked = preflight.check_address(Order.objects.get(pk=order_id))
-    return [] if checked.ok else [(Hold.Reason.ADDRESS, "; ".join(checked.problems))]
+    return [] if checked.ok else [(Hold.Reason.ADDRESS, " ".join(checked.problems))]

@@ -84,7 +84,7 @@ class ReleaseRefused(Exception):
 
 def _still_true(hold: Hold) -> str:
     """A reason another app gives is asked again at release: its detail while it still holds, else ""."""
-    return "; ".join(detail for reason, detail in _asked(hold.order) if reason == hold.reason)
+    return " ".join(detail for reason, detail in _asked(hold.order) if reason == hold.reason)
 
 
 def hold_or_release(order: Order) -> bool:
