@@ -124,7 +124,8 @@ def release(hold: Hold, *, by: str) -> bool:
         still = _still_true(hold)
         if still and hold.reason == Hold.Reason.ADDRESS:
             raise ReleaseRefused(
-                _("L'adresse est toujours signalée : %(problems)s Corrigez-la puis libérez.") % {"problems": still}
+                _("L'adresse est toujours signalée : %(problems)s Corrigez-la puis libérez.")
+                % {"problems": still}
             )
         if still:
             raise ReleaseRefused(

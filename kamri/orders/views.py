@@ -54,7 +54,9 @@ def order_page(request, order: Order, *, address_form=None, status: int = 200):
             "events": order.events.all(),
             "invoices": order.invoices.all(),
             "request_key": secrets.token_hex(16),  # one per page view: a double click refunds once
-            "address_form": (address_form or OrderAddressForm(instance=order)) if money["open_holds"] else None,
+            "address_form": (address_form or OrderAddressForm(instance=order))
+            if money["open_holds"]
+            else None,
             **money,
         },
         status=status,
