@@ -6,9 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kamri.core.text import single_line
-from kamri.orders.checkout import ADDRESS_LINES, ShippingAddress, identity_errors, phone_is_plausible
-from kamri.orders.countries import country_choices, country_name
-from kamri.orders.limits import too_long
+from kamri.orders.addresses import ADDRESS_LINES, ShippingAddress, admin_address_errors
+from kamri.orders.countries import country_choices, country_name, normalize_postcode
 from kamri.orders.models import Order
 
 
@@ -48,36 +47,21 @@ class OrderAddressForm(forms.ModelForm):
             error_messages={"invalid_choice": _("Choisissez le pays dans la liste.")},
         )
 
-    def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        if not phone_is_plausible(phone):
-            raise forms.ValidationError(_("Téléphone invalide : 6 à 15 chiffres, indicatif compris."))
-        return phone
-
     def clean(self):
         cleaned = super().clean()
         for name in ADDRESS_LINES:
             if isinstance(cleaned.get(name), str):
                 cleaned[name] = single_line(cleaned[name])
         cleaned["tax_id"] = "".join((cleaned.get("tax_id") or "").upper().split())
+        if isinstance(cleaned.get("phone"), str):
+            cleaned["phone"] = cleaned["phone"].strip()
+        if isinstance(cleaned.get("zip_code"), str):
+            cleaned["zip_code"] = normalize_postcode(cleaned["zip_code"])
         wanted = ShippingAddress(
-            customer_name="",
-            email="",
-            phone="",
-            country=cleaned.get("country") or "",
-            city="",
-            address1="",
-            house_number=cleaned.get("house_number") or "",
-            tax_id=cleaned["tax_id"],
+            **{name: cleaned.get(name) or "" for name in ShippingAddress.__dataclass_fields__}
         )
-        for name, message in identity_errors(wanted).items():
-            if name not in self.errors:
+        # the one rule set (kamri.orders.addresses), also the CJ pre-flight's: saved here, accepted there
+        for name, message in admin_address_errors(wanted).items():
+            if name in self.fields and name not in self.errors:
                 self.add_error(name, message)
-        for name, (length, limit) in too_long(cleaned).items():
-            if name not in self.errors:
-                self.add_error(
-                    name,
-                    _("CJ n'accepte pas plus de %(limit)s caractères ici (%(length)s saisis).")
-                    % {"limit": limit, "length": length},
-                )
         return cleaned
