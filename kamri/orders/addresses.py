@@ -28,7 +28,7 @@ from kamri.orders.countries import (
     tax_id_is_valid,
     tax_id_required,
 )
-from kamri.orders.limits import too_long
+from kamri.orders.limits import ADDRESS_MAX_LENGTHS, too_long
 
 _PHONE_NOISE = re.compile(r"[\s.\-()/]")
 
@@ -104,7 +104,7 @@ def phone_is_plausible(phone: str) -> bool:
 
 
 def address_problems(address: ShippingAddress) -> dict[str, Problem]:
-    """Field → its problem, in CHECKED_FIELDS order then the other too-long fields; one problem per field.
+    """Field → its problem, one per field: the too-long fields first (in the limits' order), then the others.
 
     A field too long gets that problem only, whatever else is wrong with it: it is the one to fix first.
     The country must be an ISO code of two letters; whether the shop delivers there is the checkout's rule.
@@ -141,8 +141,14 @@ def address_problems(address: ShippingAddress) -> dict[str, Problem]:
             flag("tax_id", INVALID)
     for name, (length, limit) in too_long(asdict(address.normalized())).items():
         found[name] = Problem(name, TOO_LONG, length, limit)
-    order = {name: rank for rank, name in enumerate(CHECKED_FIELDS)}
-    return dict(sorted(found.items(), key=lambda item: order.get(item[0], len(order))))
+    lengths, checks = list(ADDRESS_MAX_LENGTHS), list(CHECKED_FIELDS)
+
+    def rank(problem: Problem) -> tuple[int, int]:
+        if problem.kind == TOO_LONG:
+            return (0, lengths.index(problem.field))
+        return (1, checks.index(problem.field))
+
+    return {problem.field: problem for problem in sorted(found.values(), key=rank)}
 
 
 def _field_message(problem: Problem, country: str) -> str:

@@ -63,7 +63,7 @@ def test_corrected_on_the_store_order_page_then_released_the_cj_order_is_placed_
     assert 'id="address-form"' in page and "Téléphone manquant" in page
     url = reverse("orders:order_address", args=[held.number])
     bad = staff_client.post(url, {**NO_PHONE, "phone": "12"})
-    assert bad.status_code == 400 and "Téléphone invalide" in bad.content.decode()
+    assert bad.status_code == 400 and "Numéro de téléphone invalide" in bad.content.decode()
     held.refresh_from_db()
     assert held.phone == ""
     response = staff_client.post(url, {**NO_PHONE, "phone": "+1 415 555 0199"})
