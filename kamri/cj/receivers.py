@@ -1,6 +1,7 @@
 """Signal receivers: the CJ app reacts to store events without the store knowing about CJ."""
 
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from kamri.cj.orders import preflight
 from kamri.cj.orders.placement import queue_for_order, stop_for_order
@@ -24,5 +25,5 @@ def hold_flagged_address(sender, order_id: int, **kwargs) -> list[tuple[str, str
     The detail is the pre-flight's sentences, one after the other (each ends with its full stop)."""
     if not PaymentSettings.load().hold_on_flagged_address:
         return []
-    checked = preflight.check_address(Order.objects.get(pk=order_id))
+    checked = preflight.check_address(Order.objects.get(pk=order_id), then=_("« Libérer »"))
     return [] if checked.ok else [(Hold.Reason.ADDRESS, " ".join(checked.problems))]

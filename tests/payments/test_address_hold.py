@@ -120,3 +120,16 @@ def test_switched_off_after_holding_liberer_is_no_longer_refused(held, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         assert holds.release(held.holds.get(), by="admin")
     assert CJOrder.objects.filter(order=held).count() == 1
+
+
+def test_the_hold_says_liberer_where_the_cj_order_page_says_renvoyer(
+    cj_account, django_capture_on_commit_callbacks
+):
+    (product,) = import_cj_products(1)
+    netherlands = {**US_ADDRESS, "country": "NL", "province": "", "zip_code": "1012 AB", "city": "Amsterdam"}
+    order = paid_order(
+        [stocked_variant(product)], address=netherlands, capture=django_capture_on_commit_callbacks
+    )
+    (hold,) = order.holds.all()
+    assert hold.reason == Hold.Reason.ADDRESS
+    assert hold.detail.startswith("Numéro de rue manquant") and hold.detail.endswith("puis « Libérer ».")

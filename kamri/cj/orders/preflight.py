@@ -28,12 +28,14 @@ class Preflight:
             self.problems.append(message)
 
 
-def check_address(order: Order) -> Preflight:
+def check_address(order: Order, *, then: str = "") -> Preflight:
     """The one address rule set (kamri.orders.addresses), in the admin's words with the next step.
 
     The values are checked as createOrderV2 gets them: an empty province is sent as the city, which the
-    city's own checks already cover (same length limit). Nothing here is stricter than the address form."""
+    city's own checks already cover (same length limit). Nothing here is stricter than the address form.
+    `then` is the button the admin clicks once it is corrected (« Renvoyer » on the CJ order page)."""
     result = Preflight()
+    then = then or _("« Renvoyer »")
     address = ShippingAddress.of(order)
     country = address.country.strip().upper()
     problems = address_problems(address)
@@ -49,13 +51,13 @@ def check_address(order: Order) -> Preflight:
             )
     for problem in problems.values():
         if problem.kind != TOO_LONG:
-            result.add(_sentence(problem, address, country))
+            result.add(_sentence(problem, address, country, then))
     return result
 
 
-def _sentence(problem: Problem, address: ShippingAddress, country: str) -> str:
+def _sentence(problem: Problem, address: ShippingAddress, country: str, then: str) -> str:
     """A problem of the address rule set as the CJ order page says it."""
-    where = {"country": country_name(country)}
+    where = {"country": country_name(country), "then": then}
     key = (problem.field, problem.kind)
     if key == ("phone", MISSING):
         return _("Téléphone manquant : les transporteurs l'exigent.")
@@ -82,7 +84,7 @@ def _sentence(problem: Problem, address: ShippingAddress, country: str) -> str:
         return (
             _(
                 "Numéro de rue manquant : le transporteur l'exige à part de la rue pour %(country)s. "
-                "Saisissez-le dans « Numéro de rue » de l'adresse ci-dessous, puis « Renvoyer »."
+                "Saisissez-le dans « Numéro de rue » de l'adresse ci-dessous, puis %(then)s."
             )
             % where
         )
@@ -91,14 +93,14 @@ def _sentence(problem: Problem, address: ShippingAddress, country: str) -> str:
         return (
             _(
                 "Numéro fiscal du destinataire (%(name)s) manquant : la douane de %(country)s l'exige. "
-                "Demandez-le au client, saisissez-le dans l'adresse ci-dessous, puis « Renvoyer »."
+                "Demandez-le au client, saisissez-le dans l'adresse ci-dessous, puis %(then)s."
             )
             % names
         )
     return (
         _(
             "Numéro fiscal du destinataire (%(name)s) invalide pour %(country)s, par exemple %(example)s : "
-            "corrigez-le dans l'adresse ci-dessous, puis « Renvoyer »."
+            "corrigez-le dans l'adresse ci-dessous, puis %(then)s."
         )
         % names
     )
