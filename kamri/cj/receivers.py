@@ -4,7 +4,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from kamri.cj.orders import preflight
-from kamri.cj.orders.placement import queue_for_order, stop_for_order
+from kamri.cj.orders.placement import mapped_lines, queue_for_order, stop_for_order
 from kamri.orders.models import Hold, Order, PaymentSettings
 from kamri.orders.signals import hold_reasons, order_paid, stop_fulfilment
 
@@ -25,5 +25,8 @@ def hold_flagged_address(sender, order_id: int, **kwargs) -> list[tuple[str, str
     The detail is the pre-flight's sentences, one after the other (each ends with its full stop)."""
     if not PaymentSettings.load().hold_on_flagged_address:
         return []
-    checked = preflight.check_address(Order.objects.get(pk=order_id), then=_("« Libérer »"))
+    order = Order.objects.get(pk=order_id)
+    if not mapped_lines(order)[2]:  # nothing of it goes to CJ: CJ's checks are not this order's
+        return []
+    checked = preflight.check_address(order, then=_("« Libérer »"))
     return [] if checked.ok else [(Hold.Reason.ADDRESS, " ".join(checked.problems))]

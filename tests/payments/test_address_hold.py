@@ -10,6 +10,7 @@ from kamri.cj.models import CJOrder
 from kamri.cj.orders import placement as cj_orders
 from kamri.orders import holds
 from kamri.orders.models import Hold, PaymentSettings
+from tests import factories
 from tests.cj.helpers import (
     US_ADDRESS,
     cj_row,
@@ -133,3 +134,8 @@ def test_the_hold_says_liberer_where_the_cj_order_page_says_renvoyer(
     (hold,) = order.holds.all()
     assert hold.reason == Hold.Reason.ADDRESS
     assert hold.detail.startswith("Numéro de rue manquant") and hold.detail.endswith("puis « Libérer ».")
+
+
+def test_an_order_of_the_shops_own_products_is_not_held_for_cjs_address_checks(db):
+    order = paid_order([factories.product().variants.get()], address=NO_PHONE)
+    assert not order.holds.exists()
