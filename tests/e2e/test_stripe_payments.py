@@ -192,6 +192,7 @@ def test_an_order_with_a_flagged_address_is_held_corrected_on_its_page_then_rele
     assert not CJOrder.objects.filter(order=order).exists()
     page.fill("#id_phone", "+1 415 555 0199")
     page.fill("#id_zip_code", "94103")
+    page.evaluate("window.scrollTo(0, 0)")
     _shot(page, "7_held_address_corrected")
     page.click("#btn-save-address")
     expect(page.locator("body")).to_contain_text("Adresse enregistrée")
@@ -203,4 +204,5 @@ def test_an_order_with_a_flagged_address_is_held_corrected_on_its_page_then_rele
     assert at_cj["shipping"]["shippingPhone"] == "+1 415 555 0199"
     page.reload()
     expect(page.locator("body")).to_contain_text("Adresse de livraison corrigée")
+    expect(page.locator(".timeline")).to_contain_text("Facture")  # every journal badge in French
     _shot(page, "8_address_hold_released")
