@@ -139,3 +139,14 @@ def test_the_hold_says_liberer_where_the_cj_order_page_says_renvoyer(
 def test_an_order_of_the_shops_own_products_is_not_held_for_cjs_address_checks(db):
     order = paid_order([factories.product().variants.get()], address=NO_PHONE)
     assert not order.holds.exists()
+
+
+def test_the_switch_is_on_by_default_and_saved_from_the_paiements_page(staff_client):
+    assert PaymentSettings.load().hold_on_flagged_address is True
+    page = staff_client.get(reverse("payments:settings")).content.decode()
+    assert 'name="hold_on_flagged_address"' in page and "vérification d&#x27;adresse" in page
+    response = staff_client.post(reverse("payments:settings"), {"hold_on_elevated_risk": "on"})
+    assert response.status_code == 302
+    assert PaymentSettings.load().hold_on_flagged_address is False
+    staff_client.post(reverse("payments:settings"), {"hold_on_flagged_address": "on"})
+    assert PaymentSettings.load().hold_on_flagged_address is True
