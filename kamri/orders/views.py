@@ -1,3 +1,5 @@
+import secrets
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -39,8 +41,6 @@ def order_detail(request, number: str):
 
 def order_page(request, order: Order, *, address_form=None, status: int = 200):
     """The store order page; a held order shows its address form (with its errors after a refused save)."""
-    import secrets
-
     lines = list(order.lines.select_related("variant"))
     money = order_money(order)
     for line in lines:
