@@ -151,6 +151,8 @@ _EVENT_LABELS = {
     "status": _("Statut"),
     "cj": _("CJ"),
     "cj_status": _("Statut CJ"),
+    "cj_payment": _("Paiement CJ"),
+    "invoice": _("Facture"),
     "tracking": _("Suivi"),
     "parcel": _("Colis"),
     "address": _("Adresse"),
