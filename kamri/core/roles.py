@@ -58,6 +58,7 @@ ACCESS: dict[str, tuple[Role, Role]] = {
     "orders:order_resend_email": (R, OP),
     "orders:order_note": (R, OP),
     "orders:hold_release": (R, OP),
+    "orders:order_address": (R, OP),
     "cj:orders": (R, OP),
     "cj:order_detail": (R, OP),
     "cj:order_address": (R, OP),

@@ -8,9 +8,8 @@ two buyers cannot both get the last unit.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.conf import settings
@@ -22,21 +21,8 @@ from django.utils.translation import ngettext
 
 from kamri.catalog.models import Variant, has_stock
 from kamri.core.templatetags.kamri import money
-from kamri.core.text import single_line
-from kamri.orders.countries import (
-    COUNTRIES,
-    TAX_ID_EXAMPLES,
-    TAX_ID_NAMES,
-    house_number_required,
-    normalize_postcode,
-    normalize_tax_id,
-    postcode_is_valid,
-    postcode_required,
-    province_required,
-    tax_id_is_valid,
-    tax_id_required,
-)
-from kamri.orders.limits import too_long
+from kamri.orders.addresses import ShippingAddress, address_errors
+from kamri.orders.countries import house_number_required, tax_id_required
 from kamri.orders.models import Order, OrderEvent, OrderLine
 from kamri.orders.services import record_event
 from kamri.orders.shipping import ShippingQuote, quote_shipping
@@ -51,7 +37,6 @@ def orderable(stock: int) -> int:
 
 
 ZERO = Decimal("0.00")
-_PHONE_NOISE = re.compile(r"[\s.\-()/]")
 
 
 class CheckoutError(Exception):
@@ -61,40 +46,6 @@ class CheckoutError(Exception):
         self.problems = problems
         self.code = code
         super().__init__(" ".join(problems))
-
-
-@dataclass(frozen=True)
-class ShippingAddress:
-    customer_name: str
-    email: str
-    phone: str
-    country: str
-    city: str
-    address1: str
-    province: str = ""
-    zip_code: str = ""
-    address2: str = ""
-    house_number: str = ""
-    tax_id: str = ""
-
-    def normalized(self) -> ShippingAddress:
-        return ShippingAddress(
-            customer_name=single_line(self.customer_name),
-            email=self.email.strip().lower(),
-            phone=single_line(self.phone, collapse=False),
-            country=self.country.strip().upper(),
-            city=single_line(self.city),
-            address1=single_line(self.address1),
-            province=single_line(self.province),
-            zip_code=normalize_postcode(self.zip_code),
-            address2=single_line(self.address2),
-            house_number=single_line(self.house_number),
-            tax_id=normalize_tax_id(self.tax_id),
-        )
-
-
-# The free-text lines of an address: control characters and bidi overrides never reach an order or CJ.
-ADDRESS_LINES = ("customer_name", "city", "address1", "province", "address2", "house_number", "tax_id")
 
 
 @dataclass(frozen=True)
@@ -154,63 +105,6 @@ class Quote:
     @property
     def count(self) -> int:
         return sum(line.quantity for line in self.lines)
-
-
-def phone_is_plausible(phone: str) -> bool:
-    """6 to 15 digits (E.164), an optional leading +, usual separators allowed."""
-    compact = _PHONE_NOISE.sub("", phone or "")
-    if compact.startswith("+"):
-        compact = compact[1:]
-    return compact.isdigit() and 6 <= len(compact) <= 15
-
-
-def address_errors(address: ShippingAddress) -> dict[str, str]:
-    """Field name → French message: lengths the carrier takes, country-dependent postcode and province.
-
-    A field too long gets that message only, whatever else is wrong with it: it is the one to fix first.
-    """
-    errors: dict[str, str] = {}
-    country = address.country.upper()
-    if country not in COUNTRIES:
-        errors["country"] = _("Nous ne livrons pas encore ce pays.")
-    else:
-        if address.phone and not phone_is_plausible(address.phone):
-            errors["phone"] = _(
-                "Numéro de téléphone invalide : indiquez 6 à 15 chiffres, par exemple +33 6 12 34 56 78."
-            )
-        if postcode_required(country) and not address.zip_code.strip():
-            errors["zip_code"] = _("Le code postal est obligatoire pour ce pays.")
-        elif not postcode_is_valid(country, address.zip_code):
-            errors["zip_code"] = _("Ce code postal ne correspond pas au format du pays choisi.")
-        if province_required(country) and not address.province.strip():
-            errors["province"] = _("La région / l'État est obligatoire pour ce pays.")
-        errors.update(identity_errors(address))
-    for name, (length, limit) in too_long(asdict(address.normalized())).items():
-        errors[name] = _(
-            "Trop long pour l'étiquette du transporteur : %(limit)s caractères au maximum "
-            "(vous en avez saisi %(length)s)."
-        ) % {"limit": limit, "length": length}
-    return errors
-
-
-def identity_errors(address: ShippingAddress) -> dict[str, str]:
-    """The house number and the customs tax number, for the countries that need them."""
-    errors: dict[str, str] = {}
-    country = address.country.upper()
-    if house_number_required(country) and not address.house_number.strip():
-        errors["house_number"] = _(
-            "Le numéro de rue est obligatoire pour ce pays : le transporteur l'exige à part de la rue."
-        )
-    if tax_id_required(country):
-        names = {"name": TAX_ID_NAMES[country], "example": TAX_ID_EXAMPLES[country]}
-        if not address.tax_id.strip():
-            errors["tax_id"] = (
-                _("Le numéro %(name)s est obligatoire pour une livraison dans ce pays : la douane l'exige.")
-                % names
-            )
-        elif not tax_id_is_valid(country, address.tax_id):
-            errors["tax_id"] = _("Ce numéro %(name)s n'est pas valide, par exemple %(example)s.") % names
-    return errors
 
 
 def line_problem(variant: Variant | None, quantity: int) -> str:
