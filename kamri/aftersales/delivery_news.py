@@ -63,9 +63,9 @@ def _parcels_of(event: OrderEvent) -> list[str]:
 
 def on_timeline(event: OrderEvent) -> None:
     """A new timeline line: a parcel step or the order delivered may call for a delivery news e-mail."""
-    if event.type == "parcel":
+    if event.type == OrderEvent.Type.PARCEL:
         kind = NEWS.get((event.data or {}).get("status"))
-    elif event.type == "status" and (event.data or {}).get("status") == Order.Status.DELIVERED:
+    elif event.type == OrderEvent.Type.STATUS and (event.data or {}).get("status") == Order.Status.DELIVERED:
         kind = "delivered"
     else:
         return
@@ -96,7 +96,9 @@ def silent_parcels(now=None) -> list[tuple[int, str]]:
 
 
 def _news_filter() -> Q:
-    return Q(events__type="parcel") | Q(events__type="status", events__data__status=Order.Status.SHIPPED)
+    return Q(events__type=OrderEvent.Type.PARCEL) | Q(
+        events__type=OrderEvent.Type.STATUS, events__data__status=Order.Status.SHIPPED
+    )
 
 
 def send_no_news() -> int:
@@ -108,4 +110,4 @@ def send_no_news() -> int:
 
 def carrier_history(order: Order) -> list[OrderEvent]:
     """Every carrier step of the order, newest first (the customer's page shows them all)."""
-    return list(order.events.filter(type="parcel").order_by("-created_at", "-id"))
+    return list(order.events.filter(type=OrderEvent.Type.PARCEL).order_by("-created_at", "-id"))

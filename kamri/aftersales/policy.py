@@ -15,7 +15,7 @@ from django.db.models import Min, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from kamri.orders.models import Order
+from kamri.orders.models import Order, OrderEvent
 
 LATE_DAYS = {"US": 45, "BR": 110}
 LATE_DAYS_ELSEWHERE = 60
@@ -32,7 +32,9 @@ def late_days(country: str) -> int:
 
 
 def _status_time(order: Order, status: str) -> datetime | None:
-    event = order.events.filter(type="status", data__status=status).order_by("created_at").first()
+    event = (
+        order.events.filter(type=OrderEvent.Type.STATUS, data__status=status).order_by("created_at").first()
+    )
     return event.created_at if event else None
 
 
@@ -109,7 +111,9 @@ def refusal(order: Order, kind: str, *, today: date | None = None) -> str | None
 
 
 def _first_status(status: str) -> Min:
-    return Min("events__created_at", filter=Q(events__type="status", events__data__status=status))
+    return Min(
+        "events__created_at", filter=Q(events__type=OrderEvent.Type.STATUS, events__data__status=status)
+    )
 
 
 def approaching(

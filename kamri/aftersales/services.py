@@ -16,7 +16,7 @@ from kamri.aftersales import photos, policy
 from kamri.aftersales.models import CustomerRequest
 from kamri.core import queue
 from kamri.orders import refunds
-from kamri.orders.models import Order
+from kamri.orders.models import Order, OrderEvent
 from kamri.orders.services import record_event
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def create_request(
         photos.store(row, checked)
         record_event(
             order,
-            "aftersales_request",
+            OrderEvent.Type.AFTERSALES_REQUEST,
             _("Demande après-vente %(ref)s du client : %(kind)s.")
             % {"ref": row.reference, "kind": row.get_kind_display()},
             request=row.pk,
@@ -106,7 +106,7 @@ def set_status(row: CustomerRequest, status: str, *, by: str, note: str = "") ->
         locked.save(update_fields=["status", "updated_at"])
         record_event(
             locked.order,
-            "aftersales_status",
+            OrderEvent.Type.AFTERSALES_STATUS,
             _("Demande %(ref)s : %(status)s.")
             % {"ref": locked.reference, "status": locked.get_status_display()}
             + (f" {note}" if note else ""),

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from kamri.catalog.forms import RuleFields
-from kamri.catalog.models import Category
+from kamri.catalog.models import Category, Product
 from kamri.catalog.selectors import CategoryTreeChoices
 from kamri.cj.catalog.search import SearchFilters
 from kamri.cj.connection import account as connection
@@ -172,7 +172,8 @@ class ImportForm(RuleFields):
         widget=forms.TextInput(attrs={"placeholder": _("Nom de la catégorie à créer")}),
     )
     status = forms.ChoiceField(
-        label=_("Statut"), choices=(("active", _("Actif")), ("inactive", _("Inactif")))
+        label=_("Statut"),
+        choices=[(s.value, s.label) for s in (Product.Status.ACTIVE, Product.Status.INACTIVE)],
     )
 
     def __init__(self, *args, **kwargs):

@@ -8,16 +8,34 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kamri.cj import queue
-from kamri.cj.models import SyncRun
+from kamri.cj.models import CJSettings, SyncRun
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[SyncRun], None]
+
+#: Runs still queued or running after this long are considered lost (worker killed) and no longer block.
+STALE_RUN = timedelta(hours=1)
+
+
+def active(kind: str, *, within: timedelta = STALE_RUN) -> SyncRun | None:
+    """A run of this kind already queued or running (and not lost): start nothing new beside it."""
+    return (
+        SyncRun.objects.filter(
+            kind=kind,
+            status__in=[SyncRun.Status.QUEUED, SyncRun.Status.RUNNING],
+            created_at__gte=timezone.now() - within,
+        )
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def create(
@@ -30,14 +48,41 @@ def create(
     return run
 
 
+def start_once(
+    kind: str,
+    *,
+    total: Callable[[], int],
+    params: dict | None = None,
+    enqueue: Callable[[int], object] | None = None,
+    within: timedelta = STALE_RUN,
+) -> tuple[SyncRun, bool]:
+    """The run of this kind already queued or running, or a new one (True when created). Two starts at the same
+    moment make one run: the check and the creation hold the settings row's lock (on SQLite, the immediate
+    transaction's write lock)."""
+    with transaction.atomic():
+        CJSettings.objects.select_for_update().only("pk").get(pk=CJSettings.load().pk)
+        current = active(kind, within=within)
+        if current is not None:
+            return current, False
+        return create(kind, total=total(), params=params, enqueue=enqueue), True
+
+
 def claim(run: SyncRun) -> bool:
-    """Start a queued run; False when another worker already did (a run never executes twice)."""
+    """Start a queued run; False when another worker already did (a run never executes twice).
+
+    A resumed run (the sweeper queued it again) keeps the time it first started."""
     started = timezone.now()
     claimed = SyncRun.objects.filter(pk=run.pk, status=SyncRun.Status.QUEUED).update(
-        status=SyncRun.Status.RUNNING, started_at=started, heartbeat_at=started
+        status=SyncRun.Status.RUNNING,
+        started_at=Coalesce(F("started_at"), Value(started)),
+        heartbeat_at=started,
     )
     if claimed:
-        run.status, run.started_at, run.heartbeat_at = SyncRun.Status.RUNNING, started, started
+        run.status, run.started_at, run.heartbeat_at = (
+            SyncRun.Status.RUNNING,
+            run.started_at or started,
+            started,
+        )
     return bool(claimed)
 
 
@@ -45,6 +90,26 @@ def take(run_id: int) -> SyncRun | None:
     """The queued run with this id, now running in this process; None when another worker took it."""
     run = SyncRun.objects.get(pk=run_id)
     return run if claim(run) else None
+
+
+def run(run_id: int, body: Callable[[SyncRun], SyncRun]) -> SyncRun:
+    """Take the queued run (never twice) and execute it; an unexpected error fails the run, then propagates."""
+    job = take(run_id)
+    if job is None:
+        return SyncRun.objects.get(pk=run_id)
+    try:
+        return body(job)
+    except Exception as failure:
+        job.summary = {**(job.summary or {}), "lines": [_("Interrompue par une erreur inattendue.")]}
+        log.exception("sync run %s interrupted", job.pk)
+        finish(
+            job,
+            error=_(
+                "Erreur inattendue : la synchronisation s'est arrêtée (détail dans les journaux du serveur). "
+                "Relancez-la ; si l'erreur revient, signalez-la."
+            ),
+        )
+        raise failure
 
 
 def step(run: SyncRun, *, ok: bool, progress: Progress | None = None, save_every: int = 1) -> None:

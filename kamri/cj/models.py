@@ -138,6 +138,22 @@ def default_pay_batch_hours() -> list[int]:
 class CJSettings(models.Model):
     """The shop owner's automation choices for CJ (one row). Every "a setting" of the guide lives here."""
 
+    class LogisticRule(models.TextChoices):
+        CHEAPEST = "cheapest", _("Le moins cher")
+        FASTEST = "fastest", _("Le plus rapide sous un plafond de prix")
+
+    class OffSaleAction(models.TextChoices):
+        """A product CJ takes off sale (PRODUCT webhook)."""
+
+        DEACTIVATE = "deactivate", _("Désactiver le produit")
+        KEEP = "keep", _("Le garder actif")
+
+    class UnavailableAction(models.TextChoices):
+        """A product CJ no longer finds, twice in a row (syncs)."""
+
+        STOCK_ZERO = "stock0", _("Mettre le stock à 0")
+        INACTIVE = "inactive", _("Désactiver")
+
     # Pricing defaults for imports.
     default_margin_percent = models.DecimalField(
         _("marge par défaut (%)"), max_digits=6, decimal_places=2, default=60
@@ -207,8 +223,8 @@ class CJSettings(models.Model):
     logistic_rule = models.CharField(
         _("choix du transporteur"),
         max_length=20,
-        choices=(("cheapest", _("Le moins cher")), ("fastest", _("Le plus rapide sous un plafond de prix"))),
-        default="cheapest",
+        choices=LogisticRule.choices,
+        default=LogisticRule.CHEAPEST,
     )
     logistic_price_cap = models.DecimalField(
         _("plafond de frais de port (USD)"), max_digits=8, decimal_places=2, null=True, blank=True
@@ -231,8 +247,8 @@ class CJSettings(models.Model):
     off_sale_action = models.CharField(
         _("produit retiré de la vente chez CJ"),
         max_length=12,
-        choices=(("deactivate", _("Désactiver le produit")), ("keep", _("Le garder actif"))),
-        default="deactivate",
+        choices=OffSaleAction.choices,
+        default=OffSaleAction.DEACTIVATE,
     )
     webhook_retention_days = models.PositiveIntegerField(
         _("conservation des webhooks traités (jours)"), default=30
@@ -272,8 +288,8 @@ class CJSettings(models.Model):
     unavailable_action = models.CharField(
         _("produit introuvable chez CJ (2 fois de suite)"),
         max_length=12,
-        choices=(("stock0", _("Mettre le stock à 0")), ("inactive", _("Désactiver"))),
-        default="stock0",
+        choices=UnavailableAction.choices,
+        default=UnavailableAction.STOCK_ZERO,
     )
     no_tracking_alert_days = models.PositiveIntegerField(
         _("alerte sans numéro de suivi après (jours)"), default=7
@@ -614,13 +630,25 @@ class PriceChange(models.Model):
         return f"{self.variant_link.vid}: {self.old_cost_usd} → {self.new_cost_usd}"
 
 
+class ProblemSeverity(models.TextChoices):
+    INFO = "info", _("Information")
+    WARNING = "warning", _("Attention")
+    CRITICAL = "critical", _("Critique")
+
+
+#: Problems are listed most severe first — critical, warning, info — not in the alphabetical order of the values.
+PROBLEM_SEVERITY_RANK = models.Case(
+    models.When(severity=ProblemSeverity.CRITICAL, then=models.Value(0)),
+    models.When(severity=ProblemSeverity.WARNING, then=models.Value(1)),
+    default=models.Value(2),
+    output_field=models.IntegerField(),
+)
+
+
 class Problem(models.Model):
     """One entry of the problems panel, refreshed by the health check; the admin can dismiss it."""
 
-    class Severity(models.TextChoices):
-        INFO = "info", _("Information")
-        WARNING = "warning", _("Attention")
-        CRITICAL = "critical", _("Critique")
+    Severity = ProblemSeverity
 
     code = models.CharField(max_length=60, unique=True)
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.WARNING)
@@ -636,7 +664,7 @@ class Problem(models.Model):
     class Meta:
         verbose_name = _("problème")
         verbose_name_plural = _("problèmes")
-        ordering = ["-active", "severity", "-last_seen"]
+        ordering = ["-active", PROBLEM_SEVERITY_RANK.asc(), "-last_seen"]
 
     def __str__(self) -> str:
         return self.title

@@ -8,7 +8,7 @@ from kamri.cj.models import Problem
 
 
 def raise_problem(
-    code: str, *, title: str, detail: str = "", severity: str = "warning", action_url: str = ""
+    code: str, *, title: str, detail: str = "", severity: str = Problem.Severity.WARNING, action_url: str = ""
 ) -> Problem:
     """Create or refresh an active problem. A dismissed one stays dismissed while it lasts."""
     problem, created = Problem.objects.get_or_create(

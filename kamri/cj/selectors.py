@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -11,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from kamri.catalog.models import Product
-from kamri.cj.models import CJApiCall, CJOrder, WebhookEvent
+from kamri.cj.models import CJApiCall, CJOrder, CJSettings, WebhookEvent
 from kamri.core.listing import between
+from kamri.orders.models import Order
 
 STATS_ROW_LIMIT = 50_000
 
@@ -155,15 +157,58 @@ class WebhookStats:
     last_received_at: datetime | None
 
 
+#: A webhook that counts as "received from CJ" for every "dernier reçu" and for the silence rule: a request
+#: refused at the door (signature, body: no message id) proves nothing; a CJ message rejected for its content does.
+FROM_CJ = ~Q(status=WebhookEvent.Status.REJECTED, message_id=None)
+
+
 def webhook_stats() -> WebhookStats:
     row = WebhookEvent.objects.aggregate(
-        total=Count("id"),
-        **_per_status(),
-        # refused at the door (signature, body) proves nothing; a CJ message rejected for its content does
-        last=Max("received_at", filter=~Q(status=WebhookEvent.Status.REJECTED, message_id=None)),
+        total=Count("id"), **_per_status(), last=Max("received_at", filter=FROM_CJ)
     )
     last = row.pop("last")
     return WebhookStats(**row, last_received_at=last)
+
+
+def last_webhook_at() -> datetime | None:
+    """When the last webhook from CJ arrived (FROM_CJ), None before the first."""
+    return WebhookEvent.objects.filter(FROM_CJ).aggregate(last=Max("received_at"))["last"]
+
+
+@dataclass(frozen=True)
+class WebhookSilence:
+    """ "Webhooks silencieux", the one definition the Tableau de bord, the Webhooks page and the problem use:
+    webhooks enabled and none from CJ for more than `hours` hours, counted from the last one received, or from
+    when they were enabled before the first."""
+
+    enabled: bool
+    hours: int
+    last_received_at: datetime | None
+    silent: bool
+
+    @property
+    def never_received(self) -> bool:
+        return self.enabled and self.last_received_at is None
+
+
+def webhook_silence(
+    *,
+    settings_row: CJSettings | None = None,
+    last_received_at: datetime | None = None,
+    now: datetime | None = None,
+) -> WebhookSilence:
+    """`last_received_at`: pass `last_webhook_at()` (or the stats' figure) when already read, else it is read."""
+    settings_row = settings_row or CJSettings.load()
+    last = last_received_at if last_received_at is not None else last_webhook_at()
+    since = last or settings_row.webhooks_enabled_at
+    quiet_for = timedelta(hours=settings_row.no_webhook_alert_hours)
+    now = now or timezone.now()
+    return WebhookSilence(
+        enabled=settings_row.webhooks_enabled,
+        hours=settings_row.no_webhook_alert_hours,
+        last_received_at=last,
+        silent=settings_row.webhooks_enabled and (since is None or now - since > quiet_for),
+    )
 
 
 def webhook_events(
@@ -194,3 +239,47 @@ def to_pay_summary() -> ToPaySummary:
     """The "À payer chez CJ" tab's count and total (USD, CJ's amounts)."""
     row = to_pay().aggregate(n=Count("id"), total=Sum("order_amount_usd"))
     return ToPaySummary(count=row["n"], total_usd=row["total"] or Decimal(0))
+
+
+# --- The Commandes CJ filter: one reading of the page's query parameters, for the page and its CSV export.
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    q: str = ""
+    state: str = ""  # a CJOrder.State, "to_pay" meaning "À payer chez CJ" (created at CJ, not yet paid)
+    cj_status: str = ""
+    status: str = ""  # the shop order's status
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> OrderFilters:
+        return cls(
+            q=params.get("q", "")[:200].strip(),
+            state=params.get("state", ""),
+            cj_status=params.get("cj_status", ""),
+            status=params.get("status", ""),
+        )
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def cj_orders(filters: OrderFilters) -> QuerySet[CJOrder]:
+    """The CJ orders these filters select, newest first; unknown values are ignored, never an error."""
+    rows = CJOrder.objects.select_related("order").order_by("-created_at", "-id")
+    if filters.q:
+        rows = rows.filter(
+            Q(order_number__icontains=filters.q)
+            | Q(cj_order_id__icontains=filters.q)
+            | Q(track_number__icontains=filters.q)
+            | Q(order__customer_name__icontains=filters.q)
+        )
+    if filters.state == CJOrder.State.TO_PAY:  # "À payer chez CJ": created at CJ, not paid (PAYING included)
+        rows = rows.filter(pk__in=to_pay().values("pk"))
+    elif filters.state in CJOrder.State.values:
+        rows = rows.filter(state=filters.state)
+    if filters.cj_status:
+        rows = rows.filter(cj_status=filters.cj_status)
+    if filters.status in Order.Status.values:
+        rows = rows.filter(order__status=filters.status)
+    return rows

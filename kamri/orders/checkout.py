@@ -23,7 +23,7 @@ from kamri.catalog.models import Variant, has_stock
 from kamri.core.templatetags.kamri import money
 from kamri.orders.addresses import ShippingAddress, address_errors
 from kamri.orders.countries import house_number_required, tax_id_required
-from kamri.orders.models import Order, OrderLine
+from kamri.orders.models import Order, OrderEvent, OrderLine
 from kamri.orders.services import record_event
 from kamri.orders.shipping import ShippingQuote, quote_shipping
 from kamri.orders.vat import included_vat, rate_for
@@ -261,7 +261,7 @@ def place_order(
             )
         record_event(
             order,
-            "created",
+            OrderEvent.Type.CREATED,
             ngettext(
                 "Commande passée sur la boutique (%(count)d article, %(total)s).",
                 "Commande passée sur la boutique (%(count)d articles, %(total)s).",

@@ -119,7 +119,9 @@ def load_demo_orders() -> int:
         order.vat_total = included_vat(order.total, order.vat_rate)
         order.save(update_fields=["subtotal", "total", "vat_rate", "vat_total"])
         Order.objects.filter(pk=order.pk).update(created_at=now - timedelta(days=days_ago, hours=2))
-        OrderEvent.objects.create(order=order, type="demo", message="Commande de démonstration créée.")
+        OrderEvent.objects.create(
+            order=order, type=OrderEvent.Type.DEMO, message="Commande de démonstration créée."
+        )
     return len(_CUSTOMERS)
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kamri.core.templatetags.kamri import money
 from kamri.core.text import storable
-from kamri.orders.models import Hold, Order, Payment, PaymentSettings
+from kamri.orders.models import Hold, Order, OrderEvent, Payment, PaymentSettings
 from kamri.orders.refunds import may_fulfil
 from kamri.orders.services import record_event
 from kamri.orders.signals import hold_reasons, order_paid
@@ -99,7 +99,7 @@ def hold_or_release(order: Order) -> bool:
             if created:
                 record_event(
                     order,
-                    "hold",
+                    OrderEvent.Type.HOLD,
                     _("Commande retenue : %(reason)s — %(detail)s")
                     % {"reason": hold.get_reason_display(), "detail": detail},
                     reason=reason,
@@ -140,7 +140,7 @@ def release(hold: Hold, *, by: str) -> bool:
         order = locked.order
         record_event(
             order,
-            "hold_released",
+            OrderEvent.Type.HOLD_RELEASED,
             _("Retenue levée (%(reason)s) par %(by)s.")
             % {"reason": locked.get_reason_display(), "by": by or "?"},
             reason=locked.reason,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from django.db import models
@@ -131,8 +132,69 @@ class OrderLine(models.Model):
         return self.unit_price * self.quantity
 
 
+class OrderEventType(models.TextChoices):
+    """The type of an order's timeline entry, with the label the timeline shows (`event_label`).
+
+    E-mails are recorded as their kind plus what makes each one unique ("email_refund_12", "email_delivered_CJPKL1",
+    "email_confirmation_r1a2b"), so the field itself takes any string: the label is found from the kind."""
+
+    CREATED = "created", _("Commande créée")
+    PAYMENT = "payment", _("Paiement")
+    STATUS = "status", _("Statut")
+    CJ = "cj", _("CJ")
+    CJ_STATUS = "cj_status", _("Statut CJ")
+    CJ_PAYMENT = "cj_payment", _("Paiement CJ")
+    TRACKING = "tracking", _("Suivi")
+    PARCEL = "parcel", _("Colis")
+    ADDRESS = "address", _("Adresse")
+    DEMO = "demo", _("Démonstration")
+    NOTE = "note", _("Note")
+    INVOICE = "invoice", _("Facture")
+    CREDIT_NOTE = "credit_note", _("Avoir")
+    PAYMENT_FAILED = "payment_failed", _("Paiement refusé")
+    PAYMENT_MISMATCH = "payment_mismatch", _("Paiement à vérifier")
+    REFUND = "refund", _("Remboursement")
+    REFUND_FAILED = "refund_failed", _("Remboursement refusé")
+    HOLD = "hold", _("Retenue")
+    HOLD_RELEASED = "hold_released", _("Retenue levée")
+    # After-sales (kamri.aftersales) and CJ disputes.
+    AFTERSALES_REQUEST = "aftersales_request", _("Demande après-vente")
+    AFTERSALES_STATUS = "aftersales_status", _("Après-vente")
+    CJ_DISPUTE = "cj_dispute", _("Litige CJ")
+    # E-mails: the kind (what follows it in the stored type makes each e-mail unique).
+    EMAIL_SHIPPING = "email_shipping", _("E-mail d'expédition")
+    EMAIL_CONFIRMATION = "email_confirmation", _("E-mail de confirmation")
+    EMAIL_REFUND = "email_refund", _("E-mail de remboursement")
+    EMAIL_CANCELLATION = "email_cancellation", _("E-mail d'annulation")
+    EMAIL_AFTERSALES = "email_aftersales", _("E-mail après-vente")
+    EMAIL_SAV_REPLY = "email_sav_reply", _("Réponse au client")
+    EMAIL_OUT_FOR_DELIVERY = "email_out_for_delivery", _("E-mail « en cours de livraison »")
+    EMAIL_DELIVERED = "email_delivered", _("E-mail « livré »")
+    EMAIL_NO_NEWS = "email_no_news", _("E-mail « pas de nouvelles »")
+
+    @classmethod
+    def label_of(cls, value: str) -> str:
+        """A stored type in the admin's words: its kind's label for an e-mail, the type itself when unknown."""
+        # "email_refund_12", "email_confirmation_r1a2b": one e-mail of a kind (per refund, or sent again)
+        kind = re.sub(r"_(\d+|r[0-9a-f]+)$", "", value) if value.startswith("email_") else value
+        # one e-mail per parcel or per reply: "email_delivered_CJPKL123", "email_sav_reply_a1b2"
+        kind = next((k for k in _PER_ITEM_EMAILS if value.startswith(f"{k}_")), kind)
+        labels = dict(cls.choices)
+        return str(labels.get(value, labels.get(kind, value)))
+
+
+_PER_ITEM_EMAILS = (
+    OrderEventType.EMAIL_OUT_FOR_DELIVERY,
+    OrderEventType.EMAIL_DELIVERED,
+    OrderEventType.EMAIL_NO_NEWS,
+    OrderEventType.EMAIL_SAV_REPLY,
+)
+
+
 class OrderEvent(models.Model):
     """One entry of an order's timeline: store events, supplier calls, status changes."""
+
+    Type = OrderEventType
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(_("type"), max_length=40, db_index=True)
@@ -147,6 +209,11 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type}: {self.message}"
+
+    @property
+    def label(self) -> str:
+        """The type in the admin's words, on the timelines."""
+        return OrderEventType.label_of(self.type)
 
 
 from kamri.orders.models_billing import Invoice, InvoiceSequence, ShippingRule, VatRate  # noqa: E402

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kamri.orders.countries import country_name
-from kamri.orders.models import Order, Refund
+from kamri.orders.models import Order, OrderEvent, Refund
 from kamri.orders.services import record_event
 
 logger = logging.getLogger(__name__)
 
-EMAIL_SHIPPING_EVENT = "email_shipping"
+EMAIL_SHIPPING_EVENT = OrderEvent.Type.EMAIL_SHIPPING
 
 
 def customer_order_url(order: Order) -> str:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from kamri.core import audit, crypto, queue
 from kamri.orders import holds, refunds, stripe_gateway, stripe_webhooks, views
 from kamri.orders.address_forms import OrderAddressForm
-from kamri.orders.models import Hold, Order, PaymentSettings
+from kamri.orders.models import Hold, Order, OrderEvent, PaymentSettings
 from kamri.orders.notifications import ORDER_EMAILS
 from kamri.orders.payment_forms import NoteForm, RefundForm, StripeKeysForm
 from kamri.orders.services import record_event
@@ -166,7 +166,9 @@ def order_resend_email(request, number: str):
     # sent again on purpose: a fresh key, so the once-only guard of the first e-mail still holds
     queue.job("send_order_email")(order.pk, kind, refund.pk if refund else None, secrets.token_hex(4))
     record_event(
-        order, "note", _("E-mail « %(kind)s » renvoyé par %(by)s.") % {"kind": kind, "by": _who(request)}
+        order,
+        OrderEvent.Type.NOTE,
+        _("E-mail « %(kind)s » renvoyé par %(by)s.") % {"kind": kind, "by": _who(request)},
     )
     messages.success(request, _("L'e-mail part dans un instant (file d'envoi)."))
     return _back(order)
@@ -177,7 +179,7 @@ def order_note(request, number: str):
     order = get_object_or_404(Order, number=number)
     form = NoteForm(request.POST)
     if form.is_valid():
-        record_event(order, "note", form.cleaned_data["note"], by=_who(request))
+        record_event(order, OrderEvent.Type.NOTE, form.cleaned_data["note"], by=_who(request))
         messages.success(request, _("Note ajoutée."))
     else:
         messages.error(request, _("La note est vide ou trop longue (2000 caractères au plus)."))
@@ -220,7 +222,7 @@ def order_address(request, number: str):
     form.save()
     record_event(
         order,
-        "address",
+        OrderEvent.Type.ADDRESS,
         _("Adresse de livraison corrigée par %(by)s.") % {"by": _who(request) or "?"},
         by=_who(request),
     )

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kamri.orders import stripe_gateway
-from kamri.orders.models import Order, Payment, PaymentSettings
+from kamri.orders.models import Order, OrderEvent, Payment, PaymentSettings
 from kamri.orders.services import mark_paid, record_event
 
 DEFAULT_PROVIDER = "demo"
@@ -228,7 +228,7 @@ class StripeProvider(PaymentProvider):
                 attempt_key=f"{order.number}-{token}",
             )
         except stripe_gateway.StripeFailure as failure:
-            record_event(order, "payment_failed", failure.user_message, provider=self.name)
+            record_event(order, OrderEvent.Type.PAYMENT_FAILED, failure.user_message, provider=self.name)
             return PaymentResult(PaymentResult.FAILED, message=failure.user_message)
         Payment.objects.update_or_create(
             reference=intent.id,

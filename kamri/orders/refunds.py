@@ -18,7 +18,7 @@ from kamri.core import queue
 from kamri.core.templatetags.kamri import money
 from kamri.orders import services
 from kamri.orders.invoices import issue_credit_note
-from kamri.orders.models import Order, Payment, Refund
+from kamri.orders.models import Order, OrderEvent, Payment, Refund
 from kamri.orders.payments import get_provider
 from kamri.orders.signals import stop_fulfilment
 from kamri.orders.stripe_gateway import StripeFailure
@@ -131,14 +131,16 @@ def refund(
     except StripeFailure as failure:
         Refund.objects.filter(pk=row.pk).update(status=Refund.Status.FAILED, error=failure.user_message[:300])
         services.record_event(
-            order, "refund_failed", _("Remboursement refusé : %(why)s") % {"why": failure.user_message}
+            order,
+            OrderEvent.Type.REFUND_FAILED,
+            _("Remboursement refusé : %(why)s") % {"why": failure.user_message},
         )
         raise RefundRefused(failure.user_message) from None
     row.status, row.provider_reference = Refund.Status.SUCCEEDED, reference
     row.save(update_fields=["status", "provider_reference"])
     services.record_event(
         order,
-        "refund",
+        OrderEvent.Type.REFUND,
         _("Remboursement de %(amount)s par %(by)s (%(reference)s).")
         % {"amount": money(amount, row.currency), "by": by or "?", "reference": reference},
         amount=str(amount),
@@ -156,7 +158,9 @@ def _credit_note(order: Order, row: Refund) -> None:
     if not order.invoices.exists():  # paid before invoices existed: nothing to credit
         return
     note = issue_credit_note(order, amount=row.amount, reference=f"refund-{row.pk}", reason=row.reason)
-    services.record_event(order, "credit_note", _("Avoir %(number)s émis.") % {"number": note.number})
+    services.record_event(
+        order, OrderEvent.Type.CREDIT_NOTE, _("Avoir %(number)s émis.") % {"number": note.number}
+    )
 
 
 def _email(order: Order, kind: str, row: Refund | None) -> None:

@@ -42,7 +42,7 @@ def advance_status(order: Order, status: str, *, reason: str = "", source: str =
         label = Order.Status(status).label
         record_event(
             locked,
-            "status",
+            OrderEvent.Type.STATUS,
             reason or _("Statut passé à « %(status)s ».") % {"status": label},
             source=source,
             previous=current,
@@ -64,7 +64,7 @@ def mark_paid(order: Order, *, provider: str, label: str = "", reference: str = 
         locked.save(update_fields=["paid_at", "updated_at"])
         record_event(
             locked,
-            "payment",
+            OrderEvent.Type.PAYMENT,
             _("Paiement confirmé (%(provider)s).") % {"provider": label or provider},
             provider=provider,
             reference=reference,
@@ -72,7 +72,9 @@ def mark_paid(order: Order, *, provider: str, label: str = "", reference: str = 
         )
         advance_status(locked, Order.Status.CONFIRMED, reason=_("Commande payée."))
         invoice = issue_invoice(locked)
-        record_event(locked, "invoice", _("Facture %(number)s émise.") % {"number": invoice.number})
+        record_event(
+            locked, OrderEvent.Type.INVOICE, _("Facture %(number)s émise.") % {"number": invoice.number}
+        )
         transaction.on_commit(lambda: _after_payment(locked.pk))
     order.refresh_from_db()
     return True
@@ -97,7 +99,7 @@ def cancel(order: Order, *, reason: str, by: str = "") -> bool:
             _release_stock(locked)
         record_event(
             locked,
-            "status",
+            OrderEvent.Type.STATUS,
             reason or _("Commande annulée."),
             previous=previous,
             status=Order.Status.CANCELLED,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from kamri.core import queue
 from kamri.orders import stripe_gateway
-from kamri.orders.models import Order, Payment, PaymentSettings, StripeEvent
+from kamri.orders.models import Order, OrderEvent, Payment, PaymentSettings, StripeEvent
 from kamri.orders.services import mark_paid, record_event
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,9 @@ def _succeeded(payment: Payment, obj: dict) -> str:
     amount = stripe_gateway.from_minor(int(obj.get("amount") or 0), payment.currency)
     if amount != order.total or str(obj.get("currency", "")).upper() != order.currency.upper():
         record_event(
-            order, "payment_mismatch", _("Stripe annonce un paiement qui ne correspond pas au total.")
+            order,
+            OrderEvent.Type.PAYMENT_MISMATCH,
+            _("Stripe annonce un paiement qui ne correspond pas au total."),
         )
         return "amount mismatch"
     facts = stripe_gateway.charge_facts(payment.reference, payment.currency)
@@ -92,7 +94,10 @@ def _failed(payment: Payment, obj: dict) -> None:
         payment.save(update_fields=["status", "message"])
         if payment.order.status != Order.Status.CANCELLED:
             record_event(
-                payment.order, "payment_failed", _("Paiement refusé par la banque."), provider="stripe"
+                payment.order,
+                OrderEvent.Type.PAYMENT_FAILED,
+                _("Paiement refusé par la banque."),
+                provider="stripe",
             )
 
 

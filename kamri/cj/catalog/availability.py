@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kamri.catalog.models import Product
-from kamri.cj.models import CJProductLink, CJSettings
+from kamri.cj.models import CJProductLink, CJSettings, Problem
 from kamri.cj.problems import raise_problem
 
 
@@ -33,7 +33,7 @@ def mark_not_found(link: CJProductLink) -> bool:
 
 def make_unavailable(product: Product, *, reason: str) -> None:
     """Per the setting: stock 0 on every variant, or the product becomes inactive."""
-    if CJSettings.load().unavailable_action == "inactive":
+    if CJSettings.load().unavailable_action == CJSettings.UnavailableAction.INACTIVE:
         Product.objects.filter(pk=product.pk).update(
             status=Product.Status.INACTIVE, updated_at=timezone.now()
         )
@@ -43,7 +43,7 @@ def make_unavailable(product: Product, *, reason: str) -> None:
         f"unavailable-{product.pk}",
         title=_("Produit indisponible chez CJ : %(t)s") % {"t": product.title},
         detail=reason,
-        severity="warning",
+        severity=Problem.Severity.WARNING,
         action_url=f"/admin/catalogue/{product.pk}/",
     )
 

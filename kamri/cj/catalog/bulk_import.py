@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kamri.catalog.models import Category
@@ -14,12 +13,28 @@ from kamri.cj.client import CJError, CJQuotaExhausted
 from kamri.cj.models import SyncRun
 
 
+class AlreadyRunning(Exception):
+    """A bulk import is already queued or running: a second one would fight it for CJ's quota."""
+
+    def __init__(self, current: SyncRun) -> None:
+        self.run = current
+        super().__init__(
+            _(
+                "Un import groupé est déjà en cours (%(done)s sur %(total)s) : attendez sa fin, "
+                "puis relancez l'import des produits restants."
+            )
+            % {"done": current.done + current.failed, "total": current.total}
+        )
+
+
 def start(*, pids: list[str], rule: PricingRule, status: str, category_id: int | None) -> SyncRun:
-    """Record the job, then enqueue it once the row is committed (the row is the truth, not the queue)."""
+    """Record the job, then enqueue it once the row is committed (the row is the truth, not the queue).
+
+    Raises AlreadyRunning while another bulk import is queued or running (two starts make one run)."""
     unique = list(dict.fromkeys(pid for pid in pids if pid))
-    run = SyncRun.objects.create(
-        kind=SyncRun.Kind.BULK_IMPORT,
-        total=len(unique),
+    job, created = jobs.start_once(
+        SyncRun.Kind.BULK_IMPORT,
+        total=lambda: len(unique),
         params={
             "pids": unique,
             "status": status,
@@ -28,24 +43,35 @@ def start(*, pids: list[str], rule: PricingRule, status: str, category_id: int |
             "rounding": rule.rounding.value,
             "compare_at_multiplier": str(rule.compare_at_multiplier) if rule.compare_at_multiplier else None,
         },
+        enqueue=queue.run_bulk_import,
     )
-    transaction.on_commit(lambda: queue.run_bulk_import(run.pk))
-    return run
+    if not created:
+        raise AlreadyRunning(job)
+    return job
+
+
+def refuse_if_running() -> None:
+    """Raises AlreadyRunning while a bulk import is queued or running: the page says so before doing anything."""
+    current = jobs.active(SyncRun.Kind.BULK_IMPORT)
+    if current is not None:
+        raise AlreadyRunning(current)
 
 
 def run(run_id: int) -> SyncRun:
-    job = SyncRun.objects.get(pk=run_id)
-    if job.status in (SyncRun.Status.DONE, SyncRun.Status.FAILED):
-        return job
+    """What the worker runs: the queued job, taken once (a second worker given the same id does nothing).
+
+    A worker killed mid-run leaves the job "running"; the sweeper queues it again and it resumes here, skipping
+    the products already in its results."""
+    job = jobs.take(run_id)
+    if job is None:
+        return SyncRun.objects.get(pk=run_id)
     params = job.params
     rule = PricingRule.of(params)
     category = (
         Category.objects.filter(pk=params.get("category_id")).first() if params.get("category_id") else None
     )
     results: dict[str, dict] = dict(job.summary.get("results", {}))
-    job.status, job.started_at = SyncRun.Status.RUNNING, job.started_at or timezone.now()
-    job.heartbeat_at = timezone.now()
-    job.save(update_fields=["status", "started_at", "heartbeat_at"])
+    error = ""
     for pid in params["pids"]:
         if pid in results:  # a restarted job resumes where it stopped
             continue
@@ -58,23 +84,21 @@ def run(run_id: int) -> SyncRun:
                 "title": outcome.product.title,
                 "message": outcome.message,
             }
-            job.done += 1
-        except CJQuotaExhausted as error:
-            results[pid] = {"ok": False, "message": error.user_message}
-            job.failed += 1
-            job.error = error.user_message
+            ok = True
+        except CJQuotaExhausted as quota:
+            results[pid] = {"ok": False, "message": quota.user_message}
+            error = quota.user_message
+            job.summary = _summary(results)
+            jobs.step(job, ok=False)
             break
-        except (CJError, ImportRefused) as error:
-            message = error.user_message if isinstance(error, CJError) else str(error)
+        except (CJError, ImportRefused) as failure:
+            message = failure.user_message if isinstance(failure, CJError) else str(failure)
             results[pid] = {"ok": False, "message": message}
-            job.failed += 1
+            ok = False
         job.summary = _summary(results)
-        jobs.save_progress(job)
+        jobs.step(job, ok=ok)
     job.summary = _summary(results)
-    job.status = SyncRun.Status.FAILED if job.error else SyncRun.Status.DONE
-    job.finished_at = timezone.now()
-    job.save()
-    return job
+    return jobs.finish(job, error=error)
 
 
 def _summary(results: dict[str, dict]) -> dict:

@@ -43,6 +43,7 @@ __all__ = [
     "Defect",
     "LogisticMessage",
     "MalformedMessage",
+    "MessageType",
     "OrderMessage",
     "OrderSplitMessage",
     "ProductMessage",
@@ -56,6 +57,19 @@ __all__ = [
 
 #: More units than any warehouse holds: a ``storageNum`` beyond is a corrupt message.
 MAX_STOCK = 100_000_000
+
+
+class MessageType(enum.StrEnum):
+    """A webhook message's ``type`` as CJ sends it, upper case (the registration topics are
+    ``client.WEBHOOK_TOPICS``). CJ sends "LOGISTIC", and sometimes "LOGISTICS" for the same message."""
+
+    PRODUCT = "PRODUCT"
+    VARIANT = "VARIANT"
+    STOCK = "STOCK"
+    ORDER = "ORDER"
+    LOGISTIC = "LOGISTIC"
+    LOGISTICS = "LOGISTICS"
+    ORDERSPLIT = "ORDERSPLIT"
 
 
 class Defect(enum.StrEnum):
@@ -199,7 +213,7 @@ Payload = ProductMessage | VariantMessage | StockMessage | OrderMessage | Logist
 @dataclass(frozen=True)
 class WebhookMessage:
     message_id: str
-    #: upper case, as sent ("LOGISTIC", sometimes "LOGISTICS")
+    #: upper case, as sent (MessageType.LOGISTIC, sometimes "LOGISTICS")
     type: str
     message_type: str | None
     open_id: str | None
@@ -288,9 +302,9 @@ def _objects(topic: str, name: str, value: Any, *, where: str = "", required: bo
 
 
 def _product(params: Any, message_type: str) -> ProductMessage:
-    p = _object("PRODUCT", params)
-    pid = _required_id("PRODUCT", p, "pid")
-    listed = frozenset(str(name) for name in _list("PRODUCT", "fields", p.get("fields")))
+    p = _object(MessageType.PRODUCT, params)
+    pid = _required_id(MessageType.PRODUCT, p, "pid")
+    listed = frozenset(str(name) for name in _list(MessageType.PRODUCT, "fields", p.get("fields")))
     every_field = not listed or message_type != "UPDATE"
 
     def sent(name: str) -> bool:
@@ -301,7 +315,7 @@ def _product(params: Any, message_type: str) -> ProductMessage:
         pid=pid,
         name=parse_str(p.get("productNameEn")) if sent("productNameEn") else None,
         description=str(description) if description else None,
-        sell_price=_price("PRODUCT", "productSellPrice", p.get("productSellPrice"))
+        sell_price=_price(MessageType.PRODUCT, "productSellPrice", p.get("productSellPrice"))
         if sent("productSellPrice")
         else None,
         status=parse_str(p.get("productStatus")),
@@ -310,25 +324,25 @@ def _product(params: Any, message_type: str) -> ProductMessage:
 
 
 def _variant(params: Any, message_type: str) -> VariantMessage:
-    p = _object("VARIANT", params)
+    p = _object(MessageType.VARIANT, params)
     status = parse_str(p.get("variantStatus"))
     return VariantMessage(
-        vid=_required_id("VARIANT", p, "vid"),
+        vid=_required_id(MessageType.VARIANT, p, "vid"),
         sku=parse_str(p.get("variantSku")),
         key=parse_str(p.get("variantKey")),
-        sell_price=_price("VARIANT", "variantSellPrice", p.get("variantSellPrice")),
+        sell_price=_price(MessageType.VARIANT, "variantSellPrice", p.get("variantSellPrice")),
         active={"1": True, "0": False}.get(status or ""),
     )
 
 
 def _stock(params: Any, message_type: str) -> StockMessage:
-    p = _object("STOCK", params)
+    p = _object(MessageType.STOCK, params)
     if not p:
-        raise MalformedMessage("STOCK", "params", Defect.EMPTY)
+        raise MalformedMessage(MessageType.STOCK, "params", Defect.EMPTY)
     stock: dict[str, dict[str, int]] = {}
     for vid, rows in p.items():
         by_country: dict[str, int] = {}
-        for row in _objects("STOCK", str(vid), rows, where="params"):
+        for row in _objects(MessageType.STOCK, str(vid), rows, where="params"):
             units = _units(row.get("storageNum"), where=f"params.{vid}")
             country = str(row.get("countryCode") or "").upper()
             if country:
@@ -342,22 +356,22 @@ def _units(value: Any, *, where: str) -> int:
         return 0
     number = None if isinstance(value, bool | float) else parse_decimal(value)
     if number is None or (isinstance(value, str) and "-" in value.strip()[1:]):  # "3-5" is no stock level
-        raise MalformedMessage("STOCK", "storageNum", Defect.NOT_A_NUMBER, value, where=where)
+        raise MalformedMessage(MessageType.STOCK, "storageNum", Defect.NOT_A_NUMBER, value, where=where)
     if number != number.to_integral_value():
-        raise MalformedMessage("STOCK", "storageNum", Defect.NOT_WHOLE, value, where=where)
+        raise MalformedMessage(MessageType.STOCK, "storageNum", Defect.NOT_WHOLE, value, where=where)
     if number < 0:
-        raise MalformedMessage("STOCK", "storageNum", Defect.NEGATIVE, value, where=where)
+        raise MalformedMessage(MessageType.STOCK, "storageNum", Defect.NEGATIVE, value, where=where)
     if number > MAX_STOCK:
-        raise MalformedMessage("STOCK", "storageNum", Defect.TOO_LARGE, value, where=where)
+        raise MalformedMessage(MessageType.STOCK, "storageNum", Defect.TOO_LARGE, value, where=where)
     return int(number)
 
 
 def _order(params: Any, message_type: str) -> OrderMessage:
-    p = _object("ORDER", params)
+    p = _object(MessageType.ORDER, params)
     cj_order_id = parse_id(_first(p, "cjOrderId", "orderId"))
     order_number = parse_str(_first(p, "orderNumber", "orderNum"))
     if cj_order_id is None and order_number is None:
-        raise MalformedMessage("ORDER", "cjOrderId", Defect.MISSING)
+        raise MalformedMessage(MessageType.ORDER, "cjOrderId", Defect.MISSING)
     return OrderMessage(
         cj_order_id=cj_order_id,
         order_number=order_number,
@@ -370,23 +384,27 @@ def _order(params: Any, message_type: str) -> OrderMessage:
         paid_at=parse_datetime(p.get("payDate")),
         delivered_at=parse_datetime(p.get("deliveryDate")),
         completed_at=parse_datetime(p.get("completeDate")),
-        items=[parse_order_line(row) for row in _objects("ORDER", "orderItems", p.get("orderItems"))],
+        items=[
+            parse_order_line(row) for row in _objects(MessageType.ORDER, "orderItems", p.get("orderItems"))
+        ],
         connected=message_type == "ORDER_CONNNECTED",
     )
 
 
 def _logistic(params: Any, message_type: str) -> LogisticMessage:
-    p = _object("LOGISTIC", params)
+    p = _object(MessageType.LOGISTIC, params)
     order_id = parse_id(p.get("orderId"))
     tracking_number = parse_str(p.get("trackingNumber"))
     if order_id is None and tracking_number is None:
-        raise MalformedMessage("LOGISTIC", "orderId", Defect.MISSING)
+        raise MalformedMessage(MessageType.LOGISTIC, "orderId", Defect.MISSING)
     raw_steps = p.get("logisticsTrackEvents")
     if isinstance(raw_steps, str):  # CJ sends the list as JSON in a string
         try:
             raw_steps = loads(raw_steps) if raw_steps.strip() else []
         except (ValueError, RecursionError):
-            raise MalformedMessage("LOGISTIC", "logisticsTrackEvents", Defect.NOT_A_LIST, raw_steps) from None
+            raise MalformedMessage(
+                MessageType.LOGISTIC, "logisticsTrackEvents", Defect.NOT_A_LIST, raw_steps
+            ) from None
     steps = [
         TrackingStep(
             status=parse_int(e.get("status")),
@@ -395,12 +413,12 @@ def _logistic(params: Any, message_type: str) -> LogisticMessage:
             time=parse_datetime(e.get("eventTime")),
             status_desc=parse_str(e.get("statusDesc")),
         )
-        for e in _objects("LOGISTIC", "logisticsTrackEvents", raw_steps)
+        for e in _objects(MessageType.LOGISTIC, "logisticsTrackEvents", raw_steps)
     ]
     status = p.get("trackingStatus")
     tracking_status = parse_int(status)
     if status not in (None, "") and (tracking_status is None or tracking_status < 0):
-        raise MalformedMessage("LOGISTIC", "trackingStatus", Defect.NOT_A_NUMBER, status)
+        raise MalformedMessage(MessageType.LOGISTIC, "trackingStatus", Defect.NOT_A_NUMBER, status)
     return LogisticMessage(
         order_id=order_id,
         logistic_name=parse_str(p.get("logisticName")),
@@ -412,18 +430,20 @@ def _logistic(params: Any, message_type: str) -> LogisticMessage:
 
 
 def _order_split(params: Any, message_type: str) -> OrderSplitMessage:
-    p = _object("ORDERSPLIT", params)
-    original = _required_id("ORDERSPLIT", p, "originalOrderId")
+    p = _object(MessageType.ORDERSPLIT, params)
+    original = _required_id(MessageType.ORDERSPLIT, p, "originalOrderId")
     orders = []
-    for split in _objects("ORDERSPLIT", "splitOrderList", p.get("splitOrderList"), required=True):
-        code = _required_id("ORDERSPLIT", split, "orderCode")
+    for split in _objects(MessageType.ORDERSPLIT, "splitOrderList", p.get("splitOrderList"), required=True):
+        code = _required_id(MessageType.ORDERSPLIT, split, "orderCode")
         orders.append(
             SplitOrder(
                 order_code=code,
                 status_code=parse_int(split.get("orderStatus")),
                 lines=[
                     parse_order_line(row)
-                    for row in _objects("ORDERSPLIT", "productList", split.get("productList"), where=code)
+                    for row in _objects(
+                        MessageType.ORDERSPLIT, "productList", split.get("productList"), where=code
+                    )
                 ],
             )
         )
@@ -433,14 +453,14 @@ def _order_split(params: Any, message_type: str) -> OrderSplitMessage:
 
 
 _READERS = {
-    "PRODUCT": _product,
-    "VARIANT": _variant,
-    "STOCK": _stock,
-    "ORDER": _order,
-    "LOGISTIC": _logistic,
-    "LOGISTICS": _logistic,
-    "ORDERSPLIT": _order_split,
+    MessageType.PRODUCT: _product,
+    MessageType.VARIANT: _variant,
+    MessageType.STOCK: _stock,
+    MessageType.ORDER: _order,
+    MessageType.LOGISTIC: _logistic,
+    MessageType.LOGISTICS: _logistic,
+    MessageType.ORDERSPLIT: _order_split,
 }
 
 #: The webhook ``type`` values read into a payload (not the registration topics, ``client.WEBHOOK_TOPICS``).
-MESSAGE_TYPES = frozenset(_READERS)
+MESSAGE_TYPES = frozenset(MessageType)

@@ -22,14 +22,14 @@ from django.utils.translation import gettext as _
 
 from kamri.cj.client import CJError, CJInsufficientBalance, CJQuotaExhausted, CJRateLimited, CJUnavailable
 from kamri.cj.connection.account import client_for
-from kamri.cj.models import CJOrder, CJOrderAttempt, CJSettings, CJVariantLink
+from kamri.cj.models import CJOrder, CJOrderAttempt, CJSettings, CJVariantLink, Problem
 from kamri.cj.orders import order_problems
 from kamri.cj.orders.order_status import apply_update
 from kamri.cj.problems import clear_problem, raise_problem
 from kamri.cj.selectors import to_pay
 from kamri.core.money import cents, from_store, margin_percent, percent_shown
 from kamri.core.templatetags.kamri import money
-from kamri.orders.models import Order
+from kamri.orders.models import Order, OrderEvent
 from kamri.orders.services import record_event
 
 log = logging.getLogger(__name__)
@@ -241,7 +241,7 @@ def _record_paid(
     CJOrderAttempt.objects.create(cj_order_id=row.pk, outcome="paid", message=message[:500])
     record_event(
         row.order,
-        "cj_payment",
+        OrderEvent.Type.CJ_PAYMENT,
         message,
         cj_order_id=row.cj_order_id,
         amount_usd=str(amount) if amount is not None else None,
@@ -265,7 +265,7 @@ def _blocked(row: CJOrder, reasons: list[str], *, retry_in: timedelta | None = N
     )
     record_event(
         row.order,
-        "cj_payment",
+        OrderEvent.Type.CJ_PAYMENT,
         _("Paiement CJ retenu : %(r)s") % {"r": " · ".join(reasons)},
         reasons=reasons,
     )
@@ -299,7 +299,7 @@ def run_batch(*, now=None) -> tuple[int, list[str]] | None:
             title=_("Paiement par lots de %(h)s h : %(paid)s payée(s), %(left)s retenue(s)")
             % {"h": local.hour, "paid": paid, "left": len(rows) - paid},
             detail=" · ".join(reasons)[:1000],
-            severity="warning",
+            severity=Problem.Severity.WARNING,
             action_url=_orders_to_pay_url(),
         )
     else:

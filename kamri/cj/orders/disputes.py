@@ -43,9 +43,10 @@ from kamri.cj.client.disputes import (
     DisputeTerms,
 )
 from kamri.cj.connection.account import client_for
-from kamri.cj.models import CJDispute, CJOrder, CJSettings
+from kamri.cj.models import CJDispute, CJOrder, CJSettings, Problem
 from kamri.core.money import cents, convert
 from kamri.core.templatetags.kamri import money
+from kamri.orders.models import OrderEvent
 from kamri.orders.services import record_event
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ def precheck(row: CustomerRequest) -> tuple[CJOrder, None] | tuple[None, str]:
         return None, _("Cette commande n'a pas de commande CJ passée : aucun litige n'est possible chez CJ.")
     if (
         cj_order.placed_at
-        and row.order.events.filter(type="address", created_at__gt=cj_order.placed_at).exists()
+        and row.order.events.filter(type=OrderEvent.Type.ADDRESS, created_at__gt=cj_order.placed_at).exists()
     ):
         return None, _(
             "L'adresse a été corrigée après l'envoi de la commande à CJ : CJ refuse les litiges quand l'adresse "
@@ -304,7 +305,7 @@ def _send(dispute: CJDispute, row: CustomerRequest, *, retry: bool = False) -> C
         refused = _cj_refusal(error)
         dispute.state, dispute.last_error = CJDispute.State.FAILED, refused.message[:500]
         dispute.save(update_fields=["state", "last_error", "updated_at"])
-        record_event(row.order, "cj_dispute", refused.message, request=row.pk)
+        record_event(row.order, OrderEvent.Type.CJ_DISPUTE, refused.message, request=row.pk)
         raise refused from None
     try:
         adopted = _adopt(dispute, client.list_disputes(order_id=order_id))
@@ -319,7 +320,7 @@ def _send(dispute: CJDispute, row: CustomerRequest, *, retry: bool = False) -> C
 def _opened(dispute: CJDispute, row: CustomerRequest) -> CJDispute:
     record_event(
         row.order,
-        "cj_dispute",
+        OrderEvent.Type.CJ_DISPUTE,
         _("Litige ouvert chez CJ (%(what)s, %(amount)s) : %(id)s, par %(by)s.")
         % {
             "what": dispute.get_expect_type_display().lower(),
@@ -370,7 +371,7 @@ def _apply(dispute: CJDispute, found: Dispute) -> bool:
         said = _("Litige %(id)s annulé.") % {"id": dispute.dispute_id}
     record_event(
         order,
-        "cj_dispute",
+        OrderEvent.Type.CJ_DISPUTE,
         said,
         dispute=dispute.business_dispute_id,
         credit_usd=str(dispute.credit_usd or ""),
@@ -443,6 +444,6 @@ def check_deadlines() -> None:
         )
         % {"n": len(near)},
         detail=numbers,
-        severity="info",
+        severity=Problem.Severity.INFO,
         action_url=reverse("cj:aftersales"),
     )

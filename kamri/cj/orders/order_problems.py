@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kamri.cj.models import CJOrder, CJSettings
+from kamri.cj.models import CJOrder, CJSettings, Problem
 from kamri.cj.problems import clear_problem, raise_problem
 from kamri.cj.selectors import to_pay
 
@@ -48,7 +48,7 @@ def check_orders(*, settings_row: CJSettings, now: datetime) -> None:
                 "Commandes KAMRI sans commande CJ : vérifiez que les produits sont CJ, l'adresse de livraison, "
                 "les méthodes de livraison et les logs d'erreur, puis cliquez sur « Renvoyer »."
             ),
-            severity="critical",
+            severity=Problem.Severity.CRITICAL,
             action_url=_url("cj:orders", "?state=needs_attention"),
         )
     else:
@@ -75,7 +75,7 @@ def check_orders(*, settings_row: CJSettings, now: datetime) -> None:
                 "Synchronisez les commandes ; si CJ n'a toujours pas expédié, contactez le support CJ "
                 "et prévenez les clients concernés."
             ),
-            severity="warning",
+            severity=Problem.Severity.WARNING,
             action_url=_url("cj:orders", "?state=placed&cj_status=UNSHIPPED") or _url("cj:orders"),
         )
     else:
@@ -105,6 +105,6 @@ def check_orders_to_pay(*, settings_row: CJSettings, now: datetime) -> None:
             if manual
             else _("Cliquez sur « Payer maintenant » dans l'onglet « À payer chez CJ ».")
         ),
-        severity="critical",
+        severity=Problem.Severity.CRITICAL,
         action_url=_url("cj:orders", "?state=to_pay"),
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from kamri.cj import status as cj_status
 from kamri.cj.models import CJOrder
-from kamri.orders.models import Order
+from kamri.orders.models import Order, OrderEvent
 from kamri.orders.notifications import send_shipping_email
 from kamri.orders.services import advance_status, record_event
 from kamri.orders.tracking import tracking_for
@@ -46,7 +46,7 @@ def apply_update(
                 previous, locked.cj_status, status_changed = locked.cj_status, status, True
                 record_event(
                     locked.order,
-                    "cj_status",
+                    OrderEvent.Type.CJ_STATUS,
                     _("Statut CJ : %(old)s → %(new)s (%(source)s).")
                     % {"old": previous or "—", "new": status, "source": source},
                     cj_order=locked.order_number,
@@ -66,7 +66,7 @@ def apply_update(
             locked.track_number = track_number[:80]
             record_event(
                 locked.order,
-                "tracking",
+                OrderEvent.Type.TRACKING,
                 _("Numéro de suivi reçu : %(n)s.") % {"n": track_number},
                 track_number=track_number,
                 source=source,

@@ -33,27 +33,21 @@ def in_flight(*, fresher_than: timedelta | None = None) -> QuerySet:
 def start(*, skip_recent: bool = False, enqueue: bool = True) -> SyncRun:
     """Record a run; the worker runs it (or the caller does, with enqueue=False). A run already queued or
     running (started in the last 10 minutes) is returned instead of starting a second one."""
-    active = SyncRun.objects.filter(
-        kind=SyncRun.Kind.ORDERS,
-        status__in=[SyncRun.Status.QUEUED, SyncRun.Status.RUNNING],
-        created_at__gte=timezone.now() - timedelta(minutes=10),
-    ).first()
-    if active is not None:
-        return active
-
-    rows = in_flight(fresher_than=timedelta(minutes=10) if skip_recent else None)
-    return jobs.create(
+    run, _created = jobs.start_once(
         SyncRun.Kind.ORDERS,
-        total=rows.count(),
+        total=in_flight(fresher_than=timedelta(minutes=10) if skip_recent else None).count,
         params={"skip_recent": skip_recent},
         enqueue=queue.run_order_sync if enqueue else None,
+        within=timedelta(minutes=10),
     )
+    return run
 
 
 def run(run_id: int, *, progress: jobs.Progress | None = None) -> SyncRun:
-    job = SyncRun.objects.get(pk=run_id)
-    if not jobs.claim(job):
-        return job
+    return jobs.run(run_id, lambda job: _run(job, progress))
+
+
+def _run(job: SyncRun, progress: jobs.Progress | None) -> SyncRun:
     rows = list(in_flight(fresher_than=timedelta(minutes=10) if job.params.get("skip_recent") else None))
     job.total = len(rows)
     counts = {"updated": 0, "tracking": 0, "errors": 0}

@@ -48,7 +48,7 @@ from kamri.cj.orders.preflight import check_address, check_declaration, province
 from kamri.cj.selectors import CJ_LINE
 from kamri.cj.sync import freshness
 from kamri.core.money import from_store
-from kamri.orders.models import Order
+from kamri.orders.models import Order, OrderEvent
 from kamri.orders.services import record_event
 
 log = logging.getLogger(__name__)
@@ -111,7 +111,9 @@ def queue_for_order(order_id: int) -> CJOrder | None:
         )
         if created:
             record_event(
-                order, "cj", _("Commande CJ mise en file d'attente (%(n)s).") % {"n": row.order_number}
+                order,
+                OrderEvent.Type.CJ,
+                _("Commande CJ mise en file d'attente (%(n)s).") % {"n": row.order_number},
             )
             transaction.on_commit(lambda: _enqueue(row.pk, delay * 60))
     return row
@@ -328,7 +330,7 @@ def choose_logistic(options: list[FreightOption], rule: str, cap: Decimal | None
     if not options:
         return None
     cheapest = min(options, key=lambda option: (option.price, _days(option)))
-    if rule != "fastest":
+    if rule != CJSettings.LogisticRule.FASTEST:
         return cheapest
     affordable = [option for option in options if cap is None or option.price <= cap]
     return min(affordable, key=lambda option: (_days(option), option.price)) if affordable else cheapest
@@ -448,7 +450,7 @@ def _link_placed(
         )
         record_event(
             locked.order,
-            "cj",
+            OrderEvent.Type.CJ,
             template % {"how": how, "id": locked.cj_order_id or "?", "logistic": locked.logistic_name or "—"},
             cj_order_id=locked.cj_order_id,
             cj_status=status,
@@ -466,7 +468,7 @@ def _needs_attention(row: CJOrder, problems: list[str]) -> None:
     _log(row, "needs_attention", " · ".join(problems))
     record_event(
         row.order,
-        "cj",
+        OrderEvent.Type.CJ,
         _("Commande CJ à traiter : %(reasons)s") % {"reasons": " · ".join(problems)},
         reasons=problems,
     )
@@ -481,7 +483,7 @@ def _retry_later(row: CJOrder, message: str, *, after_s: float | None = None) ->
         _log(row, "failed", message)
         record_event(
             row.order,
-            "cj",
+            OrderEvent.Type.CJ,
             _("Échec de la commande CJ après %(n)s tentatives : %(m)s") % {"n": row.attempts, "m": message},
         )
         return
@@ -529,7 +531,7 @@ def choose_ioss_declaration(row: CJOrder, *, without_ioss: bool, by: str) -> Non
         if without_ioss
         else _("Déclaration IOSS des Paramètres rétablie par %(by)s pour ce colis.")
     )
-    record_event(row.order, "cj", message % {"by": by})
+    record_event(row.order, OrderEvent.Type.CJ, message % {"by": by})
 
 
 def resubmit(row: CJOrder, *, by: str = "") -> bool:
@@ -540,7 +542,9 @@ def resubmit(row: CJOrder, *, by: str = "") -> bool:
             return False
         locked.state, locked.next_attempt_at, locked.reasons = CJOrder.State.QUEUED, timezone.now(), []
         locked.save(update_fields=["state", "next_attempt_at", "reasons", "updated_at"])
-        record_event(locked.order, "cj", _("Commande CJ renvoyée par %(by)s.") % {"by": by or "admin"})
+        record_event(
+            locked.order, OrderEvent.Type.CJ, _("Commande CJ renvoyée par %(by)s.") % {"by": by or "admin"}
+        )
         transaction.on_commit(lambda: _enqueue(locked.pk))
         transaction.on_commit(_refresh_attention_problem)
     return True
@@ -634,7 +638,7 @@ def _stop_one(pk: int, *, by: str) -> str:
         _log(row, "cancelled", how)
         record_event(
             row.order,
-            "cj",
+            OrderEvent.Type.CJ,
             _("Commande CJ %(n)s arrêtée : %(how)s (par %(by)s).")
             % {"n": row.order_number, "how": how, "by": by or "?"},
         )

@@ -35,15 +35,26 @@ from django.utils.translation import gettext_lazy
 
 from kamri.catalog.models import Product, Variant
 from kamri.cj.connection import points_budget
-from kamri.cj.models import CJAccount, CJApiCall, CJOrder, CJSettings, Problem, SyncRun, WebhookEvent
+from kamri.cj.models import (
+    PROBLEM_SEVERITY_RANK,
+    CJAccount,
+    CJApiCall,
+    CJOrder,
+    CJSettings,
+    Problem,
+    SyncRun,
+    WebhookEvent,
+)
 from kamri.cj.orders.disputes import credits_between
 from kamri.cj.selectors import (
     CJ_LINE,
     WEBHOOK_FAILURE,
     WEBHOOK_RATE_DEFINITION,
     WEBHOOK_SUCCESS,
+    WebhookSilence,
     WebhookWindow,
     rate,
+    webhook_silence,
     webhook_window,
 )
 from kamri.cj.sync import freshness
@@ -130,14 +141,19 @@ def cj_orders() -> OrderCounts:
 @dataclass(frozen=True)
 class WebhookCounts:
     total: int
-    last_received_at: datetime | None
+    silence: WebhookSilence  # the last webhook from CJ, and whether they are "silencieux"
     window: WebhookWindow  # the last 24 hours, with the success rate
 
+    @property
+    def last_received_at(self) -> datetime | None:
+        return self.silence.last_received_at
 
-def webhooks(*, now: datetime | None = None) -> WebhookCounts:
-    last = WebhookEvent.objects.order_by("-received_at").values_list("received_at", flat=True).first()
+
+def webhooks(*, now: datetime | None = None, settings_row: CJSettings | None = None) -> WebhookCounts:
     return WebhookCounts(
-        total=WebhookEvent.objects.count(), last_received_at=last, window=webhook_window(now=now)
+        total=WebhookEvent.objects.count(),
+        silence=webhook_silence(settings_row=settings_row, now=now),
+        window=webhook_window(now=now),
     )
 
 
@@ -276,24 +292,18 @@ def last_errors(limit: int = 10) -> list[CJApiCall]:
 # --- Problems
 
 
-SEVERITY_ORDER = Case(
-    When(severity=Problem.Severity.CRITICAL, then=Value(0)),
-    When(severity=Problem.Severity.WARNING, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
-
-
 def open_problems(*, severity: str | None = None) -> QuerySet:
     """Active problems the admin has not dismissed, most severe first."""
     rows = Problem.objects.filter(active=True, dismissed_at__isnull=True)
     if severity:
         rows = rows.filter(severity=severity)
-    return rows.annotate(rank=SEVERITY_ORDER).order_by("rank", "-last_seen", "-id")
+    return rows.annotate(rank=PROBLEM_SEVERITY_RANK).order_by("rank", "-last_seen", "-id")
 
 
 def dismissed_problems() -> QuerySet:
-    return Problem.objects.filter(active=True, dismissed_at__isnull=False).order_by("-dismissed_at")
+    return Problem.objects.filter(active=True, dismissed_at__isnull=False).order_by(
+        PROBLEM_SEVERITY_RANK.asc(), "-dismissed_at"
+    )
 
 
 def recently_cleared(limit: int = 10) -> QuerySet:
@@ -356,7 +366,7 @@ def dashboard(*, now: datetime | None = None) -> Dashboard:
         last_sync_run=last_run,
         products=imported_products(),
         orders=cj_orders(),
-        webhooks=webhooks(now=now),
+        webhooks=webhooks(now=now, settings_row=settings_row),
         webhooks_enabled=settings_row.webhooks_enabled,
         stock_sync_every=every(settings_row.stock_sync_minutes),
         price_sync_every=every(settings_row.price_sync_minutes),
@@ -760,26 +770,6 @@ ORDERS_CSV_HEADER = [
     "creee_le",
     "passee_le",
 ]
-
-
-def orders_for_csv(
-    *, state: str = "", status: str = "", cj_status_value: str = "", query: str = ""
-) -> QuerySet:
-    rows = CJOrder.objects.all()
-    if state in CJOrder.State.values:
-        rows = rows.filter(state=state)
-    if status in Order.Status.values:
-        rows = rows.filter(order__status=status)
-    if cj_status_value:
-        rows = rows.filter(cj_status=cj_status_value)
-    if query:
-        rows = rows.filter(
-            Q(order_number__icontains=query)
-            | Q(cj_order_id__icontains=query)
-            | Q(track_number__icontains=query)
-            | Q(order__customer_name__icontains=query)
-        )
-    return rows.order_by("-created_at", "-id")
 
 
 def orders_csv_rows(rows: QuerySet) -> Iterator[list[object]]:

@@ -73,7 +73,7 @@ def check_tokens(*, account: CJAccount | None, now: datetime) -> None:
                 "appel ; si l'erreur persiste, cliquez sur « Tester la connexion » dans Configuration."
             )
             % {"when": _when(access)},
-            severity="warning" if not expired else "critical",
+            severity=Problem.Severity.WARNING if not expired else "critical",
             action_url=_url("cj:settings"),
         )
     else:
@@ -91,7 +91,7 @@ def check_tokens(*, account: CJAccount | None, now: datetime) -> None:
                 "testez la connexion."
             )
             % {"when": _when(refresh)},
-            severity="critical" if expired else "warning",
+            severity=Problem.Severity.CRITICAL if expired else "warning",
             action_url=_url("cj:settings"),
         )
     else:
@@ -108,7 +108,7 @@ def check_connection(*, account: CJAccount | None, now: datetime) -> None:
                 "vérifiez le tier d'abonnement ; contactez le support CJ si nécessaire."
             )
             % {"error": account.last_check_error or _("inconnue")},
-            severity="critical",
+            severity=Problem.Severity.CRITICAL,
             action_url=_url("cj:settings"),
         )
     else:
@@ -117,11 +117,9 @@ def check_connection(*, account: CJAccount | None, now: datetime) -> None:
 
 def check_webhooks(*, settings_row: CJSettings, now: datetime) -> None:
     """No webhook for N hours while they are enabled; error rate above X % over 24 hours."""
-    counts = figures.webhooks(now=now)
-    quiet_for = timedelta(hours=settings_row.no_webhook_alert_hours)
+    counts = figures.webhooks(now=now, settings_row=settings_row)
     last = counts.last_received_at
-    since = last or settings_row.webhooks_enabled_at  # silence counts from the last webhook, or from enabling
-    if settings_row.webhooks_enabled and (since is None or now - since > quiet_for):
+    if counts.silence.silent:
         raise_problem(
             NO_WEBHOOK,
             title=ngettext(
@@ -140,7 +138,7 @@ def check_webhooks(*, settings_row: CJSettings, now: datetime) -> None:
                 "Vérifiez l'URL des webhooks, vérifiez que les webhooks sont activés, vérifiez les logs de "
                 "webhooks et testez la configuration. Les commandes restent synchronisées par interrogation."
             ),
-            severity="warning",
+            severity=Problem.Severity.WARNING,
             action_url=_url("cj:webhooks"),
         )
     else:
@@ -164,7 +162,7 @@ def check_webhooks(*, settings_row: CJSettings, now: datetime) -> None:
                 "total": window.settled,
                 "limit": settings_row.webhook_error_alert_percent,
             },
-            severity="critical" if error_rate >= 50 else "warning",
+            severity=Problem.Severity.CRITICAL if error_rate >= 50 else "warning",
             action_url=_url("cj:webhook_log", "?status=error") or _url("cj:webhooks"),
         )
     else:
@@ -187,7 +185,7 @@ def check_api_limits(*, now: datetime) -> None:
                 "Trop de requêtes par seconde. Vérifiez le tier d'abonnement dans Configuration, espacez les "
                 "synchronisations et utilisez les webhooks plutôt que l'interrogation."
             ),
-            severity="warning",
+            severity=Problem.Severity.WARNING,
             action_url=_url("cj:api_calls", f"?outcome=error&from={timezone.localdate(now).isoformat()}"),
         )
     else:
@@ -208,7 +206,7 @@ def check_api_limits(*, now: datetime) -> None:
                 "et des prix, et privilégiez les webhooks."
             )
             % {"points": usage.points, "quota": usage.quota, "calls": usage.calls},
-            severity="critical" if refused else "warning",
+            severity=Problem.Severity.CRITICAL if refused else "warning",
             action_url=_url("cj:api_calls"),
         )
     else:
@@ -228,7 +226,7 @@ def check_points_forecast(*, now: datetime) -> None:
                 "ou allongez la fraîcheur visée dans Paramètres."
             )
             % {"f": board.to_midnight, "q": board.day.quota, "u": board.day.points},
-            severity="warning",
+            severity=Problem.Severity.WARNING,
             action_url=_url("cj:automation"),
         )
     else:
@@ -253,7 +251,9 @@ def check_balance(*, account: CJAccount | None, settings_row: CJSettings) -> Dec
                 "les commandes payées avec le solde CJ échoueront."
             )
             % {"limit": settings_row.low_balance_usd},
-            severity="warning" if settings_row.payment_mode == CJSettings.PaymentMode.MANUAL else "critical",
+            severity=Problem.Severity.WARNING
+            if settings_row.payment_mode == CJSettings.PaymentMode.MANUAL
+            else "critical",
             action_url=_url("cj:settings"),
         )
     else:

@@ -276,14 +276,16 @@ def tick(*, now: datetime | None = None) -> SyncRun | None:
     t = Targets.of(settings_row)
     budget = tick_budget(for_syncs=points_budget.today(now=now).for_syncs, now=now)
     calls = budget // CHECK_COST
-    if calls <= 0 or stock_sync.active_run(SyncRun.Kind.STOCK) is not None:
+    if calls <= 0 or jobs.active(SyncRun.Kind.STOCK) is not None:
         return None
     candidates = due(now=now, limit=max(calls * 3, 200), t=t)
     if not candidates:
         return None
     found = signals(candidates, settings_row=settings_row)
     chosen = _ordered(candidates, found, now=now, t=t)[:calls]
-    job = jobs.create(SyncRun.Kind.STOCK, total=len(chosen), params={"planner": True}, enqueue=None)
+    job, created = jobs.start_once(SyncRun.Kind.STOCK, total=lambda: len(chosen), params={"planner": True})
+    if not created:  # a stock sync started meanwhile: it covers these products
+        return None
     job = jobs.take(job.pk) or job
 
     def apply(link: CJProductLink, detail: ProductDetail, counts: product_walk.Counts) -> None:

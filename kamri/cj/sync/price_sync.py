@@ -18,7 +18,7 @@ from kamri.cj.client import ProductDetail
 from kamri.cj.connection import points_budget
 from kamri.cj.models import CJProductLink, CJSettings, PriceChange, SyncRun
 from kamri.cj.sync import catalog_sync, product_walk
-from kamri.cj.sync.stock_sync import active_run, variant_missing
+from kamri.cj.sync.stock_sync import variant_missing
 
 
 def period(settings_row: CJSettings | None = None) -> timedelta | None:
@@ -32,19 +32,17 @@ def products() -> QuerySet[CJProductLink]:
 
 def start(*, scheduled: bool = False, enqueue: bool = True) -> SyncRun:
     """Create the run row (the truth); the queue only starts it. A run already in progress is reused."""
-    current = active_run(SyncRun.Kind.PRICES)
-    if current is not None:
-        return current
-    return jobs.create(
+    run, _created = jobs.start_once(
         SyncRun.Kind.PRICES,
-        total=products().count(),
+        total=products().count,
         params={"scheduled": scheduled},
         enqueue=queue.run_price_sync if enqueue else None,
     )
+    return run
 
 
 def run(run_id: int, *, progress: jobs.Progress | None = None) -> SyncRun:
-    return product_walk.run(run_id, lambda job: _run(job, progress))
+    return jobs.run(run_id, lambda job: _run(job, progress))
 
 
 def _run(job: SyncRun, progress: jobs.Progress | None) -> SyncRun:

@@ -14,7 +14,6 @@ from datetime import timedelta
 from typing import TypeVar
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kamri.cj import jobs
@@ -38,26 +37,6 @@ COMMON_COUNTS = (
 )
 
 log = logging.getLogger(__name__)
-
-
-def run(run_id: int, body: Callable[[SyncRun], SyncRun]) -> SyncRun:
-    """Take the queued run (never twice) and execute it; an unexpected error fails the run, then propagates."""
-    job = jobs.take(run_id)
-    if job is None:
-        return SyncRun.objects.get(pk=run_id)
-    try:
-        return body(job)
-    except Exception as failure:
-        job.summary = {**(job.summary or {}), "lines": [_("Interrompue par une erreur inattendue.")]}
-        log.exception("sync run %s interrupted", job.pk)
-        jobs.finish(
-            job,
-            error=_(
-                "Erreur inattendue : la synchronisation s'est arrêtée (détail dans les journaux du serveur). "
-                "Relancez-la ; si l'erreur revient, signalez-la."
-            ),
-        )
-        raise failure
 
 
 def walk(

@@ -18,9 +18,6 @@ from kamri.cj.client import ProductInventory, WarehouseStock
 from kamri.cj.models import CJProductLink, CJSettings, CJVariantLink, SyncRun
 from kamri.cj.sync import catalog_sync, product_walk
 
-#: Runs still queued or running after this long are considered lost (worker killed) and no longer block.
-STALE_RUN = timedelta(hours=1)
-
 
 def period(settings_row: CJSettings | None = None) -> timedelta | None:
     minutes = (settings_row or CJSettings.load()).stock_sync_minutes
@@ -44,22 +41,9 @@ def products(*, fresher_than: timedelta | None = None) -> QuerySet[CJProductLink
     return rows.order_by("last_synced_at", "pk")
 
 
-def active_run(kind: str) -> SyncRun | None:
-    """A run of this kind already queued or running (and not lost): start nothing new beside it."""
-    return (
-        SyncRun.objects.filter(
-            kind=kind,
-            status__in=[SyncRun.Status.QUEUED, SyncRun.Status.RUNNING],
-            created_at__gte=timezone.now() - STALE_RUN,
-        )
-        .order_by("-created_at")
-        .first()
-    )
-
-
 def is_due(kind: str, every: timedelta | None) -> bool:
     """Whether a scheduled run of this kind should start now (the setting is read at run time)."""
-    if every is None or active_run(kind) is not None:
+    if every is None or jobs.active(kind) is not None:
         return False
     last = SyncRun.objects.filter(kind=kind).order_by("-created_at").first()
     if last is None:
@@ -73,20 +57,18 @@ def is_due(kind: str, every: timedelta | None) -> bool:
 
 def start(*, skip_recent: bool = False, enqueue: bool = True) -> SyncRun:
     """Create the run row (the truth); the queue only starts it. A run already in progress is reused."""
-    current = active_run(SyncRun.Kind.STOCK)
-    if current is not None:
-        return current
     every = period()
     fresher_than = every / 2 if skip_recent and every else None
-    return jobs.create(
+    run, _created = jobs.start_once(
         SyncRun.Kind.STOCK,
-        total=products(fresher_than=fresher_than).count(),
+        total=products(fresher_than=fresher_than).count,
         params={
             "skip_recent": skip_recent,
             "fresher_than_s": fresher_than.total_seconds() if fresher_than else 0,
         },
         enqueue=queue.run_stock_sync if enqueue else None,
     )
+    return run
 
 
 def by_country(rows: list[WarehouseStock]) -> dict[str, int]:
@@ -107,7 +89,7 @@ def variant_missing(link: CJVariantLink) -> bool:
 
 
 def run(run_id: int, *, progress: jobs.Progress | None = None) -> SyncRun:
-    return product_walk.run(run_id, lambda job: _run(job, progress))
+    return jobs.run(run_id, lambda job: _run(job, progress))
 
 
 def _run(job: SyncRun, progress: jobs.Progress | None) -> SyncRun:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,33 +16,15 @@ from kamri.cj.forms import AddressForm, TrackingForm
 from kamri.cj.models import CJOrder, CJSettings, SyncRun
 from kamri.cj.orders import cj_payment, order_sync, tracking
 from kamri.cj.orders import placement as orders
-from kamri.cj.selectors import to_pay_summary
+from kamri.cj.selectors import OrderFilters, cj_orders, to_pay_summary
 from kamri.core import audit
 from kamri.core.listing import paginate
-from kamri.orders.models import Order
+from kamri.orders.models import Order, OrderEvent
 
 
 def order_list(request):
-    rows = CJOrder.objects.select_related("order").order_by("-created_at", "-id")
-    query = request.GET.get("q", "")[:200].strip()
-    state = request.GET.get("state", "")
-    remote = request.GET.get("cj_status", "")
-    store = request.GET.get("status", "")
-    if query:
-        rows = rows.filter(
-            Q(order_number__icontains=query)
-            | Q(cj_order_id__icontains=query)
-            | Q(track_number__icontains=query)
-            | Q(order__customer_name__icontains=query)
-        )
-    if state in CJOrder.State.values and state != "to_pay":
-        rows = rows.filter(state=state)
-    if remote:
-        rows = rows.filter(cj_status=remote)
-    if store in Order.Status.values:
-        rows = rows.filter(order__status=store)
-    if state == "to_pay":  # "À payer chez CJ": created at CJ, not paid (PAYING included)
-        rows = rows.filter(pk__in=cj_payment.to_pay().values("pk"))
+    filters = OrderFilters.from_params(request.GET)
+    rows = cj_orders(filters)
     page, keep = paginate(request, rows)
     attention = CJOrder.objects.filter(state=CJOrder.State.NEEDS_ATTENTION).count()
     return render(
@@ -56,7 +37,7 @@ def order_list(request):
             "store_statuses": Order.Status.choices,
             "cj_statuses": cj_status.ALL_CJ_STATUSES,
             "status_rows": cj_status.status_rows(),
-            "filters": {"q": query, "state": state, "cj_status": remote, "status": store},
+            "filters": filters.as_dict(),
             "attention": attention,
             "to_pay": to_pay_summary(),
             "payment_mode": CJSettings.load().get_payment_mode_display(),
@@ -98,7 +79,7 @@ def update_address(request, pk: int):
         return _detail(request, row, form)
     form.save()
     row.order.events.create(
-        type="address",
+        type=OrderEvent.Type.ADDRESS,
         message=_("Adresse de livraison corrigée par %(by)s.") % {"by": request.user.get_username()},
     )
     without_ioss = bool(form.cleaned_data.get("declare_without_ioss"))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from kamri.cj import jobs
 from kamri.cj.connection.account import NotConfigured, require_account
 from kamri.cj.models import CJSettings, PriceChange, SyncRun
 from kamri.cj.sync import catalog_sync, new_variants, price_sync, stock_sync
@@ -94,7 +95,7 @@ def _start(request: HttpRequest, kind: str, starter: Callable[[], SyncRun]) -> H
     except NotConfigured as error:
         messages.warning(request, str(error))
         return redirect("cj:settings")
-    if stock_sync.active_run(kind) is not None:
+    if jobs.active(kind) is not None:
         messages.info(request, _("Une synchronisation de ce type est déjà en cours : voici sa progression."))
     return redirect("cj:sync_run", starter().pk)
 

@@ -273,12 +273,19 @@ def import_bulk(request):
             status=400,
         )
     data = form.cleaned_data
-    category = data["category"]
-    if data["new_category"].strip():
-        category, _created = Category.objects.get_or_create(name=data["new_category"].strip(), parent=None)
-    job = bulk_import.start(
-        pids=pids, rule=form.rule(), status=data["status"], category_id=category.pk if category else None
-    )
+    try:
+        bulk_import.refuse_if_running()  # before the new category is created
+        category = data["category"]
+        if data["new_category"].strip():
+            category, _created = Category.objects.get_or_create(
+                name=data["new_category"].strip(), parent=None
+            )
+        job = bulk_import.start(
+            pids=pids, rule=form.rule(), status=data["status"], category_id=category.pk if category else None
+        )
+    except bulk_import.AlreadyRunning as busy:
+        messages.error(request, str(busy))
+        job = busy.run
     return redirect(reverse("cj:sync_run", args=[job.pk]))
 
 

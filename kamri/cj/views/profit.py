@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 
 from kamri.cj.reports import dashboard as figures
+from kamri.cj.selectors import OrderFilters, cj_orders
 from kamri.core.periods import BadPeriod, Period, default_period, parse_period
 
 
@@ -70,11 +71,6 @@ def profit_csv(request: HttpRequest) -> HttpResponse:
 
 
 def orders_csv(request: HttpRequest) -> HttpResponse:
-    rows = figures.orders_for_csv(
-        state=request.GET.get("state", ""),
-        status=request.GET.get("status", ""),
-        cj_status_value=request.GET.get("cj_status", ""),
-        query=request.GET.get("q", "")[:200].strip(),
-    )
+    rows = cj_orders(OrderFilters.from_params(request.GET))
     name = f"kamri-commandes-cj-{timezone.localdate().isoformat()}.csv"
     return _csv(figures.orders_csv_rows(rows), name)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kamri.cj import selectors
 from kamri.cj.client import WEBHOOK_TOPICS, CJError
+from kamri.cj.client.webhooks import MessageType
 from kamri.cj.connection.account import NotConfigured, get_account
 from kamri.cj.models import CJSettings, WebhookEvent
 from kamri.cj.webhooks import webhook_processing, webhook_setup
@@ -23,9 +23,7 @@ def webhooks(request):
     settings_row = CJSettings.load()
     stats = selectors.webhook_stats()
     window = selectors.webhook_window()
-    silent_hours = None
-    if settings_row.webhooks_enabled and stats.last_received_at:
-        silent_hours = (timezone.now() - stats.last_received_at).total_seconds() / 3600
+    silence = selectors.webhook_silence(settings_row=settings_row, last_received_at=stats.last_received_at)
     return render(
         request,
         "cj/webhooks.html",
@@ -37,8 +35,8 @@ def webhooks(request):
             "url": webhook_setup.callback_url(),
             "warning": webhook_setup.url_warning(),
             "topics": [(topic, webhook_setup.TOPIC_LABELS[topic]) for topic in WEBHOOK_TOPICS],
-            "silent": silent_hours is not None and silent_hours >= settings_row.no_webhook_alert_hours,
-            "never_received": settings_row.webhooks_enabled and stats.last_received_at is None,
+            "silent": silence.silent,
+            "never_received": silence.never_received,
             "account": get_account(),
             "recent_errors": WebhookEvent.objects.filter(status=WebhookEvent.Status.ERROR).defer("raw_body")[
                 :5
@@ -134,7 +132,9 @@ def webhook_log(request):
             "keep": keep,
             "filters": filters,
             "statuses": WebhookEvent.Status.choices,
-            "types": ["PRODUCT", "VARIANT", "STOCK", "ORDER", "LOGISTIC", "ORDERSPLIT"],
+            "types": [
+                kind.value for kind in MessageType if kind != MessageType.LOGISTICS
+            ],  # an alias of LOGISTIC
         },
     )
 

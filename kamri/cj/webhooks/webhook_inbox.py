@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from kamri.cj import queue
 from kamri.cj.connection import signing_key
-from kamri.cj.models import CJSettings, WebhookEvent
+from kamri.cj.models import CJSettings, Problem, WebhookEvent
 from kamri.cj.problems import raise_problem
 from kamri.core import crypto
 from kamri.core.coalesce import Coalescer
@@ -237,7 +237,7 @@ def _alert_refusal_burst(now) -> None:
                 "CJ fermera ces événements si les refus continuent. Si le compte CJ a changé, reconnectez-le "
                 "(openId) puis cliquez sur « Activer les webhooks » ; sinon vérifiez le journal des webhooks."
             ),
-            severity="critical",
+            severity=Problem.Severity.CRITICAL,
             action_url=reverse("cj:webhook_log") + "?status=rejected",
         )
 

@@ -23,6 +23,7 @@ from kamri.cj.client.webhooks import (
     Defect,
     LogisticMessage,
     MalformedMessage,
+    MessageType,
     OrderMessage,
     OrderSplitMessage,
     ProductMessage,
@@ -34,7 +35,7 @@ from kamri.cj.models import CJOrder, CJProductLink, CJSettings, CJVariantLink, W
 from kamri.cj.orders.order_status import apply_update
 from kamri.cj.sync import catalog_sync
 from kamri.core.text import storable
-from kamri.orders.models import Order
+from kamri.orders.models import Order, OrderEvent
 from kamri.orders.services import record_event
 
 log = logging.getLogger(__name__)
@@ -196,7 +197,7 @@ def handle_product(message: ProductMessage) -> Outcome:
             outcome = catalog_sync.apply_cost_change(variant_links[0], message.sell_price, source="webhook")
             done.append(_("prix (%(kind)s)") % {"kind": outcome.kind})
     off_sale = message.off_sale and product.status == Product.Status.ACTIVE
-    if off_sale and CJSettings.load().off_sale_action == "deactivate":
+    if off_sale and CJSettings.load().off_sale_action == CJSettings.OffSaleAction.DEACTIVATE:
         product.status = Product.Status.INACTIVE
         done.append(_("désactivé (retiré de la vente chez CJ)"))
     product.save()
@@ -297,7 +298,7 @@ def handle_order(message: OrderMessage) -> Outcome:
         CJOrder.objects.filter(pk=row.pk).update(cj_order_id=message.cj_order_id, state=CJOrder.State.PLACED)
         record_event(
             row.order,
-            "cj",
+            OrderEvent.Type.CJ,
             _("CJ a rattaché la commande : identifiant %(id)s.") % {"id": message.cj_order_id},
         )
     unknown = bool(message.status) and not cj_status.is_known(message.status)
@@ -337,7 +338,10 @@ def handle_logistic(message: LogisticMessage) -> Outcome:
         raise Ignore(_("Colis d'une commande inconnue de KAMRI : %(id)s.") % {"id": message.order_id or "?"})
     # Two LOGISTIC messages of one parcel processed at once must not both add the same steps: lock the order.
     Order.objects.select_for_update().filter(pk=row.order_id).first()
-    known = {(e.data.get("time"), e.data.get("status")) for e in row.order.events.filter(type="parcel")}
+    known = {
+        (e.data.get("time"), e.data.get("status"))
+        for e in row.order.events.filter(type=OrderEvent.Type.PARCEL)
+    }
     for step in sorted(message.steps, key=lambda item: item.time or timezone.now()):
         key = (step.time.isoformat() if step.time else None, step.status)
         if key in known:
@@ -347,7 +351,7 @@ def handle_logistic(message: LogisticMessage) -> Outcome:
         said = cj_status.logistic_label(step.status) or step.status_desc or step.activity or ""
         record_event(
             row.order,
-            "parcel",
+            OrderEvent.Type.PARCEL,
             f"{said}{where}".strip(" —") or "—",
             time=key[0],
             status=step.status,
@@ -392,7 +396,9 @@ def handle_order_split(message: OrderSplitMessage) -> Outcome:
         )
         created += 1
     if created:
-        record_event(original.order, "cj", _("CJ a scindé la commande en %(n)s colis.") % {"n": created})
+        record_event(
+            original.order, OrderEvent.Type.CJ, _("CJ a scindé la commande en %(n)s colis.") % {"n": created}
+        )
     return _processed(
         ngettext(
             "%(n)s commande CJ issue de la scission.", "%(n)s commandes CJ issues de la scission.", created
@@ -402,13 +408,13 @@ def handle_order_split(message: OrderSplitMessage) -> Outcome:
 
 
 HANDLERS = {
-    "PRODUCT": handle_product,
-    "VARIANT": handle_variant,
-    "STOCK": handle_stock,
-    "ORDER": handle_order,
-    "LOGISTIC": handle_logistic,
-    "LOGISTICS": handle_logistic,
-    "ORDERSPLIT": handle_order_split,
+    MessageType.PRODUCT: handle_product,
+    MessageType.VARIANT: handle_variant,
+    MessageType.STOCK: handle_stock,
+    MessageType.ORDER: handle_order,
+    MessageType.LOGISTIC: handle_logistic,
+    MessageType.LOGISTICS: handle_logistic,
+    MessageType.ORDERSPLIT: handle_order_split,
 }
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from django import template
 from django.utils import formats, timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy as _
 
 from kamri.core.money import cents
 from kamri.core.money import convert as converted
@@ -143,54 +141,6 @@ def multiply(value, factor):
         return int(value) * int(factor)
     except (TypeError, ValueError):
         return 0
-
-
-_EVENT_LABELS = {
-    "created": _("Commande créée"),
-    "payment": _("Paiement"),
-    "status": _("Statut"),
-    "cj": _("CJ"),
-    "cj_status": _("Statut CJ"),
-    "cj_payment": _("Paiement CJ"),
-    "invoice": _("Facture"),
-    "tracking": _("Suivi"),
-    "parcel": _("Colis"),
-    "address": _("Adresse"),
-    "email_shipping": _("E-mail d'expédition"),
-    "demo": _("Démonstration"),
-    "note": _("Note"),
-    "payment_failed": _("Paiement refusé"),
-    "payment_mismatch": _("Paiement à vérifier"),
-    "refund": _("Remboursement"),
-    # After-sales (kamri.aftersales) and CJ disputes.
-    "aftersales_request": _("Demande après-vente"),
-    "aftersales_status": _("Après-vente"),
-    "cj_dispute": _("Litige CJ"),
-    "email_aftersales": _("E-mail après-vente"),
-    "email_sav_reply": _("Réponse au client"),
-    "email_out_for_delivery": _("E-mail « en cours de livraison »"),
-    "email_delivered": _("E-mail « livré »"),
-    "email_no_news": _("E-mail « pas de nouvelles »"),
-    "refund_failed": _("Remboursement refusé"),
-    "hold": _("Retenue"),
-    "hold_released": _("Retenue levée"),
-    "email_confirmation": _("E-mail de confirmation"),
-    "email_refund": _("E-mail de remboursement"),
-    "email_cancellation": _("E-mail d'annulation"),
-}
-
-
-_PER_PARCEL_EMAILS = ("email_out_for_delivery", "email_delivered", "email_no_news", "email_sav_reply")
-
-
-@register.filter
-def event_label(event_type: str) -> str:
-    """A timeline entry's type in the admin's words (unknown types stay as they are)."""
-    # "email_refund_12", "email_confirmation_r1a2b": one e-mail of a kind (per refund, or sent again)
-    kind = re.sub(r"_(\d+|r[0-9a-f]+)$", "", event_type) if event_type.startswith("email_") else event_type
-    # one e-mail per parcel or per reply: "email_delivered_CJPKL123", "email_sav_reply_a1b2"
-    kind = next((k for k in _PER_PARCEL_EMAILS if event_type.startswith(f"{k}_")), kind)
-    return str(_EVENT_LABELS.get(event_type, _EVENT_LABELS.get(kind, event_type)))
 
 
 @register.filter
