@@ -258,7 +258,7 @@ def test_profit_csv_content_and_headers(staff_client, scenario):
     first = by_number[scenario["first"].number]
     # French: ";" between cells, "," as the decimal mark, no thousands separator (French Excel reads numbers).
     assert first[3:] == [
-        "49,99", "0,00", "49,99", "0,00", "20,15", "4,33", "18,54", "3,98", "0,00", "27,47", "55,0"
+        "49,99", "0,00", "49,99", "0,00", "20,15", "4,33", "18,54", "3,98", "0,00", "0,00", "27,47", "55,0"
     ]  # fmt: skip
     assert rows[-1][0] == "TOTAL" and rows[-1][3:] == [
         "97,99",
@@ -269,6 +269,7 @@ def test_profit_csv_content_and_headers(staff_client, scenario):
         "10,83",
         "39,29",
         "9,96",
+        "0,00",
         "0,00",
         "48,74",
         "49,7",
@@ -281,7 +282,7 @@ def test_profit_csv_follows_the_admins_language(staff_client, scenario):
     assert rows[0] == figures.PROFIT_CSV_HEADER  # machine-readable keys, whatever the language
     first = {row[0]: row for row in rows[1:-1]}[scenario["first"].number]
     assert first[3:] == [
-        "49.99", "0.00", "49.99", "0.00", "20.15", "4.33", "18.54", "3.98", "0.00", "27.47", "55.0"
+        "49.99", "0.00", "49.99", "0.00", "20.15", "4.33", "18.54", "3.98", "0.00", "0.00", "27.47", "55.0"
     ]  # fmt: skip
     assert rows[-1][3] == "97.99"
 

@@ -49,7 +49,7 @@ from kamri.cj.selectors import (
 from kamri.cj.sync import freshness
 from kamri.core.periods import Period
 from kamri.orders.fees import estimated_fee
-from kamri.orders.models import Order, OrderLine
+from kamri.orders.models import Order, OrderLine, Refund
 from kamri.orders.selectors import paid_orders, refunds_between
 from kamri.orders.vat import included_vat
 
@@ -388,13 +388,17 @@ def to_store(amount_usd: Decimal, usd_rate: Decimal) -> Decimal:
 
 
 class ProfitFigures:
-    """Revenue net of VAT − CJ goods − CJ shipping − payment fees = profit, and the margin on that revenue
-    (one order or a total). Refunds are not recorded yet (see docs/operations.md)."""
+    """Revenue net of VAT − CJ goods − CJ shipping − payment fees − refunds net of VAT = profit, and the
+    margin on that revenue (one order or a total).
+
+    A refund counts in its order's period (whenever it was made): an order's row is final once its refunds are,
+    and the report of a past period changes when one of its orders is refunded later."""
 
     revenue: Decimal  # net of VAT
     goods: Decimal
     shipping: Decimal
     fees: Decimal
+    refunds: Decimal  # net of VAT
 
     @property
     def cost(self) -> Decimal:
@@ -402,7 +406,7 @@ class ProfitFigures:
 
     @property
     def profit(self) -> Decimal:
-        return self.revenue - self.goods - self.shipping - self.fees
+        return self.revenue - self.goods - self.shipping - self.fees - self.refunds
 
     @property
     def margin_percent(self) -> Decimal | None:
@@ -426,6 +430,7 @@ class ProfitRow(ProfitFigures):
     goods: Decimal
     shipping: Decimal  # what CJ charged for delivery
     fees: Decimal
+    refunds: Decimal  # the order's succeeded refunds net of its VAT rate (its CJ share for a mixed order)
 
 
 @dataclass(frozen=True)
@@ -438,6 +443,7 @@ class ProfitTotals(ProfitFigures):
     goods: Decimal
     shipping: Decimal
     fees: Decimal
+    refunds: Decimal
     goods_usd: Decimal
     shipping_usd: Decimal
 
@@ -475,7 +481,8 @@ class ProfitReport:
     totals: ProfitTotals
     by_day: list[tuple[date, ProfitTotals]]
     sales: SalesBreakdown
-    #: money given back to customers in the period (kamri.orders refunds), shown beside the sales
+    #: money given back to customers in the period (kamri.orders refunds, by the day they were made), shown
+    #: beside the sales; the rows deduct their own order's refunds instead (ProfitFigures)
     refunds: Sales = NO_REFUNDS
     #: CJ's refunds to the balance decided in the period (disputes): (disputes, USD, store currency)
     cj_credits: tuple[int, Decimal, Decimal] = (0, Decimal("0"), Decimal("0"))
@@ -497,9 +504,19 @@ def profit_orders(period: Period) -> QuerySet:
         )
         .values("amount")
     )
+    refunded = (
+        Refund.objects.filter(order=OuterRef("pk"), status=Refund.Status.SUCCEEDED)
+        .order_by()
+        .values("order")
+        .annotate(amount=Sum("amount"))
+        .values("amount")
+    )
     return (
         paid_orders(since=start, until=end)
         .annotate(
+            refunded=Coalesce(
+                Subquery(refunded), Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2)
+            ),
             placed_count=Count("cj_orders", filter=placed),
             goods_usd=Coalesce(Sum("cj_orders__product_amount_usd", filter=placed), Decimal("0")),
             shipping_usd=Coalesce(
@@ -531,8 +548,8 @@ class _Tally:
 
 def _totals(rows: Iterable[ProfitRow]) -> ProfitTotals:
     rows = list(rows)
-    names = ("revenue_ttc", "vat", "revenue", "shipping_charged", "goods", "shipping", "fees", "goods_usd",
-             "shipping_usd")  # fmt: skip
+    names = ("revenue_ttc", "vat", "revenue", "shipping_charged", "goods", "shipping", "fees", "refunds",
+             "goods_usd", "shipping_usd")  # fmt: skip
     return ProfitTotals(
         orders=len(rows), **{name: sum((getattr(row, name) for row in rows), Decimal("0")) for name in names}
     )
@@ -570,10 +587,11 @@ def profit_report(period: Period) -> ProfitReport:
         "vat_total",
         "vat_rate",
         "shipping_total",
+        "refunded",
     )
     for values in profit_orders(period).values_list(*fields):
         order_id, number, paid_at, currency, total, placed_count, goods_usd, shipping_usd = values[:8]
-        has_cj_lines, has_cj_order, own_lines, vat_total, vat_rate, shipping_total = values[8:]
+        has_cj_lines, has_cj_order, own_lines, vat_total, vat_rate, shipping_total, refunded = values[8:]
         total = Decimal(total).quantize(CENT)
         paid.add(total)
         # A CJ sale holds CJ products, or has a CJ order (its CJ product may have been deleted since).
@@ -592,7 +610,7 @@ def profit_report(period: Period) -> ProfitReport:
         goods_usd = Decimal(goods_usd).quantize(CENT, rounding=ROUND_HALF_UP)
         shipping_usd = Decimal(shipping_usd).quantize(CENT, rounding=ROUND_HALF_UP)
         vat = _share(Decimal(vat_total), cj_part, total)
-        shipping_total = Decimal(shipping_total)
+        shipping_total, refunded = Decimal(shipping_total), Decimal(refunded)
         rows.append(
             ProfitRow(
                 order_id=order_id,
@@ -605,6 +623,7 @@ def profit_report(period: Period) -> ProfitReport:
                 own_revenue=own_part,
                 shipping_charged=shipping_total - included_vat(shipping_total, Decimal(vat_rate)),
                 fees=_share(estimated_fee(total), cj_part, total),
+                refunds=_share(refunded - included_vat(refunded, Decimal(vat_rate)), cj_part, total),
                 goods_usd=goods_usd,
                 shipping_usd=shipping_usd,
                 goods=to_store(goods_usd, usd_rate),
@@ -705,6 +724,7 @@ PROFIT_CSV_HEADER = [
     "cout_produits",
     "cout_livraison",
     "frais_paiement",
+    "remboursements_ht",
     "benefice",
     "marge_pourcent",
 ]
@@ -721,6 +741,7 @@ def _money_cells(figures: ProfitRow | ProfitTotals) -> list[object]:
         figures.goods,
         figures.shipping,
         figures.fees,
+        figures.refunds,
         figures.profit,
         "" if figures.margin_percent is None else figures.margin_percent,
     ]
