@@ -6,6 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
+from kamri.core.sql_money import half_up
+
 CENT = Decimal("0.01")
 
 
@@ -15,3 +17,16 @@ def estimated_fee(amount: Decimal) -> Decimal:
         return Decimal("0.00")
     fee = amount * settings.KAMRI_PAYMENT_FEE_PERCENT / Decimal("100") + settings.KAMRI_PAYMENT_FEE_FIXED
     return fee.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def estimated_fee_cents_sql(amount_cents: str) -> str:
+    """`estimated_fee` as SQL over an amount in whole cents (≥ 0), giving whole cents: the same rule, for a
+    report that sums it over many orders in the database (kamri.cj.reports.dashboard.profit_report)."""
+    percent = Decimal(settings.KAMRI_PAYMENT_FEE_PERCENT)
+    fixed = Decimal(settings.KAMRI_PAYMENT_FEE_FIXED)
+    digits = max(0, -int(percent.as_tuple().exponent), -int(fixed.as_tuple().exponent))
+    scale = 10**digits
+    # fee in cents = amount_cents × percent / 100 + fixed × 100 = (amount_cents × p + f) / (100 × scale)
+    p, f = int(percent * scale), int(fixed * 10_000 * scale)
+    fee = half_up(f"({amount_cents}) * {p} + {f}", str(100 * scale))
+    return f"(CASE WHEN ({amount_cents}) <= 0 THEN 0 ELSE {fee} END)"

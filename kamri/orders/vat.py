@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from kamri.core.sql_money import half_up
 from kamri.orders.models_billing import VatRate
 
 CENT = Decimal("0.01")
@@ -42,6 +43,12 @@ def included_vat(amount_ttc: Decimal, rate: Decimal) -> Decimal:
     if not rate:
         return Decimal("0.00")
     return (amount_ttc * rate / (Decimal("100") + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def included_vat_cents_sql(amount_cents: str, rate_hundredths: str) -> str:
+    """`included_vat` as SQL: an amount in whole cents (≥ 0) and a rate in hundredths of a percent (20 % is
+    2000), giving whole cents: amount × rate / (10000 + rate), rounded half up (0 when the rate is 0)."""
+    return half_up(f"({amount_cents}) * ({rate_hundredths})", f"10000 + ({rate_hundredths})")
 
 
 def reset_defaults() -> None:
