@@ -386,10 +386,6 @@ def dashboard(*, now: datetime | None = None) -> Dashboard:
 # and CJ products whose CJ order is not placed yet.
 
 
-def to_store(amount_usd: Decimal, usd_rate: Decimal) -> Decimal:
-    return (amount_usd * usd_rate).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 class ProfitFigures:
     """Revenue net of VAT − CJ goods − CJ shipping − payment fees − refunds net of VAT = profit, and the
     margin on that revenue (one order or a total).
