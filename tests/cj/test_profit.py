@@ -428,3 +428,28 @@ def test_the_page_reads_one_page_of_rows_not_the_period(staff_client, scenario):
         response = staff_client.get(reverse("cj:profit"))
     assert len(second) == len(first)  # the query count does not grow with the orders
     assert len(response.context["page"].object_list) == 50 and response.context["report"].totals.orders == 123
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"from": "0001-01-01", "to": "0001-01-05"},  # midnight in Paris is still year 0 in UTC
+        {"from": "9999-12-20", "to": "9999-12-31"},
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_are_a_message_not_a_500(staff_client, params):
+    response = staff_client.get(reverse("cj:profit"), params)
+    assert response.status_code == 200
+    assert "Date hors limites" in " ".join(str(m) for m in response.context["messages"])
+    csv_response = staff_client.get(reverse("cj:profit_csv"), params)
+    assert csv_response.status_code == 200 and b"".join(csv_response.streaming_content)
+
+
+def test_a_ten_year_period_groups_its_days(staff_client, scenario):
+    today = timezone.localdate()
+    response = staff_client.get(
+        reverse("cj:profit"), {"from": (today - timedelta(days=3650)).isoformat(), "to": today.isoformat()}
+    )
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert report.totals.orders == 4 == sum(day_totals.orders for _day, day_totals in report.by_day)
