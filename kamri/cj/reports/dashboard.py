@@ -657,7 +657,7 @@ def _rows(
     after: tuple[datetime, int] | None = None,
 ) -> list[ProfitRow]:
     """The COSTED rows in (paid_at, id) order: `limit` of them from `offset`, or after a (paid_at, id) key."""
-    orders = profit_orders(period).filter(Q(has_cj_lines=True) | Q(has_cj_order=True), placed=True)
+    orders = profit_orders(period).filter(placed=True)  # a placed CJ order is not cancelled: a CJ sale
     if after is not None:
         orders = orders.filter(Q(paid_at__gt=after[0]) | Q(paid_at=after[0], id__gt=after[1]))
     ids = list(orders.values_list("id", flat=True)[offset : offset + limit])
