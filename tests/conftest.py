@@ -189,5 +189,4 @@ def staff_client(client, db):
     """Django's test client logged in as a staff member (the admin's everyday user)."""
     from tests import factories
 
-    client.force_login(factories.staff_user())
-    return client
+    return factories.logged_in_client(client=client)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 
-from kamri.catalog.currency import StoreConverter
 from kamri.catalog.models import Category, Product, Variant
+from kamri.core.money import StoreConverter
 
 
 def admin_product_list(

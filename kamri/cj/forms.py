@@ -4,8 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from kamri.catalog.forms import RuleFields
 from kamri.catalog.models import Category
-from kamri.catalog.pricing import PricingRule, Rounding
 from kamri.catalog.selectors import CategoryTreeChoices
 from kamri.cj.catalog.search import SearchFilters
 from kamri.cj.connection import account as connection
@@ -154,7 +154,18 @@ class ProductSearchForm(forms.Form):
         )
 
 
-class ImportForm(forms.Form):
+class ImportForm(RuleFields):
+    """The import form: a KAMRI category (or a new one), the pricing rule's fields, a status."""
+
+    field_order = (
+        "category",
+        "new_category",
+        "margin_percent",
+        "rounding",
+        "compare_at_multiplier",
+        "status",
+    )
+
     category = forms.ModelChoiceField(
         label=_("Catégorie KAMRI"), required=False, queryset=None, empty_label=_("— Sans catégorie —")
     )
@@ -164,22 +175,6 @@ class ImportForm(forms.Form):
         max_length=120,
         widget=forms.TextInput(attrs={"placeholder": _("Nom de la catégorie à créer")}),
     )
-    margin_percent = forms.DecimalField(
-        label=_("Marge (%)"),
-        min_value=0,
-        max_value=1000,
-        decimal_places=2,
-        help_text=_("Pourcentage ajouté au coût (par exemple 60 : prix = coût × 1,6 avant l'arrondi)."),
-    )
-    rounding = forms.ChoiceField(label=_("Arrondi"), choices=())
-    compare_at_multiplier = forms.DecimalField(
-        label=_("Prix barré (× prix)"),
-        required=False,
-        min_value=Decimal("1.01"),
-        max_value=10,
-        decimal_places=2,
-        help_text=_("Facultatif, par exemple 1,5."),
-    )
     status = forms.ChoiceField(
         label=_("Statut"), choices=(("active", _("Actif")), ("inactive", _("Inactif")))
     )
@@ -188,16 +183,7 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.all()
         self.fields["category"].iterator = CategoryTreeChoices
-        self.fields["rounding"].choices = CJSettings.Rounding.choices
         localize_decimals(self)
-
-    def rule(self):
-        data = self.cleaned_data
-        return PricingRule(
-            margin_percent=data["margin_percent"],
-            rounding=Rounding(data["rounding"]),
-            compare_at_multiplier=data.get("compare_at_multiplier"),
-        )
 
 
 class BulkImportForm(ImportForm):

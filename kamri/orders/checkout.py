@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kamri.catalog.models import Product, Variant
+from kamri.catalog.models import Variant, has_stock
 from kamri.core.templatetags.kamri import money
 from kamri.core.text import single_line
 from kamri.orders.countries import (
@@ -43,6 +43,13 @@ from kamri.orders.shipping import ShippingQuote, quote_shipping
 from kamri.orders.vat import included_vat, rate_for
 
 MAX_LINE_QUANTITY = 99
+
+
+def orderable(stock: int) -> int:
+    """The most of a variant one line may hold: its stock, at most MAX_LINE_QUANTITY, never below 0."""
+    return max(0, min(stock, MAX_LINE_QUANTITY))
+
+
 ZERO = Decimal("0.00")
 _PHONE_NOISE = re.compile(r"[\s.\-()/]")
 
@@ -106,7 +113,7 @@ class QuoteLine:
     def max_quantity(self) -> int:
         if self.variant is None:
             return 0
-        return max(0, min(self.variant.stock, MAX_LINE_QUANTITY))
+        return orderable(self.variant.stock)
 
 
 @dataclass(frozen=True)
@@ -208,9 +215,9 @@ def identity_errors(address: ShippingAddress) -> dict[str, str]:
 
 def line_problem(variant: Variant | None, quantity: int) -> str:
     """Why this line cannot be bought as it is, or "" when it can."""
-    if variant is None or not variant.is_active or variant.product.status != Product.Status.ACTIVE:
+    if variant is None or not variant.is_offered:
         return _("Cet article n'est plus disponible.")
-    if variant.stock <= 0:
+    if not has_stock(variant.stock):
         return _("Cet article est épuisé.")
     if quantity > variant.stock:
         return _("Quantité indisponible : il n'en reste que %(n)d en stock.") % {"n": variant.stock}
@@ -219,7 +226,9 @@ def line_problem(variant: Variant | None, quantity: int) -> str:
     return ""
 
 
-def _clean_items(items: Mapping[int, int]) -> dict[int, int]:
+def clean_items(items: Mapping[int, int]) -> dict[int, int]:
+    """{variant_id: quantity} as a browser or a session may hold it: ids and quantities that are whole numbers,
+    quantities above 0; anything else is dropped."""
     cleaned: dict[int, int] = {}
     for key, value in items.items():
         try:
@@ -267,7 +276,7 @@ def with_shipping(current: Quote, country: str) -> Quote:
 def quote(items: Mapping[int, int], country: str = "") -> Quote:
     """Current prices and availability of a cart's {variant_id: quantity}, read from the database; with a
     delivery country, its shipping and VAT too."""
-    cleaned = _clean_items(items)
+    cleaned = clean_items(items)
     variants = Variant.objects.select_related("product").in_bulk(list(cleaned))
     current = _lines_quote(cleaned, variants)
     return with_shipping(current, country) if country else current
@@ -281,7 +290,7 @@ def place_order(
     `expected_total` is what the customer saw; when the database says otherwise (a price changed in the
     meantime) nothing is created and the customer is asked to look again. Raises CheckoutError.
     """
-    cleaned = _clean_items(items)
+    cleaned = clean_items(items)
     if not cleaned:
         raise CheckoutError([_("Votre panier est vide.")], code="empty")
     address = address.normalized()
@@ -339,8 +348,10 @@ def place_order(
         for line in current.lines:
             variant = line.variant
             assert variant is not None  # lines with problems were refused above
-            taken = Variant.objects.filter(pk=variant.pk, is_active=True, stock__gte=line.quantity).update(
-                stock=F("stock") - line.quantity
+            taken = (
+                Variant.objects.can_supply(line.quantity)
+                .filter(pk=variant.pk)
+                .update(stock=F("stock") - line.quantity)
             )
             if taken != 1:  # someone else took it between our read and our write: undo everything
                 raise CheckoutError(

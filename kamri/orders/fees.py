@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 
-from kamri.core.sql_money import half_up
-
-CENT = Decimal("0.01")
+from kamri.core.money import cents, half_up_sql
 
 
 def estimated_fee(amount: Decimal) -> Decimal:
@@ -16,7 +14,7 @@ def estimated_fee(amount: Decimal) -> Decimal:
     if amount <= 0:
         return Decimal("0.00")
     fee = amount * settings.KAMRI_PAYMENT_FEE_PERCENT / Decimal("100") + settings.KAMRI_PAYMENT_FEE_FIXED
-    return fee.quantize(CENT, rounding=ROUND_HALF_UP)
+    return cents(fee)
 
 
 def estimated_fee_cents_sql(amount_cents: str) -> str:
@@ -28,5 +26,5 @@ def estimated_fee_cents_sql(amount_cents: str) -> str:
     scale = 10**digits
     # fee in cents = amount_cents × percent / 100 + fixed × 100 = (amount_cents × p + f) / (100 × scale)
     p, f = int(percent * scale), int(fixed * 10_000 * scale)
-    fee = half_up(f"({amount_cents}) * {p} + {f}", str(100 * scale))
+    fee = half_up_sql(f"({amount_cents}) * {p} + {f}", str(100 * scale))
     return f"(CASE WHEN ({amount_cents}) <= 0 THEN 0 ELSE {fee} END)"

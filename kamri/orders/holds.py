@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kamri.core.templatetags.kamri import money
 from kamri.core.text import storable
 from kamri.orders.models import Hold, Order, Payment, PaymentSettings
+from kamri.orders.refunds import may_fulfil
 from kamri.orders.services import record_event
 from kamri.orders.signals import hold_reasons, order_paid
 from kamri.orders.stripe_gateway import ELEVATED_RISK
@@ -85,8 +86,6 @@ def hold_or_release(order: Order) -> bool:
                 )
     if reasons:
         return True
-    from kamri.orders.refunds import may_fulfil
-
     if may_fulfil(order):
         order_paid.send(sender=Order, order_id=order.pk)
     return False
@@ -113,8 +112,6 @@ def release(hold: Hold, *, by: str) -> bool:
             reason=locked.reason,
             by=by,
         )
-        from kamri.orders.refunds import may_fulfil
-
         if not open_holds(order).exists() and may_fulfil(order):
             transaction.on_commit(lambda: order_paid.send(sender=Order, order_id=order.pk))
     return True

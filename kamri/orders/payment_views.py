@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from kamri.core import crypto
+from kamri.core import crypto, queue
 from kamri.orders import holds, refunds, stripe_gateway, stripe_webhooks
 from kamri.orders.models import Hold, Order, PaymentSettings
 from kamri.orders.notifications import ORDER_EMAILS
@@ -155,8 +155,6 @@ def order_resend_email(request, number: str):
     if kind not in ORDER_EMAILS:
         messages.error(request, _("Choisissez l'e-mail à renvoyer."))
         return _back(order)
-    from kamri.orders.tasks import send_order_email
-
     refund = order.refunds.filter(status="succeeded").last() if kind == "refund" else None
     if kind == "refund" and refund is None:
         messages.error(
@@ -164,7 +162,7 @@ def order_resend_email(request, number: str):
         )
         return _back(order)
     # sent again on purpose: a fresh key, so the once-only guard of the first e-mail still holds
-    send_order_email(order.pk, kind, refund.pk if refund else None, secrets.token_hex(4))
+    queue.job("send_order_email")(order.pk, kind, refund.pk if refund else None, secrets.token_hex(4))
     record_event(
         order, "note", _("E-mail « %(kind)s » renvoyé par %(by)s.") % {"kind": kind, "by": _who(request)}
     )

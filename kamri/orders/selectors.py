@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from kamri.orders.models import Order
+from kamri.orders import refunds
+from kamri.orders.models import Hold, Order, Refund
 
 
 def admin_order_list(*, query: str = "", status: str = "", country: str = "", paid: str = "") -> QuerySet:
@@ -53,9 +54,6 @@ def paid_revenue(*, since: datetime | None = None, until: datetime | None = None
 
 def order_money(order: Order) -> dict:
     """What the store order page shows of payments, refunds and holds, and which actions apply."""
-    from kamri.orders import refunds
-    from kamri.orders.models import Hold
-
     left = refunds.refundable(order)
     done = refunds.refunded_quantities(order)
     return {
@@ -74,10 +72,6 @@ def order_money(order: Order) -> dict:
 
 def refunds_between(since, until) -> tuple[int, Decimal]:
     """Refunds given back in a period (by the day they were made): how many orders, how much."""
-    from django.db.models import Count, Sum
-
-    from kamri.orders.models import Refund
-
     found = Refund.objects.filter(
         status=Refund.Status.SUCCEEDED, created_at__gte=since, created_at__lt=until
     ).aggregate(orders=Count("order", distinct=True), total=Sum("amount"))

@@ -6,12 +6,10 @@ The rates are rows of `VatRate` (seeded with the standard rates, editable on the
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from kamri.core.sql_money import half_up
+from kamri.core.money import cents, half_up_sql
 from kamri.orders.models_billing import VatRate
-
-CENT = Decimal("0.01")
 
 #: Standard rates (%) as published by the European Commission ("VAT rates in the EU", 2025-08): the seed
 #: of the VatRate table (migration) and what "Rétablir les taux par défaut" puts back.
@@ -42,13 +40,13 @@ def included_vat(amount_ttc: Decimal, rate: Decimal) -> Decimal:
     """The VAT contained in a TTC amount: amount × rate / (100 + rate), to the cent."""
     if not rate:
         return Decimal("0.00")
-    return (amount_ttc * rate / (Decimal("100") + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return cents(amount_ttc * rate / (Decimal("100") + rate))
 
 
 def included_vat_cents_sql(amount_cents: str, rate_hundredths: str) -> str:
     """`included_vat` as SQL: an amount in whole cents (≥ 0) and a rate in hundredths of a percent (20 % is
     2000), giving whole cents: amount × rate / (10000 + rate), rounded half up (0 when the rate is 0)."""
-    return half_up(f"({amount_cents}) * ({rate_hundredths})", f"10000 + ({rate_hundredths})")
+    return half_up_sql(f"({amount_cents}) * ({rate_hundredths})", f"10000 + ({rate_hundredths})")
 
 
 def reset_defaults() -> None:

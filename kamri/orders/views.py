@@ -1,3 +1,5 @@
+import secrets
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -33,8 +35,6 @@ def order_list(request):
 
 
 def order_detail(request, number: str):
-    import secrets
-
     order = get_object_or_404(Order, number=number)
     lines = list(order.lines.select_related("variant"))
     money = order_money(order)

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.db import connection
 
-from kamri.core.sql_money import share
+from kamri.core.money import share_sql
 from kamri.orders.fees import estimated_fee, estimated_fee_cents_sql
 from kamri.orders.vat import DEFAULT_RATES, included_vat, included_vat_cents_sql
 
@@ -68,7 +68,7 @@ def test_share_rounds_half_up_like_decimal():
         for whole in (generator.randint(1, 100_000) for _ in range(300))
         for part in [generator.randint(0, whole)]
     ]
-    found = evaluate(share("v1", "v2", "v3"), cases)
+    found = evaluate(share_sql("v1", "v2", "v3"), cases)
     expected = []
     for amount, part, whole in cases:
         if not whole or part == whole:

@@ -49,14 +49,12 @@ from kamri.cj.selectors import (
     webhook_window,
 )
 from kamri.cj.sync import freshness
+from kamri.core.money import cents_sql, half_up_sql, share_sql
 from kamri.core.periods import Period
-from kamri.core.sql_money import cents, half_up, share
 from kamri.orders.fees import estimated_fee_cents_sql
 from kamri.orders.models import Order, OrderLine, Refund
 from kamri.orders.selectors import paid_orders, refunds_between
 from kamri.orders.vat import included_vat_cents_sql
-
-CENT = Decimal("0.01")
 
 # --- Definitions shown on hover: one place, used by the page and the tests.
 ORDER_RATE_DEFINITION = gettext_lazy(
@@ -81,7 +79,7 @@ class ProductCounts:
 
 def imported_products() -> ProductCounts:
     """CJ products: available active, available draft, unavailable (inactive or every variant at stock 0)."""
-    stocked = Variant.objects.filter(product=OuterRef("pk"), stock__gt=0)
+    stocked = Variant.objects.filter(product=OuterRef("pk")).stocked()
     unavailable = Q(status=Product.Status.INACTIVE) | Q(stocked=False)
     row = (
         Product.objects.filter(cj_link__isnull=False)
@@ -581,8 +579,8 @@ SELECT b.*, (b.t - b.own_c) AS cj_c FROM (
   SELECT b.*,
     CASE WHEN b.kind = {OWN} THEN b.t WHEN b.has_cj_lines THEN (CASE WHEN b.ol < b.t THEN b.ol ELSE b.t END)
          ELSE 0 END AS own_c,
-    {half_up(f"b.gu * {rate_ten_thousandths}", "10000")} AS goods_c,
-    {half_up(f"b.su * {rate_ten_thousandths}", "10000")} AS ship_c,
+    {half_up_sql(f"b.gu * {rate_ten_thousandths}", "10000")} AS goods_c,
+    {half_up_sql(f"b.su * {rate_ten_thousandths}", "10000")} AS ship_c,
     {estimated_fee_cents_sql("b.t")} AS fee_all_c,
     ({rf} - {included_vat_cents_sql(rf, bp)}) AS ref_all_c,
     ({st} - {included_vat_cents_sql(st, bp)}) AS ship_charged_c
@@ -590,9 +588,9 @@ SELECT b.*, (b.t - b.own_c) AS cj_c FROM (
     SELECT b.id, b.number, b.paid_at, b.currency, b.has_cj_lines,
       CASE WHEN NOT (b.has_cj_lines OR b.has_cj_order) THEN {OWN} WHEN NOT b.placed THEN {WAITING}
            ELSE {COSTED} END AS kind,
-      {cents("b.total")} AS t, {cents("b.vat_total")} AS vat_all_c, {cents("b.vat_rate")} AS vat_bp,
-      {cents("b.shipping_total")} AS shipping_total_c, {cents("b.goods_usd")} AS gu,
-      {cents("b.shipping_usd")} AS su, {cents("b.own_lines")} AS ol, {cents("b.refunded")} AS refunded_c
+      {cents_sql("b.total")} AS t, {cents_sql("b.vat_total")} AS vat_all_c, {cents_sql("b.vat_rate")} AS vat_bp,
+      {cents_sql("b.shipping_total")} AS shipping_total_c, {cents_sql("b.goods_usd")} AS gu,
+      {cents_sql("b.shipping_usd")} AS su, {cents_sql("b.own_lines")} AS ol, {cents_sql("b.refunded")} AS refunded_c
     FROM base b
   ) b
 ) b"""  # noqa: S608
@@ -600,11 +598,11 @@ SELECT b.*, (b.t - b.own_c) AS cj_c FROM (
 
 def _shared_sql() -> dict[str, str]:
     """The order-wide amounts' CJ share, and the resulting figures, over a row of _figures_sql (alias f)."""
-    vat = share("f.vat_all_c", "f.cj_c", "f.t")
+    vat = share_sql("f.vat_all_c", "f.cj_c", "f.t")
     return {
         "vat": vat,
-        "fees": share("f.fee_all_c", "f.cj_c", "f.t"),
-        "refunds": share("f.ref_all_c", "f.cj_c", "f.t"),
+        "fees": share_sql("f.fee_all_c", "f.cj_c", "f.t"),
+        "refunds": share_sql("f.ref_all_c", "f.cj_c", "f.t"),
     }
 
 
