@@ -291,6 +291,9 @@ def test_profit_report_at_1366_explains_its_scope_and_exports_french_numbers(adm
     one_line(admin_page, "#profit-sales td.num, #profit-totals .value")
     expect(admin_page.locator("#profit-sales")).to_contain_text("Même définition que le Tableau de bord")
     shoot(admin_page, "cj_profit_1366")
+    # The per-order table (eleven columns with the refunds) fits its card: no column cut off.
+    card = admin_page.locator("#profit-orders").evaluate("t => [t.scrollWidth, t.parentElement.clientWidth]")
+    assert card[0] <= card[1], card
     with admin_page.expect_download() as download:
         admin_page.click("#btn-profit-csv")
     body = Path(download.value.path()).read_text(encoding="utf-8-sig")
