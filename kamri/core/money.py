@@ -29,6 +29,32 @@ def convert(amount: Decimal, rate: Decimal) -> Decimal:
     return cents(amount * rate)
 
 
+# --- The same rounding inside SQL (reports that sum per-order figures in the database) ----------------
+#
+# SQLite keeps decimals as floating point; a figure rounded there (ROUND(1.005, 2)) may differ from `cents` by a
+# cent. Converting each stored amount (at most two decimals) to whole cents first, then dividing integers with
+# half-up rounding, gives `cents`' result exactly, on every database, for amounts that are never negative.
+# Fragments are SQL text over column names; the integers they embed are computed by the caller, never typed by
+# a person (no user input reaches them: inputs are query parameters).
+
+
+def cents_sql(sql: str) -> str:
+    """A stored amount with at most two decimals (money, or a rate in %) as whole hundredths (an integer)."""
+    return f"CAST(ROUND(({sql}) * 100) AS BIGINT)"
+
+
+def half_up_sql(numerator: str, denominator: str) -> str:
+    """numerator ÷ denominator rounded half up, both integers, numerator ≥ 0, denominator > 0."""
+    return f"((2 * ({numerator}) + ({denominator})) / (2 * ({denominator})))"
+
+
+def share_sql(amount: str, part: str, whole: str) -> str:
+    """The part of an order-wide amount (its VAT, fee, refunds) that falls on `part` of its `whole`, in cents:
+    all of it when the part is the whole (or the whole is zero), else amount × part ÷ whole rounded half up."""
+    ratio = half_up_sql(f"({amount}) * ({part})", whole)
+    return f"(CASE WHEN ({whole}) = 0 OR ({part}) = ({whole}) THEN ({amount}) ELSE {ratio} END)"
+
+
 # --- Rates of other currencies ----------------------------------------------------------------------
 
 _providers: dict[str, Callable[[], Decimal]] = {}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3660
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
 
 
 class BadPeriod(ValueError):
@@ -52,6 +53,8 @@ def parse_period(raw_start: str, raw_end: str, *, today: date | None = None) -> 
         end = date.fromisoformat(raw_end.strip()) if raw_end.strip() else fallback.end
     except ValueError as error:
         raise BadPeriod(_("Date invalide : utilisez le format AAAA-MM-JJ.")) from error
+    if start < FIRST_DAY or end > LAST_DAY:  # a bound in the admin's zone must still be a date in UTC
+        raise BadPeriod(_("Date hors limites : choisissez une date entre le 01/01/1900 et le 31/12/9998."))
     if start > end:
         raise BadPeriod(_("La date de début est postérieure à la date de fin."))
     if (end - start).days > MAX_DAYS:

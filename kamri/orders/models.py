@@ -77,7 +77,11 @@ class Order(models.Model):
         verbose_name = _("commande")
         verbose_name_plural = _("commandes")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "-created_at"])]
+        indexes = [
+            models.Index(fields=["status", "-created_at"]),
+            # The period's paid orders in payment order (Rapport de marge pages, the dashboard's cash).
+            models.Index(fields=["paid_at", "id"], name="order_paid_at_id"),
+        ]
 
     def __str__(self) -> str:
         return self.number

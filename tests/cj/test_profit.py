@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+import random
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +20,7 @@ from kamri.cj.models import CJOrder, CJSettings
 from kamri.cj.reports import dashboard as figures
 from kamri.core.periods import default_period
 from kamri.dashboard.selectors import store_overview
-from kamri.orders.models import Order, OrderLine
+from kamri.orders.models import Order, OrderLine, Payment, Refund
 from kamri.orders.selectors import paid_revenue
 from tests import factories
 
@@ -258,7 +261,7 @@ def test_profit_csv_content_and_headers(staff_client, scenario):
     first = by_number[scenario["first"].number]
     # French: ";" between cells, "," as the decimal mark, no thousands separator (French Excel reads numbers).
     assert first[3:] == [
-        "49,99", "0,00", "49,99", "0,00", "20,15", "4,33", "18,54", "3,98", "0,00", "27,47", "55,0"
+        "49,99", "0,00", "49,99", "0,00", "20,15", "4,33", "18,54", "3,98", "0,00", "0,00", "27,47", "55,0"
     ]  # fmt: skip
     assert rows[-1][0] == "TOTAL" and rows[-1][3:] == [
         "97,99",
@@ -269,6 +272,7 @@ def test_profit_csv_content_and_headers(staff_client, scenario):
         "10,83",
         "39,29",
         "9,96",
+        "0,00",
         "0,00",
         "48,74",
         "49,7",
@@ -281,7 +285,7 @@ def test_profit_csv_follows_the_admins_language(staff_client, scenario):
     assert rows[0] == figures.PROFIT_CSV_HEADER  # machine-readable keys, whatever the language
     first = {row[0]: row for row in rows[1:-1]}[scenario["first"].number]
     assert first[3:] == [
-        "49.99", "0.00", "49.99", "0.00", "20.15", "4.33", "18.54", "3.98", "0.00", "27.47", "55.0"
+        "49.99", "0.00", "49.99", "0.00", "20.15", "4.33", "18.54", "3.98", "0.00", "0.00", "27.47", "55.0"
     ]  # fmt: skip
     assert rows[-1][3] == "97.99"
 
@@ -321,3 +325,131 @@ def test_csv_safe_cell():
     assert figures.safe_cell("-12.50") == "-12.50"
     assert figures.safe_cell("@SUM(A1)") == "'@SUM(A1)"
     assert figures.safe_cell(None) == ""
+
+
+# --- Computed by the database, read a page at a time (issue 20 part 10)
+
+
+def test_totals_equal_the_sum_of_the_rows_of_every_page(staff_client, settings, monkeypatch):
+    settings.KAMRI_PAYMENT_FEE_PERCENT, settings.KAMRI_PAYMENT_FEE_FIXED = Decimal("2.9"), Decimal("0.30")
+    settings_row = CJSettings.load()
+    settings_row.usd_rate = Decimal("0.9137")
+    settings_row.save()
+    generator = random.Random(20)
+    same_time = timezone.now() - timedelta(hours=2)  # ties on paid_at: the pages still split by id
+    for index in range(123):
+        lines = [("cj", f"{generator.randint(100, 20000) / 100:.2f}")]
+        if index % 7 == 0:
+            lines.append(("own", f"{generator.randint(100, 5000) / 100:.2f}"))  # a mixed order
+        order = paid_order(*lines, paid_ago=timedelta(days=generator.randint(0, 20)))
+        rate = Decimal(generator.choice(["0", "20", "19", "5.5", "25.5"]))
+        vat = (order.total * rate / (100 + rate)).quantize(Decimal("0.01"))
+        Order.objects.filter(pk=order.pk).update(
+            vat_rate=rate,
+            vat_total=vat,
+            shipping_total=Decimal(generator.randint(0, 900)) / 100,
+            **({"paid_at": same_time} if index % 5 == 0 else {}),
+        )
+        cj_row(
+            order,
+            goods=f"{generator.randint(1, 9000) / 100:.2f}",
+            postage=f"{generator.randint(1, 900) / 100:.2f}",
+        )
+        if index % 4 == 0:
+            payment = Payment.objects.create(
+                order=order, provider="demo", reference=f"p{order.pk}", status="succeeded",
+                amount=order.total, currency="EUR",
+            )  # fmt: skip
+            Refund.objects.create(
+                order=order, payment=payment, request_key=f"r{order.pk}", currency="EUR", status="succeeded",
+                amount=(order.total * generator.randint(1, 100) / 100).quantize(Decimal("0.01")),
+            )  # fmt: skip
+    rows = []
+    for number in (1, 2, 3):
+        response = staff_client.get(reverse("cj:profit"), {"page": number})
+        assert response.context["page"].paginator.num_pages == 3
+        rows += list(response.context["page"].object_list)
+    totals = response.context["report"].totals
+    assert len(rows) == len({row.order_id for row in rows}) == totals.orders == 123
+    names = ("revenue_ttc", "vat", "revenue", "shipping_charged", "goods", "shipping", "fees", "refunds",
+             "goods_usd", "shipping_usd", "profit")  # fmt: skip
+    for name in names:
+        assert sum((getattr(row, name) for row in rows), Decimal("0")) == getattr(totals, name), name
+    assert totals.refunds > 0 and totals.fees > 0 and totals.vat > 0
+    report = figures.profit_report(default_period())
+    monkeypatch.setattr(figures.ProfitRows, "CHUNK", 10)  # the CSV's chunks: the same rows, in the same order
+    assert [row.order_id for row in report.rows] == [row.order_id for row in rows]
+    assert list(report.rows) == rows
+    for day, day_totals in report.by_day:
+        on_day = [row for row in rows if timezone.localtime(row.paid_at).date() == day]
+        assert day_totals.orders == len(on_day)
+        assert day_totals.profit == sum((row.profit for row in on_day), Decimal("0"))
+
+
+def test_half_cents_round_up_like_decimal_not_like_floating_point(scenario):
+    settings_row = CJSettings.load()
+    settings_row.usd_rate = Decimal("0.5000")
+    settings_row.save()
+    order = paid_order(("cj", "10.00"))
+    cj_row(order, goods="2.01", postage="0.03")
+    row = next(row for row in figures.profit_report(default_period()).rows if row.number == order.number)
+    # 2.01 × 0.5 = 1.005 → 1.01 (a float holds 1.00499…); 0.03 × 0.5 = 0.015 → 0.02
+    assert (row.goods, row.shipping, row.profit) == (Decimal("1.01"), Decimal("0.02"), Decimal("8.97"))
+
+
+def test_a_day_is_the_admins_local_day(settings):
+    settings.TIME_ZONE = "Europe/Paris"
+    today = timezone.localdate()
+    late = paid_order(("cj", "10.00"))
+    early = paid_order(("cj", "20.00"))
+    cj_row(late, goods="1.00", postage="1.00")
+    cj_row(early, goods="1.00", postage="1.00")
+    zone = timezone.get_current_timezone()
+    day = today - timedelta(days=3)
+    Order.objects.filter(pk=late.pk).update(
+        paid_at=timezone.make_aware(datetime.combine(day, time(23, 59, 59)), zone)
+    )
+    Order.objects.filter(pk=early.pk).update(
+        paid_at=timezone.make_aware(datetime.combine(day + timedelta(days=1), time(0, 0)), zone)
+    )
+    by_day = dict(figures.profit_report(default_period()).by_day)
+    assert by_day[day].orders == 1 and by_day[day].revenue == Decimal("10.00")
+    assert by_day[day + timedelta(days=1)].revenue == Decimal("20.00")
+
+
+def test_the_page_reads_one_page_of_rows_not_the_period(staff_client, scenario):
+    for _ in range(60):
+        cj_row(paid_order(("cj", "5.00")), goods="1.00", postage="1.00")
+    with CaptureQueriesContext(connection) as first:
+        staff_client.get(reverse("cj:profit"))
+    for _ in range(60):
+        cj_row(paid_order(("cj", "5.00")), goods="1.00", postage="1.00")
+    with CaptureQueriesContext(connection) as second:
+        response = staff_client.get(reverse("cj:profit"))
+    assert len(second) == len(first)  # the query count does not grow with the orders
+    assert len(response.context["page"].object_list) == 50 and response.context["report"].totals.orders == 123
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"from": "0001-01-01", "to": "0001-01-05"},  # midnight in Paris is still year 0 in UTC
+        {"from": "9999-12-20", "to": "9999-12-31"},
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_are_a_message_not_a_500(staff_client, params):
+    response = staff_client.get(reverse("cj:profit"), params)
+    assert response.status_code == 200
+    assert "Date hors limites" in " ".join(str(m) for m in response.context["messages"])
+    csv_response = staff_client.get(reverse("cj:profit_csv"), params)
+    assert csv_response.status_code == 200 and b"".join(csv_response.streaming_content)
+
+
+def test_a_ten_year_period_groups_its_days(staff_client, scenario):
+    today = timezone.localdate()
+    response = staff_client.get(
+        reverse("cj:profit"), {"from": (today - timedelta(days=3650)).isoformat(), "to": today.isoformat()}
+    )
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert report.totals.orders == 4 == sum(day_totals.orders for _day, day_totals in report.by_day)

@@ -16,7 +16,7 @@ from kamri.cj.models import CJApiCall, CJOrder, CJProductLink, CJSettings, Webho
 from kamri.cj.reports import health
 from kamri.cj.reports.dashboard import daily_usage, profit_report
 from kamri.core.periods import default_period
-from kamri.orders.models import Order
+from kamri.orders.models import Order, Payment, Refund
 from tests import factories
 from tests.e2e.conftest import SCREENSHOTS
 
@@ -158,6 +158,28 @@ def test_profit_report_page(admin_page, live_server):
     rows = admin_page.locator("#profit-orders tbody tr")
     # Placed CJ orders whose store order is paid and not cancelled, within 30 days.
     expect(rows).to_have_count(4)
+    # A refund comes off its order's row net of VAT: 12,00 TTC at 20 % gives back 2,00 of VAT → 10,00.
+    number = rows.first.get_attribute("data-order")
+    order = Order.objects.get(number=number)
+    Order.objects.filter(pk=order.pk).update(vat_rate=Decimal("20"))
+    payment = Payment.objects.create(
+        order=order,
+        provider="demo",
+        reference="e2e-refund",
+        status="succeeded",
+        amount=order.total,
+        currency="EUR",
+    )
+    Refund.objects.create(
+        order=order, payment=payment, request_key="e2e-refund", amount=Decimal("12.00"), currency="EUR",
+        status="succeeded",
+    )  # fmt: skip
+    admin_page.reload()
+    expect(admin_page.locator("#profit-orders thead")).to_contain_text("Remboursements HT")
+    row = admin_page.locator(f'#profit-orders tr[data-order="{number}"]')
+    expect(row.locator('[data-value="refunds-net"]')).to_have_text("10,00\u00a0€")
+    expect(admin_page.locator('[data-value="refunds-net-total"]')).to_have_text("10,00\u00a0€")
+    expect(admin_page.locator('[data-sales="refunds"]')).to_contain_text("déduits de leur commande")
     admin_page.goto(f"{live_server.url}/admin/cj/rapport/?from=2024-02-30&to=demain")
     expect(admin_page.locator(".messages")).to_contain_text("Date invalide")
 
@@ -269,6 +291,9 @@ def test_profit_report_at_1366_explains_its_scope_and_exports_french_numbers(adm
     one_line(admin_page, "#profit-sales td.num, #profit-totals .value")
     expect(admin_page.locator("#profit-sales")).to_contain_text("Même définition que le Tableau de bord")
     shoot(admin_page, "cj_profit_1366")
+    # The per-order table (eleven columns with the refunds) fits its card: no column cut off.
+    card = admin_page.locator("#profit-orders").evaluate("t => [t.scrollWidth, t.parentElement.clientWidth]")
+    assert card[0] <= card[1], card
     with admin_page.expect_download() as download:
         admin_page.click("#btn-profit-csv")
     body = Path(download.value.path()).read_text(encoding="utf-8-sig")

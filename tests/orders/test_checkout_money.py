@@ -16,11 +16,11 @@ from kamri.catalog.models import Product
 from kamri.cj.models import CJOrder, CJSettings
 from kamri.cj.reports import dashboard as figures
 from kamri.core.periods import default_period
-from kamri.orders import checkout, services
+from kamri.orders import checkout, refunds, services
 from kamri.orders.checkout import ShippingAddress
 from kamri.orders.invoice_pdf import render_invoice
 from kamri.orders.invoices import issue_credit_note
-from kamri.orders.models import Invoice, Order, ShippingRule, VatRate
+from kamri.orders.models import Invoice, Order, Payment, ShippingRule, VatRate
 from kamri.orders.shipping import delivery_window, marked_up, quote_shipping
 from kamri.orders.vat import included_vat, rate_for
 from tests import factories
@@ -221,6 +221,28 @@ def test_the_rapport_de_marge_equals_the_hand_computation(settings):
         Decimal("124.94"), Decimal("17.16"), Decimal("2.88"), Decimal("70.08")
     )  # fmt: skip
     assert totals.margin_percent == Decimal("56.1")  # 70.08 / 124.94 = 56.09 %
+    assert totals.refunds == 0
+
+    # Refunds come off the margin net of the order's VAT, in the order's row (the order's period).
+    for order in (fr, us):
+        Payment.objects.create(
+            order=order, provider="demo", reference=f"demo-{order.number}", status="succeeded",
+            amount=order.total, currency=order.currency, confirmed_at=timezone.now(),
+        )  # fmt: skip
+    refunds.refund(fr, amount=Decimal("7.99"), by="admin", request_key="hand-fr", notify=False)
+    refunds.refund(us, amount=Decimal("5.00"), by="admin", request_key="hand-us", notify=False)
+    report = figures.profit_report(default_period())
+    rows = {row.number: row for row in report.rows}
+    # FR: 7.99 TTC at 20 %: VAT 7.99×20/120 = 1.3316 → 1.33, so 6.66 HT; profit 21.81 − 6.66 = 15.15.
+    assert (rows[fr.number].refunds, rows[fr.number].profit) == (Decimal("6.66"), Decimal("15.15"))
+    # US: no VAT, the whole 5.00; profit 22.00 − 5.00 = 17.00. DE: not refunded, unchanged.
+    assert (rows[us.number].refunds, rows[us.number].profit) == (Decimal("5.00"), Decimal("17.00"))
+    assert (rows[de.number].refunds, rows[de.number].profit) == (Decimal("0.00"), Decimal("26.27"))
+    totals = report.totals
+    # 15.15 + 26.27 + 17.00 = 58.42 ; 58.42 / 124.94 = 46.76 %
+    assert (totals.refunds, totals.profit) == (Decimal("11.66"), Decimal("58.42"))
+    assert totals.margin_percent == Decimal("46.8")
+    assert report.refunds == figures.Sales(2, Decimal("12.99"))  # the cash given back, TTC, beside
 
 
 # --- Admin pages ------------------------------------------------------------------------------------

@@ -6,15 +6,17 @@ Every figure is one SQL aggregate (no per-row query): the dashboard's query coun
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
-from typing import NamedTuple
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple, overload
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
+    DateTimeField,
     DecimalField,
     Exists,
     F,
@@ -58,12 +60,12 @@ from kamri.cj.selectors import (
     webhook_window,
 )
 from kamri.cj.sync import freshness
-from kamri.core.money import CENT, cents, convert
+from kamri.core.money import cents_sql, half_up_sql, share_sql
 from kamri.core.periods import Period
-from kamri.orders.fees import estimated_fee
-from kamri.orders.models import Order, OrderLine
+from kamri.orders.fees import estimated_fee_cents_sql
+from kamri.orders.models import Order, OrderLine, Refund
 from kamri.orders.selectors import paid_orders, refunds_between
-from kamri.orders.vat import included_vat
+from kamri.orders.vat import included_vat_cents_sql
 
 # --- Definitions shown on hover: one place, used by the page and the tests.
 ORDER_RATE_DEFINITION = gettext_lazy(
@@ -393,13 +395,17 @@ def dashboard(*, now: datetime | None = None) -> Dashboard:
 
 
 class ProfitFigures:
-    """Revenue net of VAT − CJ goods − CJ shipping − payment fees = profit, and the margin on that revenue
-    (one order or a total). Refunds are not recorded yet (see docs/operations.md)."""
+    """Revenue net of VAT − CJ goods − CJ shipping − payment fees − refunds net of VAT = profit, and the
+    margin on that revenue (one order or a total).
+
+    A refund counts in its order's period (whenever it was made): an order's row is final once its refunds are,
+    and the report of a past period changes when one of its orders is refunded later."""
 
     revenue: Decimal  # net of VAT
     goods: Decimal
     shipping: Decimal
     fees: Decimal
+    refunds: Decimal  # net of VAT
 
     @property
     def cost(self) -> Decimal:
@@ -407,7 +413,7 @@ class ProfitFigures:
 
     @property
     def profit(self) -> Decimal:
-        return self.revenue - self.goods - self.shipping - self.fees
+        return self.revenue - self.goods - self.shipping - self.fees - self.refunds
 
     @property
     def margin_percent(self) -> Decimal | None:
@@ -431,6 +437,7 @@ class ProfitRow(ProfitFigures):
     goods: Decimal
     shipping: Decimal  # what CJ charged for delivery
     fees: Decimal
+    refunds: Decimal  # the order's succeeded refunds net of its VAT rate (its CJ share for a mixed order)
 
 
 @dataclass(frozen=True)
@@ -443,6 +450,7 @@ class ProfitTotals(ProfitFigures):
     goods: Decimal
     shipping: Decimal
     fees: Decimal
+    refunds: Decimal
     goods_usd: Decimal
     shipping_usd: Decimal
 
@@ -472,165 +480,313 @@ class SalesBreakdown:
 NO_REFUNDS = Sales(0, Decimal("0"))
 
 
+class ProfitRows(Sequence[ProfitRow]):
+    """The report's rows, read from the database a page at a time (never the whole period in memory): its
+    length is known from the totals, a slice costs one query for that slice, iterating reads chunks."""
+
+    CHUNK = 2000
+
+    def __init__(self, period: Period, usd_rate: Decimal, count: int) -> None:
+        self.period, self.usd_rate, self.count = period, usd_rate, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    @overload
+    def __getitem__(self, index: int) -> ProfitRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ProfitRow]: ...
+    def __getitem__(self, index: int | slice) -> ProfitRow | list[ProfitRow]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self.count)
+            if step != 1:
+                return list(self)[index]
+            return _rows(self.period, self.usd_rate, offset=start, limit=max(stop - start, 0))
+        position = index + self.count if index < 0 else index
+        if not 0 <= position < self.count:
+            raise IndexError(index)
+        return _rows(self.period, self.usd_rate, offset=position, limit=1)[0]
+
+    def __iter__(self) -> Iterator[ProfitRow]:
+        after: tuple[datetime, int] | None = None
+        while True:
+            chunk = _rows(self.period, self.usd_rate, limit=self.CHUNK, after=after)
+            yield from chunk
+            if len(chunk) < self.CHUNK:
+                return
+            after = (chunk[-1].paid_at, chunk[-1].order_id)
+
+
 @dataclass(frozen=True)
 class ProfitReport:
     period: Period
     usd_rate: Decimal
-    rows: list[ProfitRow]
+    rows: Sequence[ProfitRow]
     totals: ProfitTotals
     by_day: list[tuple[date, ProfitTotals]]
     sales: SalesBreakdown
-    #: money given back to customers in the period (kamri.orders refunds), shown beside the sales
+    #: money given back to customers in the period (kamri.orders refunds, by the day they were made), shown
+    #: beside the sales; the rows deduct their own order's refunds instead (ProfitFigures)
     refunds: Sales = NO_REFUNDS
     #: CJ's refunds to the balance decided in the period (disputes): (disputes, USD, store currency)
     cj_credits: tuple[int, Decimal, Decimal] = (0, Decimal("0"), Decimal("0"))
 
 
+MONEY_SUM = DecimalField(max_digits=14, decimal_places=2)
+
+
 def profit_orders(period: Period) -> QuerySet:
     """The period's paid orders (kamri.orders.selectors.paid_orders) with what the report needs to split them:
-    their placed CJ orders' costs, whether they hold CJ products, and the amount of their own products."""
+    their placed CJ orders' costs, whether they hold CJ products, the amount of their own products and their
+    succeeded refunds. One value per order (subqueries, no join), so the database can sum them."""
     start, end = period.bounds()
-    placed = Q(cj_orders__state=CJOrder.State.PLACED)
     lines = OrderLine.objects.filter(order=OuterRef("pk")).order_by()
-    own_lines = (
-        lines.exclude(CJ_LINE)
-        .values("order")
-        .annotate(
-            amount=Sum(
-                F("unit_price") * F("quantity"), output_field=DecimalField(max_digits=14, decimal_places=2)
-            )
-        )
-        .values("amount")
-    )
+    placed = CJOrder.objects.filter(order=OuterRef("pk"), state=CJOrder.State.PLACED).order_by()
+
+    def summed(rows: QuerySet, amount) -> Coalesce:
+        total = rows.values("order").annotate(amount=Sum(amount, output_field=MONEY_SUM)).values("amount")
+        return Coalesce(Subquery(total), Decimal("0"), output_field=MONEY_SUM)
+
     return (
         paid_orders(since=start, until=end)
         .annotate(
-            placed_count=Count("cj_orders", filter=placed),
-            goods_usd=Coalesce(Sum("cj_orders__product_amount_usd", filter=placed), Decimal("0")),
-            shipping_usd=Coalesce(
-                Sum(Coalesce("cj_orders__postage_amount_usd", "cj_orders__freight_usd"), filter=placed),
-                Decimal("0"),
-            ),
+            placed=Exists(placed),
+            goods_usd=summed(placed, "product_amount_usd"),
+            shipping_usd=summed(placed, Coalesce("postage_amount_usd", "freight_usd")),
             has_cj_lines=Exists(lines.filter(CJ_LINE)),
             has_cj_order=Exists(
                 CJOrder.objects.filter(order=OuterRef("pk")).exclude(state=CJOrder.State.CANCELLED)
             ),
-            own_lines=Coalesce(
-                Subquery(own_lines), Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2)
+            own_lines=summed(lines.exclude(CJ_LINE), F("unit_price") * F("quantity")),
+            refunded=summed(
+                Refund.objects.filter(order=OuterRef("pk"), status=Refund.Status.SUCCEEDED).order_by(),
+                "amount",
             ),
         )
         .order_by("paid_at", "id")
     )
 
 
-class _Tally:
-    def __init__(self) -> None:
-        self.orders, self.revenue = 0, Decimal("0")
-
-    def add(self, amount: Decimal) -> None:
-        self.orders, self.revenue = self.orders + 1, self.revenue + amount
-
-    def frozen(self) -> Sales:
-        return Sales(self.orders, self.revenue)
+#: What profit_orders gives the SQL below, in this order.
+_BASE_COLUMNS = ("id", "number", "paid_at", "currency", "total", "vat_total", "vat_rate", "shipping_total",
+                 "placed", "goods_usd", "shipping_usd", "has_cj_lines", "has_cj_order", "own_lines", "refunded")  # fmt: skip
+OWN, WAITING, COSTED = 0, 1, 2
 
 
-def _totals(rows: Iterable[ProfitRow]) -> ProfitTotals:
-    rows = list(rows)
-    names = ("revenue_ttc", "vat", "revenue", "shipping_charged", "goods", "shipping", "fees", "goods_usd",
-             "shipping_usd")  # fmt: skip
-    return ProfitTotals(
-        orders=len(rows), **{name: sum((getattr(row, name) for row in rows), Decimal("0")) for name in names}
-    )
+def _figures_sql(usd_rate: Decimal) -> str:
+    """Each order's figures in whole cents, from the `base` rows: the one definition of a row of the report.
 
-
-def _share(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal:
-    """The part of an order-wide amount (its VAT, its payment fee) that falls on `part` of its total."""
-    if not whole or part == whole:
-        return amount
-    return cents(amount * part / whole)
-
-
-def profit_report(period: Period) -> ProfitReport:
-    """CJ sales − CJ goods − CJ shipping (USD × the shop's rate, rounded per order) = gross profit, and where
-    the rest of the period's cash comes from.
-
-    Totals are sums of the rounded per-order figures, so the rows always add up to the totals.
+    kind: the shop's own products only (OWN: no CJ product and no CJ order — its CJ product may have been
+    deleted since), CJ products whose CJ order is not placed (WAITING), or placed (COSTED, in the margin).
+    own_c: its own products (all of it for OWN; at most its total); cj_c: the rest, the CJ sale.
+    CJ costs: USD cents × the shop's rate, rounded per order; VAT, fee and refunds pro rata for a mixed order.
     """
-    usd_rate = CJSettings.load().usd_rate
-    rows: list[ProfitRow] = []
-    paid, costed, waiting, own = _Tally(), _Tally(), _Tally(), _Tally()
-    mixed = 0
-    fields = (
-        "id",
-        "number",
-        "paid_at",
-        "currency",
-        "total",
-        "placed_count",
-        "goods_usd",
-        "shipping_usd",
-        "has_cj_lines",
-        "has_cj_order",
-        "own_lines",
-        "vat_total",
-        "vat_rate",
-        "shipping_total",
+    rate_ten_thousandths = int((usd_rate * 10_000).to_integral_value(rounding=ROUND_HALF_UP))
+    st, rf, bp = "b.shipping_total_c", "b.refunded_c", "b.vat_bp"
+    # Only fixed text and integers computed here go into this SQL; every input is a parameter.
+    return f"""
+SELECT b.*, (b.t - b.own_c) AS cj_c FROM (
+  SELECT b.*,
+    CASE WHEN b.kind = {OWN} THEN b.t WHEN b.has_cj_lines THEN (CASE WHEN b.ol < b.t THEN b.ol ELSE b.t END)
+         ELSE 0 END AS own_c,
+    {half_up_sql(f"b.gu * {rate_ten_thousandths}", "10000")} AS goods_c,
+    {half_up_sql(f"b.su * {rate_ten_thousandths}", "10000")} AS ship_c,
+    {estimated_fee_cents_sql("b.t")} AS fee_all_c,
+    ({rf} - {included_vat_cents_sql(rf, bp)}) AS ref_all_c,
+    ({st} - {included_vat_cents_sql(st, bp)}) AS ship_charged_c
+  FROM (
+    SELECT b.id, b.number, b.paid_at, b.currency, b.has_cj_lines,
+      CASE WHEN NOT (b.has_cj_lines OR b.has_cj_order) THEN {OWN} WHEN NOT b.placed THEN {WAITING}
+           ELSE {COSTED} END AS kind,
+      {cents_sql("b.total")} AS t, {cents_sql("b.vat_total")} AS vat_all_c, {cents_sql("b.vat_rate")} AS vat_bp,
+      {cents_sql("b.shipping_total")} AS shipping_total_c, {cents_sql("b.goods_usd")} AS gu,
+      {cents_sql("b.shipping_usd")} AS su, {cents_sql("b.own_lines")} AS ol, {cents_sql("b.refunded")} AS refunded_c
+    FROM base b
+  ) b
+) b"""  # noqa: S608
+
+
+def _shared_sql() -> dict[str, str]:
+    """The order-wide amounts' CJ share, and the resulting figures, over a row of _figures_sql (alias f)."""
+    vat = share_sql("f.vat_all_c", "f.cj_c", "f.t")
+    return {
+        "vat": vat,
+        "fees": share_sql("f.fee_all_c", "f.cj_c", "f.t"),
+        "refunds": share_sql("f.ref_all_c", "f.cj_c", "f.t"),
+    }
+
+
+def _with_base(queryset: QuerySet, usd_rate: Decimal) -> tuple[str, list[object]]:
+    """`WITH base AS MATERIALIZED (the ORM's rows), fig AS (their figures)`: each order's subqueries run once."""
+    inner, params = queryset.order_by().values_list(*_BASE_COLUMNS).query.sql_with_params()
+    return (
+        f"WITH base({', '.join(_BASE_COLUMNS)}) AS MATERIALIZED ({inner}), fig AS ({_figures_sql(usd_rate)})",
+        list(params),
     )
-    for values in profit_orders(period).values_list(*fields):
-        order_id, number, paid_at, currency, total, placed_count, goods_usd, shipping_usd = values[:8]
-        has_cj_lines, has_cj_order, own_lines, vat_total, vat_rate, shipping_total = values[8:]
-        total = Decimal(total).quantize(CENT)
-        paid.add(total)
-        # A CJ sale holds CJ products, or has a CJ order (its CJ product may have been deleted since).
-        if not (has_cj_lines or has_cj_order):
-            own.add(total)
-            continue
-        own_part = min(Decimal(own_lines).quantize(CENT), total) if has_cj_lines else Decimal("0")
-        if own_part:
-            own.add(own_part)
-            mixed += 1
-        cj_part = total - own_part
-        if not placed_count:
-            waiting.add(cj_part)
-            continue
-        costed.add(cj_part)
-        goods_usd = cents(Decimal(goods_usd))
-        shipping_usd = cents(Decimal(shipping_usd))
-        vat = _share(Decimal(vat_total), cj_part, total)
-        shipping_total = Decimal(shipping_total)
+
+
+def _day_index(period: Period) -> tuple[str, list[object]]:
+    """The day of the period (0 = its first) each f.paid_at falls on, in the admin's zone (summer time
+    included): a balanced CASE over the local midnights, about log2(days) comparisons per order."""
+    zone = timezone.get_current_timezone()
+    days = (period.end - period.start).days + 1
+    midnights = [
+        connection.ops.adapt_datetimefield_value(
+            timezone.make_aware(datetime.combine(period.start + timedelta(days=day), time.min), zone)
+        )
+        for day in range(days)
+    ]
+
+    def tree(low: int, high: int) -> tuple[str, list[object]]:
+        if low == high:
+            return str(low), []
+        middle = (low + high + 1) // 2
+        left, left_params = tree(low, middle - 1)
+        right, right_params = tree(middle, high)
+        return f"(CASE WHEN f.paid_at < %s THEN {left} ELSE {right} END)", [
+            midnights[middle],
+            *left_params,
+            *right_params,
+        ]
+
+    return tree(0, days - 1)
+
+
+def _money(value: int | None) -> Decimal:
+    return Decimal(value or 0).scaleb(-2)
+
+
+def _rows(
+    period: Period,
+    usd_rate: Decimal,
+    *,
+    limit: int,
+    offset: int = 0,
+    after: tuple[datetime, int] | None = None,
+) -> list[ProfitRow]:
+    """The COSTED rows in (paid_at, id) order: `limit` of them from `offset`, or after a (paid_at, id) key."""
+    orders = profit_orders(period).filter(placed=True)  # a placed CJ order is not cancelled: a CJ sale
+    if after is not None:
+        orders = orders.filter(Q(paid_at__gt=after[0]) | Q(paid_at=after[0], id__gt=after[1]))
+    ids = list(orders.values_list("id", flat=True)[offset : offset + limit])
+    if not ids:
+        return []
+    head, params = _with_base(profit_orders(period).filter(id__in=ids), usd_rate)
+    shared = _shared_sql()
+    sql = f"""{head}
+SELECT f.id, f.number, f.paid_at, f.currency, f.cj_c, {shared["vat"]}, f.own_c, f.ship_charged_c, f.gu, f.su,
+       f.goods_c, f.ship_c, {shared["fees"]}, {shared["refunds"]}
+FROM fig f ORDER BY f.paid_at, f.id"""  # noqa: S608 (fixed text; every input is a parameter)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    converter = DateTimeField()
+    rows = []
+    for (
+        order_id,
+        number,
+        paid_at,
+        currency,
+        cj,
+        vat,
+        own,
+        charged,
+        gu,
+        su,
+        goods,
+        ship,
+        fees,
+        refunds,
+    ) in found:
+        if isinstance(paid_at, str):  # SQLite gives the text it stores
+            paid_at = converter.to_python(paid_at)
+        if timezone.is_naive(paid_at):
+            paid_at = timezone.make_aware(paid_at, UTC)
         rows.append(
             ProfitRow(
                 order_id=order_id,
                 number=number,
                 paid_at=paid_at,
                 currency=currency,
-                revenue_ttc=cj_part,
-                vat=vat,
-                revenue=cj_part - vat,
-                own_revenue=own_part,
-                shipping_charged=shipping_total - included_vat(shipping_total, Decimal(vat_rate)),
-                fees=_share(estimated_fee(total), cj_part, total),
-                goods_usd=goods_usd,
-                shipping_usd=shipping_usd,
-                goods=convert(goods_usd, usd_rate),
-                shipping=convert(shipping_usd, usd_rate),
+                revenue_ttc=_money(cj),
+                vat=_money(vat),
+                revenue=_money(cj - vat),
+                own_revenue=_money(own),
+                shipping_charged=_money(charged),
+                goods_usd=_money(gu),
+                shipping_usd=_money(su),
+                goods=_money(goods),
+                shipping=_money(ship),
+                fees=_money(fees),
+                refunds=_money(refunds),
             )
         )
-    zone = timezone.get_current_timezone()
-    days: dict[date, list[ProfitRow]] = {}
-    for row in rows:
-        days.setdefault(row.paid_at.astimezone(zone).date(), []).append(row)
+    return rows
+
+
+_SUMMED = ("revenue_ttc", "vat", "shipping_charged", "goods", "shipping", "fees", "refunds", "goods_usd",
+           "shipping_usd")  # fmt: skip
+
+
+def _add(totals: list[ProfitTotals]) -> ProfitTotals:
+    summed = {name: sum((getattr(one, name) for one in totals), Decimal("0.00")) for name in _SUMMED}
+    return ProfitTotals(
+        orders=sum(one.orders for one in totals), revenue=summed["revenue_ttc"] - summed["vat"], **summed
+    )
+
+
+def profit_report(period: Period) -> ProfitReport:
+    """CJ sales − CJ goods − CJ shipping (USD × the shop's rate, rounded per order) − payment fees − refunds
+    = profit, and where the rest of the period's cash comes from.
+
+    The database computes each order's figures in whole cents (exact, rounded per order) and sums them per
+    day in one query; totals are the sum of the days, so the rows always add up to the totals. Rows are read
+    a page at a time (`ProfitRows`).
+    """
+    usd_rate = CJSettings.load().usd_rate
+    head, params = _with_base(profit_orders(period), usd_rate)
+    day, day_params = _day_index(period)
+    shared = _shared_sql()
+    sql = f"""{head}
+SELECT {day} AS day, f.kind, COUNT(*), SUM(f.t), SUM(f.cj_c), SUM(f.own_c),
+       SUM(CASE WHEN f.kind = {OWN} OR f.own_c > 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN f.kind <> {OWN} AND f.own_c > 0 THEN 1 ELSE 0 END),
+       SUM({shared["vat"]}), SUM(f.ship_charged_c), SUM(f.goods_c), SUM(f.ship_c), SUM({shared["fees"]}),
+       SUM({shared["refunds"]}), SUM(f.gu), SUM(f.su)
+FROM fig f GROUP BY 1, 2 ORDER BY 1, 2"""  # noqa: S608 (fixed text; every input is a parameter)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *day_params])
+        groups = cursor.fetchall()
+    paid = [0, 0]
+    by_kind = {OWN: [0, 0], WAITING: [0, 0], COSTED: [0, 0]}
+    own, mixed = [0, 0], 0
+    by_day: list[tuple[date, ProfitTotals]] = []
+    for index, kind, count, total, cj, own_c, own_count, mixed_count, *money in groups:
+        paid[0], paid[1] = paid[0] + count, paid[1] + total
+        by_kind[kind][0], by_kind[kind][1] = by_kind[kind][0] + count, by_kind[kind][1] + cj
+        own[0], own[1], mixed = own[0] + own_count, own[1] + own_c, mixed + mixed_count
+        if kind == COSTED:
+            figures = dict(zip(("vat", "shipping_charged", "goods", "shipping", "fees", "refunds", "goods_usd",
+                                "shipping_usd"), map(_money, money), strict=True))  # fmt: skip
+            day_totals = ProfitTotals(
+                orders=count,
+                revenue_ttc=_money(cj),
+                revenue=_money(cj) - figures["vat"],
+                **figures,
+            )
+            by_day.append((period.start + timedelta(days=index), day_totals))
+    totals = _add([day_totals for _day, day_totals in by_day])
     return ProfitReport(
         period=period,
         usd_rate=usd_rate,
-        rows=rows,
-        totals=_totals(rows),
-        by_day=[(day, _totals(day_rows)) for day, day_rows in sorted(days.items())],
+        rows=ProfitRows(period, usd_rate, totals.orders),
+        totals=totals,
+        by_day=by_day,
         sales=SalesBreakdown(
-            paid=paid.frozen(),
-            cj_costed=costed.frozen(),
-            cj_waiting=waiting.frozen(),
-            own=own.frozen(),
+            paid=Sales(paid[0], _money(paid[1])),
+            cj_costed=Sales(by_kind[COSTED][0], _money(by_kind[COSTED][1])),
+            cj_waiting=Sales(by_kind[WAITING][0], _money(by_kind[WAITING][1])),
+            own=Sales(own[0], _money(own[1])),
             mixed=mixed,
         ),
         refunds=Sales(*refunds_between(*period.bounds())),
@@ -710,6 +866,7 @@ PROFIT_CSV_HEADER = [
     "cout_produits",
     "cout_livraison",
     "frais_paiement",
+    "remboursements_ht",
     "benefice",
     "marge_pourcent",
 ]
@@ -726,6 +883,7 @@ def _money_cells(figures: ProfitRow | ProfitTotals) -> list[object]:
         figures.goods,
         figures.shipping,
         figures.fees,
+        figures.refunds,
         figures.profit,
         "" if figures.margin_percent is None else figures.margin_percent,
     ]
