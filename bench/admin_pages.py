@@ -4,6 +4,8 @@ Run: .venv/bin/python bench/admin_pages.py  → prints a table and writes bench/
 Targets (issue 20): p95 server time < 100 ms, at most 20 SQL queries, the same count as on an almost empty
 database, for every admin list page and the dashboards. The run fails (exit 1) when a page misses either.
 Small scale while developing: BENCH_ORDERS=2000 BENCH_WEBHOOKS=5000 BENCH_PRODUCTS=500 BENCH_API_CALLS=500.
+BENCH_ONLY=cj_profit (comma-separated page names) measures only those pages; KAMRI_BENCH_KEEP=<dir> runs in
+that directory (emptied first) and leaves its database there to inspect.
 Everything happens in a temporary directory; the CJ dashboard never calls CJ (its status loads by htmx).
 """
 
@@ -51,6 +53,10 @@ PAGES = [
     ("orders", "orders:order_list"),
     ("activity", "core:activity"),
 ]
+# BENCH_ONLY=cj_profit,orders measures those pages alone (same data set-up).
+ONLY = {name for name in os.environ.get("BENCH_ONLY", "").split(",") if name}
+if ONLY:
+    PAGES = [(name, url_name) for name, url_name in PAGES if name in ONLY]
 
 
 def setup_django(tmp: Path) -> None:
@@ -258,7 +264,11 @@ def measure(client, url: str) -> tuple[float, int]:
 
 
 def main() -> int:
-    tmp = Path(tempfile.mkdtemp(prefix="kamri-bench-"))
+    keep = os.environ.get("KAMRI_BENCH_KEEP", "")  # a directory: the database stays there after the run
+    tmp = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="kamri-bench-"))
+    if keep:
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
     try:
         setup_django(tmp)
         from django.contrib.auth import get_user_model
@@ -344,7 +354,8 @@ def main() -> int:
         print(f"\nwrote {out.relative_to(ROOT)}")
         return 0 if ok_all else 1
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -670,4 +670,44 @@ class Problem(models.Model):
         return self.title
 
 
+class ProfitLine(models.Model):
+    """One paid order's figures for the Rapport de marge, in whole cents: what the report's SQL computes per
+    order (kamri.cj.reports.dashboard), stored so the report sums a narrow table instead of recomputing the
+    period. Never edited: a change to anything a line depends on deletes it (`forget`), and the report and
+    the periodic job write it again from the same SQL. `basis` names the settings it was computed with (USD
+    rate, payment fee rule); a line of another basis counts as missing."""
+
+    order = models.OneToOneField(
+        "orders.Order", primary_key=True, on_delete=models.CASCADE, related_name="+", db_constraint=True
+    )
+    paid_at = models.DateTimeField()
+    basis = models.CharField(max_length=80)
+    kind = models.PositiveSmallIntegerField()  # OWN, WAITING or COSTED (kamri.cj.reports.dashboard)
+    total_c = models.BigIntegerField()
+    cj_c = models.BigIntegerField()
+    own_c = models.BigIntegerField()
+    vat_c = models.BigIntegerField()
+    shipping_charged_c = models.BigIntegerField()
+    goods_usd_c = models.BigIntegerField()
+    shipping_usd_c = models.BigIntegerField()
+    goods_c = models.BigIntegerField()
+    shipping_c = models.BigIntegerField()
+    fees_c = models.BigIntegerField()
+    refunds_c = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["paid_at", "order"], name="profit_line_paid_at"),
+            models.Index(fields=["kind", "paid_at", "order"], name="profit_line_kind_paid_at"),  # the rows
+        ]
+
+    def __str__(self) -> str:
+        return f"ProfitLine({self.order_id})"
+
+    @classmethod
+    def forget(cls, order_ids) -> None:
+        """These orders' figures may have changed: their lines go, to be computed again when next read."""
+        cls.objects.filter(order_id__in=order_ids).delete()
+
+
 from kamri.cj.models_disputes import CJDispute  # noqa: E402, F401  (after-sales disputes, their own module)

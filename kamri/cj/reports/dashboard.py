@@ -6,17 +6,17 @@ Every figure is one SQL aggregate (no per-row query): the dashboard's query coun
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple, overload
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
-    DateTimeField,
     DecimalField,
     Exists,
     F,
@@ -44,6 +44,7 @@ from kamri.cj.models import (
     CJOrder,
     CJSettings,
     Problem,
+    ProfitLine,
     SyncRun,
     WebhookEvent,
 )
@@ -535,11 +536,11 @@ class ProfitReport:
 MONEY_SUM = DecimalField(max_digits=14, decimal_places=2)
 
 
-def profit_orders(period: Period) -> QuerySet:
-    """The period's paid orders (kamri.orders.selectors.paid_orders) with what the report needs to split them:
-    their placed CJ orders' costs, whether they hold CJ products, the amount of their own products and their
-    succeeded refunds. One value per order (subqueries, no join), so the database can sum them."""
-    start, end = period.bounds()
+def profit_orders(period: Period | None) -> QuerySet:
+    """The period's paid orders (all of them without a period; kamri.orders.selectors.paid_orders) with what
+    the report needs to split them: their placed CJ orders' costs, whether they hold CJ products, the amount of
+    their own products and their succeeded refunds. One value per order (subqueries, no join)."""
+    start, end = period.bounds() if period is not None else (None, None)
     lines = OrderLine.objects.filter(order=OuterRef("pk")).order_by()
     placed = CJOrder.objects.filter(order=OuterRef("pk"), state=CJOrder.State.PLACED).order_by()
 
@@ -656,6 +657,85 @@ def _money(value: int | None) -> Decimal:
     return Decimal(value or 0).scaleb(-2)
 
 
+def _line_select(usd_rate: Decimal) -> tuple[str, str]:
+    """`fig`'s rows as the columns of a ProfitLine (its basis is the first parameter): the one place the report's
+    figures are computed, read by `fill_profit_lines` and compared by `profit_line_differences`."""
+    shared = _shared_sql()
+    columns = ", ".join(LINE_COLUMNS)
+    select = f"""SELECT f.id, f.paid_at, %s, f.kind, f.t, f.cj_c, f.own_c, {shared["vat"]}, f.ship_charged_c, f.gu,
+       f.su, f.goods_c, f.ship_c, {shared["fees"]}, {shared["refunds"]}
+FROM fig f"""  # noqa: S608 (fixed text; every input is a parameter)
+    return columns, select
+
+
+#: A ProfitLine's columns, in the order _line_select gives them.
+LINE_COLUMNS = ("order_id", "paid_at", "basis", "kind", "total_c", "cj_c", "own_c", "vat_c", "shipping_charged_c",
+                "goods_usd_c", "shipping_usd_c", "goods_c", "shipping_c", "fees_c", "refunds_c")  # fmt: skip
+
+
+def profit_basis(usd_rate: Decimal) -> str:
+    """What a stored line was computed with: a digest of the figures' SQL, which embeds the USD rate and the
+    payment fee rule. Another rate, fee rule or rule of the SQL gives another basis: every line is then missing,
+    never wrong."""
+    return hashlib.sha256(_figures_sql(usd_rate).encode()).hexdigest()[:40]
+
+
+def fill_profit_lines(period: Period | None = None, *, usd_rate: Decimal | None = None) -> int:
+    """Write the line of every paid order (of the period, or all) that has none of the current basis, from the
+    report's SQL in one statement (an upsert: a line of another basis is replaced). Returns how many."""
+    usd_rate = CJSettings.load().usd_rate if usd_rate is None else usd_rate
+    basis = profit_basis(usd_rate)
+    fresh = ProfitLine.objects.filter(order=OuterRef("pk"), basis=basis)
+    head, params = _with_base(profit_orders(period).filter(~Exists(fresh)), usd_rate)
+    columns, select = _line_select(usd_rate)
+    updates = ", ".join(f"{name} = excluded.{name}" for name in LINE_COLUMNS[1:])
+    sql = f"""INSERT INTO {ProfitLine._meta.db_table} ({columns}) {head}
+{select} WHERE 1 = 1 ON CONFLICT (order_id) DO UPDATE SET {updates}"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, basis])
+        return max(cursor.rowcount, 0)
+
+
+def refresh_profit_lines() -> int:
+    """The periodic job's work: drop the lines of orders no longer paid (or paid at another time), then fill
+    every missing line. A safety net: each write path already forgets the lines it changes."""
+    still_paid = paid_orders().filter(pk=OuterRef("order_id"), paid_at=OuterRef("paid_at"))
+    ProfitLine.objects.filter(~Exists(still_paid)).delete()
+    return fill_profit_lines()
+
+
+def rebuild_profit_lines() -> int:
+    """Every line computed again from the report's SQL (the command `profit_lines --rebuild`)."""
+    with transaction.atomic():
+        ProfitLine.objects.all().delete()
+        return fill_profit_lines()
+
+
+def profit_line_differences(period: Period | None = None) -> int:
+    """How many stored lines differ from what the report's SQL computes now (missing, extra, or other figures:
+    a changed line counts twice): 0 when the table is exact. The check of `profit_lines --check` and of the tests."""
+    usd_rate = CJSettings.load().usd_rate
+    basis = profit_basis(usd_rate)
+    head, params = _with_base(profit_orders(period), usd_rate)
+    columns, select = _line_select(usd_rate)
+    stored = ProfitLine.objects.all()
+    if period is not None:
+        start, end = period.bounds()
+        stored = stored.filter(paid_at__gte=start, paid_at__lt=end)
+    stored_sql, stored_params = stored.values_list(*LINE_COLUMNS).query.sql_with_params()
+    sql = f"""{head}, live({columns}) AS ({select}), stored({columns}) AS ({stored_sql})
+SELECT (SELECT COUNT(*) FROM (SELECT * FROM live EXCEPT SELECT * FROM stored) d)
+     + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM live) d)"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, basis, *stored_params])
+        return cursor.fetchone()[0]
+
+
+def _period_lines(period: Period, usd_rate: Decimal) -> QuerySet:
+    start, end = period.bounds()
+    return ProfitLine.objects.filter(paid_at__gte=start, paid_at__lt=end, basis=profit_basis(usd_rate))
+
+
 def _rows(
     period: Period,
     usd_rate: Decimal,
@@ -664,64 +744,35 @@ def _rows(
     offset: int = 0,
     after: tuple[datetime, int] | None = None,
 ) -> list[ProfitRow]:
-    """The COSTED rows in (paid_at, id) order: `limit` of them from `offset`, or after a (paid_at, id) key."""
-    orders = profit_orders(period).filter(placed=True)  # a placed CJ order is not cancelled: a CJ sale
+    """The COSTED rows in (paid_at, id) order: `limit` of them from `offset`, or after a (paid_at, id) key,
+    read from the stored lines (profit_report has filled the period's)."""
+    lines = _period_lines(period, usd_rate).filter(kind=COSTED)
     if after is not None:
-        orders = orders.filter(Q(paid_at__gt=after[0]) | Q(paid_at=after[0], id__gt=after[1]))
-    ids = list(orders.values_list("id", flat=True)[offset : offset + limit])
-    if not ids:
-        return []
-    head, params = _with_base(profit_orders(period).filter(id__in=ids), usd_rate)
-    shared = _shared_sql()
-    sql = f"""{head}
-SELECT f.id, f.number, f.paid_at, f.currency, f.cj_c, {shared["vat"]}, f.own_c, f.ship_charged_c, f.gu, f.su,
-       f.goods_c, f.ship_c, {shared["fees"]}, {shared["refunds"]}
-FROM fig f ORDER BY f.paid_at, f.id"""  # noqa: S608 (fixed text; every input is a parameter)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
-    converter = DateTimeField()
-    rows = []
-    for (
-        order_id,
-        number,
-        paid_at,
-        currency,
-        cj,
-        vat,
-        own,
-        charged,
-        gu,
-        su,
-        goods,
-        ship,
-        fees,
-        refunds,
-    ) in found:
-        if isinstance(paid_at, str):  # SQLite gives the text it stores
-            paid_at = converter.to_python(paid_at)
-        if timezone.is_naive(paid_at):
-            paid_at = timezone.make_aware(paid_at, UTC)
-        rows.append(
-            ProfitRow(
-                order_id=order_id,
-                number=number,
-                paid_at=paid_at,
-                currency=currency,
-                revenue_ttc=_money(cj),
-                vat=_money(vat),
-                revenue=_money(cj - vat),
-                own_revenue=_money(own),
-                shipping_charged=_money(charged),
-                goods_usd=_money(gu),
-                shipping_usd=_money(su),
-                goods=_money(goods),
-                shipping=_money(ship),
-                fees=_money(fees),
-                refunds=_money(refunds),
-            )
+        lines = lines.filter(Q(paid_at__gt=after[0]) | Q(paid_at=after[0], order_id__gt=after[1]))
+    found = lines.order_by("paid_at", "order_id").values_list(
+        "order_id", "order__number", "paid_at", "order__currency", "cj_c", "vat_c", "own_c", "shipping_charged_c",
+        "goods_usd_c", "shipping_usd_c", "goods_c", "shipping_c", "fees_c", "refunds_c",
+    )[offset : offset + limit]  # fmt: skip
+    return [
+        ProfitRow(
+            order_id=order_id,
+            number=number,
+            paid_at=paid_at,
+            currency=currency,
+            revenue_ttc=_money(cj),
+            vat=_money(vat),
+            revenue=_money(cj - vat),
+            own_revenue=_money(own),
+            shipping_charged=_money(charged),
+            goods_usd=_money(gu),
+            shipping_usd=_money(su),
+            goods=_money(goods),
+            shipping=_money(ship),
+            fees=_money(fees),
+            refunds=_money(refunds),
         )
-    return rows
+        for order_id, number, paid_at, currency, cj, vat, own, charged, gu, su, goods, ship, fees, refunds in found
+    ]
 
 
 _SUMMED = ("revenue_ttc", "vat", "shipping_charged", "goods", "shipping", "fees", "refunds", "goods_usd",
@@ -739,21 +790,22 @@ def profit_report(period: Period) -> ProfitReport:
     """CJ sales − CJ goods − CJ shipping (USD × the shop's rate, rounded per order) − payment fees − refunds
     = profit, and where the rest of the period's cash comes from.
 
-    The database computes each order's figures in whole cents (exact, rounded per order) and sums them per
-    day in one query; totals are the sum of the days, so the rows always add up to the totals. Rows are read
-    a page at a time (`ProfitRows`).
+    The database computes each order's figures in whole cents (exact, rounded per order) once and stores them
+    (ProfitLine, filled here for any order of the period that has no line of the current basis), then sums the
+    stored lines per day in one query; totals are the sum of the days, so the rows always add up to the totals.
+    Rows are read a page at a time (`ProfitRows`).
     """
     usd_rate = CJSettings.load().usd_rate
-    head, params = _with_base(profit_orders(period), usd_rate)
+    fill_profit_lines(period, usd_rate=usd_rate)  # the period's new or changed orders, computed once
+    lines, params = _period_lines(period, usd_rate).values_list(*LINE_COLUMNS).query.sql_with_params()
     day, day_params = _day_index(period)
-    shared = _shared_sql()
-    sql = f"""{head}
-SELECT {day} AS day, f.kind, COUNT(*), SUM(f.t), SUM(f.cj_c), SUM(f.own_c),
+    sql = f"""WITH f({", ".join(LINE_COLUMNS)}) AS ({lines})
+SELECT {day} AS day, f.kind, COUNT(*), SUM(f.total_c), SUM(f.cj_c), SUM(f.own_c),
        SUM(CASE WHEN f.kind = {OWN} OR f.own_c > 0 THEN 1 ELSE 0 END),
        SUM(CASE WHEN f.kind <> {OWN} AND f.own_c > 0 THEN 1 ELSE 0 END),
-       SUM({shared["vat"]}), SUM(f.ship_charged_c), SUM(f.goods_c), SUM(f.ship_c), SUM({shared["fees"]}),
-       SUM({shared["refunds"]}), SUM(f.gu), SUM(f.su)
-FROM fig f GROUP BY 1, 2 ORDER BY 1, 2"""  # noqa: S608 (fixed text; every input is a parameter)
+       SUM(f.vat_c), SUM(f.shipping_charged_c), SUM(f.goods_c), SUM(f.shipping_c), SUM(f.fees_c),
+       SUM(f.refunds_c), SUM(f.goods_usd_c), SUM(f.shipping_usd_c)
+FROM f GROUP BY 1, 2 ORDER BY 1, 2"""  # noqa: S608 (fixed text; every input is a parameter)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *day_params])
         groups = cursor.fetchall()
