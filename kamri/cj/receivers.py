@@ -1,11 +1,16 @@
 """Signal receivers: the CJ app reacts to store events without the store knowing about CJ."""
 
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from kamri.catalog.models import Product, Variant
+from kamri.cj import queue
+from kamri.cj.models import CJOrder, CJSettings, ProfitLine
 from kamri.cj.orders import preflight
 from kamri.cj.orders.placement import mapped_lines, queue_for_order, stop_for_order
-from kamri.orders.models import Hold, Order, PaymentSettings
+from kamri.orders.models import Hold, Order, OrderLine, PaymentSettings, Refund
 from kamri.orders.signals import hold_reasons, order_paid, stop_fulfilment
 
 
@@ -30,3 +35,42 @@ def hold_flagged_address(sender, order_id: int, **kwargs) -> list[tuple[str, str
         return []
     checked = preflight.check_address(order, then=_("« Libérer »"))
     return [] if checked.ok else [(Hold.Reason.ADDRESS, " ".join(checked.problems))]
+
+
+# --- The Rapport de marge's stored lines (ProfitLine): a change to what an order's figures depend on forgets
+# its line; the report and the periodic job compute it again. Bulk update() calls of kamri.cj call
+# ProfitLine.forget themselves (no signal). A new USD rate or fee rule changes the lines' basis instead.
+
+
+@receiver([post_save, post_delete], sender=Order, dispatch_uid="cj-profit-order")
+def forget_order_profit(sender, instance: Order, **kwargs) -> None:
+    ProfitLine.forget([instance.pk])
+
+
+@receiver([post_save, post_delete], sender=OrderLine, dispatch_uid="cj-profit-order-line")
+@receiver([post_save, post_delete], sender=Refund, dispatch_uid="cj-profit-refund")
+@receiver([post_save, post_delete], sender=CJOrder, dispatch_uid="cj-profit-cj-order")
+def forget_related_profit(sender, instance, **kwargs) -> None:
+    ProfitLine.forget([instance.order_id])
+
+
+@receiver(pre_delete, sender=Variant, dispatch_uid="cj-profit-variant")
+def forget_variant_profit(sender, instance: Variant, **kwargs) -> None:
+    """Its order lines lose their variant (SET_NULL, a bulk update): they no longer count as CJ products."""
+    ProfitLine.forget(OrderLine.objects.filter(variant=instance).values("order_id"))
+
+
+@receiver(pre_save, sender=Product, dispatch_uid="cj-profit-product-source")
+def forget_product_profit(sender, instance: Product, update_fields=None, **kwargs) -> None:
+    """A product that becomes (or stops being) a CJ product changes which lines of its orders are CJ sales."""
+    if instance.pk is None or (update_fields is not None and "source" not in update_fields):
+        return
+    before = Product.objects.filter(pk=instance.pk).values_list("source", flat=True).first()
+    if before is not None and before != instance.source:
+        ProfitLine.forget(OrderLine.objects.filter(variant__product=instance).values("order_id"))
+
+
+@receiver(post_save, sender=CJSettings, dispatch_uid="cj-profit-settings")
+def refresh_profit_after_settings(sender, **kwargs) -> None:
+    """A new USD rate gives every line another basis: have the job write them again before the next report."""
+    transaction.on_commit(queue.refresh_profit_lines)
