@@ -101,6 +101,7 @@ def seed_minimal() -> None:
     account.save()
     CJSettings.load()
     generate(orders=3, webhooks=5, products=3, api_calls=5, prefix="e")
+    build_profit_lines()
 
 
 def generate(*, orders: int, webhooks: int, products: int, api_calls: int, prefix: str = "b") -> None:
@@ -245,6 +246,18 @@ def generate(*, orders: int, webhooks: int, products: int, api_calls: int, prefi
         cursor.execute("ANALYZE")
 
 
+def build_profit_lines() -> None:
+    """The Rapport de marge's stored lines, through the real rebuild path (the profit_lines command)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    started = time.perf_counter()
+    call_command("profit_lines", "--rebuild", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"   profit lines rebuilt in {time.perf_counter() - started:5.1f} s", flush=True)
+
+
 def measure(client, url: str) -> tuple[float, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -298,6 +311,7 @@ def main() -> int:
         print(f"== generating {ORDERS:,} orders, {WEBHOOKS:,} webhooks, {PRODUCTS:,} products", flush=True)
         started = time.perf_counter()
         generate(orders=ORDERS, webhooks=WEBHOOKS, products=PRODUCTS, api_calls=API_CALLS)
+        build_profit_lines()
         generation_s = time.perf_counter() - started
         print(f"   generated in {generation_s:.1f} s", flush=True)
 
