@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from kamri.catalog.models import Product
-from kamri.cj.models import CJOrder, CJSettings, ProfitLine
+from kamri.cj.models import CJOrder, CJSettings, ProfitDay, ProfitLine
 from kamri.cj.orders import cj_payment
 from kamri.cj.reports import dashboard as figures
 from kamri.core.periods import default_period
@@ -51,8 +51,9 @@ def report_figures():
 
 
 def live_figures():
-    """The same report with every line computed again now (no stored line kept)."""
+    """The same report with every line and day sum computed again now (nothing stored kept)."""
     ProfitLine.objects.all().delete()
+    ProfitDay.objects.all().delete()
     return report_figures()
 
 

@@ -44,6 +44,7 @@ from kamri.cj.models import (
     CJOrder,
     CJSettings,
     Problem,
+    ProfitDay,
     ProfitLine,
     SyncRun,
     WebhookEvent,
@@ -626,17 +627,21 @@ def _with_base(queryset: QuerySet, usd_rate: Decimal) -> tuple[str, list[object]
     )
 
 
+def _midnights(period: Period) -> list[datetime]:
+    """The local midnight starting each day of the period, and the one ending it (days + 1 moments)."""
+    zone = timezone.get_current_timezone()
+    days = (period.end - period.start).days + 1
+    return [
+        timezone.make_aware(datetime.combine(period.start + timedelta(days=day), time.min), zone)
+        for day in range(days + 1)
+    ]
+
+
 def _day_index(period: Period) -> tuple[str, list[object]]:
     """The day of the period (0 = its first) each f.paid_at falls on, in the admin's zone (summer time
     included): a balanced CASE over the local midnights, about log2(days) comparisons per order."""
-    zone = timezone.get_current_timezone()
     days = (period.end - period.start).days + 1
-    midnights = [
-        connection.ops.adapt_datetimefield_value(
-            timezone.make_aware(datetime.combine(period.start + timedelta(days=day), time.min), zone)
-        )
-        for day in range(days)
-    ]
+    midnights = [connection.ops.adapt_datetimefield_value(moment) for moment in _midnights(period)[:-1]]
 
     def tree(low: int, high: int) -> tuple[str, list[object]]:
         if low == high:
@@ -680,13 +685,27 @@ def profit_basis(usd_rate: Decimal) -> str:
     return hashlib.sha256(_figures_sql(usd_rate).encode()).hexdigest()[:40]
 
 
+def _paid_between(period: Period) -> dict[str, datetime]:
+    start, end = period.bounds()
+    return {"paid_at__gte": start, "paid_at__lt": end}
+
+
 def fill_profit_lines(period: Period | None = None, *, usd_rate: Decimal | None = None) -> int:
     """Write the line of every paid order (of the period, or all) that has none of the current basis, from the
     report's SQL in one statement (an upsert: a line of another basis is replaced). Returns how many."""
     usd_rate = CJSettings.load().usd_rate if usd_rate is None else usd_rate
     basis = profit_basis(usd_rate)
     fresh = ProfitLine.objects.filter(order=OuterRef("pk"), basis=basis)
-    head, params = _with_base(profit_orders(period).filter(~Exists(fresh)), usd_rate)
+    missing = list(profit_orders(period).filter(~Exists(fresh)).values_list("id", "paid_at"))
+    if not missing:
+        return 0
+    ProfitDay.forget_at(paid_at for _id, paid_at in missing)  # their days are summed again
+    orders = profit_orders(None)
+    if len(missing) > ProfitDay.MANY:  # every day's sums are gone: an order paid since may come along
+        orders = orders.filter(~Exists(fresh), **({} if period is None else _paid_between(period)))
+    else:
+        orders = orders.filter(id__in=[order_id for order_id, _paid_at in missing])
+    head, params = _with_base(orders, usd_rate)
     columns, select = _line_select(usd_rate)
     updates = ", ".join(f"{name} = excluded.{name}" for name in LINE_COLUMNS[1:])
     sql = f"""INSERT INTO {ProfitLine._meta.db_table} ({columns}) {head}
@@ -700,7 +719,7 @@ def refresh_profit_lines() -> int:
     """The periodic job's work: drop the lines of orders no longer paid (or paid at another time), then fill
     every missing line. A safety net: each write path already forgets the lines it changes."""
     still_paid = paid_orders().filter(pk=OuterRef("order_id"), paid_at=OuterRef("paid_at"))
-    ProfitLine.objects.filter(~Exists(still_paid)).delete()
+    ProfitLine.forget(ProfitLine.objects.filter(~Exists(still_paid)).values("order_id"))
     return fill_profit_lines()
 
 
@@ -708,6 +727,7 @@ def rebuild_profit_lines() -> int:
     """Every line computed again from the report's SQL (the command `profit_lines --rebuild`)."""
     with transaction.atomic():
         ProfitLine.objects.all().delete()
+        ProfitDay.objects.all().delete()
         return fill_profit_lines()
 
 
@@ -787,17 +807,14 @@ def _add(totals: list[ProfitTotals]) -> ProfitTotals:
     )
 
 
-def profit_report(period: Period) -> ProfitReport:
-    """CJ sales − CJ goods − CJ shipping (USD × the shop's rate, rounded per order) − payment fees − refunds
-    = profit, and where the rest of the period's cash comes from.
+#: A day's sums for one kind, as _day_groups gives them after (day index, kind): ProfitDay's columns.
+DAY_SUMS = ("orders", "total_c", "cj_c", "own_c", "own_orders", "mixed_orders", "vat_c", "shipping_charged_c",
+            "goods_c", "shipping_c", "fees_c", "refunds_c", "goods_usd_c", "shipping_usd_c")  # fmt: skip
+KINDS = (OWN, WAITING, COSTED)
 
-    The database computes each order's figures in whole cents (exact, rounded per order) once and stores them
-    (ProfitLine, filled here for any order of the period that has no line of the current basis), then sums the
-    stored lines per day in one query; totals are the sum of the days, so the rows always add up to the totals.
-    Rows are read a page at a time (`ProfitRows`).
-    """
-    usd_rate = CJSettings.load().usd_rate
-    fill_profit_lines(period, usd_rate=usd_rate)  # the period's new or changed orders, computed once
+
+def _sum_lines(period: Period, usd_rate: Decimal) -> dict[tuple[int, int], tuple]:
+    """The period's stored lines summed per (day index, kind), in one query."""
     lines, params = _period_lines(period, usd_rate).values_list(*LINE_COLUMNS).query.sql_with_params()
     day, day_params = _day_index(period)
     sql = f"""WITH f({", ".join(LINE_COLUMNS)}) AS ({lines})
@@ -806,10 +823,74 @@ SELECT {day} AS day, f.kind, COUNT(*), SUM(f.total_c), SUM(f.cj_c), SUM(f.own_c)
        SUM(CASE WHEN f.kind <> {OWN} AND f.own_c > 0 THEN 1 ELSE 0 END),
        SUM(f.vat_c), SUM(f.shipping_charged_c), SUM(f.goods_c), SUM(f.shipping_c), SUM(f.fees_c),
        SUM(f.refunds_c), SUM(f.goods_usd_c), SUM(f.shipping_usd_c)
-FROM f GROUP BY 1, 2 ORDER BY 1, 2"""  # noqa: S608 (fixed text; every input is a parameter)
+FROM f GROUP BY 1, 2"""  # noqa: S608 (fixed text; every input is a parameter)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *day_params])
-        groups = cursor.fetchall()
+        return {(index, kind): tuple(sums) for index, kind, *sums in cursor.fetchall()}
+
+
+def _day_groups(period: Period, usd_rate: Decimal) -> list[tuple]:
+    """(day index, kind, *DAY_SUMS) of every day and kind of the period that has orders, in that order.
+
+    Read from the stored day sums (ProfitDay); the days without them (first read, or a line changed) are summed
+    from the lines in one query, from the first such day to the last, and stored."""
+    basis = profit_basis(usd_rate)
+    midnights = _midnights(period)
+    stored = {
+        (start, kind): tuple(sums)
+        for start, kind, *sums in ProfitDay.objects.filter(
+            basis=basis, start__gte=midnights[0], start__lt=midnights[-1]
+        ).values_list("start", "kind", *DAY_SUMS)
+    }
+    summed = {start for start, _kind in stored}
+    missing = [index for index, start in enumerate(midnights[:-1]) if start not in summed]
+    if missing:
+        first, last = missing[0], missing[-1]
+        part = Period(period.start + timedelta(days=first), period.start + timedelta(days=last))
+        found = _sum_lines(part, usd_rate)
+        zeros = (0,) * len(DAY_SUMS)
+        new = []
+        for index in range(first, last + 1):
+            start, end = midnights[index], midnights[index + 1]
+            for kind in KINDS:
+                sums = tuple(value or 0 for value in found.get((index - first, kind), zeros))
+                if (start, kind) not in stored:
+                    new.append(
+                        ProfitDay(
+                            basis=basis,
+                            start=start,
+                            end=end,
+                            kind=kind,
+                            **dict(zip(DAY_SUMS, sums, strict=True)),
+                        )
+                    )
+                stored[start, kind] = sums
+        ProfitDay.objects.bulk_create(new, ignore_conflicts=True)
+    return [
+        (index, kind, *stored[start, kind])
+        for index, start in enumerate(midnights[:-1])
+        for kind in KINDS
+        if stored[start, kind][0]
+    ]
+
+
+def profit_report(period: Period) -> ProfitReport:
+    """CJ sales − CJ goods − CJ shipping (USD × the shop's rate, rounded per order) − payment fees − refunds
+    = profit, and where the rest of the period's cash comes from.
+
+    The database computes each order's figures in whole cents (exact, rounded per order) once and stores them
+    (ProfitLine, filled here for any order of the period that has no line of the current basis), and their sums
+    per day (ProfitDay, summed again for a day whose lines changed); totals are the sum of the days, so the rows
+    always add up to the totals. Rows are read a page at a time (`ProfitRows`).
+    """
+    usd_rate = CJSettings.load().usd_rate
+    groups = _day_groups(period, usd_rate)
+    # Every paid order of the period has its line (the count of lines is that of paid orders: lines only exist
+    # for paid orders, each change forgets them), else the missing ones are computed now and summed again.
+    start, end = period.bounds()
+    if sum(group[2] for group in groups) != paid_orders(since=start, until=end).count():
+        fill_profit_lines(period, usd_rate=usd_rate)
+        groups = _day_groups(period, usd_rate)
     paid = [0, 0]
     by_kind = {OWN: [0, 0], WAITING: [0, 0], COSTED: [0, 0]}
     own, mixed = [0, 0], 0
