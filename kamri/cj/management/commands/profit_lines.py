@@ -14,7 +14,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, rebuild: bool = False, check: bool = False, **options):
         written = dashboard.rebuild_profit_lines() if rebuild else dashboard.refresh_profit_lines()
-        self.stdout.write(f"{written} ligne(s) écrite(s).")
+        if options.get("verbosity", 1):
+            self.stdout.write(f"{written} ligne(s) écrite(s).")
         if check:
             differences = dashboard.profit_line_differences()
             if differences:
