@@ -1,5 +1,7 @@
 """Signal receivers: the CJ app reacts to store events without the store knowing about CJ."""
 
+from functools import partial
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
@@ -10,6 +12,7 @@ from kamri.cj import queue
 from kamri.cj.models import CJOrder, CJSettings, ProfitLine
 from kamri.cj.orders import preflight
 from kamri.cj.orders.placement import mapped_lines, queue_for_order, stop_for_order
+from kamri.cj.reports import dashboard
 from kamri.orders.models import Hold, Order, OrderLine, PaymentSettings, Refund
 from kamri.orders.signals import hold_reasons, order_paid, stop_fulfilment
 
@@ -38,20 +41,26 @@ def hold_flagged_address(sender, order_id: int, **kwargs) -> list[tuple[str, str
 
 
 # --- The Rapport de marge's stored lines (ProfitLine): a change to what an order's figures depend on forgets
-# its line; the report and the periodic job compute it again. Bulk update() calls of kamri.cj call
+# its line, written again after the commit; the report (for any line still missing) and the periodic job too. Bulk update() calls of kamri.cj call
 # ProfitLine.forget themselves (no signal). A new USD rate or fee rule changes the lines' basis instead.
+
+
+def _recompute_profit(order_id: int) -> None:
+    """Forget now; once the change is committed, write the line again (the report then only sums)."""
+    ProfitLine.forget([order_id])
+    transaction.on_commit(partial(dashboard.fill_profit_lines, order_ids=[order_id]), robust=True)
 
 
 @receiver([post_save, post_delete], sender=Order, dispatch_uid="cj-profit-order")
 def forget_order_profit(sender, instance: Order, **kwargs) -> None:
-    ProfitLine.forget([instance.pk])
+    _recompute_profit(instance.pk)
 
 
 @receiver([post_save, post_delete], sender=OrderLine, dispatch_uid="cj-profit-order-line")
 @receiver([post_save, post_delete], sender=Refund, dispatch_uid="cj-profit-refund")
 @receiver([post_save, post_delete], sender=CJOrder, dispatch_uid="cj-profit-cj-order")
 def forget_related_profit(sender, instance, **kwargs) -> None:
-    ProfitLine.forget([instance.order_id])
+    _recompute_profit(instance.order_id)
 
 
 @receiver(pre_delete, sender=Variant, dispatch_uid="cj-profit-variant")

@@ -173,3 +173,14 @@ def test_rebuild_and_check_command(shop, capsys):
     call_command("profit_lines", "--rebuild", "--check")
     assert "égales au calcul direct" in capsys.readouterr().out
     assert ProfitLine.objects.count() == 5  # every paid, not cancelled order, the old one included
+
+
+def test_a_change_writes_its_line_again_once_committed(shop, django_capture_on_commit_callbacks):
+    row = shop["first"].cj_orders.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        row.postage_amount_usd = Decimal("5.00")
+        row.save()
+        assert not ProfitLine.objects.filter(order=shop["first"]).exists()  # forgotten inside the transaction
+    line = ProfitLine.objects.get(order=shop["first"])  # written again after the commit, before any report
+    assert line.shipping_c == 460  # 5.00 × 0.92
+    assert figures.profit_line_differences(default_period()) == 0

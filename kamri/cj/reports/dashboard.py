@@ -690,18 +690,26 @@ def _paid_between(period: Period) -> dict[str, datetime]:
     return {"paid_at__gte": start, "paid_at__lt": end}
 
 
-def fill_profit_lines(period: Period | None = None, *, usd_rate: Decimal | None = None) -> int:
-    """Write the line of every paid order (of the period, or all) that has none of the current basis, from the
-    report's SQL in one statement (an upsert: a line of another basis is replaced). Returns how many."""
+def fill_profit_lines(
+    period: Period | None = None, *, usd_rate: Decimal | None = None, order_ids: Iterable[int] | None = None
+) -> int:
+    """Write the line of every paid order (of the period, or all; or of these orders) that has none of the
+    current basis, from the report's SQL in one statement (an upsert: a line of another basis is replaced), and
+    forget the sums of their days. Returns how many."""
     usd_rate = CJSettings.load().usd_rate if usd_rate is None else usd_rate
     basis = profit_basis(usd_rate)
     fresh = ProfitLine.objects.filter(order=OuterRef("pk"), basis=basis)
-    missing = list(profit_orders(period).filter(~Exists(fresh)).values_list("id", "paid_at"))
+    candidates = (
+        profit_orders(period) if order_ids is None else profit_orders(period).filter(id__in=order_ids)
+    )
+    missing = list(candidates.filter(~Exists(fresh)).values_list("id", "paid_at"))
     if not missing:
         return 0
     ProfitDay.forget_at(paid_at for _id, paid_at in missing)  # their days are summed again
     orders = profit_orders(None)
-    if len(missing) > ProfitDay.MANY:  # every day's sums are gone: an order paid since may come along
+    if (
+        len(missing) > ProfitDay.MANY and order_ids is None
+    ):  # every day's sums are gone: a newer order may come
         orders = orders.filter(~Exists(fresh), **({} if period is None else _paid_between(period)))
     else:
         orders = orders.filter(id__in=[order_id for order_id, _paid_at in missing])
