@@ -51,7 +51,7 @@ def _recompute_profit(order_id: int) -> None:
     transaction.on_commit(partial(dashboard.fill_profit_lines, order_ids=[order_id]), robust=True)
 
 
-@receiver([post_save, post_delete], sender=Order, dispatch_uid="cj-profit-order")
+@receiver([post_save, pre_delete], sender=Order, dispatch_uid="cj-profit-order")  # pre: the line cascades
 def forget_order_profit(sender, instance: Order, **kwargs) -> None:
     _recompute_profit(instance.pk)
 

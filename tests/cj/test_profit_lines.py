@@ -184,3 +184,25 @@ def test_a_change_writes_its_line_again_once_committed(shop, django_capture_on_c
     line = ProfitLine.objects.get(order=shop["first"])  # written again after the commit, before any report
     assert line.shipping_c == 460  # 5.00 × 0.92
     assert figures.profit_line_differences(default_period()) == 0
+
+
+def test_a_deleted_order_leaves_the_report_and_its_days_sums(shop):
+    before = figures.profit_report(default_period()).totals
+    shop["first"].delete()
+    after = figures.profit_report(default_period()).totals
+    assert after.orders == before.orders - 1 and after.revenue == before.revenue - Decimal("49.99")
+    assert_exact()
+
+
+def test_a_day_summed_without_a_line_written_since_is_summed_again(shop, monkeypatch):
+    """A day's sums stored while one of its lines was being written (a race): the count of paid orders tells."""
+    order = paid_order(("cj", "22.00"))
+    cj_row(order, goods="8.00", postage="1.50")
+    ProfitDay.objects.all().delete()
+    figures._day_groups(default_period(), CJSettings.load().usd_rate)  # the day summed without the new line
+    with monkeypatch.context() as patched:
+        patched.setattr(ProfitDay, "forget_at", classmethod(lambda cls, moments: None))
+        assert figures.fill_profit_lines(order_ids=[order.pk]) == 1  # ...then the line written
+    report = figures.profit_report(default_period())
+    assert order.pk in {row.order_id for row in report.rows}
+    assert_exact()

@@ -705,22 +705,22 @@ def fill_profit_lines(
     missing = list(candidates.filter(~Exists(fresh)).values_list("id", "paid_at"))
     if not missing:
         return 0
-    ProfitDay.forget_at(paid_at for _id, paid_at in missing)  # their days are summed again
-    orders = profit_orders(None)
-    if (
-        len(missing) > ProfitDay.MANY and order_ids is None
-    ):  # every day's sums are gone: a newer order may come
-        orders = orders.filter(~Exists(fresh), **({} if period is None else _paid_between(period)))
-    else:
-        orders = orders.filter(id__in=[order_id for order_id, _paid_at in missing])
-    head, params = _with_base(orders, usd_rate)
-    columns, select = _line_select(usd_rate)
-    updates = ", ".join(f"{name} = excluded.{name}" for name in LINE_COLUMNS[1:])
-    sql = f"""INSERT INTO {ProfitLine._meta.db_table} ({columns}) {head}
+    with transaction.atomic():  # the days forgotten and the lines written at once
+        ProfitDay.forget_at(paid_at for _id, paid_at in missing)  # their days are summed again
+        orders = profit_orders(None)
+        many = len(missing) > ProfitDay.MANY and order_ids is None
+        if many:  # every day's sums are gone (forget_at): orders paid since this list may come along
+            orders = orders.filter(~Exists(fresh), **({} if period is None else _paid_between(period)))
+        else:
+            orders = orders.filter(id__in=[order_id for order_id, _paid_at in missing])
+        head, params = _with_base(orders, usd_rate)
+        columns, select = _line_select(usd_rate)
+        updates = ", ".join(f"{name} = excluded.{name}" for name in LINE_COLUMNS[1:])
+        sql = f"""INSERT INTO {ProfitLine._meta.db_table} ({columns}) {head}
 {select} WHERE 1 = 1 ON CONFLICT (order_id) DO UPDATE SET {updates}"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, basis])
-        return max(cursor.rowcount, 0)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, basis])
+            return max(cursor.rowcount, 0)
 
 
 def refresh_profit_lines() -> int:
@@ -728,7 +728,13 @@ def refresh_profit_lines() -> int:
     every missing line. A safety net: each write path already forgets the lines it changes."""
     still_paid = paid_orders().filter(pk=OuterRef("order_id"), paid_at=OuterRef("paid_at"))
     ProfitLine.forget(ProfitLine.objects.filter(~Exists(still_paid)).values("order_id"))
-    return fill_profit_lines()
+    written = fill_profit_lines()
+    if connection.vendor != "sqlite":
+        # SQLite's immediate transactions serialise a day's sum with the writes of its lines; elsewhere a day
+        # summed during a concurrent change could miss it: day sums are a cache, dropped here, so such a day
+        # lasts until this job at most.
+        ProfitDay.objects.all().delete()
+    return written
 
 
 def rebuild_profit_lines() -> int:
@@ -853,8 +859,21 @@ def _day_groups(period: Period, usd_rate: Decimal) -> list[tuple]:
     summed = {start for start, _kind in stored}
     missing = [index for index, start in enumerate(midnights[:-1]) if start not in summed]
     if missing:
-        first, last = missing[0], missing[-1]
-        part = Period(period.start + timedelta(days=first), period.start + timedelta(days=last))
+        _sum_days(period, usd_rate, basis, midnights, missing, stored)
+    return [
+        (index, kind, *stored[start, kind])
+        for index, start in enumerate(midnights[:-1])
+        for kind in KINDS
+        if stored[start, kind][0]
+    ]
+
+
+def _sum_days(period, usd_rate, basis, midnights, missing, stored) -> None:
+    """Sum the lines from the first missing day to the last, store the days not stored yet (into `stored` too).
+    One transaction (SQLite's are immediate: no line of these days changes between the sum and the store)."""
+    first, last = missing[0], missing[-1]
+    part = Period(period.start + timedelta(days=first), period.start + timedelta(days=last))
+    with transaction.atomic():
         found = _sum_lines(part, usd_rate)
         zeros = (0,) * len(DAY_SUMS)
         new = []
@@ -874,12 +893,6 @@ def _day_groups(period: Period, usd_rate: Decimal) -> list[tuple]:
                     )
                 stored[start, kind] = sums
         ProfitDay.objects.bulk_create(new, ignore_conflicts=True)
-    return [
-        (index, kind, *stored[start, kind])
-        for index, start in enumerate(midnights[:-1])
-        for kind in KINDS
-        if stored[start, kind][0]
-    ]
 
 
 def profit_report(period: Period) -> ProfitReport:
@@ -896,9 +909,13 @@ def profit_report(period: Period) -> ProfitReport:
     # Every paid order of the period has its line (the count of lines is that of paid orders: lines only exist
     # for paid orders, each change forgets them), else the missing ones are computed now and summed again.
     start, end = period.bounds()
-    if sum(group[2] for group in groups) != paid_orders(since=start, until=end).count():
+    paid = paid_orders(since=start, until=end).count()
+    if sum(group[2] for group in groups) != paid:
         fill_profit_lines(period, usd_rate=usd_rate)
         groups = _day_groups(period, usd_rate)
+        if sum(group[2] for group in groups) != paid:  # a day summed while a line was written: sum them again
+            ProfitDay.objects.filter(start__gte=start, start__lt=end).delete()
+            groups = _day_groups(period, usd_rate)
     paid = [0, 0]
     by_kind = {OWN: [0, 0], WAITING: [0, 0], COSTED: [0, 0]}
     own, mixed = [0, 0], 0
