@@ -747,8 +747,9 @@ def rebuild_profit_lines() -> int:
 
 def profit_line_differences(period: Period | None = None, *, wrong_only: bool = False) -> int:
     """How many stored lines differ from what the report's SQL computes now (missing, extra, or other figures:
-    a changed line counts twice): 0 when the table is exact. `wrong_only`: only the stored lines of the current
-    basis that differ, the ones the report would sum (a line not written yet is not wrong: the report writes it). The check of `profit_lines --check` and of the tests."""
+    a changed line counts twice): 0 when the table is exact; the check of `profit_lines --check` and of the
+    tests. `wrong_only`: only the stored lines of the current basis that differ, the ones the report would sum
+    (a line not written yet is not wrong: the report writes it)."""
     usd_rate = CJSettings.load().usd_rate
     basis = profit_basis(usd_rate)
     head, params = _with_base(profit_orders(period), usd_rate)
@@ -856,8 +857,11 @@ def _day_groups(period: Period, usd_rate: Decimal) -> list[tuple]:
             basis=basis, start__gte=midnights[0], start__lt=midnights[-1]
         ).values_list("start", "kind", *DAY_SUMS)
     }
-    summed = {start for start, _kind in stored}
-    missing = [index for index, start in enumerate(midnights[:-1]) if start not in summed]
+    missing = [
+        index
+        for index, start in enumerate(midnights[:-1])
+        if any((start, kind) not in stored for kind in KINDS)
+    ]
     if missing:
         _sum_days(period, usd_rate, basis, midnights, missing, stored)
     return [
