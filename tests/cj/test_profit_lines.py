@@ -15,6 +15,7 @@ from kamri.catalog.models import Product
 from kamri.cj.models import CJOrder, CJSettings, ProfitDay, ProfitLine
 from kamri.cj.orders import cj_payment
 from kamri.cj.reports import dashboard as figures
+from kamri.cj.tasks import profit as profit_tasks
 from kamri.core.periods import default_period
 from kamri.orders.models import Order, Payment, Refund
 from tests.cj.test_profit import cj_row, paid_order
@@ -205,4 +206,20 @@ def test_a_day_summed_without_a_line_written_since_is_summed_again(shop, monkeyp
         assert figures.fill_profit_lines(order_ids=[order.pk]) == 1  # ...then the line written
     report = figures.profit_report(default_period())
     assert order.pk in {row.order_id for row in report.rows}
+    assert_exact()
+
+
+def test_the_periodic_job_is_the_safety_net(shop):
+    Order.objects.filter(pk=shop["own"].pk).update(status=Order.Status.CANCELLED)  # no signal: its line stays
+    profit_tasks.refresh_profit_lines_periodically.call_local()
+    assert not ProfitLine.objects.filter(order=shop["own"]).exists()  # no longer paid: dropped
+    assert ProfitLine.objects.filter(order=shop["old"]).exists()  # outside the report's period: written
+    assert figures.profit_line_differences() == 0
+    assert_exact()
+
+
+def test_an_order_total_changed_by_a_bulk_update_is_seen(shop):
+    """update() sends no signal: the report compares its lines with the period's paid orders and their totals."""
+    Order.objects.filter(pk=shop["own"].pk).update(total=Decimal("120.00"), subtotal=Decimal("120.00"))
+    assert figures.profit_report(default_period()).sales.own.revenue == Decimal("132.00")  # 120 + 12 (mixed)
     assert_exact()

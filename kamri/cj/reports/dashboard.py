@@ -899,6 +899,21 @@ def _sum_days(period, usd_rate, basis, midnights, missing, stored) -> None:
         ProfitDay.objects.bulk_create(new, ignore_conflicts=True)
 
 
+def _paid_check(period: Period) -> tuple[int, int]:
+    """The period's paid orders: how many, and their totals in cents (what the period's lines add up to)."""
+    start, end = period.bounds()
+    inner, params = paid_orders(since=start, until=end).order_by().values("total").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), SUM({cents_sql('p.total')}) FROM ({inner}) p", params)  # noqa: S608
+        count, total = cursor.fetchone()
+    return count, total or 0
+
+
+def _checked(groups: list[tuple]) -> tuple[int, int]:
+    """What _paid_check must equal: the day groups' orders and totals."""
+    return sum(group[2] for group in groups), sum(group[3] for group in groups)
+
+
 def profit_report(period: Period) -> ProfitReport:
     """CJ sales − CJ goods − CJ shipping (USD × the shop's rate, rounded per order) − payment fees − refunds
     = profit, and where the rest of the period's cash comes from.
@@ -910,16 +925,22 @@ def profit_report(period: Period) -> ProfitReport:
     """
     usd_rate = CJSettings.load().usd_rate
     groups = _day_groups(period, usd_rate)
-    # Every paid order of the period has its line (the count of lines is that of paid orders: lines only exist
-    # for paid orders, each change forgets them), else the missing ones are computed now and summed again.
-    start, end = period.bounds()
-    paid = paid_orders(since=start, until=end).count()
-    if sum(group[2] for group in groups) != paid:
+    # The lines must hold every paid order of the period and its total (lines only exist for paid orders and
+    # each change forgets them): else the missing lines are written; then the days are summed again (a day
+    # summed while a line was written); then the period's lines are written again (an order changed by a bulk
+    # update, which sends no signal).
+    expected = _paid_check(period)
+    if _checked(groups) != expected:
         fill_profit_lines(period, usd_rate=usd_rate)
         groups = _day_groups(period, usd_rate)
-        if sum(group[2] for group in groups) != paid:  # a day summed while a line was written: sum them again
-            ProfitDay.objects.filter(start__gte=start, start__lt=end).delete()
-            groups = _day_groups(period, usd_rate)
+    if _checked(groups) != expected:
+        start, end = period.bounds()
+        ProfitDay.objects.filter(start__gte=start, start__lt=end).delete()
+        groups = _day_groups(period, usd_rate)
+    if _checked(groups) != expected:
+        ProfitLine.forget(list(_period_lines(period, usd_rate).values_list("order_id", flat=True)))
+        fill_profit_lines(period, usd_rate=usd_rate)
+        groups = _day_groups(period, usd_rate)
     paid = [0, 0]
     by_kind = {OWN: [0, 0], WAITING: [0, 0], COSTED: [0, 0]}
     own, mixed = [0, 0], 0
