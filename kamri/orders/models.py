@@ -41,7 +41,7 @@ class Order(models.Model):
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
 
-    country = models.CharField(_("pays"), max_length=2, help_text=_("Code ISO à deux lettres"))
+    country = models.CharField(_("pays"), max_length=2, help_text=_("Code ISO à deux lettres"), db_index=True)
     province = models.CharField(_("région / État"), max_length=80, blank=True)
     city = models.CharField(_("ville"), max_length=80)
     zip_code = models.CharField(_("code postal"), max_length=20, blank=True)

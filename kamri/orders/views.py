@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 from kamri.core.listing import paginate
 from kamri.orders.invoice_pdf import invoice_response
 from kamri.orders.models import Invoice, Order
-from kamri.orders.selectors import admin_order_list, order_money
+from kamri.orders.selectors import admin_order_list, order_countries, order_money
 from kamri.orders.services import mark_paid
 
 
@@ -18,7 +18,7 @@ def order_list(request):
         "paid": request.GET.get("paid", ""),
     }
     page, keep = paginate(request, admin_order_list(**filters))
-    countries = Order.objects.order_by("country").values_list("country", flat=True).distinct()
+    countries = order_countries()
     return render(
         request,
         "orders/order_list.html",
