@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -156,14 +156,24 @@ class WebhookStats:
 
 
 def webhook_stats() -> WebhookStats:
-    row = WebhookEvent.objects.aggregate(
-        total=Count("id"),
-        **_per_status(),
-        # refused at the door (signature, body) proves nothing; a CJ message rejected for its content does
-        last=Max("received_at", filter=~Q(status=WebhookEvent.Status.REJECTED, message_id=None)),
+    """The counters without reading every row: the total from COUNT(*) (SQLite answers it from its smallest
+    index), each status but "processed" (the bulk of a busy log) from the status index, "processed" as the rest;
+    the latest from the date index."""
+    total = WebhookEvent.objects.count()
+    others = [value for value in WebhookEvent.Status.values if value != WebhookEvent.Status.PROCESSED]
+    counts = dict(
+        WebhookEvent.objects.filter(status__in=others).order_by().values_list("status").annotate(n=Count("id"))
     )
-    last = row.pop("last")
-    return WebhookStats(**row, last_received_at=last)
+    row = {_count_name(value): counts.get(value, 0) for value in others}
+    row[_count_name(WebhookEvent.Status.PROCESSED)] = total - sum(counts.values())
+    # refused at the door (signature, body) proves nothing; a CJ message rejected for its content does
+    last = (
+        WebhookEvent.objects.exclude(status=WebhookEvent.Status.REJECTED, message_id=None)
+        .order_by("-received_at")
+        .values_list("received_at", flat=True)
+        .first()
+    )
+    return WebhookStats(total=total, **row, last_received_at=last)
 
 
 def webhook_events(
