@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -59,7 +60,13 @@ def endpoint_stats(calls: QuerySet) -> list[EndpointStats]:
     """Latency p50/p95 and error rate per endpoint over (at most the latest 50,000 of) the given calls."""
     durations: dict[str, list[float]] = {}
     errors: dict[str, int] = {}
-    for endpoint, duration, ok in calls.values_list("endpoint", "duration_ms", "ok")[:STATS_ROW_LIMIT]:
+    # Up to 50,000 rows: read through the cursor, without the ORM's per-row Decimal and boolean converters
+    # (they cost more than the query); float() and truthiness read the raw values on SQLite and PostgreSQL.
+    sql, params = calls.values_list("endpoint", "duration_ms", "ok")[:STATS_ROW_LIMIT].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for endpoint, duration, ok in rows:
         durations.setdefault(endpoint, []).append(float(duration))
         errors[endpoint] = errors.get(endpoint, 0) + (0 if ok else 1)
     stats = []
@@ -162,7 +169,10 @@ def webhook_stats() -> WebhookStats:
     total = WebhookEvent.objects.count()
     others = [value for value in WebhookEvent.Status.values if value != WebhookEvent.Status.PROCESSED]
     counts = dict(
-        WebhookEvent.objects.filter(status__in=others).order_by().values_list("status").annotate(n=Count("id"))
+        WebhookEvent.objects.filter(status__in=others)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
     )
     row = {_count_name(value): counts.get(value, 0) for value in others}
     row[_count_name(WebhookEvent.Status.PROCESSED)] = total - sum(counts.values())
