@@ -322,6 +322,7 @@ class Dashboard:
     webhooks_chart: tuple[list[Bucket], list[int], list[int]]
     calls_chart: tuple[list[Bucket], list[int], list[int]]
     definitions: dict[str, str] = field(default_factory=dict)
+    settings_row: CJSettings | None = None  # the saved settings the figures were read with
 
 
 def every(minutes: int) -> str:
@@ -372,6 +373,7 @@ def dashboard(*, now: datetime | None = None) -> Dashboard:
             "orders": str(ORDER_RATE_DEFINITION),
             "unavailable": str(UNAVAILABLE_DEFINITION),
         },
+        settings_row=settings_row,
     )
 
 
@@ -853,10 +855,16 @@ class PointsBoard:
         return self.to_midnight > self.day.quota
 
 
-def points_board(*, now: datetime | None = None, day: points_budget.Day | None = None) -> PointsBoard:
+def points_board(
+    *,
+    now: datetime | None = None,
+    day: points_budget.Day | None = None,
+    settings_row: CJSettings | None = None,
+) -> PointsBoard:
+    """``settings_row``: the saved CJSettings when the caller has read them already (the dashboard)."""
     now = now or timezone.now()
-    day = day or points_budget.today(now=now)
-    plan = freshness.catalogue_forecast(now=now, day=day)
+    day = day or points_budget.today(now=now, settings_row=settings_row)
+    plan = freshness.catalogue_forecast(now=now, day=day, loaded=settings_row)
     return PointsBoard(
         day=day,
         plan=plan,

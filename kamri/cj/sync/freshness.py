@@ -253,11 +253,13 @@ def catalogue_forecast(
     settings_row: CJSettings | None = None,
     now: datetime | None = None,
     day: points_budget.Day | None = None,
+    loaded: CJSettings | None = None,
 ) -> Forecast:
-    """The forecast of the freshness targets of ``settings_row`` (default: the saved ones) on today's catalogue,
-    within the day's total (CJ's figure) minus the orders' reserve (of these settings)."""
+    """The forecast of the freshness targets of ``settings_row`` (default: the saved ones, ``loaded`` when the
+    caller has already read them) on today's catalogue, within the day's total (CJ's figure) minus the orders'
+    reserve (of these settings)."""
     saved = settings_row
-    settings_row = settings_row or CJSettings.load()
+    settings_row = settings_row or loaded or CJSettings.load()
     now = now or timezone.now()
     t = Targets.of(settings_row)
     found = catalogue_signals(now=now, t=t, settings_row=settings_row)
