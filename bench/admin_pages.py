@@ -34,7 +34,9 @@ WEBHOOKS = int(os.environ.get("BENCH_WEBHOOKS", 500_000))
 PRODUCTS = int(os.environ.get("BENCH_PRODUCTS", 20_000))
 API_CALLS = int(os.environ.get("BENCH_API_CALLS", 20_000))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", 20))
-ONLY = {name for name in os.environ.get("BENCH_ONLY", "").split(",") if name}  # "cj_dashboard,orders" while profiling
+ONLY = {
+    name for name in os.environ.get("BENCH_ONLY", "").split(",") if name
+}  # "cj_dashboard,orders" while profiling
 BATCH = 5_000
 TARGET_MS = 100
 TARGET_QUERIES = 20
@@ -338,7 +340,10 @@ def main() -> int:
 
         generation_s = 0.0
         if reuse:
-            print(f"== reusing {full_db} ({ORDERS:,} orders, {WEBHOOKS:,} webhooks, {PRODUCTS:,} products)", flush=True)
+            print(
+                f"== reusing {full_db} ({ORDERS:,} orders, {WEBHOOKS:,} webhooks, {PRODUCTS:,} products)",
+                flush=True,
+            )
             use_database(full_db)
             client = login()
         else:
@@ -346,7 +351,9 @@ def main() -> int:
             shutil.copyfile(empty_db, full_db)  # the full database starts as the almost empty one
             use_database(full_db)
             client = login()
-            print(f"== generating {ORDERS:,} orders, {WEBHOOKS:,} webhooks, {PRODUCTS:,} products", flush=True)
+            print(
+                f"== generating {ORDERS:,} orders, {WEBHOOKS:,} webhooks, {PRODUCTS:,} products", flush=True
+            )
             started = time.perf_counter()
             generate(orders=ORDERS, webhooks=WEBHOOKS, products=PRODUCTS, api_calls=API_CALLS)
             generation_s = time.perf_counter() - started

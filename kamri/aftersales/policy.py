@@ -130,10 +130,7 @@ def approaching(
         .annotate(
             shipped_at=_first_status(Order.Status.SHIPPED), delivered_at=_first_status(Order.Status.DELIVERED)
         )
-        .filter(
-            Q(shipped_at__gte=oldest)
-            | Q(delivered_at__gte=delivered_since)
-        )
+        .filter(Q(shipped_at__gte=oldest) | Q(delivered_at__gte=delivered_since))
     )
     out: list[tuple[Order, str, date]] = []
     for order in candidates:
