@@ -7,6 +7,7 @@ import signal
 import sys
 import threading
 import time
+from decimal import Decimal
 
 from .config import TIER_QPS, SandboxConfig
 from .server import SandboxServer
@@ -69,8 +70,6 @@ def parse_args(argv: list[str] | None = None) -> SandboxConfig:
     p.add_argument("--public-url", default=None, help="absolute root URL used in payloads (images, tracking)")
     p.add_argument("--verbose", "-v", action="store_true", help="log every request")
     a = p.parse_args(argv)
-    from decimal import Decimal
-
     return SandboxConfig(
         seed=a.seed,
         products=a.products,

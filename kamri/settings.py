@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "kamri.legal",
     "kamri.aftersales",
     "kamri.cj",
+    "kamri.shop",  # make run: the whole shop put together (imports every app, imported by none)
 ]
 
 MIDDLEWARE = [
@@ -87,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kamri.core.context_processors.shell",
+                "kamri.storefront.context_processors.shop_frame",
             ],
         },
     },

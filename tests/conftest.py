@@ -189,5 +189,16 @@ def staff_client(client, db):
     """Django's test client logged in as a staff member (the admin's everyday user)."""
     from tests import factories
 
-    client.force_login(factories.staff_user())
-    return client
+    return factories.logged_in_client(client=client)
+
+
+@pytest.fixture
+def no_address_hold(db):
+    """The "Adresse signalée" hold switched off: a paid order with a bad address goes on to wait in "À traiter"
+    at its CJ order (the tests of the CJ side's pre-flight and "Corriger l'adresse" / "Renvoyer")."""
+    from kamri.orders.models import PaymentSettings
+
+    rules = PaymentSettings.load()
+    rules.hold_on_flagged_address = False
+    rules.save()
+    return rules

@@ -6,6 +6,7 @@ import itertools
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from kamri.catalog.models import Category, Product, Variant
 from kamri.orders.models import Order, OrderLine
@@ -26,6 +27,22 @@ def staff_user(username: str = "staff", *, is_staff: bool = True, role: str = "o
     if is_staff:
         StaffMember.objects.update_or_create(user=user, defaults={"role": role})
     return user
+
+
+def logged_in_client(
+    username: str = "staff",
+    *,
+    role: str = "owner",
+    crashes_as_500: bool = False,
+    client: Client | None = None,
+) -> Client:
+    """A test client logged in as a staff member with this role: the one way the tests enter the admin.
+
+    crashes_as_500: a crash comes back as a 500 response to count, instead of an exception in the test.
+    """
+    client = client or Client(raise_request_exception=not crashes_as_500)
+    client.force_login(staff_user(username, role=role))
+    return client
 
 
 def product(

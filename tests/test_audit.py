@@ -18,8 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(factories.staff_user("claire"))
-    return client
+    return factories.logged_in_client("claire", client=client)
 
 
 def test_a_button_is_recorded_with_its_label_result_and_the_message_shown(staff_client):

@@ -94,8 +94,7 @@ def dated_shop(db):
 
 
 def _client(language: str) -> Client:
-    client = Client(raise_request_exception=False)
-    client.force_login(factories.staff_user("owner-dates", role="owner"))
+    client = factories.logged_in_client("owner-dates", crashes_as_500=True)
     client.cookies["django_language"] = language
     return client
 

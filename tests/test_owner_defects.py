@@ -13,12 +13,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client):
-    client.force_login(factories.staff_user())
-    return client
-
-
 def _row(staff_client, product):
     page = staff_client.get(reverse("catalog:product_list")).context["page"]
     return next(p for p in page if p.pk == product.pk)

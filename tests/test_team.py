@@ -21,9 +21,7 @@ def _fast_hashing(settings):
 
 @pytest.fixture
 def owner_client():
-    client = Client()
-    client.force_login(factories.staff_user("patronne", role="owner"))
-    return client
+    return factories.logged_in_client("patronne")
 
 
 def _invite(client, username="lea", email="lea@example.com", role="operator"):

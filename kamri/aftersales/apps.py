@@ -11,4 +11,5 @@ class AftersalesConfig(AppConfig):
     verbose_name = "Service après-vente"
 
     def ready(self) -> None:
-        from kamri.aftersales import receivers  # noqa: F401  (connects the delivery news to the timeline)
+        # connects the delivery news to the timeline; registers the e-mail job services enqueue (kamri.core.queue)
+        from kamri.aftersales import receivers, tasks  # noqa: F401

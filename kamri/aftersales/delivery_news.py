@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from kamri.aftersales import emails
 from kamri.aftersales.models import CustomerRequest
+from kamri.core import queue
 from kamri.orders.models import Order, OrderEvent
 from kamri.orders.tracking import tracking_for
 
@@ -50,9 +51,7 @@ def deliver_email(
 
 
 def _queue(order_id: int, kind: str, parcel: str) -> None:
-    from kamri.aftersales.tasks import send_aftersales_email
-
-    send_aftersales_email(order_id, kind, event_type(kind, parcel), parcels=[parcel])
+    queue.job("send_aftersales_email")(order_id, kind, event_type(kind, parcel), parcels=[parcel])
 
 
 def _parcels_of(event: OrderEvent) -> list[str]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kamri.aftersales import photos, policy
 from kamri.aftersales.models import CustomerRequest
+from kamri.core import queue
 from kamri.orders import refunds
 from kamri.orders.models import Order
 from kamri.orders.services import record_event
@@ -92,9 +93,7 @@ def create_request(
 def _queue_email(
     order_id: int, kind: str, event_type: str, request_id: int, reply: str = "", by: str = ""
 ) -> None:
-    from kamri.aftersales.tasks import send_aftersales_email
-
-    send_aftersales_email(order_id, kind, event_type, request_id=request_id, reply=reply, by=by)
+    queue.job("send_aftersales_email")(order_id, kind, event_type, request_id=request_id, reply=reply, by=by)
 
 
 def set_status(row: CustomerRequest, status: str, *, by: str, note: str = "") -> bool:

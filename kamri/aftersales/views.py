@@ -15,9 +15,7 @@ from django.views.decorators.http import require_http_methods
 from kamri.aftersales import photos, policy, services
 from kamri.aftersales.forms import ReportForm
 from kamri.aftersales.models import CustomerRequest, RequestPhoto
-from kamri.legal.services import published_pages
 from kamri.orders.models import Order
-from kamri.storefront.selectors import storefront_categories
 
 
 def _quantities(request: HttpRequest, order: Order) -> dict[int, int]:
@@ -80,8 +78,6 @@ def report(request: HttpRequest, access_key: str) -> HttpResponse:
             "error": error,
             "max_photos": settings.KAMRI_AFTERSALES_MAX_PHOTOS,
             "max_mb": settings.KAMRI_AFTERSALES_MAX_PHOTO_MB,
-            "categories": storefront_categories(),
-            "legal_pages": published_pages(),
         },
         status=400 if error else 200,
     )

@@ -10,17 +10,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kamri.catalog.models import Category, Product, Variant
-from kamri.catalog.pricing import PricingRule, Rounding
+from kamri.catalog.pricing import PricingRule
 from kamri.catalog.selectors import CategoryTreeChoices
 from kamri.core.forms_l10n import localize_decimals
+from kamri.core.money import Rounding
 from kamri.core.text import single_line
 
-ROUNDING_CHOICES = [
-    (Rounding.NONE.value, _("Aucun (au centime)")),
-    (Rounding.NINETY_NINE.value, _("x,99")),
-    (Rounding.NINETY.value, _("x,90")),
-    (Rounding.WHOLE.value, _("Entier supérieur")),
-]
 MAX_IMAGES = 20
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg")  # an <img> runs no SVG script
 
@@ -48,7 +43,7 @@ class RuleFields(forms.Form):
         decimal_places=2,
         help_text=_("Pourcentage ajouté au coût (par exemple 60 : prix = coût × 1,6 avant l'arrondi)."),
     )
-    rounding = forms.ChoiceField(label=_("Arrondi"), choices=ROUNDING_CHOICES)
+    rounding = forms.ChoiceField(label=_("Arrondi"), choices=Rounding.choices)
     compare_at_multiplier = forms.DecimalField(
         label=_("Prix barré (× prix)"),
         required=False,
@@ -59,12 +54,7 @@ class RuleFields(forms.Form):
     )
 
     def rule(self) -> PricingRule:
-        data = self.cleaned_data
-        return PricingRule(
-            margin_percent=data["margin_percent"],
-            rounding=Rounding(data["rounding"]),
-            compare_at_multiplier=data.get("compare_at_multiplier"),
-        )
+        return PricingRule.of(self.cleaned_data)
 
 
 class ProductEditForm(forms.Form):
@@ -237,12 +227,7 @@ class ProductEditForm(forms.Form):
     def rule(self) -> PricingRule | None:
         if not self.has_rule:
             return None
-        data = self.cleaned_data
-        return PricingRule(
-            margin_percent=data["margin_percent"],
-            rounding=Rounding(data["rounding"]),
-            compare_at_multiplier=data.get("compare_at_multiplier"),
-        )
+        return PricingRule.of(self.cleaned_data)
 
     def prices(self) -> dict[int, tuple[Decimal | None, Decimal | None]]:
         return {
@@ -298,9 +283,4 @@ class BulkForm(forms.Form):
         return cleaned
 
     def rule(self) -> PricingRule:
-        data = self.cleaned_data
-        return PricingRule(
-            margin_percent=data["margin_percent"],
-            rounding=Rounding(data.get("rounding") or Rounding.NINETY_NINE.value),
-            compare_at_multiplier=data.get("compare_at_multiplier"),
-        )
+        return PricingRule.of(self.cleaned_data)

@@ -13,6 +13,47 @@ from django.utils.translation import gettext_lazy as _
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
+# --- What can be sold: the one rule ----------------------------------------------------------------------
+# A product is on sale when it is active and has an active variant (an out-of-stock one still shows, "Épuisé").
+# A variant can be bought when it and its product are active and its stock is above 0, up to its stock.
+# Python objects and querysets both ask here: `has_stock`, `Variant.is_offered` / `in_stock`,
+# `Product.objects.on_sale()`, `Variant.objects.active()` / `stocked()` / `can_supply()`, `active_variant()`.
+
+
+def has_stock(stock: int) -> bool:
+    """A stock figure that can be sold from (a supplier may report 0 or less)."""
+    return stock > 0
+
+
+def active_variant(prefix: str = "") -> models.Q:
+    """The filter of an active variant; `prefix` reaches it from another model ("variants__" from a product)."""
+    return models.Q(**{f"{prefix}is_active": True})
+
+
+class ProductQuerySet(models.QuerySet):
+    def active(self) -> ProductQuerySet:
+        return self.filter(status=Product.Status.ACTIVE)
+
+    def on_sale(self) -> ProductQuerySet:
+        """What a customer can see: active products with at least one active variant."""
+        return self.active().filter(
+            models.Exists(Variant.objects.filter(product=models.OuterRef("pk")).active())
+        )
+
+
+class VariantQuerySet(models.QuerySet):
+    def active(self) -> VariantQuerySet:
+        return self.filter(active_variant())
+
+    def stocked(self) -> VariantQuerySet:
+        """Variants with stock above 0 (active or not)."""
+        return self.filter(stock__gt=0)
+
+    def can_supply(self, quantity: int) -> VariantQuerySet:
+        """Active variants with at least `quantity` in stock: the guard of the write that takes the stock."""
+        return self.active().filter(stock__gte=quantity)
+
+
 class Category(models.Model):
     name = models.CharField(_("nom"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
@@ -97,6 +138,8 @@ class Product(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
+    objects = ProductQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("produit")
         verbose_name_plural = _("produits")
@@ -152,6 +195,8 @@ class Variant(models.Model):
     # A price typed by the shop: no pricing rule (import, cost change, bulk rule) changes it.
     price_fixed = models.BooleanField(_("prix fixé"), default=False)
 
+    objects = VariantQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("variante")
         verbose_name_plural = _("variantes")
@@ -165,8 +210,13 @@ class Variant(models.Model):
         return " / ".join(str(value) for value in (self.options or {}).values())
 
     @property
+    def is_offered(self) -> bool:
+        """The variant and its product are active (its stock aside)."""
+        return self.is_active and self.product.status == Product.Status.ACTIVE
+
+    @property
     def in_stock(self) -> bool:
-        return self.is_active and self.stock > 0
+        return self.is_active and has_stock(self.stock)
 
 
 def unique_slug(model: type[models.Model], text: str) -> str:

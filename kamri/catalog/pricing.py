@@ -1,4 +1,5 @@
-"""The one pricing formula of the shop: supplier cost → selling price and compare-at price. Pure, Decimal only.
+"""The one pricing formula of the shop: supplier cost → selling price and compare-at price. Decimal only; cents,
+conversion, price endings and margins come from kamri.core.money.
 
 price      = round_up(cost_usd × usd_rate × (1 + margin %))     never below cost
 compare_at = round_up(price × multiplier)                       only when it is above the price
@@ -6,18 +7,11 @@ compare_at = round_up(price × multiplier)                       only when it is
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from enum import StrEnum
+from decimal import Decimal
 
-CENT = Decimal("0.01")
-
-
-class Rounding(StrEnum):
-    NONE = "none"  # to the cent
-    NINETY_NINE = "99"  # next x.99
-    NINETY = "90"  # next x.90
-    WHOLE = "whole"  # next whole unit
+from kamri.core.money import Rounding, convert, margin_percent, percent_shown, round_price
 
 
 @dataclass(frozen=True)
@@ -37,6 +31,16 @@ class PricingRule:
         if self.compare_at_multiplier is not None and self.compare_at_multiplier <= 0:
             raise ValueError("compare_at_multiplier must be > 0")
 
+    @classmethod
+    def of(cls, values: Mapping) -> PricingRule:
+        """The rule a form's cleaned data (or a job's stored parameters) holds under the fields' names:
+        margin_percent, rounding (x,99 when left empty), compare_at_multiplier (none when empty)."""
+        return cls(
+            margin_percent=values["margin_percent"],
+            rounding=values.get("rounding") or Rounding.NINETY_NINE,
+            compare_at_multiplier=values.get("compare_at_multiplier") or None,
+        )
+
 
 @dataclass(frozen=True)
 class Price:
@@ -50,27 +54,14 @@ class Price:
 
     @property
     def margin_percent_of_price(self) -> Decimal:
-        return (self.margin / self.price * 100).quantize(Decimal("0.1")) if self.price else Decimal("0")
-
-
-def round_price(value: Decimal, rounding: Rounding) -> Decimal:
-    """Round *up* to the chosen ending (rounding never lowers a price)."""
-    if rounding == Rounding.NONE:
-        return value.quantize(CENT, rounding=ROUND_HALF_UP)
-    if rounding == Rounding.WHOLE:
-        return value.quantize(Decimal("1"), rounding=ROUND_CEILING).quantize(CENT)
-    ending = Decimal("0.99") if rounding == Rounding.NINETY_NINE else Decimal("0.90")
-    candidate = value.quantize(Decimal("1"), rounding=ROUND_FLOOR) + ending
-    if candidate < value:
-        candidate += 1
-    return candidate.quantize(CENT)
+        return percent_shown(margin_percent(self.price, self.cost)) if self.price else Decimal("0")
 
 
 def price_for(cost_usd: Decimal, rule: PricingRule, usd_rate: Decimal) -> Price:
     """Selling price in the store currency for a supplier cost in USD. Never below cost."""
     if cost_usd < 0 or usd_rate <= 0:
         raise ValueError("cost must be ≥ 0 and the exchange rate > 0")
-    cost = (cost_usd * usd_rate).quantize(CENT, rounding=ROUND_HALF_UP)
+    cost = convert(cost_usd, usd_rate)
     raw = cost_usd * usd_rate * (1 + rule.margin_percent / 100)
     price = max(round_price(raw, rule.rounding), round_price(cost, rule.rounding))
     compare_at = None

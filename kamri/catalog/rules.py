@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from kamri.catalog import currency
 from kamri.catalog.models import Product, Variant
 from kamri.catalog.pricing import Price, PricingRule, price_for
+from kamri.core import money
 
 
 class RuleStore(Protocol):
@@ -51,7 +51,7 @@ def quote(variant: Variant, rule: PricingRule) -> Price | None:
     """What the rule gives for this variant's supplier cost, or None without a cost or an exchange rate."""
     if variant.cost is None:
         return None
-    rate = currency.rate(variant.cost_currency or "")
+    rate = money.rate(variant.cost_currency or "")
     if not rate:
         return None
     return price_for(variant.cost, rule, rate)

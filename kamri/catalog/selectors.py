@@ -6,8 +6,8 @@ from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, S
 from django.db.models.functions import Coalesce
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 
-from kamri.catalog.currency import StoreConverter
 from kamri.catalog.models import Category, Product, Variant
+from kamri.core.money import StoreConverter
 
 
 def admin_product_list(

@@ -35,7 +35,6 @@ class CJConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext
 
-        from kamri.catalog.currency import register_rate
         from kamri.cj import (
             receivers,  # noqa: F401  (connects the order_paid listener)
             tasks,  # noqa: F401  (registers the jobs kamri.cj.queue hands to services)
@@ -44,6 +43,7 @@ class CJConfig(AppConfig):
         from kamri.cj.journal_names import NAMERS
         from kamri.cj.models import CJSettings
         from kamri.core import audit
+        from kamri.core.money import register_rate
 
         register_rate("USD", lambda: CJSettings.load().usd_rate)
         from kamri.catalog.rules import register_rule_store

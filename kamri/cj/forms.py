@@ -4,8 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from kamri.catalog.forms import RuleFields
 from kamri.catalog.models import Category
-from kamri.catalog.pricing import PricingRule, Rounding
 from kamri.catalog.selectors import CategoryTreeChoices
 from kamri.cj.catalog.search import SearchFilters
 from kamri.cj.connection import account as connection
@@ -13,11 +13,7 @@ from kamri.cj.models import CJSettings
 from kamri.cj.orders import ioss
 from kamri.cj.tiers import Tier
 from kamri.core.forms_l10n import localize_decimals
-from kamri.core.text import single_line
-from kamri.orders.checkout import ADDRESS_LINES, ShippingAddress, identity_errors, phone_is_plausible
-from kamri.orders.countries import country_choices, country_name
-from kamri.orders.limits import too_long
-from kamri.orders.models import Order
+from kamri.orders.address_forms import OrderAddressForm
 
 
 def base_url_choices() -> list[tuple[str, str]]:
@@ -154,7 +150,18 @@ class ProductSearchForm(forms.Form):
         )
 
 
-class ImportForm(forms.Form):
+class ImportForm(RuleFields):
+    """The import form: a KAMRI category (or a new one), the pricing rule's fields, a status."""
+
+    field_order = (
+        "category",
+        "new_category",
+        "margin_percent",
+        "rounding",
+        "compare_at_multiplier",
+        "status",
+    )
+
     category = forms.ModelChoiceField(
         label=_("Catégorie KAMRI"), required=False, queryset=None, empty_label=_("— Sans catégorie —")
     )
@@ -164,22 +171,6 @@ class ImportForm(forms.Form):
         max_length=120,
         widget=forms.TextInput(attrs={"placeholder": _("Nom de la catégorie à créer")}),
     )
-    margin_percent = forms.DecimalField(
-        label=_("Marge (%)"),
-        min_value=0,
-        max_value=1000,
-        decimal_places=2,
-        help_text=_("Pourcentage ajouté au coût (par exemple 60 : prix = coût × 1,6 avant l'arrondi)."),
-    )
-    rounding = forms.ChoiceField(label=_("Arrondi"), choices=())
-    compare_at_multiplier = forms.DecimalField(
-        label=_("Prix barré (× prix)"),
-        required=False,
-        min_value=Decimal("1.01"),
-        max_value=10,
-        decimal_places=2,
-        help_text=_("Facultatif, par exemple 1,5."),
-    )
     status = forms.ChoiceField(
         label=_("Statut"), choices=(("active", _("Actif")), ("inactive", _("Inactif")))
     )
@@ -188,16 +179,7 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.all()
         self.fields["category"].iterator = CategoryTreeChoices
-        self.fields["rounding"].choices = CJSettings.Rounding.choices
         localize_decimals(self)
-
-    def rule(self):
-        data = self.cleaned_data
-        return PricingRule(
-            margin_percent=data["margin_percent"],
-            rounding=Rounding(data["rounding"]),
-            compare_at_multiplier=data.get("compare_at_multiplier"),
-        )
 
 
 class BulkImportForm(ImportForm):
@@ -207,29 +189,8 @@ class BulkImportForm(ImportForm):
     prefix = "bulk"
 
 
-class AddressForm(forms.ModelForm):
-    """The shipping address of a store order, corrected by the admin before "Renvoyer"."""
-
-    class Meta:
-        model = Order
-        # the order a person writes an address in: who, how to reach them, street, town, country
-        fields = [
-            "customer_name",
-            "email",
-            "phone",
-            "address1",
-            "address2",
-            "zip_code",
-            "city",
-            "province",
-            "country",
-            "house_number",
-            "tax_id",
-        ]
-        help_texts = {
-            "house_number": _("Exigé à part de la rue pour la Belgique, le Luxembourg et les Pays-Bas."),
-            "tax_id": _("Exigé par la douane : CPF ou CNPJ au Brésil, RUT au Chili, PCCC en Corée du Sud."),
-        }
+class AddressForm(OrderAddressForm):
+    """The store order's address form, plus the IOSS choice, corrected by the admin before "Renvoyer"."""
 
     declare_without_ioss = forms.BooleanField(
         label=_("Déclarer sans IOSS"),
@@ -242,53 +203,10 @@ class AddressForm(forms.ModelForm):
 
     def __init__(self, *args, declare_without_ioss: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = country_choices()
-        current = (self.instance.country or "").upper()
-        if current and current not in dict(choices):  # an order's code KAMRI does not list stays choosable
-            choices = [(current, country_name(current)), *choices]
-        self.fields["country"] = forms.ChoiceField(
-            label=self.fields["country"].label,
-            choices=choices,
-            error_messages={"invalid_choice": _("Choisissez le pays dans la liste.")},
-        )
-        if current in ioss.EU_COUNTRIES:
+        if (self.instance.country or "").upper() in ioss.EU_COUNTRIES:
             self.fields["declare_without_ioss"].initial = declare_without_ioss
         else:  # IOSS is an EU scheme: nothing to choose for other destinations
             del self.fields["declare_without_ioss"]
-
-    def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        if not phone_is_plausible(phone):
-            raise forms.ValidationError(_("Téléphone invalide : 6 à 15 chiffres, indicatif compris."))
-        return phone
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in ADDRESS_LINES:
-            if isinstance(cleaned.get(name), str):
-                cleaned[name] = single_line(cleaned[name])
-        cleaned["tax_id"] = "".join((cleaned.get("tax_id") or "").upper().split())
-        wanted = ShippingAddress(
-            customer_name="",
-            email="",
-            phone="",
-            country=cleaned.get("country") or "",
-            city="",
-            address1="",
-            house_number=cleaned.get("house_number") or "",
-            tax_id=cleaned["tax_id"],
-        )
-        for name, message in identity_errors(wanted).items():
-            if name not in self.errors:
-                self.add_error(name, message)
-        for name, (length, limit) in too_long(cleaned).items():
-            if name not in self.errors:
-                self.add_error(
-                    name,
-                    _("CJ n'accepte pas plus de %(limit)s caractères ici (%(length)s saisis).")
-                    % {"limit": limit, "length": length},
-                )
-        return cleaned
 
 
 class TrackingForm(forms.Form):

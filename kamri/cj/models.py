@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kamri.cj.client import credentials_fingerprint
 from kamri.cj.tiers import Tier
 from kamri.core import crypto
+from kamri.core.money import Rounding
 
 
 def credential_fingerprint(base_url: str, api_key: str) -> str:
@@ -149,12 +150,6 @@ def default_pay_batch_hours() -> list[int]:
 
 class CJSettings(models.Model):
     """The shop owner's automation choices for CJ (one row). Every "a setting" of the guide lives here."""
-
-    class Rounding(models.TextChoices):
-        NONE = "none", _("Aucun (au centime)")
-        NINETY_NINE = "99", _("x,99")
-        NINETY = "90", _("x,90")
-        WHOLE = "whole", _("Entier supérieur")
 
     # Pricing defaults for imports.
     default_margin_percent = models.DecimalField(

@@ -1,41 +1,16 @@
-"""The one module services use to enqueue CJ jobs.
+"""The one module CJ services use to enqueue CJ jobs: typed functions over `kamri.core.queue`'s registry.
 
-The task modules (`kamri.cj.tasks` and its siblings) are thin wrappers that call services; services must not
-import them back. So the task modules register their jobs here (`@queue.provides`, applied over Huey's
-decorator) when they are imported — by the worker's autodiscovery and by the app's `ready()` in every process —
-and services ask for a job through the typed functions below. The import graph points one way:
-tasks → services → queue.
+The task modules (`kamri.cj.tasks` and its siblings) register their jobs with `@queue.provides` when they are
+imported (the worker's autodiscovery, the app's `ready()` in every process); services call the functions below.
+The import graph points one way: tasks → services → queue.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypeVar
+from kamri.core.queue import job as _job
+from kamri.core.queue import provides
 
-
-class _Job(Protocol):
-    name: str | None
-
-    def __call__(self, *args: Any) -> Any: ...
-
-    def schedule(self, args: tuple = (), *, delay: float | None = None) -> Any: ...
-
-
-JobT = TypeVar("JobT")
-
-_jobs: dict[str, Any] = {}
-
-
-def provides(job: JobT) -> JobT:
-    """Register a Huey task under its function's name (the decorator goes above `@db_task`)."""
-    _jobs[job.func.__name__] = job  # type: ignore[attr-defined]
-    return job
-
-
-def _job(name: str) -> _Job:
-    try:
-        return _jobs[name]
-    except KeyError:
-        raise LookupError(f"CJ job {name!r} is not registered: kamri.cj.tasks was never imported") from None
+__all__ = ["provides"]
 
 
 def place_cj_order(cj_order_id: int, *, delay_s: float = 0) -> None:

@@ -3,7 +3,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kamri.core.roles import Role
+
+class Role(models.TextChoices):
+    """A staff account's role (kamri.core.roles says what each may open and use)."""
+
+    OWNER = "owner", _("Propriétaire")
+    OPERATOR = "operator", _("Opérateur")
+    READ_ONLY = "read_only", _("Lecture seule")
 
 
 class Flag(models.Model):

@@ -8,14 +8,9 @@ fails that test until it is classified.
 
 from __future__ import annotations
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+from kamri.core.models import Role, StaffMember
 
-
-class Role(models.TextChoices):
-    OWNER = "owner", _("Propriétaire")
-    OPERATOR = "operator", _("Opérateur")
-    READ_ONLY = "read_only", _("Lecture seule")
+__all__ = ["ACCESS", "RANK", "Role", "at_least", "label", "may", "recorded_role", "required_role", "role_of"]
 
 
 #: Higher sees and does more. Every role includes what the roles below it may do.
@@ -63,6 +58,7 @@ ACCESS: dict[str, tuple[Role, Role]] = {
     "orders:order_resend_email": (R, OP),
     "orders:order_note": (R, OP),
     "orders:hold_release": (R, OP),
+    "orders:order_address": (R, OP),
     "cj:orders": (R, OP),
     "cj:order_detail": (R, OP),
     "cj:order_address": (R, OP),
@@ -113,8 +109,6 @@ def required_role(url_name: str, method: str) -> Role:
 def recorded_role(user) -> str:
     """The role kept for a staff account, active or not. Without a row (made with `createsuperuser` or in the
     raw admin): owner if superuser, else read-only."""
-    from kamri.core.models import StaffMember
-
     member = StaffMember.objects.filter(user=user).only("role").first()
     if member is not None:
         return member.role

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 ORDER_ACTIONS = (
@@ -18,6 +19,7 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         from kamri.core import audit
+        from kamri.orders import receivers, tasks  # noqa: F401  (signal receivers; the jobs kamri.core.queue hands out)
 
         audit.describe(
             {
@@ -37,6 +39,4 @@ class OrdersConfig(AppConfig):
 
 
 def _order_name(kwargs) -> str:
-    from django.utils.translation import gettext
-
     return gettext("Commande %(number)s") % {"number": kwargs["number"]}

@@ -8,9 +8,8 @@ two buyers cannot both get the last unit.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,31 +19,24 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kamri.catalog.models import Product, Variant
+from kamri.catalog.models import Variant, has_stock
 from kamri.core.templatetags.kamri import money
-from kamri.core.text import single_line
-from kamri.orders.countries import (
-    COUNTRIES,
-    TAX_ID_EXAMPLES,
-    TAX_ID_NAMES,
-    house_number_required,
-    normalize_postcode,
-    normalize_tax_id,
-    postcode_is_valid,
-    postcode_required,
-    province_required,
-    tax_id_is_valid,
-    tax_id_required,
-)
-from kamri.orders.limits import too_long
+from kamri.orders.addresses import ShippingAddress, address_errors
+from kamri.orders.countries import house_number_required, tax_id_required
 from kamri.orders.models import Order, OrderLine
 from kamri.orders.services import record_event
 from kamri.orders.shipping import ShippingQuote, quote_shipping
 from kamri.orders.vat import included_vat, rate_for
 
 MAX_LINE_QUANTITY = 99
+
+
+def orderable(stock: int) -> int:
+    """The most of a variant one line may hold: its stock, at most MAX_LINE_QUANTITY, never below 0."""
+    return max(0, min(stock, MAX_LINE_QUANTITY))
+
+
 ZERO = Decimal("0.00")
-_PHONE_NOISE = re.compile(r"[\s.\-()/]")
 
 
 class CheckoutError(Exception):
@@ -54,40 +46,6 @@ class CheckoutError(Exception):
         self.problems = problems
         self.code = code
         super().__init__(" ".join(problems))
-
-
-@dataclass(frozen=True)
-class ShippingAddress:
-    customer_name: str
-    email: str
-    phone: str
-    country: str
-    city: str
-    address1: str
-    province: str = ""
-    zip_code: str = ""
-    address2: str = ""
-    house_number: str = ""
-    tax_id: str = ""
-
-    def normalized(self) -> ShippingAddress:
-        return ShippingAddress(
-            customer_name=single_line(self.customer_name),
-            email=self.email.strip().lower(),
-            phone=single_line(self.phone, collapse=False),
-            country=self.country.strip().upper(),
-            city=single_line(self.city),
-            address1=single_line(self.address1),
-            province=single_line(self.province),
-            zip_code=normalize_postcode(self.zip_code),
-            address2=single_line(self.address2),
-            house_number=single_line(self.house_number),
-            tax_id=normalize_tax_id(self.tax_id),
-        )
-
-
-# The free-text lines of an address: control characters and bidi overrides never reach an order or CJ.
-ADDRESS_LINES = ("customer_name", "city", "address1", "province", "address2", "house_number", "tax_id")
 
 
 @dataclass(frozen=True)
@@ -106,7 +64,7 @@ class QuoteLine:
     def max_quantity(self) -> int:
         if self.variant is None:
             return 0
-        return max(0, min(self.variant.stock, MAX_LINE_QUANTITY))
+        return orderable(self.variant.stock)
 
 
 @dataclass(frozen=True)
@@ -149,68 +107,11 @@ class Quote:
         return sum(line.quantity for line in self.lines)
 
 
-def phone_is_plausible(phone: str) -> bool:
-    """6 to 15 digits (E.164), an optional leading +, usual separators allowed."""
-    compact = _PHONE_NOISE.sub("", phone or "")
-    if compact.startswith("+"):
-        compact = compact[1:]
-    return compact.isdigit() and 6 <= len(compact) <= 15
-
-
-def address_errors(address: ShippingAddress) -> dict[str, str]:
-    """Field name → French message: lengths the carrier takes, country-dependent postcode and province.
-
-    A field too long gets that message only, whatever else is wrong with it: it is the one to fix first.
-    """
-    errors: dict[str, str] = {}
-    country = address.country.upper()
-    if country not in COUNTRIES:
-        errors["country"] = _("Nous ne livrons pas encore ce pays.")
-    else:
-        if address.phone and not phone_is_plausible(address.phone):
-            errors["phone"] = _(
-                "Numéro de téléphone invalide : indiquez 6 à 15 chiffres, par exemple +33 6 12 34 56 78."
-            )
-        if postcode_required(country) and not address.zip_code.strip():
-            errors["zip_code"] = _("Le code postal est obligatoire pour ce pays.")
-        elif not postcode_is_valid(country, address.zip_code):
-            errors["zip_code"] = _("Ce code postal ne correspond pas au format du pays choisi.")
-        if province_required(country) and not address.province.strip():
-            errors["province"] = _("La région / l'État est obligatoire pour ce pays.")
-        errors.update(identity_errors(address))
-    for name, (length, limit) in too_long(asdict(address.normalized())).items():
-        errors[name] = _(
-            "Trop long pour l'étiquette du transporteur : %(limit)s caractères au maximum "
-            "(vous en avez saisi %(length)s)."
-        ) % {"limit": limit, "length": length}
-    return errors
-
-
-def identity_errors(address: ShippingAddress) -> dict[str, str]:
-    """The house number and the customs tax number, for the countries that need them."""
-    errors: dict[str, str] = {}
-    country = address.country.upper()
-    if house_number_required(country) and not address.house_number.strip():
-        errors["house_number"] = _(
-            "Le numéro de rue est obligatoire pour ce pays : le transporteur l'exige à part de la rue."
-        )
-    if tax_id_required(country):
-        names = {"name": TAX_ID_NAMES[country], "example": TAX_ID_EXAMPLES[country]}
-        if not address.tax_id.strip():
-            errors["tax_id"] = (
-                _("Le numéro %(name)s est obligatoire pour une livraison dans ce pays : la douane l'exige.")
-                % names
-            )
-        elif not tax_id_is_valid(country, address.tax_id):
-            errors["tax_id"] = _("Ce numéro %(name)s n'est pas valide, par exemple %(example)s.") % names
-    return errors
-
-
 def line_problem(variant: Variant | None, quantity: int) -> str:
     """Why this line cannot be bought as it is, or "" when it can."""
-    if variant is None or not variant.is_active or variant.product.status != Product.Status.ACTIVE:
+    if variant is None or not variant.is_offered:
         return _("Cet article n'est plus disponible.")
-    if variant.stock <= 0:
+    if not has_stock(variant.stock):
         return _("Cet article est épuisé.")
     if quantity > variant.stock:
         return _("Quantité indisponible : il n'en reste que %(n)d en stock.") % {"n": variant.stock}
@@ -219,7 +120,9 @@ def line_problem(variant: Variant | None, quantity: int) -> str:
     return ""
 
 
-def _clean_items(items: Mapping[int, int]) -> dict[int, int]:
+def clean_items(items: Mapping[int, int]) -> dict[int, int]:
+    """{variant_id: quantity} as a browser or a session may hold it: ids and quantities that are whole numbers,
+    quantities above 0; anything else is dropped."""
     cleaned: dict[int, int] = {}
     for key, value in items.items():
         try:
@@ -267,7 +170,7 @@ def with_shipping(current: Quote, country: str) -> Quote:
 def quote(items: Mapping[int, int], country: str = "") -> Quote:
     """Current prices and availability of a cart's {variant_id: quantity}, read from the database; with a
     delivery country, its shipping and VAT too."""
-    cleaned = _clean_items(items)
+    cleaned = clean_items(items)
     variants = Variant.objects.select_related("product").in_bulk(list(cleaned))
     current = _lines_quote(cleaned, variants)
     return with_shipping(current, country) if country else current
@@ -281,7 +184,7 @@ def place_order(
     `expected_total` is what the customer saw; when the database says otherwise (a price changed in the
     meantime) nothing is created and the customer is asked to look again. Raises CheckoutError.
     """
-    cleaned = _clean_items(items)
+    cleaned = clean_items(items)
     if not cleaned:
         raise CheckoutError([_("Votre panier est vide.")], code="empty")
     address = address.normalized()
@@ -339,8 +242,10 @@ def place_order(
         for line in current.lines:
             variant = line.variant
             assert variant is not None  # lines with problems were refused above
-            taken = Variant.objects.filter(pk=variant.pk, is_active=True, stock__gte=line.quantity).update(
-                stock=F("stock") - line.quantity
+            taken = (
+                Variant.objects.can_supply(line.quantity)
+                .filter(pk=variant.pk)
+                .update(stock=F("stock") - line.quantity)
             )
             if taken != 1:  # someone else took it between our read and our write: undo everything
                 raise CheckoutError(

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
+import httpx
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from kamri.catalog.models import Variant
-from kamri.orders.models import Order, OrderEvent, OrderLine
+from kamri.orders.models import Order, OrderEvent, OrderLine, PaymentSettings
 from kamri.orders.vat import included_vat, rate_for
 
 _CUSTOMERS = [
@@ -70,7 +72,7 @@ _HOUSE_NUMBERS = {"noah.dubois@example.be": "21"}
 
 @transaction.atomic
 def load_demo_orders() -> int:
-    variants = list(Variant.objects.filter(stock__gt=0).order_by("id")[:6])
+    variants = list(Variant.objects.stocked().order_by("id")[:6])
     if not variants:
         return 0
     now = timezone.now()
@@ -123,10 +125,6 @@ def load_demo_orders() -> int:
 
 def prepare_demo_payments(*, api_base: str) -> list[str]:
     """`make run`: the Paiements page gets localstripe's test keys when no Stripe key is saved yet."""
-    import secrets
-
-    from kamri.orders.models import PaymentSettings
-
     row = PaymentSettings.load()
     if row.secret_key_encrypted:
         return []
@@ -139,10 +137,6 @@ def prepare_demo_payments(*, api_base: str) -> list[str]:
 
 def register_local_webhook(*, api_base: str, public_url: str) -> None:
     """localstripe keeps its webhook list in memory: tell it, at each start, where and with which secret to sign."""
-    import httpx
-
-    from kamri.orders.models import PaymentSettings
-
     secret = PaymentSettings.load().webhook_secret
     httpx.post(
         f"{api_base}/_config/webhooks/kamri",

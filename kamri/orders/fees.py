@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 
-CENT = Decimal("0.01")
+from kamri.core.money import cents
 
 
 def estimated_fee(amount: Decimal) -> Decimal:
@@ -14,4 +14,4 @@ def estimated_fee(amount: Decimal) -> Decimal:
     if amount <= 0:
         return Decimal("0.00")
     fee = amount * settings.KAMRI_PAYMENT_FEE_PERCENT / Decimal("100") + settings.KAMRI_PAYMENT_FEE_FIXED
-    return fee.quantize(CENT, rounding=ROUND_HALF_UP)
+    return cents(fee)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kamri.core.templatetags.kamri import money
 from kamri.core.text import storable
 from kamri.orders.models import Hold, Order, Payment, PaymentSettings
+from kamri.orders.refunds import may_fulfil
 from kamri.orders.services import record_event
 from kamri.orders.signals import hold_reasons, order_paid
 from kamri.orders.stripe_gateway import ELEVATED_RISK
@@ -62,9 +63,29 @@ def reasons_for(order: Order) -> list[tuple[str, str]]:
         found.append(
             (Hold.Reason.RISK, _("Stripe évalue le risque « %(level)s ».") % {"level": risky.risk_level})
         )
+    found.extend(_asked(order))
+    return found
+
+
+def _asked(order: Order) -> list[tuple[str, str]]:
+    """The reasons other apps give (`hold_reasons`), e.g. the supplier side's address pre-flight."""
+    found: list[tuple[str, str]] = []
     for _receiver, answer in hold_reasons.send(sender=Order, order_id=order.pk):
         found.extend(answer or [])
     return found
+
+
+class ReleaseRefused(Exception):
+    """ "Libérer" refused: what holds the order is still true; `message` says what to do."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def _still_true(hold: Hold) -> str:
+    """A reason another app gives is asked again at release: its detail while it still holds, else ""."""
+    return " ".join(detail for reason, detail in _asked(hold.order) if reason == hold.reason)
 
 
 def hold_or_release(order: Order) -> bool:
@@ -85,8 +106,6 @@ def hold_or_release(order: Order) -> bool:
                 )
     if reasons:
         return True
-    from kamri.orders.refunds import may_fulfil
-
     if may_fulfil(order):
         order_paid.send(sender=Order, order_id=order.pk)
     return False
@@ -97,7 +116,21 @@ def open_holds(order: Order):
 
 
 def release(hold: Hold, *, by: str) -> bool:
-    """ "Libérer": the hold ends; when it was the last one, the paid order goes to the supplier (once)."""
+    """ "Libérer": the hold ends; when it was the last one, the paid order goes to the supplier (once).
+
+    Raises ReleaseRefused while a reason asked of other apps (a flagged address) is still true."""
+    if hold.released_at is None:
+        still = _still_true(hold)
+        if still and hold.reason == Hold.Reason.ADDRESS:
+            raise ReleaseRefused(
+                _("L'adresse est toujours signalée : %(problems)s Corrigez-la puis libérez.")
+                % {"problems": still}
+            )
+        if still:
+            raise ReleaseRefused(
+                _("La retenue « %(reason)s » tient toujours : %(detail)s")
+                % {"reason": hold.get_reason_display(), "detail": still}
+            )
     with transaction.atomic():
         locked = Hold.objects.select_for_update().select_related("order").get(pk=hold.pk)
         if locked.released_at is not None:
@@ -113,8 +146,6 @@ def release(hold: Hold, *, by: str) -> bool:
             reason=locked.reason,
             by=by,
         )
-        from kamri.orders.refunds import may_fulfil
-
         if not open_holds(order).exists() and may_fulfil(order):
             transaction.on_commit(lambda: order_paid.send(sender=Order, order_id=order.pk))
     return True

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kamri.orders.countries import country_name
-from kamri.orders.models import Order
+from kamri.orders.models import Order, Refund
 from kamri.orders.services import record_event
 
 logger = logging.getLogger(__name__)
@@ -115,8 +115,6 @@ def send_order_email(order_id: int, kind: str, *, refund_id: int | None = None, 
     Same guard as the shipping e-mail: the order row is locked and the timeline event is written in the same
     transaction. A mail server failure raises (the worker retries) and records nothing.
     """
-    from kamri.orders.models import Refund
-
     template, subject_format = ORDER_EMAILS[kind]
     event_type = email_event_type(kind, refund_id, resend_key)
     with transaction.atomic():

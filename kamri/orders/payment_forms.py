@@ -54,6 +54,14 @@ class StripeKeysForm(forms.Form):
     hold_on_elevated_risk = forms.BooleanField(
         label=_("Retenir si Stripe juge le risque élevé"), required=False
     )
+    hold_on_flagged_address = forms.BooleanField(
+        label=_("Retenir si la vérification d'adresse la signale"),
+        required=False,
+        help_text=_(
+            "Téléphone, code postal, région, numéro de rue ou numéro fiscal manquant ou invalide : la commande "
+            "attend que vous corrigiez l'adresse puis cliquiez sur « Libérer »."
+        ),
+    )
 
     def __init__(self, *args, current: PaymentSettings, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,6 +72,7 @@ class StripeKeysForm(forms.Form):
                 hold_amount_above=current.hold_amount_above,
                 hold_first_order_above=current.hold_first_order_above,
                 hold_on_elevated_risk=current.hold_on_elevated_risk,
+                hold_on_flagged_address=current.hold_on_flagged_address,
             )
 
     def keys(self) -> tuple[str, str, str]:

@@ -29,6 +29,9 @@ class PaymentSettings(models.Model):
         _("retenir une première commande au-dessus de"), **MONEY, null=True, blank=True
     )
     hold_on_elevated_risk = models.BooleanField(_("retenir si Stripe juge le risque élevé"), default=True)
+    hold_on_flagged_address = models.BooleanField(
+        _("retenir si la vérification d'adresse la signale"), default=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -127,13 +130,14 @@ class Refund(models.Model):
 
 
 class Hold(models.Model):
-    """A reason not to send a paid order to the supplier yet; released in one click. (An address the CJ
-    pre-flight flags already waits in "À traiter" at the CJ order, fixed then "Renvoyer": not held twice.)"""
+    """A reason not to send a paid order to the supplier yet; released in one click. ADDRESS comes from the
+    supplier side's pre-flight (the `hold_reasons` signal); releasing it asks again and refuses while flagged."""
 
     class Reason(models.TextChoices):
         AMOUNT = "amount", _("Montant élevé")
         FIRST_ORDER = "first_order", _("Première commande d'un nouveau client")
         RISK = "risk", _("Risque élevé selon Stripe")
+        ADDRESS = "address", _("Adresse signalée")
 
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="holds")
     reason = models.CharField(_("motif"), max_length=20, choices=Reason.choices)

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from kamri.core import crypto
-from kamri.orders import holds, refunds, stripe_gateway, stripe_webhooks
+from kamri.core import audit, crypto, queue
+from kamri.orders import holds, refunds, stripe_gateway, stripe_webhooks, views
+from kamri.orders.address_forms import OrderAddressForm
 from kamri.orders.models import Hold, Order, PaymentSettings
 from kamri.orders.notifications import ORDER_EMAILS
 from kamri.orders.payment_forms import NoteForm, RefundForm, StripeKeysForm
@@ -72,6 +73,7 @@ def payment_settings(request):
     current.hold_amount_above = form.cleaned_data["hold_amount_above"]
     current.hold_first_order_above = form.cleaned_data["hold_first_order_above"]
     current.hold_on_elevated_risk = form.cleaned_data["hold_on_elevated_risk"]
+    current.hold_on_flagged_address = form.cleaned_data["hold_on_flagged_address"]
     current.save()
     messages.success(request, _("Réglages de paiement enregistrés."))
     return redirect("payments:settings")
@@ -155,8 +157,6 @@ def order_resend_email(request, number: str):
     if kind not in ORDER_EMAILS:
         messages.error(request, _("Choisissez l'e-mail à renvoyer."))
         return _back(order)
-    from kamri.orders.tasks import send_order_email
-
     refund = order.refunds.filter(status="succeeded").last() if kind == "refund" else None
     if kind == "refund" and refund is None:
         messages.error(
@@ -164,7 +164,7 @@ def order_resend_email(request, number: str):
         )
         return _back(order)
     # sent again on purpose: a fresh key, so the once-only guard of the first e-mail still holds
-    send_order_email(order.pk, kind, refund.pk if refund else None, secrets.token_hex(4))
+    queue.job("send_order_email")(order.pk, kind, refund.pk if refund else None, secrets.token_hex(4))
     record_event(
         order, "note", _("E-mail « %(kind)s » renvoyé par %(by)s.") % {"kind": kind, "by": _who(request)}
     )
@@ -188,8 +188,41 @@ def order_note(request, number: str):
 def hold_release(request, number: str, pk: int):
     order = get_object_or_404(Order, number=number)
     hold = get_object_or_404(Hold, pk=pk, order=order)
-    if holds.release(hold, by=_who(request)):
+    try:
+        released = holds.release(hold, by=_who(request))
+    except holds.ReleaseRefused as refused:
+        messages.error(request, refused.message)
+        return _back(order)
+    if released:
         messages.success(request, _("Retenue levée : %(reason)s.") % {"reason": hold.get_reason_display()})
     else:
         messages.info(request, _("Cette retenue était déjà levée."))
+    return _back(order)
+
+
+@require_POST
+def order_address(request, number: str):
+    """The held store order's address, corrected before "Libérer" (placed, the CJ order page corrects it)."""
+    order = get_object_or_404(Order, number=number)
+    if not holds.open_holds(order).exists():
+        messages.error(
+            request,
+            _(
+                "Cette commande n'est pas retenue : corrigez son adresse depuis sa commande CJ "
+                "(« Corriger l'adresse »)."
+            ),
+        )
+        return _back(order)
+    form = OrderAddressForm(request.POST, instance=order)
+    if not form.is_valid():
+        audit.refused_form(request, form)
+        return views.order_page(request, order, address_form=form, status=400)
+    form.save()
+    record_event(
+        order,
+        "address",
+        _("Adresse de livraison corrigée par %(by)s.") % {"by": _who(request) or "?"},
+        by=_who(request),
+    )
+    messages.success(request, _("Adresse enregistrée. Cliquez sur « Libérer » pour envoyer la commande."))
     return _back(order)

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kamri.orders import stripe_gateway
-from kamri.orders.models import Order, Payment
+from kamri.orders.models import Order, Payment, PaymentSettings
 from kamri.orders.services import mark_paid, record_event
 
 DEFAULT_PROVIDER = "demo"
@@ -134,8 +134,6 @@ def card_form_context(provider: PaymentProvider) -> dict[str, str]:
     """What the payment page's card form needs: the publishable key (public by design) and Stripe.js."""
     if not provider.card_form:
         return {}
-    from kamri.orders.models import PaymentSettings
-
     return {
         "publishable_key": PaymentSettings.load().publishable_key,
         "stripe_js_url": stripe_gateway.js_url(),

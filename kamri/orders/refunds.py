@@ -14,9 +14,12 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from kamri.core import queue
 from kamri.core.templatetags.kamri import money
 from kamri.orders import services
+from kamri.orders.invoices import issue_credit_note
 from kamri.orders.models import Order, Payment, Refund
+from kamri.orders.payments import get_provider
 from kamri.orders.signals import stop_fulfilment
 from kamri.orders.stripe_gateway import StripeFailure
 
@@ -81,8 +84,6 @@ def lines_amount(order: Order, quantities: Mapping[int, int]) -> tuple[Decimal, 
 
 
 def _provider_for(payment: Payment):
-    from kamri.orders.payments import get_provider
-
     return get_provider(payment.provider)
 
 
@@ -152,8 +153,6 @@ def refund(
 
 def _credit_note(order: Order, row: Refund) -> None:
     """The money given back has its credit note (AV-…), once per refund, against the order's invoice."""
-    from kamri.orders.invoices import issue_credit_note
-
     if not order.invoices.exists():  # paid before invoices existed: nothing to credit
         return
     note = issue_credit_note(order, amount=row.amount, reference=f"refund-{row.pk}", reason=row.reason)
@@ -161,10 +160,8 @@ def _credit_note(order: Order, row: Refund) -> None:
 
 
 def _email(order: Order, kind: str, row: Refund | None) -> None:
-    from kamri.orders.tasks import send_order_email
-
     refund_id = row.pk if row else None
-    transaction.on_commit(lambda: send_order_email(order.pk, kind, refund_id))
+    transaction.on_commit(lambda: queue.job("send_order_email")(order.pk, kind, refund_id))
 
 
 def stop_supplier(order: Order, *, by: str) -> list[str]:

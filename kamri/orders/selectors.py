@@ -6,10 +6,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from kamri.orders.models import Order, OrderLine
+from kamri.orders import refunds
+from kamri.orders.models import Hold, Order, OrderLine, Refund
 
 
 def admin_order_list(*, query: str = "", status: str = "", country: str = "", paid: str = "") -> QuerySet:
@@ -76,9 +77,6 @@ def paid_revenue(*, since: datetime | None = None, until: datetime | None = None
 
 def order_money(order: Order) -> dict:
     """What the store order page shows of payments, refunds and holds, and which actions apply."""
-    from kamri.orders import refunds
-    from kamri.orders.models import Hold
-
     left = refunds.refundable(order)
     done = refunds.refunded_quantities(order)
     return {
@@ -97,10 +95,6 @@ def order_money(order: Order) -> dict:
 
 def refunds_between(since, until) -> tuple[int, Decimal]:
     """Refunds given back in a period (by the day they were made): how many orders, how much."""
-    from django.db.models import Count, Sum
-
-    from kamri.orders.models import Refund
-
     found = Refund.objects.filter(
         status=Refund.Status.SUCCEEDED, created_at__gte=since, created_at__lt=until
     ).aggregate(orders=Count("order", distinct=True), total=Sum("amount"))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kamri.catalog.models import Variant
 from kamri.orders.invoices import issue_invoice
 from kamri.orders.models import Order, OrderEvent
+from kamri.orders.signals import payment_committed
 
 # KAMRI's own order statuses, ranked. CANCELLED is outside the ladder: it is only ever set explicitly.
 STATUS_RANK = {
@@ -78,12 +79,9 @@ def mark_paid(order: Order, *, provider: str, label: str = "", reference: str = 
 
 
 def _after_payment(order_id: int) -> None:
-    """Committed payment: the hold rules decide whether `order_paid` goes now or after "Libérer"."""
-    from kamri.orders import holds, tasks
-
-    order = Order.objects.get(pk=order_id)
-    tasks.send_order_email(order_id, "confirmation")
-    holds.hold_or_release(order)
+    """Committed payment: kamri.orders.receivers sends the confirmation and lets the hold rules decide
+    whether `order_paid` goes now or after "Libérer"."""
+    payment_committed.send(sender=Order, order_id=order_id)
 
 
 def cancel(order: Order, *, reason: str, by: str = "") -> bool:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from kamri.catalog.models import Variant
 from kamri.core.templatetags.kamri import money
+from kamri.orders.countries import country_name
 from kamri.orders.models_billing import ShippingRule
 from kamri.orders.vat import EU_COUNTRIES
 
@@ -145,8 +146,6 @@ def quote_shipping(
     lines: Sequence[tuple[Variant, int]], country: str, subtotal: Decimal, *, today: date | None = None
 ) -> ShippingQuote:
     """The first rule of the country's list that applies; a supplier that cannot ship there blocks the cart."""
-    from kamri.orders.countries import country_name
-
     unavailable = False
     freight = None
     try:

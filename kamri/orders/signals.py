@@ -2,6 +2,10 @@
 
 from django.dispatch import Signal
 
+#: sent once the transaction that recorded an order's payment has committed; kwargs: order_id.
+#: kamri.orders.receivers answers it: the confirmation e-mail, then the holds or `order_paid`.
+payment_committed = Signal()
+
 #: sent once an order's payment is committed and nothing holds it back; kwargs: order_id
 order_paid = Signal()
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kamri.core import queue
 from kamri.orders import stripe_gateway
 from kamri.orders.models import Order, Payment, PaymentSettings, StripeEvent
 from kamri.orders.services import mark_paid, record_event
@@ -47,9 +48,7 @@ def receive(body: bytes, signature: str) -> tuple[int, StripeEvent | None]:
 
 
 def enqueue(row: StripeEvent) -> None:
-    from kamri.orders.tasks import process_stripe_event
-
-    transaction.on_commit(lambda: process_stripe_event(row.pk))
+    transaction.on_commit(lambda: queue.job("process_stripe_event")(row.pk))
 
 
 def process(pk: int) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
+from kamri.core import queue
+from kamri.orders import notifications, services, stripe_webhooks
 
+
+@queue.provides
 @db_task()
 def process_stripe_event(event_pk: int) -> None:
-    from kamri.orders import stripe_webhooks
-
     stripe_webhooks.process(event_pk)
 
 
@@ -17,16 +19,13 @@ def process_stripe_event(event_pk: int) -> None:
 @lock_task("stripe-events-sweep")
 def sweep_stripe_events() -> None:
     """Anything left in the inbox (a worker stopped mid-way) is applied on the next minute."""
-    from kamri.orders import stripe_webhooks
-
     for pk in stripe_webhooks.pending():
         stripe_webhooks.process(pk)
 
 
+@queue.provides
 @db_task(retries=5, retry_delay=60)
 def send_order_email(order_id: int, kind: str, refund_id: int | None = None, resend_key: str = "") -> None:
-    from kamri.orders import notifications
-
     notifications.send_order_email(
         order_id, kind, refund_id=refund_id, resend_key=resend_key
     )  # a mail server error retries later
@@ -36,6 +35,4 @@ def send_order_email(order_id: int, kind: str, refund_id: int | None = None, res
 @lock_task("orders-release-reservations")
 def release_expired_reservations() -> None:
     """Every minute: orders unpaid past KAMRI_STOCK_RESERVATION_MINUTES give their stock back."""
-    from kamri.orders import services
-
     services.release_expired_reservations()

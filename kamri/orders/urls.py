@@ -13,5 +13,6 @@ urlpatterns = [
     path("<str:number>/rembourser/", payment_views.order_refund, name="order_refund"),
     path("<str:number>/renvoyer-email/", payment_views.order_resend_email, name="order_resend_email"),
     path("<str:number>/note/", payment_views.order_note, name="order_note"),
+    path("<str:number>/adresse/", payment_views.order_address, name="order_address"),
     path("<str:number>/retenues/<int:pk>/liberer/", payment_views.hold_release, name="hold_release"),
 ]

@@ -6,11 +6,10 @@ The rates are rows of `VatRate` (seeded with the standard rates, editable on the
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from kamri.core.money import cents
 from kamri.orders.models_billing import VatRate
-
-CENT = Decimal("0.01")
 
 #: Standard rates (%) as published by the European Commission ("VAT rates in the EU", 2025-08): the seed
 #: of the VatRate table (migration) and what "Rétablir les taux par défaut" puts back.
@@ -41,7 +40,7 @@ def included_vat(amount_ttc: Decimal, rate: Decimal) -> Decimal:
     """The VAT contained in a TTC amount: amount × rate / (100 + rate), to the cent."""
     if not rate:
         return Decimal("0.00")
-    return (amount_ttc * rate / (Decimal("100") + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return cents(amount_ttc * rate / (Decimal("100") + rate))
 
 
 def reset_defaults() -> None:

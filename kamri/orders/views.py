@@ -1,9 +1,12 @@
+import secrets
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kamri.core.listing import paginate
+from kamri.orders.address_forms import OrderAddressForm
 from kamri.orders.invoice_pdf import invoice_response
 from kamri.orders.models import Invoice, Order
 from kamri.orders.selectors import admin_order_list, order_countries, order_money
@@ -33,9 +36,11 @@ def order_list(request):
 
 
 def order_detail(request, number: str):
-    import secrets
+    return order_page(request, get_object_or_404(Order, number=number))
 
-    order = get_object_or_404(Order, number=number)
+
+def order_page(request, order: Order, *, address_form=None, status: int = 200):
+    """The store order page; a held order shows its address form (with its errors after a refused save)."""
     lines = list(order.lines.select_related("variant"))
     money = order_money(order)
     for line in lines:
@@ -49,8 +54,12 @@ def order_detail(request, number: str):
             "events": order.events.all(),
             "invoices": order.invoices.all(),
             "request_key": secrets.token_hex(16),  # one per page view: a double click refunds once
+            "address_form": (address_form or OrderAddressForm(instance=order))
+            if money["open_holds"]
+            else None,
             **money,
         },
+        status=status,
     )
 
 

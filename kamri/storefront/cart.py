@@ -12,7 +12,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.utils.translation import gettext as _
 
 from kamri.catalog.models import Variant
-from kamri.orders.checkout import MAX_LINE_QUANTITY, Quote, line_problem, quote
+from kamri.orders.checkout import Quote, clean_items, line_problem, orderable, quote
 from kamri.orders.countries import COUNTRIES, DEFAULT_COUNTRY
 
 SESSION_KEY = "kamri_cart"
@@ -38,17 +38,7 @@ class Cart:
     @property
     def items(self) -> dict[int, int]:
         raw = self.session.get(SESSION_KEY) or {}
-        items: dict[int, int] = {}
-        if not isinstance(raw, dict):
-            return items
-        for key, value in raw.items():
-            try:
-                variant_id, quantity = int(key), int(value)
-            except (TypeError, ValueError):
-                continue
-            if quantity > 0:
-                items[variant_id] = quantity
-        return items
+        return clean_items(raw) if isinstance(raw, dict) else {}
 
     def _save(self, items: dict[int, int]) -> None:
         self.session[SESSION_KEY] = {str(key): value for key, value in items.items() if value > 0}
@@ -87,7 +77,7 @@ class Cart:
         return variant
 
     def _set(self, variant: Variant, wanted: int) -> CartChange:
-        allowed = min(wanted, variant.stock, MAX_LINE_QUANTITY)
+        allowed = min(wanted, orderable(variant.stock))
         items = self.items
         if variant.pk not in items and len(items) >= MAX_LINES:
             raise CartError(_("Votre panier est plein : passez d'abord cette commande."))

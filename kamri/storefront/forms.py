@@ -8,7 +8,8 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kamri.orders.checkout import MAX_LINE_QUANTITY, ShippingAddress, address_errors
+from kamri.orders.addresses import ShippingAddress, address_errors
+from kamri.orders.checkout import MAX_LINE_QUANTITY
 from kamri.orders.countries import (
     COUNTRIES,
     DEFAULT_COUNTRY,

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils.translation import gettext, ngettext
 
-from kamri.catalog.models import Category, Product, Variant
-
-
-def _sellable() -> QuerySet:
-    """The one definition of what a customer can see: active, with at least one active variant."""
-    active_variant = Variant.objects.filter(product=OuterRef("pk"), is_active=True)
-    return Product.objects.filter(status=Product.Status.ACTIVE).filter(Exists(active_variant))
+from kamri.catalog.models import Category, Product, active_variant, has_stock
 
 
 def visible_products(*, query: str = "", category: Category | None = None) -> QuerySet:
     products = (
-        _sellable()
+        Product.objects.on_sale()
         .annotate(
-            price_from=Min("variants__price", filter=Q(variants__is_active=True)),
-            price_to=Max("variants__price", filter=Q(variants__is_active=True)),
-            stock_total=Sum("variants__stock", filter=Q(variants__is_active=True)),
+            price_from=Min("variants__price", filter=active_variant("variants__")),
+            price_to=Max("variants__price", filter=active_variant("variants__")),
+            stock_total=Sum("variants__stock", filter=active_variant("variants__")),
         )
         .select_related("category")
         .order_by("-created_at", "-id")
@@ -40,7 +34,12 @@ def visible_products(*, query: str = "", category: Category | None = None) -> Qu
 def storefront_categories() -> list[Category]:
     """Top-level categories that have something to sell (in themselves or a child), each with `product_count`:
     the products a customer would see there — an inactive product or one without an active variant is none."""
-    rows = _sellable().values("category_id", "category__parent_id").order_by().annotate(n=Count("pk"))
+    rows = (
+        Product.objects.on_sale()
+        .values("category_id", "category__parent_id")
+        .order_by()
+        .annotate(n=Count("pk"))
+    )
     counts: dict[int, int] = {}
     for row in rows:
         top = row["category__parent_id"] or row["category_id"]
@@ -58,12 +57,12 @@ LOW_STOCK = 5  # at or below, the customer reads "Plus que N", above it only "En
 
 
 def is_low_stock(stock: int) -> bool:
-    return 0 < stock <= LOW_STOCK
+    return has_stock(stock) and stock <= LOW_STOCK
 
 
 def availability(stock: int) -> str:
     """What a customer reads about a variant's stock (product page, cart): never the supplier's exact figure."""
-    if stock <= 0:
+    if not has_stock(stock):
         return gettext("Épuisé")
     if is_low_stock(stock):
         return ngettext("Plus que %(n)s en stock", "Plus que %(n)s en stock", stock) % {"n": stock}

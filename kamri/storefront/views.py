@@ -8,7 +8,7 @@ from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -19,9 +19,9 @@ from kamri.aftersales.delivery_news import carrier_history
 from kamri.catalog.models import Category, Product
 from kamri.catalog.texts import shop_texts
 from kamri.core.security import local_redirect_target
-from kamri.legal.services import current_cgv, published_pages, record_cgv_acceptance
+from kamri.legal.services import current_cgv, record_cgv_acceptance
 from kamri.orders import checkout, payments
-from kamri.orders.checkout import MAX_LINE_QUANTITY
+from kamri.orders.checkout import orderable
 from kamri.orders.countries import country_choices, country_name
 from kamri.orders.invoice_pdf import invoice_response
 from kamri.orders.models import Invoice, Order
@@ -29,16 +29,10 @@ from kamri.orders.shipping import product_delivery
 from kamri.orders.tracking import tracking_for
 from kamri.storefront.cart import Cart, CartError
 from kamri.storefront.forms import CartLineForm, CheckoutForm
-from kamri.storefront.selectors import availability, storefront_categories, visible_products
+from kamri.storefront.selectors import availability, visible_products
 
 RECENT_ORDERS_KEY = "kamri_recent_orders"
 logger = logging.getLogger(__name__)
-
-
-def _shop(request: HttpRequest, template: str, context: dict, *, status: int = 200) -> HttpResponse:
-    context.setdefault("categories", storefront_categories())
-    context.setdefault("legal_pages", published_pages())
-    return render(request, template, context, status=status)
 
 
 def home(request):
@@ -47,22 +41,20 @@ def home(request):
     if request.GET.get("categorie"):
         category = Category.objects.filter(slug=request.GET["categorie"]).first()
     page = Paginator(visible_products(query=query, category=category), 24).get_page(request.GET.get("page"))
-    return _shop(request, "storefront/home.html", {"page": page, "query": query, "category": category})
+    return render(request, "storefront/home.html", {"page": page, "query": query, "category": category})
 
 
 def product(request, slug: str):
-    item = get_object_or_404(
-        Product.objects.select_related("category"), slug=slug, status=Product.Status.ACTIVE
-    )
-    variants = list(item.variants.filter(is_active=True))
+    item = get_object_or_404(Product.objects.active().select_related("category"), slug=slug)
+    variants = list(item.variants.active())
     images = [item.image_url] if item.image_url else []
     images += [image.url for image in item.images.all()]
     selected = next((variant for variant in variants if variant.in_stock), variants[0] if variants else None)
     for variant in variants:  # the page shows a label and the most one may order, never the supplier's figure
         variant.availability = availability(variant.stock)
-        variant.orderable = max(0, min(variant.stock, MAX_LINE_QUANTITY))
+        variant.orderable = orderable(variant.stock)
     country = Cart(request.session).country
-    return _shop(
+    return render(
         request,
         "storefront/product.html",
         {
@@ -90,7 +82,7 @@ def _form_error(form: CartLineForm) -> str:
 
 def cart_detail(request):
     cart = Cart(request.session)
-    return _shop(request, "storefront/cart.html", {"quote": cart.quote(), "countries": country_choices()})
+    return render(request, "storefront/cart.html", {"quote": cart.quote(), "countries": country_choices()})
 
 
 @require_POST
@@ -218,7 +210,7 @@ def checkout_view(request):
         data = form.data.copy()
         data["expected_total"] = str(quote.total)
         form.data = data
-    return _shop(request, "storefront/checkout.html", {"form": form, "quote": quote}, status=status)
+    return render(request, "storefront/checkout.html", {"form": form, "quote": quote}, status=status)
 
 
 def _order(access_key: str) -> Order:
@@ -252,7 +244,7 @@ def order_pay(request, access_key: str):
             card_error = result.message or _("Le paiement n'a pas abouti. Vous pouvez réessayer.")
         else:
             messages.error(request, result.message or _("Le paiement n'a pas abouti. Vous pouvez réessayer."))
-    return _shop(
+    return render(
         request,
         "storefront/payment.html",
         {
@@ -281,7 +273,7 @@ def order_thanks(request, access_key: str):
                     request, _("Le paiement n'a pas abouti : rien n'a été débité. Vous pouvez réessayer.")
                 )
             return redirect("storefront:order_pay", access_key=order.access_key)
-    response = _shop(request, "storefront/thanks.html", {"order": order, "waiting": waiting})
+    response = render(request, "storefront/thanks.html", {"order": order, "waiting": waiting})
     if waiting:
         response["Refresh"] = "2"
     return response
@@ -303,7 +295,7 @@ def order_detail(request, access_key: str):
         {"label": label, "done": index <= reached, "current": index == reached}
         for index, (_status, label) in enumerate(STEPS)
     ]
-    response = _shop(
+    response = render(
         request,
         "storefront/order.html",
         {

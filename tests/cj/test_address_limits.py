@@ -41,7 +41,7 @@ def _address_form(order, **changes) -> dict:
 
 
 def test_an_address_too_long_for_cj_waits_in_a_traiter_with_french_reasons_and_no_create_call(
-    cj_account, cj_sandbox, staff_client, django_capture_on_commit_callbacks
+    no_address_hold, cj_account, cj_sandbox, staff_client, django_capture_on_commit_callbacks
 ):
     (product,) = import_cj_products(1)
     order = paid_order(

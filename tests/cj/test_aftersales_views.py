@@ -18,9 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def operator_client(client):
-    user = factories.staff_user("operator-sav", role="operator")
-    client.force_login(user)
-    return client
+    return factories.logged_in_client("operator-sav", role="operator", client=client)
 
 
 def _request(order) -> CustomerRequest:

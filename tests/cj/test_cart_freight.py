@@ -10,10 +10,10 @@ import httpx
 import pytest
 from django.core.cache import cache
 
-from kamri.catalog.currency import to_store
 from kamri.cj.connection.account import client_for
 from kamri.cj.models import CJApiCall, CJSettings
 from kamri.cj.orders.placement import choose_logistic
+from kamri.core.money import to_store
 from kamri.orders import checkout
 from kamri.orders.shipping import marked_up
 from tests.cj.helpers import import_cj_products, stocked_variant

@@ -133,7 +133,7 @@ def test_own_ioss_without_a_valid_number_waits_in_a_traiter(
 
 
 def test_brazil_without_tax_id_waits_then_the_admin_adds_it_and_it_is_sent(
-    cj_account, cj_sandbox, staff_client, django_capture_on_commit_callbacks
+    no_address_hold, cj_account, cj_sandbox, staff_client, django_capture_on_commit_callbacks
 ):
     row = _place(BRAZIL, django_capture_on_commit_callbacks)
     assert row.state == CJOrder.State.NEEDS_ATTENTION
@@ -155,7 +155,7 @@ def test_brazil_without_tax_id_waits_then_the_admin_adds_it_and_it_is_sent(
 
 
 def test_netherlands_without_house_number_waits_in_a_traiter(
-    cj_account, cj_sandbox, staff_client, django_capture_on_commit_callbacks
+    no_address_hold, cj_account, cj_sandbox, staff_client, django_capture_on_commit_callbacks
 ):
     row = _place(NETHERLANDS, django_capture_on_commit_callbacks)
     assert row.state == CJOrder.State.NEEDS_ATTENTION

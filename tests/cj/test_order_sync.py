@@ -89,7 +89,7 @@ def test_parcel_tracking_page(placed, cj_sandbox, staff_client):
 
 
 def test_address_fix_and_resubmit_from_the_admin(
-    cj_account, cj_sandbox, staff_client, django_capture_on_commit_callbacks
+    no_address_hold, cj_account, cj_sandbox, staff_client, django_capture_on_commit_callbacks
 ):
     (product,) = import_cj_products(1)
     from tests.cj.helpers import US_ADDRESS

@@ -72,7 +72,7 @@ def test_running_the_job_twice_places_once(cj_account, cj_sandbox, django_captur
 
 
 def test_missing_phone_needs_attention_without_any_cj_order_call_then_resubmit(
-    cj_account, cj_sandbox, django_capture_on_commit_callbacks
+    no_address_hold, cj_account, cj_sandbox, django_capture_on_commit_callbacks
 ):
     (product,) = import_cj_products(1)
     order = paid_order(
@@ -118,7 +118,7 @@ def test_unmapped_variant_needs_attention_until_mapped(
 
 
 def test_bad_zip_and_missing_state_are_reported_together(
-    cj_account, cj_sandbox, django_capture_on_commit_callbacks
+    no_address_hold, cj_account, cj_sandbox, django_capture_on_commit_callbacks
 ):
     (product,) = import_cj_products(1)
     order = paid_order(

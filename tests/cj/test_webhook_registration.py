@@ -10,16 +10,9 @@ from django.urls import reverse
 from kamri.cj import selectors
 from kamri.cj.models import CJSettings, Problem, WebhookEvent
 from kamri.cj.webhooks import webhook_setup
-from tests import factories
 from tests.cj.test_webhooks import hook, message, post  # noqa: F401 - the shared receiver fixture
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff(client):
-    client.force_login(factories.staff_user())
-    return client
 
 
 def test_url_check_gets_200_and_stays_out_of_the_statistics(client, hook):  # noqa: F811
@@ -42,23 +35,23 @@ def test_a_burst_of_refused_messages_is_critical_at_once(client, hook):  # noqa:
     assert problem.severity == "critical" and "openId" in problem.detail
 
 
-def test_enable_fails_in_french_when_the_receiver_is_unreachable(staff, hook, settings):  # noqa: F811
+def test_enable_fails_in_french_when_the_receiver_is_unreachable(staff_client, hook, settings):  # noqa: F811
     settings.KAMRI_PUBLIC_URL = "http://127.0.0.1:9"  # nothing listens there: CJ's URL check fails
-    response = staff.post(reverse("cj:webhooks_enable"), {"topics": ["order"]}, follow=True)
+    response = staff_client.post(reverse("cj:webhooks_enable"), {"topics": ["order"]}, follow=True)
     text = response.content.decode()
     assert "CJ a refusé" in text and "réponse 200 en moins de 3 s" in text
     assert CJSettings.load().webhooks_enabled is False
 
 
-def test_topic_closed_at_cj_is_shown_with_reactivate(staff, hook, cj_sandbox, live_server, settings):  # noqa: F811
+def test_topic_closed_at_cj_is_shown_with_reactivate(staff_client, hook, cj_sandbox, live_server, settings):  # noqa: F811
     settings.KAMRI_PUBLIC_URL = live_server.url
     assert webhook_setup.enable(["order", "logistics"]).ok  # the strict sandbox's URL check got a 200
     assert CJSettings.load().webhook_url_check_at is not None
     account = next(iter(cj_sandbox.state.accounts.values()))
     for _n in range(10):  # CJ's deliveries to KAMRI kept failing: CJ closes the topic
         cj_sandbox.state.topic_health.record(account.open_id, "order", False)
-    fragment = staff.get(reverse("cj:webhooks_check")).content.decode()
+    fragment = staff_client.get(reverse("cj:webhooks_check")).content.decode()
     assert "Fermé par CJ" in fragment and 'id="btn-reactivate-order"' in fragment
-    staff.post(reverse("cj:webhooks_enable"), {"topics": ["order", "logistics"]})
-    fragment = staff.get(reverse("cj:webhooks_check")).content.decode()
+    staff_client.post(reverse("cj:webhooks_enable"), {"topics": ["order", "logistics"]})
+    fragment = staff_client.get(reverse("cj:webhooks_check")).content.decode()
     assert "Fermé par CJ" not in fragment and "Actif" in fragment

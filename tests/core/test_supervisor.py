@@ -60,7 +60,7 @@ def test_a_child_that_keeps_dying_is_restarted_after_a_growing_pause():
 
 
 def test_run_shop_supervises_every_child_it_builds():
-    from kamri.core.management.commands.run_shop import Command
+    from kamri.shop.management.commands.run_shop import Command
 
     children = Command()._children(8600, no_sandbox=False)
     names = [child.name for child in children]
@@ -71,7 +71,7 @@ def test_run_shop_supervises_every_child_it_builds():
 def test_make_run_serves_with_gunicorn_and_a_quiet_console():
     from django.conf import settings
 
-    from kamri.core.management.commands.run_shop import Command
+    from kamri.shop.management.commands.run_shop import Command
 
     web = next(child for child in Command()._children(8600, no_sandbox=True) if child.name == "web")
     assert web.command[0].endswith("gunicorn") and "kamri.wsgi:application" in web.command

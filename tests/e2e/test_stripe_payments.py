@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from kamri.cj.models import CJOrder, CJSettings
 from kamri.orders.demo import register_local_webhook
 from kamri.orders.models import Hold, Order, PaymentSettings
-from tests.cj.helpers import import_cj_products, sandbox_orders, stocked_variant, unpaid_order
+from tests.cj.helpers import US_ADDRESS, import_cj_products, sandbox_orders, stocked_variant, unpaid_order
 from tests.conftest import LOCALSTRIPE_SECRET_KEY, wait_for
 from tests.e2e.conftest import SCREENSHOTS
 
@@ -112,8 +112,8 @@ def test_admin_saves_and_tests_the_stripe_keys_masked(admin_page, live_server, l
     assert PaymentSettings.load().secret_key == LOCALSTRIPE_SECRET_KEY  # a test saves nothing
 
 
-def _paid_by_card(page, live_server, variant) -> Order:
-    order = _order(variant)
+def _paid_by_card(page, live_server, variant, *, address: dict | None = None) -> Order:
+    order = unpaid_order([variant], address=address)
     _pay(page, live_server, order, "4242424242424242")
     expect(page.locator("h1")).to_have_text("Merci pour votre commande !", timeout=60_000)
     return order
@@ -174,3 +174,35 @@ def test_a_held_order_goes_to_cj_only_after_liberer_and_once(admin_page, live_se
     wait_for(lambda: CJOrder.objects.filter(order=order, state=CJOrder.State.PLACED).exists(), timeout=90)
     assert CJOrder.objects.filter(order=order).count() == 1
     assert len([o for o in sandbox_orders(_sandbox()) if o["orderNumber"] == order.number]) == 1
+
+
+def test_an_order_with_a_flagged_address_is_held_corrected_on_its_page_then_released(
+    admin_page, live_server, shop
+):
+    page = admin_page
+    order = _paid_by_card(page, live_server, shop, address={**US_ADDRESS, "phone": "", "zip_code": "ABC"})
+    wait_for(lambda: Hold.objects.filter(order=order, reason=Hold.Reason.ADDRESS).exists())
+    assert not CJOrder.objects.filter(order=order).exists()
+    page.goto(f"{live_server.url}/admin/commandes/{order.number}/")
+    expect(page.locator("#holds")).to_contain_text("Adresse signalée")
+    expect(page.locator("#holds")).to_contain_text("Téléphone manquant")
+    page.click("#release-address")  # still flagged: refused, with what to do
+    expect(page.locator("body")).to_contain_text("L'adresse est toujours signalée")
+    expect(page.locator("body")).to_contain_text("Corrigez-la puis libérez.")
+    assert not CJOrder.objects.filter(order=order).exists()
+    page.fill("#id_phone", "+1 415 555 0199")
+    page.fill("#id_zip_code", "94103")
+    page.evaluate("window.scrollTo(0, 0)")
+    _shot(page, "7_held_address_corrected")
+    page.click("#btn-save-address")
+    expect(page.locator("body")).to_contain_text("Adresse enregistrée")
+    page.click("#release-address")
+    expect(page.locator("body")).to_contain_text("Retenue levée : Adresse signalée")
+    wait_for(lambda: CJOrder.objects.filter(order=order, state=CJOrder.State.PLACED).exists(), timeout=90)
+    assert CJOrder.objects.filter(order=order).count() == 1
+    (at_cj,) = [o for o in sandbox_orders(_sandbox()) if o["orderNumber"] == order.number]
+    assert at_cj["shipping"]["shippingPhone"] == "+1 415 555 0199"
+    page.reload()
+    expect(page.locator("body")).to_contain_text("Adresse de livraison corrigée")
+    expect(page.locator(".timeline")).to_contain_text("Facture")  # every journal badge in French
+    _shot(page, "8_address_hold_released")

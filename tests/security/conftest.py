@@ -86,17 +86,14 @@ def staff(db):
 
 @pytest.fixture
 def staff_client(staff) -> Client:
-    client = Client(raise_request_exception=False)  # a crash is a 500 to count, not a test error
-    client.force_login(staff)
-    return client
+    return factories.logged_in_client(staff.username, crashes_as_500=True)
 
 
 @pytest.fixture
 def csrf_staff_client(staff) -> Client:
     """A staff session whose requests are checked for a CSRF token, as a browser's would be."""
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
-    client.force_login(staff)
-    return client
+    return factories.logged_in_client(staff.username, client=client)
 
 
 @pytest.fixture(autouse=True)

@@ -100,6 +100,7 @@ def world_arguments(world) -> dict[str, dict[str, str]]:
         "cj:new_variant_decide": {"pk": str(world.new_variant.pk)},
         "orders:order_detail": {"number": order},
         "orders:order_mark_paid": {"number": order},
+        "orders:order_address": {"number": order},
         "storefront:product": {"slug": world.product.slug},
         "storefront:order": {"access_key": world.order.access_key},
         "storefront:order_pay": {"access_key": world.order.access_key},

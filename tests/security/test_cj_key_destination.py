@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from kamri.cj.connection import account as connection
 from kamri.cj.models import CJAccount
-from tests import factories
 from tests.conftest import SANDBOX_API_KEY
 
 pytestmark = pytest.mark.django_db
@@ -51,12 +50,6 @@ def logger_server():
     server.url = f"http://127.0.0.1:{server.server_port}/api2.0/v1/"
     yield server
     server.shutdown()
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(factories.staff_user())
-    return client
 
 
 def _form(cj_sandbox, **changes):

@@ -21,6 +21,7 @@ STATE_CHANGING = {
     "orders:order_resend_email",
     "orders:order_note",
     "orders:hold_release",
+    "orders:order_address",
     "core:logout",
     "admin:logout",
     "cj:settings_test",  # no write, but it spends a CJ login: POST only

@@ -55,9 +55,7 @@ def _key(route) -> str:
 
 
 def _client(role: str) -> Client:
-    client = Client(raise_request_exception=False)
-    client.force_login(factories.staff_user(f"member-{role}", role=role))
-    return client
+    return factories.logged_in_client(f"member-{role}", role=role, crashes_as_500=True)
 
 
 def _snapshot() -> dict[str, list]:

@@ -22,7 +22,6 @@ from bench.harness import EDGE_BODIES
 from kamri.cj.models import CJAccount, CJCredential, WebhookEvent
 from kamri.cj.webhooks import webhook_inbox, webhook_processing
 from kamri.core import crypto
-from tests import factories
 from tests.conftest import SANDBOX_API_KEY
 from tests.security.crawl import admin_routes, world_arguments
 
@@ -48,13 +47,6 @@ def hook(db):
     CJCredential.objects.create(fingerprint=account.fingerprint, open_id_encrypted=crypto.encrypt(OPEN_ID))
     webhook_inbox.forget_config()
     return webhook_inbox.config()
-
-
-@pytest.fixture
-def staff_client(db):
-    client = Client(raise_request_exception=False)  # a crash is a 500 to count, not a test error
-    client.force_login(factories.staff_user("stored-input-staff"))
-    return client
 
 
 def _post(client: Client, conf, body: bytes, how: str = "good"):

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import ngettext
 
 from kamri.catalog.models import Category
-from kamri.catalog.pricing import PricingRule, Rounding
+from kamri.catalog.pricing import PricingRule
 from kamri.cj import jobs, queue
 from kamri.cj.catalog.importing import ImportRefused, import_product
 from kamri.cj.client import CJError, CJQuotaExhausted
@@ -40,13 +38,7 @@ def run(run_id: int) -> SyncRun:
     if job.status in (SyncRun.Status.DONE, SyncRun.Status.FAILED):
         return job
     params = job.params
-    rule = PricingRule(
-        margin_percent=Decimal(params["margin_percent"]),
-        rounding=Rounding(params["rounding"]),
-        compare_at_multiplier=Decimal(params["compare_at_multiplier"])
-        if params.get("compare_at_multiplier")
-        else None,
-    )
+    rule = PricingRule.of(params)
     category = (
         Category.objects.filter(pk=params.get("category_id")).first() if params.get("category_id") else None
     )

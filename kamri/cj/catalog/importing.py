@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kamri.catalog.models import Category, Product, ProductImage, Variant
-from kamri.catalog.pricing import Price, PricingRule, Rounding, price_for
+from kamri.catalog.pricing import Price, PricingRule, price_for
 from kamri.cj import queue
 from kamri.cj.catalog import search as catalog
 from kamri.cj.client import CJProductNotFound, ProductDetail, VariantDetail
@@ -27,7 +27,7 @@ def rule_from_settings(settings_row: CJSettings | None = None) -> PricingRule:
     row = settings_row or CJSettings.load()
     return PricingRule(
         margin_percent=row.default_margin_percent,
-        rounding=Rounding(row.default_rounding),
+        rounding=row.default_rounding,
         compare_at_multiplier=row.default_compare_at_multiplier,
     )
 
@@ -36,7 +36,7 @@ def rule_of(link: CJProductLink) -> PricingRule:
     """The pricing rule a product was imported with: the same function reprices it later."""
     return PricingRule(
         margin_percent=link.margin_percent,
-        rounding=Rounding(link.rounding),
+        rounding=link.rounding,
         compare_at_multiplier=link.compare_at_multiplier,
     )
 

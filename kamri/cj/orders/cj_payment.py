@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Sum
 from django.urls import NoReverseMatch, reverse
@@ -20,8 +20,6 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from kamri.catalog.currency import from_store
-from kamri.catalog.pricing import Price
 from kamri.cj.client import CJError, CJInsufficientBalance, CJQuotaExhausted, CJRateLimited, CJUnavailable
 from kamri.cj.connection.account import client_for
 from kamri.cj.models import CJOrder, CJOrderAttempt, CJSettings, CJVariantLink
@@ -29,13 +27,13 @@ from kamri.cj.orders import order_problems
 from kamri.cj.orders.order_status import apply_update
 from kamri.cj.problems import clear_problem, raise_problem
 from kamri.cj.selectors import to_pay
+from kamri.core.money import cents, from_store, margin_percent, percent_shown
 from kamri.core.templatetags.kamri import money
 from kamri.orders.models import Order
 from kamri.orders.services import record_event
 
 log = logging.getLogger(__name__)
 
-CENT = Decimal("0.01")
 PAID_AT_CJ = {"UNSHIPPED", "SHIPPED", "DELIVERED"}
 STALE_PAYING = timedelta(minutes=5)
 RETRY_TRANSIENT = timedelta(minutes=1)  # the automatic mode retries a payment CJ could not take just now
@@ -70,7 +68,7 @@ def expected_amount(row: CJOrder) -> Decimal | None:
     if any(line["vid"] not in costs for line in row.lines):
         return None
     goods = sum((costs[line["vid"]] * line["quantity"] for line in row.lines), Decimal(0))
-    return (goods + row.freight_usd).quantize(CENT, rounding=ROUND_HALF_UP)
+    return cents(goods + row.freight_usd)
 
 
 def paid_today_usd(now=None) -> Decimal:
@@ -99,7 +97,7 @@ def guards(
     expected = row.expected_amount_usd
     if expected is not None:
         ceiling = expected * (1 + settings_row.pay_tolerance_percent / 100)
-        if amount > ceiling.quantize(CENT, rounding=ROUND_HALF_UP):
+        if amount > cents(ceiling):
             reasons.append(
                 _(
                     "Montant CJ %(amount)s au-dessus du montant attendu %(expected)s (tolérance %(tol)s %%) : "
@@ -116,7 +114,7 @@ def guards(
     revenue = from_store(row.order.subtotal or row.order.total, "USD")
     goods = goods_amount if goods_amount is not None else amount
     if revenue:
-        margin = Price(cost=goods, price=revenue, compare_at=None).margin_percent_of_price
+        margin = percent_shown(margin_percent(revenue, goods))
         if margin < settings_row.margin_floor_percent:
             reasons.append(
                 _("Marge de %(m)s %% sous le plancher de %(f)s %% : vérifiez le prix de vente.")
@@ -338,7 +336,7 @@ def balance_forecast(balance: Decimal | None, *, now=None) -> dict:
     """How many days of orders the balance covers at the last 7 days' payment rate."""
     since = (now or timezone.now()) - timedelta(days=7)
     spent = CJOrder.objects.filter(paid_at__gte=since).aggregate(s=Sum("paid_amount_usd"))["s"] or Decimal(0)
-    per_day = (spent / 7).quantize(CENT, rounding=ROUND_HALF_UP)
+    per_day = cents(spent / 7)
     waiting = to_pay().aggregate(s=Sum("order_amount_usd"))["s"] or Decimal(0)
     days = int((balance - waiting) / per_day) if balance is not None and per_day > 0 else None
     return {"per_day": per_day, "days": max(days, 0) if days is not None else None, "waiting": waiting}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -44,13 +44,13 @@ from kamri.cj.client.disputes import (
 )
 from kamri.cj.connection.account import client_for
 from kamri.cj.models import CJDispute, CJOrder, CJSettings
+from kamri.core.money import cents, convert
 from kamri.core.templatetags.kamri import money
 from kamri.orders.services import record_event
 
 log = logging.getLogger(__name__)
 
 MESSAGE_LIMIT = 500
-CENT = Decimal("0.01")
 # The customer's motif → words to find CJ's matching reason in disputeConfirmInfo's list (CJ names them).
 REASON_WORDS = {
     CustomerRequest.Kind.NOT_RECEIVED: ("not received", "delay", "logistic", "未收到"),
@@ -240,7 +240,7 @@ def open_dispute(
         draft.terms.expect_types and expect_type not in draft.terms.expect_types
     ):
         raise DisputeRefused(_("CJ ne propose pas ce résultat pour ce litige."))
-    amount = draft.amount_usd.quantize(CENT, rounding=ROUND_HALF_UP)
+    amount = cents(draft.amount_usd)
     if draft.terms.max_amount_usd and amount > draft.terms.max_amount_usd:
         raise DisputeRefused(
             _("Le montant demandé (%(amount)s) dépasse le maximum de CJ (%(max)s).")
@@ -416,7 +416,7 @@ def credits_between(since, until) -> tuple[int, Decimal, Decimal]:
         state=CJDispute.State.REFUNDED, finished_at__gte=since, finished_at__lt=until
     ).aggregate(n=Count("id"), usd=Sum("credit_usd"))
     usd = found["usd"] or Decimal("0")
-    return found["n"] or 0, usd, (usd * CJSettings.load().usd_rate).quantize(CENT, rounding=ROUND_HALF_UP)
+    return found["n"] or 0, usd, convert(usd, CJSettings.load().usd_rate)
 
 
 # --- deadlines on the Problèmes panel --------------------------------------------------------------------

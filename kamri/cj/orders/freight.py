@@ -12,12 +12,12 @@ from collections.abc import Sequence
 
 from django.core.cache import cache
 
-from kamri.catalog.currency import to_store
 from kamri.catalog.models import Variant
 from kamri.cj.client import CJError, FreightOption
 from kamri.cj.connection.account import NotConfigured, client_for, require_account
 from kamri.cj.models import CJSettings, CJVariantLink
 from kamri.cj.orders.placement import choose_logistic, first_warehouse
+from kamri.core.money import to_store
 from kamri.orders.shipping import FreightQuote, FreightUnavailable, NotShippable
 
 log = logging.getLogger(__name__)

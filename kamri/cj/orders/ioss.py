@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kamri.catalog.currency import from_store
 from kamri.cj.models import CJOrder, CJSettings
+from kamri.core.money import from_store
 from kamri.orders.models import Order
 from kamri.orders.vat import EU_COUNTRIES, included_vat
 

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from kamri.catalog.currency import from_store
 from kamri.cj import queue
 from kamri.cj.catalog import search as catalog
 from kamri.cj.client import (
@@ -48,6 +47,7 @@ from kamri.cj.orders.countries import english_name
 from kamri.cj.orders.preflight import check_address, check_declaration, province_for_cj
 from kamri.cj.selectors import CJ_LINE
 from kamri.cj.sync import freshness
+from kamri.core.money import from_store
 from kamri.orders.models import Order
 from kamri.orders.services import record_event
 

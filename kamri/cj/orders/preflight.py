@@ -10,20 +10,8 @@ from django.utils.translation import gettext as _
 from kamri.cj.models import CJOrder, CJSettings
 from kamri.cj.orders import ioss
 from kamri.core.templatetags.kamri import money
-from kamri.orders.checkout import phone_is_plausible
-from kamri.orders.countries import (
-    POSTCODE_PATTERNS,
-    TAX_ID_EXAMPLES,
-    TAX_ID_NAMES,
-    country_name,
-    house_number_required,
-    postcode_is_valid,
-    postcode_required,
-    province_required,
-    tax_id_is_valid,
-    tax_id_required,
-)
-from kamri.orders.limits import ADDRESS_MAX_LENGTHS, too_long
+from kamri.orders.addresses import INVALID, MISSING, TOO_LONG, Problem, ShippingAddress, address_problems
+from kamri.orders.countries import TAX_ID_EXAMPLES, TAX_ID_NAMES, country_name
 from kamri.orders.models import Order
 
 
@@ -40,72 +28,82 @@ class Preflight:
             self.problems.append(message)
 
 
-def check_address(order: Order) -> Preflight:
-    """Lengths CJ accepts, phone, postcode and province, in the admin's words."""
+def check_address(order: Order, *, then: str = "") -> Preflight:
+    """The one address rule set (kamri.orders.addresses), in the admin's words with the next step.
+
+    The values are checked as createOrderV2 gets them: an empty province is sent as the city, which the
+    city's own checks already cover (same length limit). Nothing here is stricter than the address form.
+    `then` is the button the admin clicks once it is corrected (« Renvoyer » on the CJ order page)."""
     result = Preflight()
-    # The values as createOrderV2 gets them (an empty province is sent as the city, checked as the city).
-    sent = {name: getattr(order, name) or "" for name in ADDRESS_MAX_LENGTHS}
-    for name, (length, limit) in too_long(sent).items():
-        result.add(
-            _("« %(field)s » trop long pour CJ : %(length)s caractères pour %(limit)s au maximum.")
-            % {"field": capfirst(Order._meta.get_field(name).verbose_name), "length": length, "limit": limit}
-        )
-    country = (order.country or "").upper()
-    if not (order.phone or "").strip():
-        result.add(_("Téléphone manquant : les transporteurs l'exigent."))
-    elif not phone_is_plausible(order.phone):
-        result.add(_("Téléphone invalide : « %(phone)s ».") % {"phone": order.phone})
-    if len(country) != 2 or not country.isalpha():
-        result.add(_("Pays invalide : un code ISO à deux lettres est attendu."))
-    zip_code = (order.zip_code or "").strip()
-    if not zip_code and country in POSTCODE_PATTERNS and postcode_required(country):
-        result.add(_("Code postal manquant."))
-    elif zip_code and not postcode_is_valid(country, zip_code):
-        result.add(
-            _("Code postal « %(zip)s » invalide pour %(country)s.") % {"zip": zip_code, "country": country}
-        )
-    if province_required(country) and not (order.province or "").strip():
-        result.add(_("Région / État obligatoire pour %(country)s.") % {"country": country})
-    if not (order.city or "").strip():
-        result.add(_("Ville manquante."))
-    if not (order.address1 or "").strip():
-        result.add(_("Adresse manquante."))
-    if not (order.customer_name or "").strip():
-        result.add(_("Nom du destinataire manquant."))
-    _check_identity(order, country, result)
+    then = then or _("« Renvoyer »")
+    address = ShippingAddress.of(order)
+    country = address.country.strip().upper()
+    problems = address_problems(address)
+    for problem in problems.values():  # the lengths first: CJ refuses the whole order on one of them
+        if problem.kind == TOO_LONG:
+            result.add(
+                _("« %(field)s » trop long pour CJ : %(length)s caractères pour %(limit)s au maximum.")
+                % {
+                    "field": capfirst(Order._meta.get_field(problem.field).verbose_name),
+                    "length": problem.length,
+                    "limit": problem.limit,
+                }
+            )
+    for problem in problems.values():
+        if problem.kind != TOO_LONG:
+            result.add(_sentence(problem, address, country, then))
     return result
 
 
-def _check_identity(order: Order, country: str, result: Preflight) -> None:
-    """houseNumber and taxId where the carrier or the customs need them (kamri.orders.countries)."""
-    where = {"country": country_name(country)}
-    if house_number_required(country) and not (order.house_number or "").strip():
-        result.add(
+def _sentence(problem: Problem, address: ShippingAddress, country: str, then: str) -> str:
+    """A problem of the address rule set as the CJ order page says it."""
+    where = {"country": country_name(country), "then": then}
+    key = (problem.field, problem.kind)
+    if key == ("phone", MISSING):
+        return _("Téléphone manquant : les transporteurs l'exigent.")
+    if key == ("phone", INVALID):
+        return _("Téléphone invalide : « %(phone)s ».") % {"phone": address.phone}
+    if problem.field == "country":
+        return _("Pays invalide : un code ISO à deux lettres est attendu.")
+    if key == ("zip_code", MISSING):
+        return _("Code postal manquant.")
+    if key == ("zip_code", INVALID):
+        return _("Code postal « %(zip)s » invalide pour %(country)s.") % {
+            "zip": address.zip_code.strip(),
+            "country": country,
+        }
+    if problem.field == "province":
+        return _("Région / État obligatoire pour %(country)s.") % {"country": country}
+    if problem.field == "city":
+        return _("Ville manquante.")
+    if problem.field == "address1":
+        return _("Adresse manquante.")
+    if problem.field == "customer_name":
+        return _("Nom du destinataire manquant.")
+    if problem.field == "house_number":
+        return (
             _(
                 "Numéro de rue manquant : le transporteur l'exige à part de la rue pour %(country)s. "
-                "Saisissez-le dans « Numéro de rue » de l'adresse ci-dessous, puis « Renvoyer »."
+                "Saisissez-le dans « Numéro de rue » de l'adresse ci-dessous, puis %(then)s."
             )
             % where
         )
-    if not tax_id_required(country):
-        return
     names = {**where, "name": TAX_ID_NAMES[country], "example": TAX_ID_EXAMPLES[country]}
-    if not (order.tax_id or "").strip():
-        result.add(
+    if key == ("tax_id", MISSING):
+        return (
             _(
                 "Numéro fiscal du destinataire (%(name)s) manquant : la douane de %(country)s l'exige. "
-                "Demandez-le au client, saisissez-le dans l'adresse ci-dessous, puis « Renvoyer »."
+                "Demandez-le au client, saisissez-le dans l'adresse ci-dessous, puis %(then)s."
             )
             % names
         )
-    elif not tax_id_is_valid(country, order.tax_id):
-        result.add(
-            _(
-                "Numéro fiscal du destinataire (%(name)s) invalide pour %(country)s, par exemple %(example)s : "
-                "corrigez-le dans l'adresse ci-dessous, puis « Renvoyer »."
-            )
-            % names
+    return (
+        _(
+            "Numéro fiscal du destinataire (%(name)s) invalide pour %(country)s, par exemple %(example)s : "
+            "corrigez-le dans l'adresse ci-dessous, puis %(then)s."
         )
+        % names
+    )
 
 
 def check_declaration(order: Order, row: CJOrder, line_ids: list[int]) -> Preflight:

@@ -9,7 +9,7 @@ import csv
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import (
@@ -47,13 +47,12 @@ from kamri.cj.selectors import (
     webhook_window,
 )
 from kamri.cj.sync import freshness
+from kamri.core.money import CENT, cents, convert
 from kamri.core.periods import Period
 from kamri.orders.fees import estimated_fee
 from kamri.orders.models import Order, OrderLine
 from kamri.orders.selectors import paid_orders, refunds_between
 from kamri.orders.vat import included_vat
-
-CENT = Decimal("0.01")
 
 # --- Definitions shown on hover: one place, used by the page and the tests.
 ORDER_RATE_DEFINITION = gettext_lazy(
@@ -78,7 +77,7 @@ class ProductCounts:
 
 def imported_products() -> ProductCounts:
     """CJ products: available active, available draft, unavailable (inactive or every variant at stock 0)."""
-    stocked = Variant.objects.filter(product=OuterRef("pk"), stock__gt=0)
+    stocked = Variant.objects.filter(product=OuterRef("pk")).stocked()
     unavailable = Q(status=Product.Status.INACTIVE) | Q(stocked=False)
     row = (
         Product.objects.filter(cj_link__isnull=False)
@@ -385,10 +384,6 @@ def dashboard(*, now: datetime | None = None) -> Dashboard:
 # and CJ products whose CJ order is not placed yet.
 
 
-def to_store(amount_usd: Decimal, usd_rate: Decimal) -> Decimal:
-    return (amount_usd * usd_rate).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 class ProfitFigures:
     """Revenue net of VAT − CJ goods − CJ shipping − payment fees = profit, and the margin on that revenue
     (one order or a total). Refunds are not recorded yet (see docs/operations.md)."""
@@ -544,7 +539,7 @@ def _share(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal:
     """The part of an order-wide amount (its VAT, its payment fee) that falls on `part` of its total."""
     if not whole or part == whole:
         return amount
-    return (amount * part / whole).quantize(CENT, rounding=ROUND_HALF_UP)
+    return cents(amount * part / whole)
 
 
 def profit_report(period: Period) -> ProfitReport:
@@ -591,8 +586,8 @@ def profit_report(period: Period) -> ProfitReport:
             waiting.add(cj_part)
             continue
         costed.add(cj_part)
-        goods_usd = Decimal(goods_usd).quantize(CENT, rounding=ROUND_HALF_UP)
-        shipping_usd = Decimal(shipping_usd).quantize(CENT, rounding=ROUND_HALF_UP)
+        goods_usd = cents(Decimal(goods_usd))
+        shipping_usd = cents(Decimal(shipping_usd))
         vat = _share(Decimal(vat_total), cj_part, total)
         shipping_total = Decimal(shipping_total)
         rows.append(
@@ -609,8 +604,8 @@ def profit_report(period: Period) -> ProfitReport:
                 fees=_share(estimated_fee(total), cj_part, total),
                 goods_usd=goods_usd,
                 shipping_usd=shipping_usd,
-                goods=to_store(goods_usd, usd_rate),
-                shipping=to_store(shipping_usd, usd_rate),
+                goods=convert(goods_usd, usd_rate),
+                shipping=convert(shipping_usd, usd_rate),
             )
         )
     zone = timezone.get_current_timezone()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -133,8 +134,6 @@ def set_active(user, active: bool) -> None:
 
 def _end_sessions(user) -> None:
     """Delete the member's stored sessions (database sessions, Django's default) rather than wait for them."""
-    from django.contrib.sessions.models import Session
-
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
             session.delete()

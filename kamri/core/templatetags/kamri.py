@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import template
 from django.utils import formats, timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from kamri.core.money import cents
+from kamri.core.money import convert as converted
+from kamri.core.roles import may
 
 register = template.Library()
 
@@ -60,16 +64,16 @@ def money(value, currency: str = "") -> str:
     """1234.5 → '1 234,50 €' on French pages, '€1,234.50' on English ones; currency code or symbol."""
     if value is None or value == "":
         return "—"
-    amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    amount = cents(Decimal(str(value)))
     sign = "-" if amount < 0 else ""
-    whole, cents = f"{abs(amount):.2f}".split(".")
+    whole, hundredths = f"{abs(amount):.2f}".split(".")
     grouped = _grouped_digits(int(whole))
     symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency.upper(), currency.upper()) if currency else ""
     if _lang() == "fr":
-        return f"{sign}{grouped},{cents}\u00a0{symbol}".strip()
+        return f"{sign}{grouped},{hundredths}\u00a0{symbol}".strip()
     if symbol in ("€", "$", "£"):
-        return f"{sign}{symbol}{grouped}.{cents}"
-    return f"{sign}{grouped}.{cents}\u00a0{symbol}".strip()
+        return f"{sign}{symbol}{grouped}.{hundredths}"
+    return f"{sign}{grouped}.{hundredths}\u00a0{symbol}".strip()
 
 
 @register.filter
@@ -121,7 +125,7 @@ def convert(amount, rate):
     """USD amount × store rate (display only; prices themselves come from kamri.catalog.pricing)."""
     if amount in (None, "") or rate in (None, ""):
         return None
-    return (Decimal(str(amount)) * Decimal(str(rate))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return converted(Decimal(str(amount)), Decimal(str(rate)))
 
 
 @register.filter
@@ -147,6 +151,8 @@ _EVENT_LABELS = {
     "status": _("Statut"),
     "cj": _("CJ"),
     "cj_status": _("Statut CJ"),
+    "cj_payment": _("Paiement CJ"),
+    "invoice": _("Facture"),
     "tracking": _("Suivi"),
     "parcel": _("Colis"),
     "address": _("Adresse"),
@@ -199,14 +205,10 @@ def stamp(value) -> str:
 @register.filter
 def may_open(user, url_name: str) -> bool:
     """{% if request.user|may_open:"cj:settings" %}: show a link only to a role that may open it."""
-    from kamri.core.roles import may
-
     return may(user, url_name, "GET")
 
 
 @register.filter
 def may_use(user, url_name: str) -> bool:
     """{% if request.user|may_use:"cj:webhooks_rotate" %}: show a button only to a role that may POST it."""
-    from kamri.core.roles import may
-
     return may(user, url_name, "POST")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from kamri.catalog.models import has_stock
 from kamri.orders.countries import country_name as _country_name
 from kamri.storefront.cart import Cart
 from kamri.storefront.selectors import availability, is_low_stock
@@ -26,6 +27,11 @@ def country_name(code: str) -> str:
 @register.filter(name="availability")
 def availability_filter(stock: int) -> str:
     return availability(stock)
+
+
+@register.filter(name="has_stock")
+def has_stock_filter(stock: int | None) -> bool:
+    return has_stock(stock or 0)
 
 
 @register.filter(name="low_stock")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0007_order_country_index'),
+        ('orders', '0008_order_country_index'),
     ]
 
     operations = [

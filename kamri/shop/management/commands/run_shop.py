@@ -11,8 +11,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from kamri.catalog.demo import load_demo_catalog
+from kamri.cj.connection.demo import prepare_demo_connection, sandbox_command_args
 from kamri.core.services.setup import ensure_admin, set_flag_once
 from kamri.core.supervisor import Child, Supervisor
+from kamri.orders.demo import load_demo_orders, prepare_demo_payments, register_local_webhook
 
 SANDBOX_PORT = int(os.environ.get("CJ_SANDBOX_PORT", "8765"))
 LOCALSTRIPE_PORT = int(os.environ.get("LOCALSTRIPE_PORT", "8420"))
@@ -51,8 +54,6 @@ class Command(BaseCommand):
         for line in self._prepare_integrations(no_sandbox):
             self.stdout.write(line)
         if self.localstripe:
-            from kamri.orders.demo import prepare_demo_payments
-
             for line in prepare_demo_payments(api_base=settings.KAMRI_STRIPE_API_BASE):
                 self.stdout.write(line)
         login = ensure_admin(password=os.environ.get("KAMRI_ADMIN_PASSWORD") or None)
@@ -65,19 +66,12 @@ class Command(BaseCommand):
 
     def _load_demo_data(self) -> None:
         if set_flag_once("demo-data-loaded"):
-            from kamri.catalog.demo import load_demo_catalog
-            from kamri.orders.demo import load_demo_orders
-
             products = load_demo_catalog()
             orders = load_demo_orders()
             self.stdout.write(f"Données de démonstration chargées : {products} produits, {orders} commandes.")
 
     def _prepare_integrations(self, no_sandbox: bool) -> list[str]:
-        """Hook for integrations that must be configured before the processes start (see kamri.cj)."""
-        try:
-            from kamri.cj.connection.demo import prepare_demo_connection
-        except ImportError:
-            return []
+        """The CJ connection of the demo, configured before the processes start (kamri.cj.connection.demo)."""
         if no_sandbox:
             return []
         return prepare_demo_connection(sandbox_url=f"http://127.0.0.1:{SANDBOX_PORT}")
@@ -107,8 +101,6 @@ class Command(BaseCommand):
 
     def _register_localstripe_webhook(self) -> None:
         """localstripe keeps its webhooks in memory: tell it where to sign them to, once it listens."""
-        from kamri.orders.demo import register_local_webhook
-
         for _attempt in range(50):
             try:
                 register_local_webhook(
@@ -141,18 +133,6 @@ class Command(BaseCommand):
     def _sandbox_args(self) -> list[str]:
         if not (Path(settings.BASE_DIR) / "cjsandbox" / "__main__.py").exists():
             return []
-        try:
-            from kamri.cj.connection.demo import sandbox_command_args
-        except ImportError:
-            return [
-                "--port",
-                str(SANDBOX_PORT),
-                "--seed",
-                "42",
-                "--products",
-                "2000",
-                "--allow-local-callbacks",
-            ]
         return sandbox_command_args(port=SANDBOX_PORT)
 
     def _children(self, port: int, no_sandbox: bool) -> list[Child]:

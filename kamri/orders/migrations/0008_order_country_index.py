@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0006_order_house_number_tax_id'),
+        ('orders', '0007_hold_on_flagged_address'),
     ]
 
     operations = [
