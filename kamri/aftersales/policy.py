@@ -126,7 +126,9 @@ def approaching(
     delivered_since = timezone.now() - timedelta(days=DAMAGE_WINDOW_DAYS + within + 1)
     # Only orders with a status change inside the windows can qualify: found from the events' date index, so
     # the aggregate below reads a few orders, not every shipped order of the shop's history.
-    recent = OrderEvent.objects.filter(type="status", created_at__gte=min(oldest, delivered_since))
+    recent = OrderEvent.objects.filter(
+        type=OrderEvent.Type.STATUS, created_at__gte=min(oldest, delivered_since)
+    )
     candidates = (
         Order.objects.filter(pk__in=recent.values("order_id"))
         .filter(status__in=[Order.Status.SHIPPED, Order.Status.DELIVERED])
