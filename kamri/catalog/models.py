@@ -135,7 +135,7 @@ class Product(models.Model):
     # Shop names of the supplier's option names and values, per language:
     # {"names": {"Color": {"fr": "Couleur", "en": "Colour"}}, "values": {"Color": {"Black": {"fr": "Noir"}}}}
     option_labels = models.JSONField(_("noms des options"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     objects = ProductQuerySet.as_manager()

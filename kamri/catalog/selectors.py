@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 
 from kamri.catalog.models import Category, Product, Variant
@@ -12,13 +13,20 @@ from kamri.core.money import StoreConverter
 def admin_product_list(
     *, query: str = "", status: str = "", source: str = "", category_id: str = ""
 ) -> QuerySet:
+    # Per-product figures as subqueries, not a join + GROUP BY over every variant: they run for the page's
+    # rows only (the list walks the created_at index), and the paginator's COUNT leaves them out.
+    variants = Variant.objects.filter(product=OuterRef("pk")).order_by().values("product")
+
+    def of_variants(aggregate):
+        return Subquery(variants.annotate(figure=aggregate).values("figure"))
+
     products = (
         Product.objects.select_related("category")
         .annotate(
-            variant_count=Count("variants"),
-            stock_total=Sum("variants__stock"),
-            price_min=Min("variants__price"),
-            price_max=Max("variants__price"),
+            variant_count=Coalesce(of_variants(Count("id")), 0),
+            stock_total=of_variants(Sum("stock")),
+            price_min=of_variants(Min("price")),
+            price_max=of_variants(Max("price")),
         )
         .order_by("-created_at", "-id")
     )

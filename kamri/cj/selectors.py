@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -61,7 +62,13 @@ def endpoint_stats(calls: QuerySet) -> list[EndpointStats]:
     """Latency p50/p95 and error rate per endpoint over (at most the latest 50,000 of) the given calls."""
     durations: dict[str, list[float]] = {}
     errors: dict[str, int] = {}
-    for endpoint, duration, ok in calls.values_list("endpoint", "duration_ms", "ok")[:STATS_ROW_LIMIT]:
+    # Up to 50,000 rows: read through the cursor, without the ORM's per-row Decimal and boolean converters
+    # (they cost more than the query); float() and truthiness read the raw values on SQLite and PostgreSQL.
+    sql, params = calls.values_list("endpoint", "duration_ms", "ok")[:STATS_ROW_LIMIT].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for endpoint, duration, ok in rows:
         durations.setdefault(endpoint, []).append(float(duration))
         errors[endpoint] = errors.get(endpoint, 0) + (0 if ok else 1)
     stats = []
@@ -163,16 +170,30 @@ FROM_CJ = ~Q(status=WebhookEvent.Status.REJECTED, message_id=None)
 
 
 def webhook_stats() -> WebhookStats:
-    row = WebhookEvent.objects.aggregate(
-        total=Count("id"), **_per_status(), last=Max("received_at", filter=FROM_CJ)
+    """The counters without reading every row: the total from COUNT(*) (SQLite answers it from its smallest
+    index), each status but "processed" (the bulk of a busy log) from the status index, "processed" as the rest;
+    the latest from the date index."""
+    total = WebhookEvent.objects.count()
+    others = [value for value in WebhookEvent.Status.values if value != WebhookEvent.Status.PROCESSED]
+    counts = dict(
+        WebhookEvent.objects.filter(status__in=others)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
     )
-    last = row.pop("last")
-    return WebhookStats(**row, last_received_at=last)
+    row = {_count_name(value): counts.get(value, 0) for value in others}
+    row[_count_name(WebhookEvent.Status.PROCESSED)] = total - sum(counts.values())
+    return WebhookStats(total=total, **row, last_received_at=last_webhook_at())
 
 
 def last_webhook_at() -> datetime | None:
-    """When the last webhook from CJ arrived (FROM_CJ), None before the first."""
-    return WebhookEvent.objects.filter(FROM_CJ).aggregate(last=Max("received_at"))["last"]
+    """When the last webhook from CJ arrived (FROM_CJ), None before the first: walked down the date index."""
+    return (
+        WebhookEvent.objects.filter(FROM_CJ)
+        .order_by("-received_at")
+        .values_list("received_at", flat=True)
+        .first()
+    )
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,12 @@ def cents_sql(sql: str) -> str:
     return f"CAST(ROUND(({sql}) * 100) AS BIGINT)"
 
 
+def bigint_sql(sql: str) -> str:
+    """An integer expression widened to 64 bits before it is multiplied: PostgreSQL computes int4 × int4 in 32 bits
+    (an amount in cents × a rate overflows past 21 million cents × 100), SQLite is 64-bit anyway."""
+    return f"CAST(({sql}) AS BIGINT)"
+
+
 def half_up_sql(numerator: str, denominator: str) -> str:
     """numerator ÷ denominator rounded half up, both integers, numerator ≥ 0, denominator > 0."""
     return f"((2 * ({numerator}) + ({denominator})) / (2 * ({denominator})))"
@@ -51,7 +57,7 @@ def half_up_sql(numerator: str, denominator: str) -> str:
 def share_sql(amount: str, part: str, whole: str) -> str:
     """The part of an order-wide amount (its VAT, fee, refunds) that falls on `part` of its `whole`, in cents:
     all of it when the part is the whole (or the whole is zero), else amount × part ÷ whole rounded half up."""
-    ratio = half_up_sql(f"({amount}) * ({part})", whole)
+    ratio = half_up_sql(f"{bigint_sql(amount)} * ({part})", whole)
     return f"(CASE WHEN ({whole}) = 0 OR ({part}) = ({whole}) THEN ({amount}) ELSE {ratio} END)"
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from kamri.core.money import cents, half_up_sql
+from kamri.core.money import bigint_sql, cents, half_up_sql
 
 
 def estimated_fee(amount: Decimal) -> Decimal:
@@ -26,5 +26,5 @@ def estimated_fee_cents_sql(amount_cents: str) -> str:
     scale = 10**digits
     # fee in cents = amount_cents × percent / 100 + fixed × 100 = (amount_cents × p + f) / (100 × scale)
     p, f = int(percent * scale), int(fixed * 10_000 * scale)
-    fee = half_up_sql(f"({amount_cents}) * {p} + {f}", str(100 * scale))
+    fee = half_up_sql(f"{bigint_sql(amount_cents)} * {p} + {f}", str(100 * scale))
     return f"(CASE WHEN ({amount_cents}) <= 0 THEN 0 ELSE {fee} END)"

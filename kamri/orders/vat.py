@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kamri.core.money import cents, half_up_sql
+from kamri.core.money import bigint_sql, cents, half_up_sql
 from kamri.orders.models_billing import VatRate
 
 #: Standard rates (%) as published by the European Commission ("VAT rates in the EU", 2025-08): the seed
@@ -46,7 +46,7 @@ def included_vat(amount_ttc: Decimal, rate: Decimal) -> Decimal:
 def included_vat_cents_sql(amount_cents: str, rate_hundredths: str) -> str:
     """`included_vat` as SQL: an amount in whole cents (≥ 0) and a rate in hundredths of a percent (20 % is
     2000), giving whole cents: amount × rate / (10000 + rate), rounded half up (0 when the rate is 0)."""
-    return half_up_sql(f"({amount_cents}) * ({rate_hundredths})", f"10000 + ({rate_hundredths})")
+    return half_up_sql(f"{bigint_sql(amount_cents)} * ({rate_hundredths})", f"10000 + ({rate_hundredths})")
 
 
 def reset_defaults() -> None:

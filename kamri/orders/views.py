@@ -9,7 +9,7 @@ from kamri.core.listing import paginate
 from kamri.orders.address_forms import OrderAddressForm
 from kamri.orders.invoice_pdf import invoice_response
 from kamri.orders.models import Invoice, Order
-from kamri.orders.selectors import admin_order_list, order_money
+from kamri.orders.selectors import admin_order_list, order_countries, order_money
 from kamri.orders.services import mark_paid
 
 
@@ -21,7 +21,7 @@ def order_list(request):
         "paid": request.GET.get("paid", ""),
     }
     page, keep = paginate(request, admin_order_list(**filters))
-    countries = Order.objects.order_by("country").values_list("country", flat=True).distinct()
+    countries = order_countries()
     return render(
         request,
         "orders/order_list.html",

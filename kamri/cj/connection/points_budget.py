@@ -17,8 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -150,12 +149,23 @@ class _Spend:
     orders_per_day: list[int]  # points the orders used on each of the last 7 UTC days
 
 
+TODAY = 6  # the index of today's calls in `_spend`
+
+
 def _spend(since: datetime) -> _Spend:
     """One grouped query over the last 7 UTC days of the call log: today's spend by purpose and each day's
     order points (every attempt counts at CJ's cost, except the calls CJ refused for points)."""
+    first = since - timedelta(days=6)
+    # The UTC day of each call as an index (0 = six days ago, 6 = today, 7 = later), by comparisons on the
+    # indexed column: a date function per row (20,000 calls a day) cost more than the rest of the page.
+    day = Case(
+        *(When(started_at__lt=first + timedelta(days=k + 1), then=Value(k)) for k in range(7)),
+        default=Value(7),
+        output_field=IntegerField(),
+    )
     rows = (
-        CJApiCall.objects.filter(started_at__gte=since - timedelta(days=6))
-        .annotate(day=TruncDate("started_at", tzinfo=UTC))
+        CJApiCall.objects.filter(started_at__gte=first)
+        .annotate(day=day)
         .order_by()
         .values_list("day", "purpose", "endpoint")
         .annotate(
@@ -172,7 +182,7 @@ def _spend(since: datetime) -> _Spend:
         key = purpose or purpose_of_logged(endpoint)
         if key == ORDERS and cost:
             orders[day] = orders.get(day, 0) + cost
-        if day != since.date():
+        if day != TODAY:
             continue
         calls, errors = calls + n, errors + failed
         if cost:

@@ -124,12 +124,9 @@ class OrderCounts:
 def cj_orders() -> OrderCounts:
     """CJ orders by CJ-side state and by the KAMRI status of their store order."""
     states = dict(CJOrder.objects.order_by().values_list("state").annotate(n=Count("id")))
-    store = dict(
-        CJOrder.objects.order_by()
-        .values_list("order__status")
-        .annotate(n=Count("id"))
-        .values_list("order__status", "n")
-    )
+    # Counted from the orders' side: their status index drives the join into the CJ orders' order_id index (no
+    # lookup of each store order, no temporary sort); a status without CJ orders counts 0, as before.
+    store = dict(Order.objects.order_by().values_list("status").annotate(n=Count("cj_orders")))
     by_state = [(value, label, states.get(value, 0)) for value, label in CJOrder.State.choices]
     by_store = [(value, label, store.get(value, 0)) for value, label in Order.Status.choices]
     return OrderCounts(
@@ -335,6 +332,7 @@ class Dashboard:
     webhooks_chart: tuple[list[Bucket], list[int], list[int]]
     calls_chart: tuple[list[Bucket], list[int], list[int]]
     definitions: dict[str, str] = field(default_factory=dict)
+    settings_row: CJSettings | None = None  # the saved settings the figures were read with
 
 
 def every(minutes: int) -> str:
@@ -385,6 +383,7 @@ def dashboard(*, now: datetime | None = None) -> Dashboard:
             "orders": str(ORDER_RATE_DEFINITION),
             "unavailable": str(UNAVAILABLE_DEFINITION),
         },
+        settings_row=settings_row,
     )
 
 
@@ -1180,10 +1179,16 @@ class PointsBoard:
         return self.to_midnight > self.day.quota
 
 
-def points_board(*, now: datetime | None = None, day: points_budget.Day | None = None) -> PointsBoard:
+def points_board(
+    *,
+    now: datetime | None = None,
+    day: points_budget.Day | None = None,
+    settings_row: CJSettings | None = None,
+) -> PointsBoard:
+    """``settings_row``: the saved CJSettings when the caller has read them already (the dashboard)."""
     now = now or timezone.now()
-    day = day or points_budget.today(now=now)
-    plan = freshness.catalogue_forecast(now=now, day=day)
+    day = day or points_budget.today(now=now, settings_row=settings_row)
+    plan = freshness.catalogue_forecast(now=now, day=day, loaded=settings_row)
     return PointsBoard(
         day=day,
         plan=plan,

@@ -76,7 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "cj/dashboard.html",
         {
             "board": board,
-            "points": figures.points_board(day=board.usage),
+            "points": figures.points_board(day=board.usage, settings_row=board.settings_row),
             "account": account,
             "effective_qps": allowed_qps(account.tier, account.qps_limit) if account else None,
             "order_chart": order_chart,

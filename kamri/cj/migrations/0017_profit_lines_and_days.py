@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cj', '0015_problem_severity_rank'),
+        ('cj', '0016_api_call_spend_indexes'),
         ('orders', '0008_order_paid_at_index'),
     ]
 
