@@ -16,6 +16,7 @@ from kamri.cj.models import CJOrder, CJSettings, ProfitDay, ProfitLine
 from kamri.cj.orders import cj_payment
 from kamri.cj.reports import dashboard as figures
 from kamri.cj.tasks import profit as profit_tasks
+from kamri.core import queue as core_queue
 from kamri.core.periods import default_period
 from kamri.orders.models import Order, Payment, Refund
 from tests.cj.test_profit import cj_row, paid_order
@@ -223,3 +224,19 @@ def test_an_order_total_changed_by_a_bulk_update_is_seen(shop):
     Order.objects.filter(pk=shop["own"].pk).update(total=Decimal("120.00"), subtotal=Decimal("120.00"))
     assert figures.profit_report(default_period()).sales.own.revenue == Decimal("132.00")  # 120 + 12 (mixed)
     assert_exact()
+
+
+def test_a_new_usd_rate_asks_for_the_job_that_writes_every_line(shop, django_capture_on_commit_callbacks):
+    assert (
+        core_queue.job("refresh_profit_lines") is profit_tasks.refresh_profit_lines
+    )  # what queue.py enqueues
+    with django_capture_on_commit_callbacks() as callbacks:
+        settings_row = CJSettings.load()
+        settings_row.usd_rate = Decimal("0.8000")
+        settings_row.save()
+    assert any(getattr(callback, "__name__", "") == "refresh_profit_lines" for callback in callbacks), (
+        callbacks
+    )
+    profit_tasks.refresh_profit_lines.call_local()  # what the worker then runs
+    assert not ProfitLine.objects.exclude(basis=figures.profit_basis(Decimal("0.8000"))).exists()
+    assert figures.profit_line_differences() == 0
