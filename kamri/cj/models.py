@@ -720,7 +720,9 @@ class ProfitLine(models.Model):
     @classmethod
     def forget(cls, order_ids) -> None:
         """These orders' figures may have changed: their lines go (and their days' sums), to be computed again
-        when next read."""
+        when next read. Called by kamri.cj's receivers (every save and delete of an order, its lines, refunds and
+        CJ orders) and by kamri.cj's bulk updates that place a CJ order or set its amounts (no signal); a CJ order
+        moving between states that are all "waiting" (queued, placing, to pay, paying…) changes no figure."""
         lines = cls.objects.filter(order_id__in=order_ids)
         ProfitDay.forget_at(lines.values_list("paid_at", flat=True))
         lines.delete()
