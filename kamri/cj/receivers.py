@@ -41,8 +41,9 @@ def hold_flagged_address(sender, order_id: int, **kwargs) -> list[tuple[str, str
 
 
 # --- The Rapport de marge's stored lines (ProfitLine): a change to what an order's figures depend on forgets
-# its line, written again after the commit; the report (for any line still missing) and the periodic job too. Bulk update() calls of kamri.cj call
-# ProfitLine.forget themselves (no signal). A new USD rate or fee rule changes the lines' basis instead.
+# its line, written again after the commit (and by the report for any line still missing, and by the periodic
+# job). Bulk update() calls of kamri.cj call ProfitLine.forget themselves (no signal). A new USD rate or fee rule
+# changes the lines' basis instead.
 
 
 def _recompute_profit(order_id: int) -> None:
