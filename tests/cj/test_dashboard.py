@@ -384,3 +384,17 @@ def test_a_cj_order_saved_makes_the_next_load_recompute(staff_client, scenario):
     assert after.figures_at > before.figures_at
     CJSettings.load().save()  # the Paramètres (the freshness targets) too
     assert staff_client.get(reverse("cj:home")).context["board"].figures_at > after.figures_at
+
+
+def test_the_generation_is_renewed_again_when_the_write_commits(django_capture_on_commit_callbacks):
+    # A load between the write and its commit may cache the rows from before it: the commit renews it again.
+    from django.core.cache import cache
+
+    from kamri.cj.reports.dashboard import FIGURES_GENERATION_KEY
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        figures_changed()
+        during = cache.get(FIGURES_GENERATION_KEY)
+        assert during is not None
+    assert len(callbacks) == 1
+    assert cache.get(FIGURES_GENERATION_KEY) not in (None, during)

@@ -6,15 +6,17 @@ Every figure is one SQL aggregate (no per-row query): the dashboard's query coun
 from __future__ import annotations
 
 import csv
+import functools
+import hashlib
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple, overload
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -354,9 +356,27 @@ def compute_figures(*, now: datetime, settings_row: CJSettings, generation: str 
     )
 
 
+@functools.cache
+def _shape() -> str:
+    """The fields of what the cache keeps: a deploy that changes them reads none of the previous figures."""
+    kept = (
+        Figures,
+        ProductCounts,
+        OrderCounts,
+        Bucket,
+        PointsBoard,
+        DailyUsage,
+        freshness.Forecast,
+        freshness.Freshness,
+    )
+    names = ",".join(f"{cls.__name__}({','.join(f.name for f in fields(cls))})" for cls in kept)
+    return hashlib.sha256(names.encode()).hexdigest()[:12]
+
+
 def _figures_key() -> str:
     # Chart labels are formatted in the active language and bucketed in the current time zone.
-    return f"cj:dashboard:figures:{translation.get_language()}:{timezone.get_current_timezone_name()}"
+    zone = timezone.get_current_timezone_name()
+    return f"cj:dashboard:figures:{_shape()}:{translation.get_language()}:{zone}"
 
 
 def cached_figures(*, settings_row: CJSettings, refresh: bool = False) -> Figures:
@@ -379,8 +399,14 @@ def refresh_figures() -> Figures:
 
 
 def figures_changed() -> None:
-    """A write changed the heavy figures: the next dashboard load recomputes them (every language, zone)."""
-    cache.set(FIGURES_GENERATION_KEY, uuid.uuid4().hex, None)
+    """A write changed the heavy figures: the next dashboard load recomputes them (every language, zone).
+    Again once the write's transaction commits: a load in between may have read the rows from before it."""
+
+    def new_generation() -> None:
+        cache.set(FIGURES_GENERATION_KEY, uuid.uuid4().hex, None)
+
+    new_generation()
+    transaction.on_commit(new_generation)
 
 
 @dataclass(frozen=True)
