@@ -3,6 +3,8 @@
 Run: .venv/bin/python bench/admin_pages.py  → prints a table and writes bench/results/admin_pages.json.
 Targets (issue 20): p95 server time < 100 ms, at most 20 SQL queries, the same count as on an almost empty
 database, for every admin list page and the dashboards. The run fails (exit 1) when a page misses either.
+The CJ dashboard's "Actualiser" (it recomputes the figures the page keeps a minute) is measured beside it: its
+queries must equal the empty database's too; its time is reported, not a target.
 Small scale while developing: BENCH_ORDERS=2000 BENCH_WEBHOOKS=5000 BENCH_PRODUCTS=500 BENCH_API_CALLS=500;
 BENCH_ONLY=cj_dashboard,orders measures those pages only.
 Everything happens in a temporary directory; the CJ dashboard never calls CJ (its status loads by htmx).
@@ -284,23 +286,51 @@ def build_profit_lines() -> None:
     print(f"   profit lines rebuilt in {time.perf_counter() - started:5.1f} s", flush=True)
 
 
-def measure(client, url: str) -> tuple[float, int, float]:
+# The CJ dashboard's "Actualiser": it recomputes the figures the page keeps a minute (kamri.cj.reports.dashboard
+# cached_figures), then redirects. Measured apart: its queries must not grow with data either; its time is
+# reported, not held to the pages' target (it runs once a minute at most, or on a click).
+# (name, the page it belongs to, URL name, query): measured with that page.
+REFRESHES = [("cj_dash_refresh", "cj_dashboard", "cj:home", "?actualiser=1")]
+
+
+def measure(client, url: str, *, expect: int = 200) -> tuple[float, int, float]:
     """(p95 ms, SQL queries of one request, median ms): the median says how much of the p95 is a loaded machine."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     for _ in range(2):  # warm the templates and the connection
         status = client.get(url).status_code
-        assert status == 200, f"{url} answered {status}"
+        assert status == expect, f"{url} answered {status}"
     timings = []
     for _ in range(REQUESTS):
         started = time.perf_counter()
         response = client.get(url)
         timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
+        assert response.status_code == expect, (url, response.status_code)
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     return percentile(timings, 95), len(queries), percentile(timings, 50)
+
+
+def report(full: dict, empty: dict, urls: dict, *, timed: bool) -> tuple[dict, bool]:
+    """Print and collect one line per measured URL; ``timed``: held to the p95 target (else the queries only)."""
+    results, ok_all = {}, True
+    for name, (p95, queries, p50) in full.items():
+        empty_queries = empty[name][1]
+        ok = queries == empty_queries and (not timed or (p95 < TARGET_MS and queries <= TARGET_QUERIES))
+        ok_all &= ok
+        results[name] = {
+            "url": urls[name],
+            "p95_ms": round(p95, 1),
+            "p50_ms": round(p50, 1),
+            "queries": queries,
+            "queries_empty_db": empty_queries,
+            "p95_ms_empty_db": round(empty[name][0], 1),
+            "ok": ok,
+        }
+        verdict = ("ok" if timed else "ok (time not a target)") if ok else "MISSES TARGET"
+        print(f"{name:<16} {p95:>8.1f} {p50:>8.1f} {queries:>8} {empty_queries:>9}  {verdict}")
+    return results, ok_all
 
 
 def main() -> int:
@@ -351,7 +381,13 @@ def main() -> int:
         if not reuse:
             seed_minimal()
         build_profit_lines()
+        refresh_urls = {
+            name: reverse(url_name) + query
+            for name, page, url_name, query in REFRESHES
+            if not ONLY or page in ONLY or name in ONLY
+        }
         empty = {name: measure(client, url) for name, url in urls.items()}
+        empty_refresh = {name: measure(client, url, expect=302) for name, url in refresh_urls.items()}
 
         generation_s = 0.0
         if reuse:
@@ -379,27 +415,14 @@ def main() -> int:
         calls_before = CJApiCall.objects.count()
 
         full = {name: measure(client, url) for name, url in urls.items()}
+        full_refresh = {name: measure(client, url, expect=302) for name, url in refresh_urls.items()}
         assert CJApiCall.objects.count() == calls_before, "a page called CJ synchronously"
 
-        results = {}
         print()
         print(f"{'page':<16} {'p95 ms':>8} {'p50 ms':>8} {'queries':>8} {'empty db':>9}  verdict")
-        ok_all = True
-        for name, (p95, queries, p50) in full.items():
-            empty_queries = empty[name][1]
-            ok = p95 < TARGET_MS and queries <= TARGET_QUERIES and queries == empty_queries
-            ok_all &= ok
-            results[name] = {
-                "url": urls[name],
-                "p95_ms": round(p95, 1),
-                "p50_ms": round(p50, 1),
-                "queries": queries,
-                "queries_empty_db": empty_queries,
-                "p95_ms_empty_db": round(empty[name][0], 1),
-                "ok": ok,
-            }
-            verdict = "ok" if ok else "MISSES TARGET"
-            print(f"{name:<16} {p95:>8.1f} {p50:>8.1f} {queries:>8} {empty_queries:>9}  {verdict}")
+        results, ok_pages = report(full, empty, urls, timed=True)
+        refreshes, ok_refreshes = report(full_refresh, empty_refresh, refresh_urls, timed=False)
+        ok_all = ok_pages and ok_refreshes
         skipped = [name for name, _url_name in PAGES if name not in urls and (not ONLY or name in ONLY)]
         if ONLY:
             return 0 if ok_all else 1  # a partial run: the results file keeps the last full one
@@ -409,6 +432,7 @@ def main() -> int:
             json.dumps(
                 {
                     "pages": results,
+                    "refreshes": refreshes,
                     "skipped": skipped,
                     "data": {
                         "orders": ORDERS,

@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 
 from kamri.catalog.models import Product, Variant
 from kamri.cj import queue
-from kamri.cj.models import CJOrder, CJSettings, ProfitLine
+from kamri.cj.models import CJOrder, CJProductLink, CJSettings, ProfitLine
 from kamri.cj.orders import preflight
 from kamri.cj.orders.placement import mapped_lines, queue_for_order, stop_for_order
 from kamri.cj.reports import dashboard
+from kamri.cj.reports.dashboard import figures_changed
 from kamri.orders.models import Hold, Order, OrderLine, PaymentSettings, Refund
 from kamri.orders.signals import hold_reasons, order_paid, stop_fulfilment
 
@@ -38,6 +39,22 @@ def hold_flagged_address(sender, order_id: int, **kwargs) -> list[tuple[str, str
         return []
     checked = preflight.check_address(order, then=_("« Libérer »"))
     return [] if checked.ok else [(Hold.Reason.ADDRESS, " ".join(checked.problems))]
+
+
+@receiver(post_save, sender=CJOrder, dispatch_uid="cj-dashboard-order-saved")
+@receiver(post_delete, sender=CJOrder, dispatch_uid="cj-dashboard-order-deleted")
+@receiver(post_delete, sender=CJProductLink, dispatch_uid="cj-dashboard-link-deleted")
+@receiver(post_save, sender=CJSettings, dispatch_uid="cj-dashboard-settings-saved")
+def dashboard_figures_changed(sender, **kwargs) -> None:
+    """A CJ order, the Paramètres or a removed CJ product change the dashboard's cached figures: the next load
+    recomputes them (a CJ product link is new once imported: see ``imported``)."""
+    figures_changed()
+
+
+@receiver(post_save, sender=CJProductLink, dispatch_uid="cj-dashboard-link-imported")
+def imported(sender, created: bool = False, **kwargs) -> None:
+    if created:  # each stock check saves the link too: those leave the figures to the minute's refresh
+        figures_changed()
 
 
 # --- The Rapport de marge's stored lines (ProfitLine): a change to what an order's figures depend on forgets

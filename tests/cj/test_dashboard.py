@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from kamri.catalog.models import Product
 from kamri.cj.models import CJAccount, CJApiCall, CJOrder, CJProductLink, CJSettings, Problem, WebhookEvent
+from kamri.cj.reports.dashboard import figures_changed
 from kamri.cj.selectors import WEBHOOK_RATE_DEFINITION, webhook_window
 from kamri.orders.models import Order
 from tests import factories
@@ -213,10 +214,17 @@ def test_dashboard_never_calls_cj_and_query_count_is_bounded(staff_client, scena
     # 21 since wave 2's points card (CJ's figures, the orders' reserve, the freshness achieved); what matters most
     # is below: the count does not grow with the data
     assert len(queries) <= 22
+    figures_changed()  # the same, when the load computes the heavy figures (not the minute's cached ones)
+    with CaptureQueriesContext(connection) as computed:
+        assert staff_client.get(reverse("cj:home")).status_code == 200
+    assert len(computed) > len(queries)
     for _ in range(5):
         cj_order("placed", cj_status="PAID")
         webhook("processed", n=3)
         cj_product()
+    with CaptureQueriesContext(connection) as more_computed:  # the new CJ orders made the figures stale
+        staff_client.get(reverse("cj:home"))
+    assert len(more_computed) == len(computed)
     with CaptureQueriesContext(connection) as more:
         staff_client.get(reverse("cj:home"))
     assert len(more) == len(queries)
@@ -314,3 +322,79 @@ def test_webhook_rate_counts_each_status_as_documented():
         for status, n in counts.items():
             webhook(status, n=n)
         assert webhook_window().success_rate == expected, counts
+
+
+def test_cached_figures_equal_the_computed_ones_and_say_their_time(staff_client, scenario):
+    from kamri.cj.reports import dashboard as figures
+
+    first = staff_client.get(reverse("cj:home"))
+    board = first.context["board"]
+    computed = figures.compute_figures(now=timezone.now(), settings_row=CJSettings.load())
+    assert (board.products, board.orders, board.orders_chart[1]) == (
+        computed.products,
+        computed.orders,
+        computed.orders_chart[1],
+    )
+    assert (board.webhooks_chart[1:], board.calls_chart[1:]) == (
+        computed.webhooks_chart[1:],
+        computed.calls_chart[1:],
+    )
+    assert (board.usage.calls, board.usage.points, board.points.freshness) == (
+        computed.usage.calls,
+        computed.usage.points,
+        computed.points.freshness,
+    )
+    # The next load reads them from the cache: the same figures, the same time, fewer queries.
+    with CaptureQueriesContext(connection) as cached_queries:
+        again = staff_client.get(reverse("cj:home"))
+    assert again.context["board"].figures_at == board.figures_at
+    assert again.context["board"].orders == board.orders
+    stamp = timezone.localtime(board.figures_at).strftime("%H:%M")
+    html = again.content.decode()
+    assert f"Chiffres au {stamp}" in html
+    assert 'href="?actualiser=1"' in html
+    with CaptureQueriesContext(connection) as computing:
+        staff_client.get(reverse("cj:home") + "?actualiser=1")
+    assert len(cached_queries) < len(computing)
+
+
+def test_actualiser_recomputes_what_the_cache_kept(staff_client, scenario):
+    before = staff_client.get(reverse("cj:home")).context["board"]
+    # Writes that do not invalidate (API calls, a queryset update): the minute's figures stay as they were.
+    api_call(ok=False)
+    CJOrder.objects.filter(state="queued").update(state="placed")
+    kept = staff_client.get(reverse("cj:home")).context["board"]
+    assert kept.figures_at == before.figures_at
+    assert (kept.usage.calls, kept.orders.placed) == (before.usage.calls, before.orders.placed)
+    response = staff_client.get(reverse("cj:home") + "?actualiser=1")
+    assert response.status_code == 302 and response["Location"] == reverse("cj:home")
+    fresh = staff_client.get(response["Location"]).context["board"]
+    assert fresh.figures_at > before.figures_at
+    assert fresh.usage.calls == before.usage.calls + 1
+    assert fresh.orders.placed == before.orders.placed + 2 == CJOrder.objects.filter(state="placed").count()
+
+
+def test_a_cj_order_saved_makes_the_next_load_recompute(staff_client, scenario):
+    before = staff_client.get(reverse("cj:home")).context["board"]
+    row = CJOrder.objects.filter(state="queued").first()
+    row.state = CJOrder.State.NEEDS_ATTENTION
+    row.save()
+    after = staff_client.get(reverse("cj:home")).context["board"]
+    assert after.orders.needs_attention == before.orders.needs_attention + 1
+    assert after.figures_at > before.figures_at
+    CJSettings.load().save()  # the Paramètres (the freshness targets) too
+    assert staff_client.get(reverse("cj:home")).context["board"].figures_at > after.figures_at
+
+
+def test_the_generation_is_renewed_again_when_the_write_commits(django_capture_on_commit_callbacks):
+    # A load between the write and its commit may cache the rows from before it: the commit renews it again.
+    from django.core.cache import cache
+
+    from kamri.cj.reports.dashboard import FIGURES_GENERATION_KEY
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        figures_changed()
+        during = cache.get(FIGURES_GENERATION_KEY)
+        assert during is not None
+    assert len(callbacks) == 1
+    assert cache.get(FIGURES_GENERATION_KEY) not in (None, during)

@@ -320,3 +320,34 @@ def test_orders_status_table_at_1366(admin_page, live_server):
     expect(admin_page.locator('#status-mapping tr[data-cj-status="CANCELLED"]')).to_contain_text("À traiter")
     expect(admin_page.locator("#status-rule")).to_contain_text("ne recule jamais")
     shoot(admin_page, "cj_orders_status_1366")
+
+
+def test_dashboard_figures_say_their_time_and_actualiser_refreshes_them(admin_page, live_server):
+    seed()
+    admin_page.set_viewport_size(LAPTOP)
+    admin_page.goto(f"{live_server.url}/admin/cj/")
+    stamp = admin_page.locator("#figures-at")
+    expect(stamp).to_contain_text("Chiffres au ")
+    shown = stamp.inner_text()
+    now = timezone.localtime()
+    assert any(
+        f"Chiffres au {(now - timedelta(minutes=back)).strftime('%H:%M')}" in shown for back in (0, 1)
+    ), shown
+    assert text(admin_page, "orders-total") == "8"
+    # Writes that send no signal (a bulk update): the minute's figures stay, and the page says from when.
+    CJOrder.objects.filter(state="queued").update(state="placed")
+    order = factories.order(status="CONFIRMED", paid=True)
+    CJOrder.objects.bulk_create([CJOrder(order=order, order_number=f"KM{order.pk}", state="placed")])
+    admin_page.reload()
+    assert text(admin_page, "orders-total") == "8"
+    expect(admin_page.locator('#orders-by-state tr[data-state="queued"] td.num')).to_have_text("1")
+    admin_page.locator("#figures-refresh", has_text="Actualiser").click()
+    expect(admin_page).to_have_url(f"{live_server.url}/admin/cj/")
+    assert text(admin_page, "orders-total") == str(CJOrder.objects.count()) == "9"
+    expect(admin_page.locator('#orders-by-state tr[data-state="queued"] td.num')).to_have_text("0")
+    expect(admin_page.locator('#orders-by-state tr[data-state="placed"] td.num')).to_have_text(
+        str(CJOrder.objects.filter(state="placed").count())
+    )
+    expect(admin_page.locator("#figures-at")).to_contain_text("Chiffres au ")
+    expect(admin_page.locator("#cj-status")).to_contain_text("Aucun compte CJ")  # still live, by htmx
+    shoot(admin_page, "cj_dashboard_figures_refresh")

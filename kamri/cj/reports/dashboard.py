@@ -6,13 +6,16 @@ Every figure is one SQL aggregate (no per-row query): the dashboard's query coun
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple, overload
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import (
     Case,
@@ -30,7 +33,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -312,6 +315,99 @@ def recently_cleared(limit: int = 10) -> QuerySet:
 
 
 # --- The dashboard in one call
+#
+# The heavy figure groups (CJ products, CJ orders, the three charts, today's points and the freshness) scan the
+# whole catalogue and order book: at 100k orders they cost more than a page may (issue 20 part 10). They are
+# computed together and kept FIGURES_SECONDS in the cache; the page says when ("Chiffres au 19:42") and its
+# "Actualiser" recomputes them. A write that changes them (a CJ order, a product link, the Paramètres) starts a
+# new generation, so the next load recomputes. The live parts (account, connection, problems, webhooks card)
+# are read on every load.
+
+FIGURES_SECONDS = 60
+FIGURES_GENERATION_KEY = "cj:dashboard:generation"
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The dashboard's heavy figure groups, all read at ``computed_at``."""
+
+    products: ProductCounts
+    orders: OrderCounts
+    usage: DailyUsage
+    points: PointsBoard
+    orders_chart: tuple[list[Bucket], list[int]]
+    webhooks_chart: tuple[list[Bucket], list[int], list[int]]
+    calls_chart: tuple[list[Bucket], list[int], list[int]]
+    computed_at: datetime
+    generation: str | None = None  # the write generation they were computed in
+
+
+def compute_figures(*, now: datetime, settings_row: CJSettings, generation: str | None = None) -> Figures:
+    usage = points_budget.today(now=now, settings_row=settings_row)
+    return Figures(
+        products=imported_products(),
+        orders=cj_orders(),
+        usage=usage,
+        points=points_board(now=now, day=usage, settings_row=settings_row),
+        orders_chart=orders_per_day(now=now),
+        webhooks_chart=webhooks_per_hour(now=now),
+        calls_chart=api_calls_per_hour(now=now),
+        computed_at=now,
+        generation=generation,
+    )
+
+
+@functools.cache
+def _shape() -> str:
+    """The fields of what the cache keeps: a deploy that changes them reads none of the previous figures."""
+    kept = (
+        Figures,
+        ProductCounts,
+        OrderCounts,
+        Bucket,
+        PointsBoard,
+        DailyUsage,
+        freshness.Forecast,
+        freshness.Freshness,
+    )
+    names = ",".join(f"{cls.__name__}({','.join(f.name for f in fields(cls))})" for cls in kept)
+    return hashlib.sha256(names.encode()).hexdigest()[:12]
+
+
+def _figures_key() -> str:
+    # Chart labels are formatted in the active language and bucketed in the current time zone.
+    zone = timezone.get_current_timezone_name()
+    return f"cj:dashboard:figures:{_shape()}:{translation.get_language()}:{zone}"
+
+
+def cached_figures(*, settings_row: CJSettings, refresh: bool = False) -> Figures:
+    """The figures of the last FIGURES_SECONDS (one cache read), or computed now when ``refresh``, expired, or
+    a write changed them since."""
+    key = _figures_key()
+    stored = cache.get_many([FIGURES_GENERATION_KEY, key])
+    generation = stored.get(FIGURES_GENERATION_KEY)
+    kept = stored.get(key)
+    if not refresh and isinstance(kept, Figures) and kept.generation == generation:
+        return kept
+    fresh = compute_figures(now=timezone.now(), settings_row=settings_row, generation=generation)
+    cache.set(key, fresh, FIGURES_SECONDS)
+    return fresh
+
+
+def refresh_figures() -> Figures:
+    """The dashboard's "Actualiser": the heavy figures computed now, and kept for the next loads."""
+    return cached_figures(settings_row=CJSettings.load(), refresh=True)
+
+
+def figures_changed() -> None:
+    """A write changed the heavy figures: the next dashboard load recomputes them (every language, zone).
+    Again once the write's transaction commits: a load in between may have read the rows from before it."""
+
+    def new_generation() -> None:
+        cache.set(FIGURES_GENERATION_KEY, uuid.uuid4().hex, None)
+
+    new_generation()
+    transaction.on_commit(new_generation)
 
 
 @dataclass(frozen=True)
@@ -331,6 +427,8 @@ class Dashboard:
     orders_chart: tuple[list[Bucket], list[int]]
     webhooks_chart: tuple[list[Bucket], list[int], list[int]]
     calls_chart: tuple[list[Bucket], list[int], list[int]]
+    points: PointsBoard
+    figures_at: datetime  # when the heavy figures were read (now, or the cached ones' time)
     definitions: dict[str, str] = field(default_factory=dict)
     settings_row: CJSettings | None = None  # the saved settings the figures were read with
 
@@ -347,8 +445,14 @@ def every(minutes: int) -> str:
 
 
 def dashboard(*, now: datetime | None = None) -> Dashboard:
-    now = now or timezone.now()
+    """The whole board. Without ``now`` the heavy figures come from the cache (``cached_figures``); with it
+    they are computed for that moment."""
     settings_row = CJSettings.load()
+    if now is None:
+        heavy = cached_figures(settings_row=settings_row)
+        now = timezone.now()
+    else:
+        heavy = compute_figures(now=now, settings_row=settings_row)
     account = CJAccount.objects.order_by("pk").first()
     last_run = SyncRun.objects.filter(finished_at__isnull=False).order_by("-finished_at").first()
     last_sync = max(
@@ -359,25 +463,26 @@ def dashboard(*, now: datetime | None = None) -> Dashboard:
         ),
         default=None,
     )
-    usage = points_budget.today(now=now, settings_row=settings_row)
     problems = open_problems()
     problem_list = list(problems[:50])
     return Dashboard(
         account=account,
         last_sync_at=last_sync,
         last_sync_run=last_run,
-        products=imported_products(),
-        orders=cj_orders(),
+        products=heavy.products,
+        orders=heavy.orders,
         webhooks=webhooks(now=now, settings_row=settings_row),
         webhooks_enabled=settings_row.webhooks_enabled,
         stock_sync_every=every(settings_row.stock_sync_minutes),
         price_sync_every=every(settings_row.price_sync_minutes),
-        usage=usage,
+        usage=heavy.usage,
         critical_problems=[p for p in problem_list if p.severity == Problem.Severity.CRITICAL],
         open_problem_count=len(problem_list),
-        orders_chart=orders_per_day(now=now),
-        webhooks_chart=webhooks_per_hour(now=now),
-        calls_chart=api_calls_per_hour(now=now),
+        orders_chart=heavy.orders_chart,
+        webhooks_chart=heavy.webhooks_chart,
+        calls_chart=heavy.calls_chart,
+        points=heavy.points,
+        figures_at=heavy.computed_at,
         definitions={
             "webhooks": str(WEBHOOK_RATE_DEFINITION),
             "orders": str(ORDER_RATE_DEFINITION),

@@ -8,7 +8,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -67,7 +68,14 @@ def _product_searches() -> list[tuple[str, str]]:
     return [(str(label), urlencode(params)) for label, params in PRODUCT_SEARCHES]
 
 
+#: The "Actualiser" link: recompute the cached figures now, then show the page at its own address.
+REFRESH_PARAM = "actualiser"
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
+    if request.GET.get(REFRESH_PARAM):
+        figures.refresh_figures()
+        return redirect(reverse("cj:home"))
     board = figures.dashboard()
     account = board.account
     order_chart, webhook_chart, calls_chart = _charts(board)
@@ -76,7 +84,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "cj/dashboard.html",
         {
             "board": board,
-            "points": figures.points_board(day=board.usage, settings_row=board.settings_row),
+            "points": board.points,
+            "refresh_param": REFRESH_PARAM,
             "account": account,
             "effective_qps": allowed_qps(account.tier, account.qps_limit) if account else None,
             "order_chart": order_chart,
