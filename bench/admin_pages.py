@@ -273,6 +273,19 @@ def generate(*, orders: int, webhooks: int, products: int, api_calls: int, prefi
         cursor.execute("ANALYZE")
 
 
+def build_profit_lines() -> None:
+    """The Rapport de marge's stored lines, through the real rebuild path (the profit_lines command); on a kept
+    database too (it may predate them, or hold lines of an older rule: they are rewritten)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    started = time.perf_counter()
+    call_command("profit_lines", "--rebuild", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"   profit lines rebuilt in {time.perf_counter() - started:5.1f} s", flush=True)
+
+
 # The CJ dashboard's "Actualiser": it recomputes the figures the page keeps a minute (kamri.cj.reports.dashboard
 # cached_figures), then redirects. Measured apart: its queries must not grow with data either; its time is
 # reported, not held to the pages' target (it runs once a minute at most, or on a click).
@@ -367,6 +380,7 @@ def main() -> int:
         client = login()
         if not reuse:
             seed_minimal()
+        build_profit_lines()
         refresh_urls = {
             name: reverse(url_name) + query
             for name, page, url_name, query in REFRESHES
@@ -397,6 +411,7 @@ def main() -> int:
             print(f"   generated in {generation_s:.1f} s", flush=True)
             if keep:
                 meta.write_text(json.dumps(scale()))
+        build_profit_lines()
         calls_before = CJApiCall.objects.count()
 
         full = {name: measure(client, url) for name, url in urls.items()}

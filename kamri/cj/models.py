@@ -683,4 +683,98 @@ class Problem(models.Model):
         return self.title
 
 
+class ProfitLine(models.Model):
+    """One paid order's figures for the Rapport de marge, in whole cents: what the report's SQL computes per
+    order (kamri.cj.reports.dashboard), stored so the report sums a narrow table instead of recomputing the
+    period. Never edited: a change to anything a line depends on deletes it (`forget`), and the report and
+    the periodic job write it again from the same SQL. `basis` names the settings it was computed with (USD
+    rate, payment fee rule); a line of another basis counts as missing."""
+
+    order = models.OneToOneField(
+        "orders.Order", primary_key=True, on_delete=models.CASCADE, related_name="+", db_constraint=True
+    )
+    paid_at = models.DateTimeField()
+    basis = models.CharField(max_length=80)
+    kind = models.PositiveSmallIntegerField()  # OWN, WAITING or COSTED (kamri.cj.reports.dashboard)
+    total_c = models.BigIntegerField()
+    cj_c = models.BigIntegerField()
+    own_c = models.BigIntegerField()
+    vat_c = models.BigIntegerField()
+    shipping_charged_c = models.BigIntegerField()
+    goods_usd_c = models.BigIntegerField()
+    shipping_usd_c = models.BigIntegerField()
+    goods_c = models.BigIntegerField()
+    shipping_c = models.BigIntegerField()
+    fees_c = models.BigIntegerField()
+    refunds_c = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["paid_at", "order"], name="profit_line_paid_at"),
+            models.Index(fields=["kind", "paid_at", "order"], name="profit_line_kind_paid_at"),  # the rows
+        ]
+
+    def __str__(self) -> str:
+        return f"ProfitLine({self.order_id})"
+
+    @classmethod
+    def forget(cls, order_ids) -> None:
+        """These orders' figures may have changed: their lines go (and their days' sums), to be computed again
+        when next read. Called by kamri.cj's receivers (every save and delete of an order, its lines, refunds and
+        CJ orders) and by kamri.cj's bulk updates that place a CJ order or set its amounts (no signal); a CJ order
+        moving between states that are all "waiting" (queued, placing, to pay, paying…) changes no figure."""
+        lines = cls.objects.filter(order_id__in=order_ids)
+        ProfitDay.forget_at(lines.values_list("paid_at", flat=True))
+        lines.delete()
+
+
+class ProfitDay(models.Model):
+    """The sums of one local day's ProfitLines of one kind (the Rapport de marge's per-day groups), kept so the
+    report reads a few rows per day instead of summing every line of the period. A day [start, end) has a row
+    for each kind once summed (zeros included); any change to a line of the day deletes the day's rows."""
+
+    basis = models.CharField(max_length=80)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    kind = models.PositiveSmallIntegerField()
+    orders = models.BigIntegerField()
+    total_c = models.BigIntegerField()
+    cj_c = models.BigIntegerField()
+    own_c = models.BigIntegerField()
+    own_orders = models.BigIntegerField()
+    mixed_orders = models.BigIntegerField()
+    vat_c = models.BigIntegerField()
+    shipping_charged_c = models.BigIntegerField()
+    goods_c = models.BigIntegerField()
+    shipping_c = models.BigIntegerField()
+    fees_c = models.BigIntegerField()
+    refunds_c = models.BigIntegerField()
+    goods_usd_c = models.BigIntegerField()
+    shipping_usd_c = models.BigIntegerField()
+
+    #: More changed times than this at once: every day's sums go (one statement, not one condition each).
+    MANY = 200
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["basis", "start", "end", "kind"], name="profit_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"ProfitDay({self.start:%Y-%m-%d}, {self.kind})"
+
+    @classmethod
+    def forget_at(cls, moments) -> None:
+        """The days holding these times (paid_at of changed lines) are summed again when next read."""
+        found = set(moments)
+        if len(found) > cls.MANY:
+            cls.objects.all().delete()
+            return
+        condition = models.Q()
+        for moment in found:
+            condition |= models.Q(start__lte=moment, end__gt=moment)
+        if condition:
+            cls.objects.filter(condition).delete()
+
+
 from kamri.cj.models_disputes import CJDispute  # noqa: E402, F401  (after-sales disputes, their own module)

@@ -51,3 +51,7 @@ def run_stock_sync(run_id: int) -> None:
 
 def run_price_sync(run_id: int) -> None:
     _job("run_price_sync")(run_id)
+
+
+def refresh_profit_lines() -> None:
+    _job("refresh_profit_lines")()

@@ -1,14 +1,20 @@
 """Signal receivers: the CJ app reacts to store events without the store knowing about CJ."""
 
-from django.db.models.signals import post_delete, post_save
+from functools import partial
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from kamri.cj.models import CJOrder, CJProductLink, CJSettings
+from kamri.catalog.models import Product, Variant
+from kamri.cj import queue
+from kamri.cj.models import CJOrder, CJProductLink, CJSettings, ProfitLine
 from kamri.cj.orders import preflight
 from kamri.cj.orders.placement import mapped_lines, queue_for_order, stop_for_order
+from kamri.cj.reports import dashboard
 from kamri.cj.reports.dashboard import figures_changed
-from kamri.orders.models import Hold, Order, PaymentSettings
+from kamri.orders.models import Hold, Order, OrderLine, PaymentSettings, Refund
 from kamri.orders.signals import hold_reasons, order_paid, stop_fulfilment
 
 
@@ -49,3 +55,49 @@ def dashboard_figures_changed(sender, **kwargs) -> None:
 def imported(sender, created: bool = False, **kwargs) -> None:
     if created:  # each stock check saves the link too: those leave the figures to the minute's refresh
         figures_changed()
+
+
+# --- The Rapport de marge's stored lines (ProfitLine): a change to what an order's figures depend on forgets
+# its line, written again after the commit (and by the report for any line still missing, and by the periodic
+# job). Bulk update() calls of kamri.cj call ProfitLine.forget themselves (no signal). A new USD rate or fee rule
+# changes the lines' basis instead.
+
+
+def _recompute_profit(order_id: int) -> None:
+    """Forget now; once the change is committed, write the line again (the report then only sums)."""
+    ProfitLine.forget([order_id])
+    transaction.on_commit(partial(dashboard.fill_profit_lines, order_ids=[order_id]), robust=True)
+
+
+@receiver([post_save, pre_delete], sender=Order, dispatch_uid="cj-profit-order")  # pre: the line cascades
+def forget_order_profit(sender, instance: Order, **kwargs) -> None:
+    _recompute_profit(instance.pk)
+
+
+@receiver([post_save, post_delete], sender=OrderLine, dispatch_uid="cj-profit-order-line")
+@receiver([post_save, post_delete], sender=Refund, dispatch_uid="cj-profit-refund")
+@receiver([post_save, post_delete], sender=CJOrder, dispatch_uid="cj-profit-cj-order")
+def forget_related_profit(sender, instance, **kwargs) -> None:
+    _recompute_profit(instance.order_id)
+
+
+@receiver(pre_delete, sender=Variant, dispatch_uid="cj-profit-variant")
+def forget_variant_profit(sender, instance: Variant, **kwargs) -> None:
+    """Its order lines lose their variant (SET_NULL, a bulk update): they no longer count as CJ products."""
+    ProfitLine.forget(OrderLine.objects.filter(variant=instance).values("order_id"))
+
+
+@receiver(pre_save, sender=Product, dispatch_uid="cj-profit-product-source")
+def forget_product_profit(sender, instance: Product, update_fields=None, **kwargs) -> None:
+    """A product that becomes (or stops being) a CJ product changes which lines of its orders are CJ sales."""
+    if instance.pk is None or (update_fields is not None and "source" not in update_fields):
+        return
+    before = Product.objects.filter(pk=instance.pk).values_list("source", flat=True).first()
+    if before is not None and before != instance.source:
+        ProfitLine.forget(OrderLine.objects.filter(variant__product=instance).values("order_id"))
+
+
+@receiver(post_save, sender=CJSettings, dispatch_uid="cj-profit-settings")
+def refresh_profit_after_settings(sender, **kwargs) -> None:
+    """A new USD rate gives every line another basis: have the job write them again before the next report."""
+    transaction.on_commit(queue.refresh_profit_lines)

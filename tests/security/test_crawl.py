@@ -74,6 +74,10 @@ VOLATILE_MODELS = {
     "cj.CJApiCall",
     "cj.CJCredential",
     "cj.CJRateSlot",
+    # The Rapport de marge's stored figures: derived from the orders (the same SQL), written when a page reads
+    # what is missing; never a record anyone edits.
+    "cj.ProfitLine",
+    "cj.ProfitDay",
 }
 
 

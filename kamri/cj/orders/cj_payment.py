@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from kamri.cj.client import CJError, CJInsufficientBalance, CJQuotaExhausted, CJRateLimited, CJUnavailable
 from kamri.cj.connection.account import client_for
-from kamri.cj.models import CJOrder, CJOrderAttempt, CJSettings, CJVariantLink, Problem
+from kamri.cj.models import CJOrder, CJOrderAttempt, CJSettings, CJVariantLink, Problem, ProfitLine
 from kamri.cj.orders import order_problems
 from kamri.cj.orders.order_status import apply_update
 from kamri.cj.problems import clear_problem, raise_problem
@@ -231,6 +231,7 @@ def _record_paid(
         placed_at=row.placed_at or now,
         updated_at=now,
     )
+    ProfitLine.forget([row.order_id])  # placed: its costs now count in the Rapport de marge
     message = _("Commande CJ %(id)s payée (%(how)s) : %(amount)s par %(by)s, solde après : %(after)s.") % {
         "id": row.cj_order_id,
         "how": how,

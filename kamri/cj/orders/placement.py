@@ -35,7 +35,7 @@ from kamri.cj.client import (
 )
 from kamri.cj.connection import points_budget
 from kamri.cj.connection.account import client_for
-from kamri.cj.models import CJOrder, CJOrderAttempt, CJSettings
+from kamri.cj.models import CJOrder, CJOrderAttempt, CJSettings, ProfitLine
 from kamri.cj.orders import cj_payment, ioss, order_problems
 from kamri.cj.orders.cj_payment import (
     expected_amount,
@@ -265,6 +265,7 @@ def _intercepted(row: CJOrder, created) -> None:
         freight_usd=row.freight_usd,
         lines=row.lines,
     )
+    ProfitLine.forget([row.order_id])  # CJ's amounts (bulk update: no signal)
     _log(row, "intercepted", " · ".join(f"{r.code}: {r.message}" for r in created.intercept_reasons))
     _needs_attention(row, intercept_reasons_fr(created))
     _refresh_attention_problem()
@@ -465,6 +466,7 @@ def _needs_attention(row: CJOrder, problems: list[str]) -> None:
         next_attempt_at=None,
         updated_at=timezone.now(),
     )
+    ProfitLine.forget([row.order_id])
     _log(row, "needs_attention", " · ".join(problems))
     record_event(
         row.order,
@@ -480,6 +482,7 @@ def _retry_later(row: CJOrder, message: str, *, after_s: float | None = None) ->
         CJOrder.objects.filter(pk=row.pk).update(
             state=CJOrder.State.FAILED, last_error=message[:500], reasons=[message], updated_at=timezone.now()
         )
+        ProfitLine.forget([row.order_id])
         _log(row, "failed", message)
         record_event(
             row.order,
@@ -494,6 +497,7 @@ def _retry_later(row: CJOrder, message: str, *, after_s: float | None = None) ->
         next_attempt_at=timezone.now() + timedelta(seconds=delay),
         updated_at=timezone.now(),
     )
+    ProfitLine.forget([row.order_id])
     _log(row, "retry", _("%(m)s — nouvel essai dans %(s)s s") % {"m": message, "s": int(delay)})
     transaction.on_commit(lambda: _enqueue(row.pk, delay))
 

@@ -11,7 +11,7 @@ import hashlib
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple, overload
 
@@ -20,7 +20,6 @@ from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
-    DateTimeField,
     DecimalField,
     Exists,
     F,
@@ -48,6 +47,8 @@ from kamri.cj.models import (
     CJOrder,
     CJSettings,
     Problem,
+    ProfitDay,
+    ProfitLine,
     SyncRun,
     WebhookEvent,
 )
@@ -640,11 +641,11 @@ class ProfitReport:
 MONEY_SUM = DecimalField(max_digits=14, decimal_places=2)
 
 
-def profit_orders(period: Period) -> QuerySet:
-    """The period's paid orders (kamri.orders.selectors.paid_orders) with what the report needs to split them:
-    their placed CJ orders' costs, whether they hold CJ products, the amount of their own products and their
-    succeeded refunds. One value per order (subqueries, no join), so the database can sum them."""
-    start, end = period.bounds()
+def profit_orders(period: Period | None) -> QuerySet:
+    """The period's paid orders (all of them without a period; kamri.orders.selectors.paid_orders) with what
+    the report needs to split them: their placed CJ orders' costs, whether they hold CJ products, the amount of
+    their own products and their succeeded refunds. One value per order (subqueries, no join)."""
+    start, end = period.bounds() if period is not None else (None, None)
     lines = OrderLine.objects.filter(order=OuterRef("pk")).order_by()
     placed = CJOrder.objects.filter(order=OuterRef("pk"), state=CJOrder.State.PLACED).order_by()
 
@@ -730,17 +731,21 @@ def _with_base(queryset: QuerySet, usd_rate: Decimal) -> tuple[str, list[object]
     )
 
 
+def _midnights(period: Period) -> list[datetime]:
+    """The local midnight starting each day of the period, and the one ending it (days + 1 moments)."""
+    zone = timezone.get_current_timezone()
+    days = (period.end - period.start).days + 1
+    return [
+        timezone.make_aware(datetime.combine(period.start + timedelta(days=day), time.min), zone)
+        for day in range(days + 1)
+    ]
+
+
 def _day_index(period: Period) -> tuple[str, list[object]]:
     """The day of the period (0 = its first) each f.paid_at falls on, in the admin's zone (summer time
     included): a balanced CASE over the local midnights, about log2(days) comparisons per order."""
-    zone = timezone.get_current_timezone()
     days = (period.end - period.start).days + 1
-    midnights = [
-        connection.ops.adapt_datetimefield_value(
-            timezone.make_aware(datetime.combine(period.start + timedelta(days=day), time.min), zone)
-        )
-        for day in range(days)
-    ]
+    midnights = [connection.ops.adapt_datetimefield_value(moment) for moment in _midnights(period)[:-1]]
 
     def tree(low: int, high: int) -> tuple[str, list[object]]:
         if low == high:
@@ -761,6 +766,116 @@ def _money(value: int | None) -> Decimal:
     return Decimal(value or 0).scaleb(-2)
 
 
+def _line_select(usd_rate: Decimal) -> tuple[str, str]:
+    """`fig`'s rows as the columns of a ProfitLine (its basis is the first parameter): the one place the report's
+    figures are computed, read by `fill_profit_lines` and compared by `profit_line_differences`."""
+    shared = _shared_sql()
+    columns = ", ".join(LINE_COLUMNS)
+    select = f"""SELECT f.id, f.paid_at, %s, f.kind, f.t, f.cj_c, f.own_c, {shared["vat"]}, f.ship_charged_c, f.gu,
+       f.su, f.goods_c, f.ship_c, {shared["fees"]}, {shared["refunds"]}
+FROM fig f"""  # noqa: S608 (fixed text; every input is a parameter)
+    return columns, select
+
+
+#: A ProfitLine's columns, in the order _line_select gives them.
+LINE_COLUMNS = ("order_id", "paid_at", "basis", "kind", "total_c", "cj_c", "own_c", "vat_c", "shipping_charged_c",
+                "goods_usd_c", "shipping_usd_c", "goods_c", "shipping_c", "fees_c", "refunds_c")  # fmt: skip
+
+
+def profit_basis(usd_rate: Decimal) -> str:
+    """What a stored line was computed with: a digest of the figures' SQL, which embeds the USD rate and the
+    payment fee rule. Another rate, fee rule or rule of the SQL gives another basis: every line is then missing,
+    never wrong."""
+    return hashlib.sha256(_figures_sql(usd_rate).encode()).hexdigest()[:40]
+
+
+def _paid_between(period: Period) -> dict[str, datetime]:
+    start, end = period.bounds()
+    return {"paid_at__gte": start, "paid_at__lt": end}
+
+
+def fill_profit_lines(
+    period: Period | None = None, *, usd_rate: Decimal | None = None, order_ids: Iterable[int] | None = None
+) -> int:
+    """Write the line of every paid order (of the period, or all; or of these orders) that has none of the
+    current basis, from the report's SQL in one statement (an upsert: a line of another basis is replaced), and
+    forget the sums of their days. Returns how many."""
+    usd_rate = CJSettings.load().usd_rate if usd_rate is None else usd_rate
+    basis = profit_basis(usd_rate)
+    fresh = ProfitLine.objects.filter(order=OuterRef("pk"), basis=basis)
+    candidates = (
+        profit_orders(period) if order_ids is None else profit_orders(period).filter(id__in=order_ids)
+    )
+    missing = list(candidates.filter(~Exists(fresh)).values_list("id", "paid_at"))
+    if not missing:
+        return 0
+    with transaction.atomic():  # the days forgotten and the lines written at once
+        ProfitDay.forget_at(paid_at for _id, paid_at in missing)  # their days are summed again
+        orders = profit_orders(None)
+        many = len(missing) > ProfitDay.MANY and order_ids is None
+        if many:  # every day's sums are gone (forget_at): orders paid since this list may come along
+            orders = orders.filter(~Exists(fresh), **({} if period is None else _paid_between(period)))
+        else:
+            orders = orders.filter(id__in=[order_id for order_id, _paid_at in missing])
+        head, params = _with_base(orders, usd_rate)
+        columns, select = _line_select(usd_rate)
+        updates = ", ".join(f"{name} = excluded.{name}" for name in LINE_COLUMNS[1:])
+        sql = f"""INSERT INTO {ProfitLine._meta.db_table} ({columns}) {head}
+{select} WHERE 1 = 1 ON CONFLICT (order_id) DO UPDATE SET {updates}"""
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, basis])
+            return max(cursor.rowcount, 0)
+
+
+def refresh_profit_lines() -> int:
+    """The periodic job's work: drop the lines of orders no longer paid (or paid at another time), then fill
+    every missing line. A safety net: each write path already forgets the lines it changes."""
+    still_paid = paid_orders().filter(pk=OuterRef("order_id"), paid_at=OuterRef("paid_at"))
+    ProfitLine.forget(ProfitLine.objects.filter(~Exists(still_paid)).values("order_id"))
+    written = fill_profit_lines()
+    if connection.vendor != "sqlite":
+        # SQLite's immediate transactions serialise a day's sum with the writes of its lines; elsewhere a day
+        # summed during a concurrent change could miss it: day sums are a cache, dropped here, so such a day
+        # lasts until this job at most.
+        ProfitDay.objects.all().delete()
+    return written
+
+
+def rebuild_profit_lines() -> int:
+    """Every line computed again from the report's SQL (the command `profit_lines --rebuild`)."""
+    with transaction.atomic():
+        ProfitLine.objects.all().delete()
+        ProfitDay.objects.all().delete()
+        return fill_profit_lines()
+
+
+def profit_line_differences(period: Period | None = None, *, wrong_only: bool = False) -> int:
+    """How many stored lines differ from what the report's SQL computes now (missing, extra, or other figures:
+    a changed line counts twice): 0 when the table is exact; the check of `profit_lines --check` and of the
+    tests. `wrong_only`: only the stored lines of the current basis that differ, the ones the report would sum
+    (a line not written yet is not wrong: the report writes it)."""
+    usd_rate = CJSettings.load().usd_rate
+    basis = profit_basis(usd_rate)
+    head, params = _with_base(profit_orders(period), usd_rate)
+    columns, select = _line_select(usd_rate)
+    stored = ProfitLine.objects.filter(basis=basis) if wrong_only else ProfitLine.objects.all()
+    if period is not None:
+        start, end = period.bounds()
+        stored = stored.filter(paid_at__gte=start, paid_at__lt=end)
+    stored_sql, stored_params = stored.values_list(*LINE_COLUMNS).query.sql_with_params()
+    sql = f"""{head}, live({columns}) AS ({select}), stored({columns}) AS ({stored_sql})
+SELECT {"0" if wrong_only else "(SELECT COUNT(*) FROM (SELECT * FROM live EXCEPT SELECT * FROM stored) d)"}
+     + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM live) d)"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, basis, *stored_params])
+        return cursor.fetchone()[0]
+
+
+def _period_lines(period: Period, usd_rate: Decimal) -> QuerySet:
+    start, end = period.bounds()
+    return ProfitLine.objects.filter(paid_at__gte=start, paid_at__lt=end, basis=profit_basis(usd_rate))
+
+
 def _rows(
     period: Period,
     usd_rate: Decimal,
@@ -769,64 +884,35 @@ def _rows(
     offset: int = 0,
     after: tuple[datetime, int] | None = None,
 ) -> list[ProfitRow]:
-    """The COSTED rows in (paid_at, id) order: `limit` of them from `offset`, or after a (paid_at, id) key."""
-    orders = profit_orders(period).filter(placed=True)  # a placed CJ order is not cancelled: a CJ sale
+    """The COSTED rows in (paid_at, id) order: `limit` of them from `offset`, or after a (paid_at, id) key,
+    read from the stored lines (profit_report has filled the period's)."""
+    lines = _period_lines(period, usd_rate).filter(kind=COSTED)
     if after is not None:
-        orders = orders.filter(Q(paid_at__gt=after[0]) | Q(paid_at=after[0], id__gt=after[1]))
-    ids = list(orders.values_list("id", flat=True)[offset : offset + limit])
-    if not ids:
-        return []
-    head, params = _with_base(profit_orders(period).filter(id__in=ids), usd_rate)
-    shared = _shared_sql()
-    sql = f"""{head}
-SELECT f.id, f.number, f.paid_at, f.currency, f.cj_c, {shared["vat"]}, f.own_c, f.ship_charged_c, f.gu, f.su,
-       f.goods_c, f.ship_c, {shared["fees"]}, {shared["refunds"]}
-FROM fig f ORDER BY f.paid_at, f.id"""  # noqa: S608 (fixed text; every input is a parameter)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
-    converter = DateTimeField()
-    rows = []
-    for (
-        order_id,
-        number,
-        paid_at,
-        currency,
-        cj,
-        vat,
-        own,
-        charged,
-        gu,
-        su,
-        goods,
-        ship,
-        fees,
-        refunds,
-    ) in found:
-        if isinstance(paid_at, str):  # SQLite gives the text it stores
-            paid_at = converter.to_python(paid_at)
-        if timezone.is_naive(paid_at):
-            paid_at = timezone.make_aware(paid_at, UTC)
-        rows.append(
-            ProfitRow(
-                order_id=order_id,
-                number=number,
-                paid_at=paid_at,
-                currency=currency,
-                revenue_ttc=_money(cj),
-                vat=_money(vat),
-                revenue=_money(cj - vat),
-                own_revenue=_money(own),
-                shipping_charged=_money(charged),
-                goods_usd=_money(gu),
-                shipping_usd=_money(su),
-                goods=_money(goods),
-                shipping=_money(ship),
-                fees=_money(fees),
-                refunds=_money(refunds),
-            )
+        lines = lines.filter(Q(paid_at__gt=after[0]) | Q(paid_at=after[0], order_id__gt=after[1]))
+    found = lines.order_by("paid_at", "order_id").values_list(
+        "order_id", "order__number", "paid_at", "order__currency", "cj_c", "vat_c", "own_c", "shipping_charged_c",
+        "goods_usd_c", "shipping_usd_c", "goods_c", "shipping_c", "fees_c", "refunds_c",
+    )[offset : offset + limit]  # fmt: skip
+    return [
+        ProfitRow(
+            order_id=order_id,
+            number=number,
+            paid_at=paid_at,
+            currency=currency,
+            revenue_ttc=_money(cj),
+            vat=_money(vat),
+            revenue=_money(cj - vat),
+            own_revenue=_money(own),
+            shipping_charged=_money(charged),
+            goods_usd=_money(gu),
+            shipping_usd=_money(su),
+            goods=_money(goods),
+            shipping=_money(ship),
+            fees=_money(fees),
+            refunds=_money(refunds),
         )
-    return rows
+        for order_id, number, paid_at, currency, cj, vat, own, charged, gu, su, goods, ship, fees, refunds in found
+    ]
 
 
 _SUMMED = ("revenue_ttc", "vat", "shipping_charged", "goods", "shipping", "fees", "refunds", "goods_usd",
@@ -840,28 +926,125 @@ def _add(totals: list[ProfitTotals]) -> ProfitTotals:
     )
 
 
+#: A day's sums for one kind, as _day_groups gives them after (day index, kind): ProfitDay's columns.
+DAY_SUMS = ("orders", "total_c", "cj_c", "own_c", "own_orders", "mixed_orders", "vat_c", "shipping_charged_c",
+            "goods_c", "shipping_c", "fees_c", "refunds_c", "goods_usd_c", "shipping_usd_c")  # fmt: skip
+KINDS = (OWN, WAITING, COSTED)
+
+
+def _sum_lines(period: Period, usd_rate: Decimal) -> dict[tuple[int, int], tuple]:
+    """The period's stored lines summed per (day index, kind), in one query."""
+    lines, params = _period_lines(period, usd_rate).values_list(*LINE_COLUMNS).query.sql_with_params()
+    day, day_params = _day_index(period)
+    sql = f"""WITH f({", ".join(LINE_COLUMNS)}) AS ({lines})
+SELECT {day} AS day, f.kind, COUNT(*), SUM(f.total_c), SUM(f.cj_c), SUM(f.own_c),
+       SUM(CASE WHEN f.kind = {OWN} OR f.own_c > 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN f.kind <> {OWN} AND f.own_c > 0 THEN 1 ELSE 0 END),
+       SUM(f.vat_c), SUM(f.shipping_charged_c), SUM(f.goods_c), SUM(f.shipping_c), SUM(f.fees_c),
+       SUM(f.refunds_c), SUM(f.goods_usd_c), SUM(f.shipping_usd_c)
+FROM f GROUP BY 1, 2"""  # noqa: S608 (fixed text; every input is a parameter)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *day_params])
+        return {(index, kind): tuple(sums) for index, kind, *sums in cursor.fetchall()}
+
+
+def _day_groups(period: Period, usd_rate: Decimal) -> list[tuple]:
+    """(day index, kind, *DAY_SUMS) of every day and kind of the period that has orders, in that order.
+
+    Read from the stored day sums (ProfitDay); the days without them (first read, or a line changed) are summed
+    from the lines in one query, from the first such day to the last, and stored."""
+    basis = profit_basis(usd_rate)
+    midnights = _midnights(period)
+    stored = {
+        (start, kind): tuple(sums)
+        for start, kind, *sums in ProfitDay.objects.filter(
+            basis=basis, start__gte=midnights[0], start__lt=midnights[-1]
+        ).values_list("start", "kind", *DAY_SUMS)
+    }
+    missing = [
+        index
+        for index, start in enumerate(midnights[:-1])
+        if any((start, kind) not in stored for kind in KINDS)
+    ]
+    if missing:
+        _sum_days(period, usd_rate, basis, midnights, missing, stored)
+    return [
+        (index, kind, *stored[start, kind])
+        for index, start in enumerate(midnights[:-1])
+        for kind in KINDS
+        if stored[start, kind][0]
+    ]
+
+
+def _sum_days(period, usd_rate, basis, midnights, missing, stored) -> None:
+    """Sum the lines from the first missing day to the last, store the days not stored yet (into `stored` too).
+    One transaction (SQLite's are immediate: no line of these days changes between the sum and the store)."""
+    first, last = missing[0], missing[-1]
+    part = Period(period.start + timedelta(days=first), period.start + timedelta(days=last))
+    with transaction.atomic():
+        found = _sum_lines(part, usd_rate)
+        zeros = (0,) * len(DAY_SUMS)
+        new = []
+        for index in range(first, last + 1):
+            start, end = midnights[index], midnights[index + 1]
+            for kind in KINDS:
+                sums = tuple(value or 0 for value in found.get((index - first, kind), zeros))
+                if (start, kind) not in stored:
+                    new.append(
+                        ProfitDay(
+                            basis=basis,
+                            start=start,
+                            end=end,
+                            kind=kind,
+                            **dict(zip(DAY_SUMS, sums, strict=True)),
+                        )
+                    )
+                stored[start, kind] = sums
+        ProfitDay.objects.bulk_create(new, ignore_conflicts=True)
+
+
+def _paid_check(period: Period) -> tuple[int, int]:
+    """The period's paid orders: how many, and their totals in cents (what the period's lines add up to)."""
+    start, end = period.bounds()
+    inner, params = paid_orders(since=start, until=end).order_by().values("total").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), SUM({cents_sql('p.total')}) FROM ({inner}) p", params)  # noqa: S608
+        count, total = cursor.fetchone()
+    return count, total or 0
+
+
+def _checked(groups: list[tuple]) -> tuple[int, int]:
+    """What _paid_check must equal: the day groups' orders and totals."""
+    return sum(group[2] for group in groups), sum(group[3] for group in groups)
+
+
 def profit_report(period: Period) -> ProfitReport:
     """CJ sales − CJ goods − CJ shipping (USD × the shop's rate, rounded per order) − payment fees − refunds
     = profit, and where the rest of the period's cash comes from.
 
-    The database computes each order's figures in whole cents (exact, rounded per order) and sums them per
-    day in one query; totals are the sum of the days, so the rows always add up to the totals. Rows are read
-    a page at a time (`ProfitRows`).
+    The database computes each order's figures in whole cents (exact, rounded per order) once and stores them
+    (ProfitLine, filled here for any order of the period that has no line of the current basis), and their sums
+    per day (ProfitDay, summed again for a day whose lines changed); totals are the sum of the days, so the rows
+    always add up to the totals. Rows are read a page at a time (`ProfitRows`).
     """
     usd_rate = CJSettings.load().usd_rate
-    head, params = _with_base(profit_orders(period), usd_rate)
-    day, day_params = _day_index(period)
-    shared = _shared_sql()
-    sql = f"""{head}
-SELECT {day} AS day, f.kind, COUNT(*), SUM(f.t), SUM(f.cj_c), SUM(f.own_c),
-       SUM(CASE WHEN f.kind = {OWN} OR f.own_c > 0 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN f.kind <> {OWN} AND f.own_c > 0 THEN 1 ELSE 0 END),
-       SUM({shared["vat"]}), SUM(f.ship_charged_c), SUM(f.goods_c), SUM(f.ship_c), SUM({shared["fees"]}),
-       SUM({shared["refunds"]}), SUM(f.gu), SUM(f.su)
-FROM fig f GROUP BY 1, 2 ORDER BY 1, 2"""  # noqa: S608 (fixed text; every input is a parameter)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *day_params])
-        groups = cursor.fetchall()
+    groups = _day_groups(period, usd_rate)
+    # The lines must hold every paid order of the period and its total (lines only exist for paid orders and
+    # each change forgets them): else the missing lines are written; then the days are summed again (a day
+    # summed while a line was written); then the period's lines are written again (an order changed by a bulk
+    # update, which sends no signal).
+    expected = _paid_check(period)
+    if _checked(groups) != expected:
+        fill_profit_lines(period, usd_rate=usd_rate)
+        groups = _day_groups(period, usd_rate)
+    if _checked(groups) != expected:
+        start, end = period.bounds()
+        ProfitDay.objects.filter(start__gte=start, start__lt=end).delete()
+        groups = _day_groups(period, usd_rate)
+    if _checked(groups) != expected:
+        ProfitLine.forget(list(_period_lines(period, usd_rate).values_list("order_id", flat=True)))
+        fill_profit_lines(period, usd_rate=usd_rate)
+        groups = _day_groups(period, usd_rate)
     paid = [0, 0]
     by_kind = {OWN: [0, 0], WAITING: [0, 0], COSTED: [0, 0]}
     own, mixed = [0, 0], 0

@@ -4,6 +4,6 @@ djhuey's worker imports `kamri.cj.tasks`, and so every module below; the app's `
 each process's `kamri.cj.queue` knows the jobs services ask for.
 """
 
-from kamri.cj.tasks import catalog, disputes, health, orders, sync, webhooks
+from kamri.cj.tasks import catalog, disputes, health, orders, profit, sync, webhooks
 
-__all__ = ["catalog", "disputes", "health", "orders", "sync", "webhooks"]
+__all__ = ["catalog", "disputes", "health", "orders", "profit", "sync", "webhooks"]

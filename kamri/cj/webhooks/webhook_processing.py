@@ -31,7 +31,15 @@ from kamri.cj.client.webhooks import (
     VariantMessage,
     parse_webhook,
 )
-from kamri.cj.models import CJOrder, CJProductLink, CJSettings, CJVariantLink, WebhookAttempt, WebhookEvent
+from kamri.cj.models import (
+    CJOrder,
+    CJProductLink,
+    CJSettings,
+    CJVariantLink,
+    ProfitLine,
+    WebhookAttempt,
+    WebhookEvent,
+)
 from kamri.cj.orders.order_status import apply_update
 from kamri.cj.sync import catalog_sync
 from kamri.core.text import storable
@@ -296,6 +304,7 @@ def handle_order(message: OrderMessage) -> Outcome:
         )
     ):
         CJOrder.objects.filter(pk=row.pk).update(cj_order_id=message.cj_order_id, state=CJOrder.State.PLACED)
+        ProfitLine.forget([row.order_id])
         record_event(
             row.order,
             OrderEvent.Type.CJ,
