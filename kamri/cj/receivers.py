@@ -14,7 +14,7 @@ from kamri.cj.orders import preflight
 from kamri.cj.orders.placement import mapped_lines, queue_for_order, stop_for_order
 from kamri.cj.reports import dashboard
 from kamri.cj.reports.dashboard import figures_changed
-from kamri.orders.models import Hold, Order, OrderLine, PaymentSettings, Refund
+from kamri.orders.models import Hold, Order, OrderLine, Payment, PaymentSettings, Refund
 from kamri.orders.signals import hold_reasons, order_paid, stop_fulfilment
 
 
@@ -76,6 +76,9 @@ def forget_order_profit(sender, instance: Order, **kwargs) -> None:
 
 @receiver([post_save, post_delete], sender=OrderLine, dispatch_uid="cj-profit-order-line")
 @receiver([post_save, post_delete], sender=Refund, dispatch_uid="cj-profit-refund")
+@receiver(
+    [post_save, post_delete], sender=Payment, dispatch_uid="cj-profit-payment"
+)  # Stripe's fee, once known
 @receiver([post_save, post_delete], sender=CJOrder, dispatch_uid="cj-profit-cj-order")
 def forget_related_profit(sender, instance, **kwargs) -> None:
     _recompute_profit(instance.order_id)

@@ -240,3 +240,23 @@ def test_a_new_usd_rate_asks_for_the_job_that_writes_every_line(shop, django_cap
     profit_tasks.refresh_profit_lines.call_local()  # what the worker then runs
     assert not ProfitLine.objects.exclude(basis=figures.profit_basis(Decimal("0.8000"))).exists()
     assert figures.profit_line_differences() == 0
+
+
+def test_stripes_own_fee_replaces_the_estimate_once_known(shop):
+    """Issue 18 item 5: the payment fee is Stripe's when known (its balance transaction), else the estimate."""
+    order = shop["first"]
+
+    def fees() -> Decimal:
+        return next(r for r in figures.profit_report(default_period()).rows if r.order_id == order.pk).fees
+
+    estimated = Decimal("49.99") * Decimal("2.9") / 100 + Decimal("0.30")
+    assert fees() == estimated.quantize(Decimal("0.01"))  # 1,75 €: no payment row tells the fee yet
+    payment = Payment.objects.create(
+        order=order, provider="stripe", reference="pi_fee", status=Payment.Status.SUCCEEDED,
+        amount=order.total, currency=order.currency, fee=None,
+    )  # fmt: skip
+    assert fees() == Decimal("1.75")  # succeeded, fee still unknown: the estimate
+    payment.fee = Decimal("1.02")  # the webhook read Stripe's balance transaction
+    payment.save()
+    assert fees() == Decimal("1.02")
+    assert_exact()

@@ -68,7 +68,7 @@ from kamri.cj.sync import freshness
 from kamri.core.money import cents_sql, half_up_sql, share_sql
 from kamri.core.periods import Period
 from kamri.orders.fees import estimated_fee_cents_sql
-from kamri.orders.models import Order, OrderLine, Refund
+from kamri.orders.models import Order, OrderLine, Payment, Refund
 from kamri.orders.selectors import paid_orders, refunds_between
 from kamri.orders.vat import included_vat_cents_sql
 
@@ -668,6 +668,16 @@ def profit_orders(period: Period | None) -> QuerySet:
                 Refund.objects.filter(order=OuterRef("pk"), status=Refund.Status.SUCCEEDED).order_by(),
                 "amount",
             ),
+            # Stripe's own fee once its balance transaction told it (NULL while unknown: the estimate applies)
+            known_fee=Subquery(
+                Payment.objects.filter(
+                    order=OuterRef("pk"), status=Payment.Status.SUCCEEDED, fee__isnull=False
+                )
+                .order_by()
+                .values("order")
+                .annotate(amount=Sum("fee", output_field=MONEY_SUM))
+                .values("amount")
+            ),
         )
         .order_by("paid_at", "id")
     )
@@ -675,7 +685,8 @@ def profit_orders(period: Period | None) -> QuerySet:
 
 #: What profit_orders gives the SQL below, in this order.
 _BASE_COLUMNS = ("id", "number", "paid_at", "currency", "total", "vat_total", "vat_rate", "shipping_total",
-                 "placed", "goods_usd", "shipping_usd", "has_cj_lines", "has_cj_order", "own_lines", "refunded")  # fmt: skip
+                 "placed", "goods_usd", "shipping_usd", "has_cj_lines", "has_cj_order", "own_lines", "refunded",
+                 "known_fee")  # fmt: skip
 OWN, WAITING, COSTED = 0, 1, 2
 
 
@@ -686,6 +697,8 @@ def _figures_sql(usd_rate: Decimal) -> str:
     deleted since), CJ products whose CJ order is not placed (WAITING), or placed (COSTED, in the margin).
     own_c: its own products (all of it for OWN; at most its total); cj_c: the rest, the CJ sale.
     CJ costs: USD cents × the shop's rate, rounded per order; VAT, fee and refunds pro rata for a mixed order.
+    The fee: the payment provider's own (Stripe's, read from its balance transaction) when known, else the
+    configured estimate (KAMRI_PAYMENT_FEE_PERCENT / _FIXED).
     """
     rate_ten_thousandths = int((usd_rate * 10_000).to_integral_value(rounding=ROUND_HALF_UP))
     st, rf, bp = "b.shipping_total_c", "b.refunded_c", "b.vat_bp"
@@ -697,7 +710,7 @@ SELECT b.*, (b.t - b.own_c) AS cj_c FROM (
          ELSE 0 END AS own_c,
     {half_up_sql(f"b.gu * {rate_ten_thousandths}", "10000")} AS goods_c,
     {half_up_sql(f"b.su * {rate_ten_thousandths}", "10000")} AS ship_c,
-    {estimated_fee_cents_sql("b.t")} AS fee_all_c,
+    COALESCE(b.kf, {estimated_fee_cents_sql("b.t")}) AS fee_all_c,
     ({rf} - {included_vat_cents_sql(rf, bp)}) AS ref_all_c,
     ({st} - {included_vat_cents_sql(st, bp)}) AS ship_charged_c
   FROM (
@@ -706,7 +719,8 @@ SELECT b.*, (b.t - b.own_c) AS cj_c FROM (
            ELSE {COSTED} END AS kind,
       {cents_sql("b.total")} AS t, {cents_sql("b.vat_total")} AS vat_all_c, {cents_sql("b.vat_rate")} AS vat_bp,
       {cents_sql("b.shipping_total")} AS shipping_total_c, {cents_sql("b.goods_usd")} AS gu,
-      {cents_sql("b.shipping_usd")} AS su, {cents_sql("b.own_lines")} AS ol, {cents_sql("b.refunded")} AS refunded_c
+      {cents_sql("b.shipping_usd")} AS su, {cents_sql("b.own_lines")} AS ol, {cents_sql("b.refunded")} AS refunded_c,
+      {cents_sql("b.known_fee")} AS kf
     FROM base b
   ) b
 ) b"""  # noqa: S608
