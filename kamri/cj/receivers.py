@@ -1,7 +1,5 @@
 """Signal receivers: the CJ app reacts to store events without the store knowing about CJ."""
 
-from functools import partial
-
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
@@ -12,7 +10,6 @@ from kamri.cj import queue
 from kamri.cj.models import CJOrder, CJProductLink, CJSettings, ProfitLine
 from kamri.cj.orders import preflight
 from kamri.cj.orders.placement import mapped_lines, queue_for_order, stop_for_order
-from kamri.cj.reports import dashboard
 from kamri.cj.reports.dashboard import figures_changed
 from kamri.orders.models import Hold, Order, OrderLine, Payment, PaymentSettings, Refund
 from kamri.orders.signals import hold_reasons, order_paid, stop_fulfilment
@@ -58,15 +55,14 @@ def imported(sender, created: bool = False, **kwargs) -> None:
 
 
 # --- The Rapport de marge's stored lines (ProfitLine): a change to what an order's figures depend on forgets
-# its line, written again after the commit (and by the report for any line still missing, and by the periodic
-# job). Bulk update() calls of kamri.cj call ProfitLine.forget themselves (no signal). A new USD rate or fee rule
+# its line, written again by the report for any line missing (and by the periodic job). Bulk update() calls of kamri.cj call ProfitLine.forget themselves (no signal). A new USD rate or fee rule
 # changes the lines' basis instead.
 
 
 def _recompute_profit(order_id: int) -> None:
-    """Forget now; once the change is committed, write the line again (the report then only sums)."""
+    """Forget now: the next report (or the periodic job) writes the line again. Not on commit: a payment or a
+    checkout must not pay for a report nobody may open, nor add work to the transaction's commit hooks."""
     ProfitLine.forget([order_id])
-    transaction.on_commit(partial(dashboard.fill_profit_lines, order_ids=[order_id]), robust=True)
 
 
 @receiver([post_save, pre_delete], sender=Order, dispatch_uid="cj-profit-order")  # pre: the line cascades
