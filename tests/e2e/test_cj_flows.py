@@ -189,7 +189,9 @@ def test_webhooks_enabled_order_and_stock_arrive(
     assert row.track_number
     page.goto(f"{live_server.url}/admin/cj/commandes/{row.pk}/")
     expect(page.locator("#track-number")).to_have_text(row.track_number)
-    expect(page.locator("#timeline")).to_contain_text("Statut CJ")  # the timeline's labels from OrderEvent.Type
+    expect(page.locator("#timeline")).to_contain_text(
+        "Statut CJ"
+    )  # the timeline's labels from OrderEvent.Type
     _shot(page, "5b_cj_order_detail")
 
     control(
