@@ -24,3 +24,7 @@ os.environ.setdefault("CJ_RETRY_BASE_DELAY", "0.02")
 os.environ.setdefault("CJ_RETRY_MAX_DELAY", "0.1")
 
 from kamri.settings import *  # noqa: E402, F403
+
+# The shared sandbox of tests/conftest.py answers this fast too (its `tier_qps`); the limits themselves are tested
+# by tests/cjsandbox, tests/cj_client and the reliability stacks, at CJ's rates.
+CJ_LIMITER_QPS_FOR_TESTS = 200.0

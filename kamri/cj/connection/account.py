@@ -65,7 +65,7 @@ def build_client(
     """A CJ client sharing tokens, limiter and API-call log with every other process for this key."""
     register_secret(api_key)
     fingerprint = credential_fingerprint(base_url, api_key)
-    _rates[fingerprint] = limiter_rate(tier, qps_limit)
+    _rates[fingerprint] = settings.CJ_LIMITER_QPS_FOR_TESTS or limiter_rate(tier, qps_limit)
     options.setdefault(
         "retry",
         RetryPolicy(
