@@ -28,3 +28,6 @@ from kamri.settings import *  # noqa: E402, F403
 # The shared sandbox of tests/conftest.py answers this fast too (its `tier_qps`); the limits themselves are tested
 # by tests/cjsandbox, tests/cj_client and the reliability stacks, at CJ's rates.
 CJ_LIMITER_QPS_FOR_TESTS = 200.0
+
+# Every staff fixture hashes a password: Django's PBKDF2 cost ~0.2 s of CPU each time (production keeps it).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

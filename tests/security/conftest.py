@@ -96,7 +96,3 @@ def csrf_staff_client(staff) -> Client:
     return factories.logged_in_client(staff.username, client=client)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Login tests hash many passwords: a fast hasher keeps them quick (production keeps Django's)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
