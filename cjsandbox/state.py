@@ -126,7 +126,7 @@ class State:
     # ------------------------------------------------------------------ set-up / reset
     def _build(self) -> None:
         cfg = self.config
-        self.catalog = Catalog(cfg.seed, cfg.products)
+        self.catalog = Catalog.fresh(cfg.seed, cfg.products)
         pairs = list(cfg.accounts) or [(demo_api_key(cfg.seed), "free")]
         self.accounts: dict[str, Account] = {}
         for key, tier in pairs:
