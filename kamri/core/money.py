@@ -142,6 +142,13 @@ def margin_percent(price: Decimal, cost: Decimal) -> Decimal:
     return (price - cost) / price * 100 if price else Decimal("0")
 
 
+def margin_under_floor(price: Decimal, cost: Decimal, floor: Decimal) -> Decimal | None:
+    """THE margin-floor rule (price changes and CJ payments): the margin as shown when it is under the floor, else
+    None. Compared unrounded, so 19.96 % is under a 20 % floor although the page shows 20.0 %."""
+    margin = margin_percent(price, cost)
+    return percent_shown(margin) if margin < floor else None
+
+
 def percent_shown(value: Decimal) -> Decimal:
     """A percentage as the pages show it: one decimal (62.5 %)."""
     return value.quantize(TENTH)

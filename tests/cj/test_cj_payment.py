@@ -150,3 +150,25 @@ def test_payment_modes_in_the_settings_form(client, db):
     client.force_login(factories.staff_user())
     page = client.get(reverse("cj:automation")).content.decode()
     assert "Paiement des commandes CJ" in page and "Automatique" in page
+
+
+def test_a_margin_just_under_the_floor_is_refused_though_shown_rounded(
+    product, cj_sandbox, django_capture_on_commit_callbacks
+):
+    """The payment guard compares the margin unrounded, as the price-change check does: 19.96 % is under 20 %
+    (it used to compare the 20.0 % the page shows, and let it through)."""
+    set_mode("manual", margin_floor_percent=Decimal("20"))
+    row = _place(product, django_capture_on_commit_callbacks)
+    revenue = cj_payment.from_store(row.order.subtotal, "USD")
+    goods = revenue * (1 - Decimal("0.1996"))
+    reasons = cj_payment.guards(
+        row, amount=goods, balance=Decimal(10_000), settings_row=CJSettings.load(), goods_amount=goods
+    )
+    assert any("Marge de 20,0 % sous le plancher de 20 %" in reason for reason in reasons), reasons
+    fine = revenue * (1 - Decimal("0.2001"))
+    assert not any(
+        "plancher" in reason
+        for reason in cj_payment.guards(
+            row, amount=fine, balance=Decimal(10_000), settings_row=CJSettings.load(), goods_amount=fine
+        )
+    )

@@ -83,3 +83,11 @@ def test_margin_percent():
     assert money.percent_shown(money.margin_percent(D("3.00"), D("1.00"))) == D("66.7")
     quote = price_for(D("10.00"), PricingRule(D("50"), Rounding.NONE), D("1"))
     assert quote.margin_percent_of_price == D("33.3")  # (15 − 10) / 15
+
+
+def test_the_margin_floor_compares_unrounded_and_answers_the_margin_shown():
+    assert money.margin_under_floor(D("100"), D("80.04"), D("20")) == D(
+        "20.0"
+    )  # 19.96 %: under, shown 20,0 %
+    assert money.margin_under_floor(D("100"), D("80.00"), D("20")) is None  # exactly the floor
+    assert money.margin_under_floor(D("0"), D("5"), D("20")) == D("0.0")  # no price: no margin

@@ -94,5 +94,3 @@ def csrf_staff_client(staff) -> Client:
     """A staff session whose requests are checked for a CSRF token, as a browser's would be."""
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     return factories.logged_in_client(staff.username, client=client)
-
-

@@ -27,7 +27,7 @@ from kamri.cj.orders import order_problems
 from kamri.cj.orders.order_status import apply_update
 from kamri.cj.problems import clear_problem, raise_problem
 from kamri.cj.selectors import to_pay
-from kamri.core.money import cents, from_store, margin_percent, percent_shown
+from kamri.core.money import cents, from_store, margin_under_floor
 from kamri.core.templatetags.kamri import money
 from kamri.orders.models import Order, OrderEvent
 from kamri.orders.services import record_event
@@ -114,8 +114,8 @@ def guards(
     revenue = from_store(row.order.subtotal or row.order.total, "USD")
     goods = goods_amount if goods_amount is not None else amount
     if revenue:
-        margin = percent_shown(margin_percent(revenue, goods))
-        if margin < settings_row.margin_floor_percent:
+        margin = margin_under_floor(revenue, goods, settings_row.margin_floor_percent)
+        if margin is not None:
             reasons.append(
                 _("Marge de %(m)s %% sous le plancher de %(f)s %% : vérifiez le prix de vente.")
                 % {

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from kamri.catalog.pricing import price_for
 from kamri.cj.catalog.importing import rule_of
 from kamri.cj.models import CJProductLink, CJSettings, CJVariantLink, NewCJVariant, PriceChange
-from kamri.core.money import margin_percent, percent_shown
+from kamri.core.money import margin_under_floor
 
 
 def stock_from_rows(by_country: dict[str, int], countries: list[str] | None = None) -> int:
@@ -86,7 +86,7 @@ def apply_cost_change(link: CJVariantLink, new_cost: Decimal, *, source: str) ->
         change_percent = (
             ((new_cost - old_cost) / old_cost * 100).quantize(Decimal("0.01")) if old_cost else Decimal("100")
         )
-        margin = margin_percent(quote.price, quote.cost)
+        margin = margin_under_floor(quote.price, quote.cost, settings_row.margin_floor_percent)
         reasons = []
         if abs(change_percent) > settings_row.price_tolerance_percent:
             reasons.append(
@@ -96,12 +96,12 @@ def apply_cost_change(link: CJVariantLink, new_cost: Decimal, *, source: str) ->
                     "t": number_format(settings_row.price_tolerance_percent),
                 }
             )
-        if margin < settings_row.margin_floor_percent:
+        if margin is not None:
             reasons.append(
                 _("marge de %(m)s %% sous le plancher de %(f)s %%")
                 % {
-                    "m": number_format(percent_shown(margin)),
-                    "f": number_format(settings_row.margin_floor_percent),
+                    "m": number_format(margin),
+                    "f": number_format(settings_row.margin_floor_percent.normalize()),
                 }
             )
         change = PriceChange(
