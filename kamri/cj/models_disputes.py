@@ -73,3 +73,7 @@ class CJDispute(models.Model):
 
     def __str__(self) -> str:
         return self.dispute_id or self.business_dispute_id
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE

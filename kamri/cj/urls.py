@@ -30,6 +30,11 @@ urlpatterns = [
     path("retours/photo/<str:token>/", dispute_views.photo, name="aftersales_photo"),
     path("retours/<int:pk>/", dispute_views.request_detail, name="aftersales_detail"),
     path("retours/<int:pk>/litige/", dispute_views.dispute, name="aftersales_dispute"),
+    path(
+        "retours/<int:pk>/litige/<int:dispute_pk>/annuler/",
+        dispute_views.cancel_dispute,
+        name="aftersales_dispute_cancel",
+    ),
     path("retours/<int:pk>/rembourser/", dispute_views.refund, name="aftersales_refund"),
     path("retours/<int:pk>/repondre/", dispute_views.reply, name="aftersales_reply"),
     path("retours/<int:pk>/statut/", dispute_views.set_status, name="aftersales_status"),

@@ -70,6 +70,7 @@ ACCESS: dict[str, tuple[Role, Role]] = {
     "cj:aftersales": (R, OP),
     "cj:aftersales_detail": (R, OP),
     "cj:aftersales_dispute": (R, OP),
+    "cj:aftersales_dispute_cancel": (R, OP),
     "cj:aftersales_reply": (R, OP),
     "cj:aftersales_status": (R, OP),
     "cj:aftersales_sync": (R, OP),

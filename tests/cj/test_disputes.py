@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from kamri.aftersales import services as aftersales
 from kamri.aftersales.models import CustomerRequest
@@ -16,6 +17,7 @@ from kamri.cj.orders import disputes
 from kamri.cj.reports.dashboard import profit_report
 from kamri.core.periods import default_period
 from kamri.orders.models import Refund
+from tests import factories
 from tests.aftersales.helpers import photo, placed_order, run_queued_emails, ship, sync_orders
 from tests.cj.helpers import control
 
@@ -149,3 +151,53 @@ def test_return_wanted_is_not_a_cj_dispute(cj_account, cj_sandbox, django_captur
     assert "subjectifs" in disputes.precheck(request)[1]
     assert _dispute_calls() == 0
     assert Decimal(0) <= request.order.total
+
+
+def _opened_dispute(cj_sandbox, capture):
+    order, row = placed_order(cj_sandbox, capture)
+    ship(cj_sandbox, row, days_ago=70)
+    with capture(execute=True):
+        request = _request(order)
+    draft = disputes.prepare(request)
+    dispute = disputes.open_dispute(
+        request, reason_id=draft.reason_id, expect_type=1, message=draft.message, by="owner"
+    )
+    assert dispute.state == CJDispute.State.OPEN
+    return order, request, dispute
+
+
+def test_an_operator_cancels_an_undecided_dispute_at_cj_and_the_request_is_new_again(
+    cj_account, cj_sandbox, django_capture_on_commit_callbacks
+):
+    order, request, dispute = _opened_dispute(cj_sandbox, django_capture_on_commit_callbacks)
+    operator = factories.logged_in_client("operatrice", role="operator")
+    detail = operator.get(reverse("cj:aftersales_detail", args=[request.pk])).content.decode()
+    assert f'id="btn-cancel-dispute-{dispute.pk}"' in detail and "Annuler le litige chez CJ" in detail
+    url = reverse("cj:aftersales_dispute_cancel", args=[request.pk, dispute.pk])
+
+    page = operator.post(url, follow=True).content.decode()
+    assert "annulé chez CJ" in page
+    (at_cj,) = client_for().list_disputes(order_id=dispute.cj_order.cj_order_id)
+    assert at_cj.status == "cancelled"
+    dispute.refresh_from_db()
+    request.refresh_from_db()
+    assert dispute.state == CJDispute.State.CANCELLED and dispute.finished_at is not None
+    assert request.status == CustomerRequest.Status.NEW
+    assert order.events.filter(type="cj_dispute", message__contains="annulé chez CJ par operatrice").exists()
+    assert f'id="btn-cancel-dispute-{dispute.pk}"' not in page  # nothing left to cancel
+
+    again = operator.post(url, follow=True).content.decode()
+    assert "plus être annulé" in again and _dispute_calls("cancel") == 1
+    reader = factories.logged_in_client("lectrice", role="read_only")
+    assert reader.post(url).status_code == 403
+
+
+def test_a_dispute_cj_decided_meanwhile_is_not_cancelled_and_the_page_says_what_cj_did(
+    cj_account, cj_sandbox, django_capture_on_commit_callbacks
+):
+    _order, _request_row, dispute = _opened_dispute(cj_sandbox, django_capture_on_commit_callbacks)
+    control(cj_sandbox, f"disputes/{dispute.dispute_id}/refund", {"amount": str(dispute.requested_usd)})
+    with pytest.raises(disputes.DisputeRefused, match="CJ a déjà décidé ce litige \\(remboursé par cj\\)"):
+        disputes.cancel_dispute(dispute, by="owner")
+    dispute.refresh_from_db()
+    assert dispute.state == CJDispute.State.REFUNDED and dispute.credit_usd == dispute.requested_usd

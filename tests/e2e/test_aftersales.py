@@ -150,3 +150,38 @@ def test_delivered_parcel_is_explained_before_any_cj_call(
     expect(admin_page.locator("#dispute-refused")).to_contain_text("livré")
     _shot(admin_page, "7_refused_delivered")
     assert not CJApiCall.objects.filter(endpoint__startswith="disputes/").exists()
+
+
+def test_an_undecided_dispute_is_cancelled_at_cj_from_its_request(
+    admin_page, live_server, cj_account, cj_sandbox, django_capture_on_commit_callbacks
+):
+    from kamri.aftersales import services as aftersales
+    from kamri.cj.orders import disputes
+    from tests.aftersales.helpers import placed_order
+
+    order, row = placed_order(cj_sandbox, django_capture_on_commit_callbacks)
+    ship(cj_sandbox, row, days_ago=70)
+    request = aftersales.create_request(
+        order, kind="not_received", message="Rien reçu", lines={line.pk: 1 for line in order.lines.all()},
+        uploads=[], request_key="e2e-cancel",
+    )  # fmt: skip
+    draft = disputes.prepare(request)
+    dispute = disputes.open_dispute(
+        request, reason_id=draft.reason_id, expect_type=1, message=draft.message, by="owner"
+    )
+
+    page = admin_page
+    page.goto(f"{live_server.url}/admin/cj/retours/{request.pk}/")
+    expect(page.locator(f"#dispute-{dispute.pk}")).to_contain_text("En cours chez CJ")
+    _shot(page, "8_dispute_open")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.click(f"#btn-cancel-dispute-{dispute.pk}")
+    expect(page.locator(".messages")).to_contain_text("annulé chez CJ")
+    assert asked and "Annuler ce litige chez CJ" in asked[0]
+    expect(page.locator(f"#dispute-{dispute.pk}")).to_contain_text("Annulé")
+    expect(page.locator("#request-status")).to_have_text("Nouvelle")
+    expect(page.locator(f"#btn-cancel-dispute-{dispute.pk}")).to_have_count(0)
+    expect(page.locator("#btn-open-dispute")).to_be_visible()  # the request can be handled again
+    _shot(page, "9_dispute_cancelled")
+    assert CJApiCall.objects.filter(endpoint="disputes/cancel").count() == 1

@@ -58,6 +58,7 @@ STATE_CHANGING = {
     "cj:aftersales_reply",
     "cj:aftersales_status",
     "cj:aftersales_sync",
+    "cj:aftersales_dispute_cancel",
 }
 # Pages that show a form on GET and change state on POST (which the CSRF check below covers).
 GET_AND_POST = {"cj:settings", "cj:problems", "cj:aftersales_dispute"}

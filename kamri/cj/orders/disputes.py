@@ -13,6 +13,7 @@ which CJ refuses to open twice.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
@@ -333,6 +334,72 @@ def _opened(dispute: CJDispute, row: CustomerRequest) -> CJDispute:
     )
     aftersales.set_status(row, CustomerRequest.Status.DISPUTED, by=dispute.by)
     return dispute
+
+
+# --- cancel ----------------------------------------------------------------------------------------------
+
+
+def cancel_dispute(dispute: CJDispute, *, by: str) -> CJDispute:
+    """ "Annuler le litige chez CJ" while CJ has not decided (the parcel turned up, a mistake in the request): CJ's
+    disputes/cancel, then the request is back in "Nouvelle" for the admin to decide again. When CJ refuses or
+    does not answer, CJ's current state is read back first, so the page says what CJ did."""
+    if not dispute.is_active:
+        raise DisputeRefused(_("Ce litige n'est plus en cours chez CJ : il ne peut plus être annulé."))
+    client = client_for()
+    order_id = dispute.cj_order.cj_order_id
+    try:
+        if not dispute.dispute_id:
+            _adopt(dispute, client.list_disputes(order_id=order_id))
+        if not dispute.dispute_id:
+            raise DisputeRefused(
+                _(
+                    "CJ n'a pas encore donné le numéro de ce litige : cliquez sur « Synchroniser les litiges », "
+                    "puis annulez-le."
+                )
+            )
+        client.cancel_dispute(order_id, dispute.dispute_id)
+    except CJError as error:
+        refused = _cancel_failed(dispute, error)
+        if refused is not None:
+            raise refused from None
+    else:
+        dispute.state, dispute.cj_status = CJDispute.State.CANCELLED, "cancelled"
+        dispute.finished_at = dispute.synced_at = timezone.now()
+        dispute.last_error = ""
+        dispute.save()
+        record_event(
+            dispute.cj_order.order,
+            OrderEvent.Type.CJ_DISPUTE,
+            _("Litige %(id)s annulé chez CJ par %(by)s.") % {"id": dispute.dispute_id, "by": by},
+            dispute=dispute.business_dispute_id,
+            by=by,
+        )
+    if dispute.request is not None:
+        aftersales.set_status(
+            dispute.request,
+            CustomerRequest.Status.NEW,
+            by=by,
+            note=_("Le litige CJ est annulé : la demande est de nouveau à traiter."),
+        )
+    return dispute
+
+
+def _cancel_failed(dispute: CJDispute, error: CJError) -> DisputeRefused | None:
+    """Why the cancel did not happen, read from CJ's own state; None when CJ did cancel it (a lost answer)."""
+    with contextlib.suppress(CJError):  # CJ unreadable too: what is stored stands
+        sync_dispute(dispute)
+    if dispute.state == CJDispute.State.CANCELLED:
+        return None
+    if not dispute.is_active:
+        return DisputeRefused(
+            _("CJ a déjà décidé ce litige (%(state)s) : il ne peut plus être annulé.")
+            % {"state": dispute.get_state_display().lower()}
+        )
+    if error.retryable:
+        return DisputeRefused(
+            _("CJ n'a pas répondu : le litige est toujours en cours, réessayez dans un instant.")
+        )
+    return _cj_refusal(error)
 
 
 # --- sync ------------------------------------------------------------------------------------------------

@@ -71,6 +71,7 @@ def _detail_context(request: HttpRequest, row: CustomerRequest) -> dict:
         "refund_amount": refund_amount,
         "refundable": refunds.refundable(order),
         "can_refund": may(request.user, "cj:aftersales_refund", "POST"),
+        "may_cancel_dispute": may(request.user, "cj:aftersales_dispute_cancel", "POST"),
         "request_key": secrets.token_hex(16),
         "open": row.status in aftersales.OPEN,
     }
@@ -200,6 +201,25 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.info(request, _("Cette demande est déjà traitée."))
+    return _back(pk)
+
+
+@require_POST
+def cancel_dispute(request: HttpRequest, pk: int, dispute_pk: int) -> HttpResponse:
+    """ "Annuler le litige chez CJ": only a dispute CJ has not decided yet."""
+    row = get_object_or_404(CustomerRequest, pk=pk)
+    dispute = get_object_or_404(
+        CJDispute.objects.select_related("cj_order__order", "request"), pk=dispute_pk, request=row
+    )
+    try:
+        disputes.cancel_dispute(dispute, by=request.user.get_username())
+    except disputes.DisputeRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("Litige %(id)s annulé chez CJ : la demande est de nouveau « Nouvelle ».") % {"id": dispute},
+        )
     return _back(pk)
 
 
