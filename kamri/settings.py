@@ -300,6 +300,7 @@ MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out (username, IP) before the password is checked
     "django.contrib.auth.backends.ModelBackend",
+    "kamri.core.backends.OwnersMayUseTheRawAdmin",  # an invited owner uses Données brutes too (no superuser)
 ]
 
 # Login throttling (django-axes): 5 failures of one username from one IP lock it for 15 minutes.

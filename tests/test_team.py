@@ -130,3 +130,31 @@ def test_the_team_page_lists_members_with_french_roles(owner_client):
     factories.staff_user("zoe", role="read_only")
     page = owner_client.get(reverse("core:team")).content.decode()
     assert "zoe" in page and "Lecture seule" in page and "Inviter un membre" in page
+
+
+def test_an_invited_owner_uses_donnees_brutes_and_an_operator_does_not(owner_client):
+    """An owner invited from the Équipe is no superuser, yet may use Django's own admin (its model permissions
+    follow the role); demoted to operator, the same account loses it."""
+    product = factories.product()
+    for name, role in (("olga", "owner"), ("oscar", "operator")):
+        _invite(owner_client, username=name, email="", role=role)
+        user = get_user_model().objects.get(username=name)
+        assert not user.is_superuser
+        user.set_password("une-phrase-longue-42")
+        user.save()
+    olga = Client()
+    olga.post(reverse("core:login"), {"username": "olga", "password": "une-phrase-longue-42"})
+    index = olga.get(reverse("admin:index"))
+    assert index.status_code == 200 and "catalog" in str(index.context["app_list"]).lower()
+    assert olga.get(reverse("admin:catalog_product_changelist")).status_code == 200
+    assert olga.get(reverse("admin:catalog_product_change", args=[product.pk])).status_code == 200
+    long_search = olga.get(reverse("admin:catalog_product_changelist"), {"q": "x" * 300}, follow=True)
+    assert long_search.redirect_chain[0][0].endswith("?q=" + "x" * 200)
+    assert "Recherche raccourcie à 200 caractères." in long_search.content.decode()
+
+    oscar = Client()
+    oscar.post(reverse("core:login"), {"username": "oscar", "password": "une-phrase-longue-42"})
+    assert oscar.get(reverse("admin:catalog_product_changelist")).status_code == 403
+
+    StaffMember.objects.filter(user__username="olga").update(role="operator")
+    assert olga.get(reverse("admin:catalog_product_changelist")).status_code == 403

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from kamri.core import audit, roles
 
@@ -36,7 +38,7 @@ class StaffOnlyAdminMiddleware:
         needed = roles.required_role(name, request.method)
         role = roles.role_of(request.user)
         if roles.at_least(role, needed):
-            return None
+            return _shortened_raw_search(request)
         reading = request.method in ("GET", "HEAD", "OPTIONS")
         return render(
             request,
@@ -44,6 +46,26 @@ class StaffOnlyAdminMiddleware:
             {"role_label": roles.label(role), "needed_label": roles.label(needed), "reading": reading},
             status=403,
         )
+
+
+#: Données brutes searches every text column with LIKE: SQLite refuses patterns over 50,000 bytes (a 500), and no
+#: stored value is longer than this anyway. KAMRI's own lists cut their searches to the same length.
+RAW_SEARCH_MAX = 200
+
+
+def _shortened_raw_search(request):
+    """A Données brutes search longer than RAW_SEARCH_MAX: the same page with the search cut, and a message."""
+    search = request.GET.get("q")
+    if (
+        search is None
+        or len(search) <= RAW_SEARCH_MAX
+        or not request.path_info.startswith(reverse("admin:index"))
+    ):
+        return None
+    query = request.GET.copy()
+    query["q"] = search[:RAW_SEARCH_MAX]
+    messages.info(request, _("Recherche raccourcie à %(n)s caractères.") % {"n": RAW_SEARCH_MAX})
+    return redirect(f"{request.path}?{query.urlencode()}")
 
 
 class AdminAuditMiddleware:
