@@ -11,6 +11,9 @@ Everything happens in a temporary directory; the CJ dashboard never calls CJ (it
 KAMRI_BENCH_KEEP=<dir>: build both databases (almost empty and full) once into <dir> and reuse them on later runs
 with the same BENCH_* sizes (they are migrated on each run, so a new index is measured); the 100k build takes
 minutes, a kept run only the measurements. Delete the directory to rebuild.
+BENCH_POSTGRES=postgres://postgres@127.0.0.1:5432: the same on PostgreSQL (databases kamri_bench_empty and
+kamri_bench_full, dropped and created by the run; kept with KAMRI_BENCH_KEEP), results in
+bench/results/admin_pages_postgresql.json.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ ONLY = {
     name for name in os.environ.get("BENCH_ONLY", "").split(",") if name
 }  # "cj_dashboard,orders" while profiling
 BATCH = 5_000
+POSTGRES = os.environ.get("BENCH_POSTGRES", "").rstrip("/")
+VENDOR = "postgresql" if POSTGRES else "sqlite"
 TARGET_MS = 100
 TARGET_QUERIES = 20
 
@@ -70,9 +75,54 @@ PAGES = [
 ]
 
 
+def database_name(tmp: Path, kind: str) -> str:
+    """The bench's two databases ("empty", "full"): a SQLite file in tmp, or a PostgreSQL database."""
+    return f"kamri_bench_{kind}" if POSTGRES else str(tmp / f"{kind}.sqlite3")
+
+
+def database_exists(name: str) -> bool:
+    if not POSTGRES:
+        return Path(name).exists()
+    return bool(_postgres_admin("SELECT 1 FROM pg_database WHERE datname = %s", [name]))
+
+
+def drop_database(name: str) -> None:
+    if POSTGRES:
+        _postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        for path in Path(name).parent.glob(Path(name).name + "*"):
+            path.unlink()
+
+
+def copy_database(source: str, target: str) -> None:
+    """The full database starts as the almost empty one (no connection may be open on the source)."""
+    from django.db import connections
+
+    connections["default"].close()
+    if POSTGRES:
+        drop_database(target)
+        _postgres_admin(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+    else:
+        shutil.copyfile(source, target)
+
+
+def _postgres_admin(sql: str, params: list | None = None) -> list:
+    import psycopg
+
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
+        cursor = admin.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
 def setup_django(tmp: Path) -> None:
     os.environ["KAMRI_VAR_DIR"] = str(tmp)
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'empty.sqlite3'}"
+    empty = database_name(tmp, "empty")
+    if POSTGRES:
+        if not database_exists(empty):
+            _postgres_admin(f'CREATE DATABASE "{empty}"')
+        os.environ["DATABASE_URL"] = f"{POSTGRES}/{empty}"
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{empty}"
     os.environ["HUEY_SQLITE_PATH"] = str(tmp / "huey.sqlite3")
     os.environ["HUEY_IMMEDIATE"] = "false"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kamri.settings")
@@ -82,21 +132,23 @@ def setup_django(tmp: Path) -> None:
     django.setup()
 
 
-def use_database(path: Path) -> None:
-    """Point the default connection at one SQLite file (created if absent), migrated, with an empty cache."""
+def use_database(name: str) -> None:
+    """Point the default connection at one database (created if absent), migrated, with an empty cache."""
     from django.conf import settings
     from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connections
 
     connections["default"].close()
-    settings.DATABASES["default"]["NAME"] = str(path)
-    connections["default"].settings_dict["NAME"] = str(path)
+    if POSTGRES and not database_exists(name):
+        _postgres_admin(f'CREATE DATABASE "{name}"')
+    settings.DATABASES["default"]["NAME"] = name
+    connections["default"].settings_dict["NAME"] = name
     call_command("migrate", verbosity=0, interactive=False)
     call_command("createcachetable", verbosity=0)
-    with connections["default"].cursor() as cursor:
-        cursor.execute("PRAGMA optimize")  # statistics for an index a new migration added
-    cache.clear()  # the database cache lives in the file: no figure cached by an earlier run
+    with connections["default"].cursor() as cursor:  # statistics for an index a new migration added
+        cursor.execute("ANALYZE" if POSTGRES else "PRAGMA optimize")
+    cache.clear()  # the database cache lives in the database: no figure cached by an earlier run
 
 
 def scale() -> dict[str, int]:
@@ -264,12 +316,13 @@ def generate(*, orders: int, webhooks: int, products: int, api_calls: int, prefi
         label="API calls",
     )
     # Spread creation dates over a year (auto_now_add set them all to now): one statement per table.
+    if POSTGRES:
+        spread = "created_at - make_interval(days => (id * 7919 % 365)::int, hours => (id % 24)::int)"
+    else:
+        spread = "datetime(created_at, '-' || (id * 7919 % 365) || ' days', '-' || (id % 24) || ' hours')"
     with connection.cursor() as cursor:
         for table in ("orders_order", "cj_cjorder", "catalog_product"):
-            cursor.execute(
-                f"UPDATE {table} SET created_at = datetime(created_at, '-' || (id * 7919 % 365) || ' days', "  # noqa: S608
-                "'-' || (id % 24) || ' hours')"
-            )
+            cursor.execute(f"UPDATE {table} SET created_at = {spread}")  # noqa: S608 — constants only
         cursor.execute("ANALYZE")
 
 
@@ -337,16 +390,18 @@ def main() -> int:
     keep = os.environ.get("KAMRI_BENCH_KEEP", "")
     tmp = Path(keep).resolve() if keep else Path(tempfile.mkdtemp(prefix="kamri-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)
-    empty_db, full_db, meta = tmp / "empty.sqlite3", tmp / "full.sqlite3", tmp / "bench.json"
-    reuse = keep and full_db.exists() and meta.exists() and json.loads(meta.read_text()) == scale()
-    if keep and not reuse:
-        for path in tmp.glob("*.sqlite3*"):
-            path.unlink()
+    empty_db, full_db = database_name(tmp, "empty"), database_name(tmp, "full")
+    meta = tmp / f"bench-{VENDOR}.json"
+    reuse = (
+        bool(keep) and database_exists(full_db) and meta.exists() and json.loads(meta.read_text()) == scale()
+    )
+    if not reuse:
+        for name in (empty_db, full_db):
+            drop_database(name)
         meta.unlink(missing_ok=True)
     try:
         setup_django(tmp)
         from django.contrib.auth import get_user_model
-        from django.db import connections
         from django.test import Client
         from django.urls import NoReverseMatch, reverse
 
@@ -398,8 +453,7 @@ def main() -> int:
             use_database(full_db)
             client = login()
         else:
-            connections["default"].close()
-            shutil.copyfile(empty_db, full_db)  # the full database starts as the almost empty one
+            copy_database(empty_db, full_db)
             use_database(full_db)
             client = login()
             print(
@@ -426,7 +480,7 @@ def main() -> int:
         skipped = [name for name, _url_name in PAGES if name not in urls and (not ONLY or name in ONLY)]
         if ONLY:
             return 0 if ok_all else 1  # a partial run: the results file keeps the last full one
-        out = ROOT / "bench" / "results" / "admin_pages.json"
+        out = ROOT / "bench" / "results" / ("admin_pages_postgresql.json" if POSTGRES else "admin_pages.json")
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(
             json.dumps(
@@ -446,7 +500,7 @@ def main() -> int:
                     "generation_s": round(generation_s, 1),
                     "kept_database": bool(reuse),
                     "targets": {"p95_ms": TARGET_MS, "queries": TARGET_QUERIES},
-                    "database": "sqlite",
+                    "database": VENDOR,
                     "load_average": list(os.getloadavg()),
                     "python": platform.python_version(),
                     "median_p95_ms": round(statistics.median(r["p95_ms"] for r in results.values()), 1)
@@ -465,6 +519,9 @@ def main() -> int:
             sys.modules["django.db"].connections["default"].close()
         if not keep:
             shutil.rmtree(tmp, ignore_errors=True)
+            if POSTGRES:
+                for kind in ("empty", "full"):
+                    drop_database(database_name(tmp, kind))
 
 
 if __name__ == "__main__":
