@@ -30,6 +30,20 @@ def demo_payments_refused(app_configs=None, **kwargs) -> list[checks.CheckMessag
     ]
 
 
+@checks.register(checks.Tags.security)
+def limiter_rate_for_tests_refused(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """The tests' CJ rate (tests/settings.py) in a settings module that runs a shop would overrun CJ's limits."""
+    if not settings.CJ_LIMITER_QPS_FOR_TESTS or not settings.KAMRI_TLS:
+        return []
+    return [
+        checks.Error(
+            "CJ_LIMITER_QPS_FOR_TESTS is set under production settings (KAMRI_TLS=1): CJ would refuse the calls.",
+            hint="Remove it: it belongs to tests/settings.py only; the limiter follows the CJ account's tier.",
+            id="kamri.E002",
+        )
+    ]
+
+
 @checks.register(checks.Tags.security, deploy=True)
 def deployment_shortcuts(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     found: list[checks.CheckMessage] = []

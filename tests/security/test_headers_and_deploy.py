@@ -167,3 +167,14 @@ def test_hsts_header_when_tls_is_on(client, settings):
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     response = client.get(reverse("storefront:home"), secure=True)
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_the_tests_cj_rate_is_refused_under_production_settings(settings):
+    from kamri.core.checks import limiter_rate_for_tests_refused
+
+    assert settings.CJ_LIMITER_QPS_FOR_TESTS  # the suite runs with it (tests/settings.py)
+    assert limiter_rate_for_tests_refused() == []  # KAMRI_TLS off: a test or demo run
+    settings.KAMRI_TLS = True
+    assert [error.id for error in limiter_rate_for_tests_refused()] == ["kamri.E002"]
+    settings.CJ_LIMITER_QPS_FOR_TESTS = None
+    assert limiter_rate_for_tests_refused() == []
