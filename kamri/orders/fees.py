@@ -19,7 +19,7 @@ def estimated_fee(amount: Decimal) -> Decimal:
 
 def estimated_fee_cents_sql(amount_cents: str) -> str:
     """`estimated_fee` as SQL over an amount in whole cents (≥ 0), giving whole cents: the same rule, for a
-    report that sums it over many orders in the database (kamri.cj.reports.dashboard.profit_report)."""
+    report that sums it over many orders in the database (kamri.cj.reports.profit.profit_report)."""
     percent = Decimal(settings.KAMRI_PAYMENT_FEE_PERCENT)
     fixed = Decimal(settings.KAMRI_PAYMENT_FEE_FIXED)
     digits = max(0, -int(percent.as_tuple().exponent), -int(fixed.as_tuple().exponent))

@@ -14,7 +14,7 @@ from kamri.cj.client.disputes import DisputeRequest
 from kamri.cj.connection.account import client_for
 from kamri.cj.models import CJApiCall, CJDispute
 from kamri.cj.orders import disputes
-from kamri.cj.reports.dashboard import profit_report
+from kamri.cj.reports.profit import profit_report
 from kamri.core.periods import default_period
 from kamri.orders.models import Refund
 from tests import factories

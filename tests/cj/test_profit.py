@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from kamri.catalog.models import Product
 from kamri.cj.models import CJOrder, CJSettings
-from kamri.cj.reports import dashboard as figures
+from kamri.cj.reports import csv_export
+from kamri.cj.reports import profit as profit_figures
 from kamri.core.periods import default_period
 from kamri.dashboard.selectors import store_overview
 from kamri.orders.models import Order, OrderLine, Payment, Refund
@@ -123,7 +124,7 @@ def scenario():
 
 
 def test_profit_arithmetic_is_exact(scenario):
-    report = figures.profit_report(default_period())
+    report = profit_figures.profit_report(default_period())
     rows = {row.number: row for row in report.rows}
     first = rows[scenario["first"].number]
     # 20.15 × 0.92 = 18.538 → 18.54 ; 4.33 × 0.92 = 3.9836 → 3.98 ; 49.99 − 18.54 − 3.98 = 27.47
@@ -163,7 +164,7 @@ def test_profit_arithmetic_is_exact(scenario):
 
 
 def test_own_product_orders_are_not_waiting_for_cj(scenario):
-    sales = figures.profit_report(default_period()).sales
+    sales = profit_figures.profit_report(default_period()).sales
     # Only the CJ order "à traiter" waits for CJ; the own-product orders are own sales.
     assert (sales.cj_waiting.orders, sales.cj_waiting.revenue) == (1, Decimal("15.00"))
     assert (sales.own.orders, sales.own.revenue) == (
@@ -174,7 +175,7 @@ def test_own_product_orders_are_not_waiting_for_cj(scenario):
     assert sales.mixed == 1
     # The parts add up to the period's cash, which is the Tableau de bord's definition of it.
     assert sales.paid.revenue == sales.cj_costed.revenue + sales.cj_waiting.revenue + sales.own.revenue
-    assert sales.paid == figures.Sales(6, Decimal("237.49"))
+    assert sales.paid == profit_figures.Sales(6, Decimal("237.49"))
     since, until = default_period().bounds()
     assert sales.paid.revenue == paid_revenue(since=since, until=until) == store_overview().revenue_recent
 
@@ -256,7 +257,7 @@ def test_profit_csv_content_and_headers(staff_client, scenario):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="kamri-marge-')
     rows = read_csv(response)
-    assert rows[0] == figures.PROFIT_CSV_HEADER
+    assert rows[0] == csv_export.PROFIT_CSV_HEADER
     by_number = {row[0]: row for row in rows[1:-1]}
     first = by_number[scenario["first"].number]
     # French: ";" between cells, "," as the decimal mark, no thousands separator (French Excel reads numbers).
@@ -282,7 +283,7 @@ def test_profit_csv_content_and_headers(staff_client, scenario):
 def test_profit_csv_follows_the_admins_language(staff_client, scenario):
     staff_client.cookies["django_language"] = "en"
     rows = read_csv(staff_client.get(reverse("cj:profit_csv")), delimiter=",")
-    assert rows[0] == figures.PROFIT_CSV_HEADER  # machine-readable keys, whatever the language
+    assert rows[0] == csv_export.PROFIT_CSV_HEADER  # machine-readable keys, whatever the language
     first = {row[0]: row for row in rows[1:-1]}[scenario["first"].number]
     assert first[3:] == [
         "49.99", "0.00", "49.99", "0.00", "20.15", "4.33", "18.54", "3.98", "0.00", "0.00", "27.47", "55.0"
@@ -291,17 +292,17 @@ def test_profit_csv_follows_the_admins_language(staff_client, scenario):
 
 
 def test_csv_numbers_are_never_grouped_and_negative_ones_stay_numbers():
-    fmt = figures.CsvFormat(delimiter=";", decimal_mark=",")
-    line = next(figures.csv_lines([[Decimal("-1234.50"), 1234567, "-1+2", "=1+2", Decimal("0.0")]], fmt))
+    fmt = csv_export.CsvFormat(delimiter=";", decimal_mark=",")
+    line = next(csv_export.csv_lines([[Decimal("-1234.50"), 1234567, "-1+2", "=1+2", Decimal("0.0")]], fmt))
     assert line == "-1234,50;1234567;'-1+2;'=1+2;0,0\r\n"  # a number stays a number, a formula is text
-    english = figures.CsvFormat(delimiter=",", decimal_mark=".")
-    assert next(figures.csv_lines([[Decimal("11.98"), "a,b"]], english)) == '11.98,"a,b"\r\n'
+    english = csv_export.CsvFormat(delimiter=",", decimal_mark=".")
+    assert next(csv_export.csv_lines([[Decimal("11.98"), "a,b"]], english)) == '11.98,"a,b"\r\n'
 
 
 def test_orders_csv_has_no_secrets_and_defuses_formulas(staff_client, scenario):
     response = staff_client.get(reverse("cj:orders_csv"), {"state": "placed"})
     rows = read_csv(response)
-    assert rows[0] == figures.ORDERS_CSV_HEADER
+    assert rows[0] == csv_export.ORDERS_CSV_HEADER
     assert len(rows) - 1 == CJOrder.objects.filter(state="placed").count()
     body = "\n".join(";".join(row) for row in rows)
     for order in Order.objects.all():
@@ -321,10 +322,10 @@ def test_orders_csv_in_english_uses_english_notation_and_labels(staff_client, sc
 
 
 def test_csv_safe_cell():
-    assert figures.safe_cell("=1+2") == "'=1+2"
-    assert figures.safe_cell("-12.50") == "-12.50"
-    assert figures.safe_cell("@SUM(A1)") == "'@SUM(A1)"
-    assert figures.safe_cell(None) == ""
+    assert csv_export.safe_cell("=1+2") == "'=1+2"
+    assert csv_export.safe_cell("-12.50") == "-12.50"
+    assert csv_export.safe_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert csv_export.safe_cell(None) == ""
 
 
 # --- Computed by the database, read a page at a time (issue 20 part 10)
@@ -376,8 +377,10 @@ def test_totals_equal_the_sum_of_the_rows_of_every_page(staff_client, settings, 
     for name in names:
         assert sum((getattr(row, name) for row in rows), Decimal("0")) == getattr(totals, name), name
     assert totals.refunds > 0 and totals.fees > 0 and totals.vat > 0
-    report = figures.profit_report(default_period())
-    monkeypatch.setattr(figures.ProfitRows, "CHUNK", 10)  # the CSV's chunks: the same rows, in the same order
+    report = profit_figures.profit_report(default_period())
+    monkeypatch.setattr(
+        profit_figures.ProfitRows, "CHUNK", 10
+    )  # the CSV's chunks: the same rows, in the same order
     assert [row.order_id for row in report.rows] == [row.order_id for row in rows]
     assert list(report.rows) == rows
     for day, day_totals in report.by_day:
@@ -392,7 +395,9 @@ def test_half_cents_round_up_like_decimal_not_like_floating_point(scenario):
     settings_row.save()
     order = paid_order(("cj", "10.00"))
     cj_row(order, goods="2.01", postage="0.03")
-    row = next(row for row in figures.profit_report(default_period()).rows if row.number == order.number)
+    row = next(
+        row for row in profit_figures.profit_report(default_period()).rows if row.number == order.number
+    )
     # 2.01 × 0.5 = 1.005 → 1.01 (a float holds 1.00499…); 0.03 × 0.5 = 0.015 → 0.02
     assert (row.goods, row.shipping, row.profit) == (Decimal("1.01"), Decimal("0.02"), Decimal("8.97"))
 
@@ -412,7 +417,7 @@ def test_a_day_is_the_admins_local_day(settings):
     Order.objects.filter(pk=early.pk).update(
         paid_at=timezone.make_aware(datetime.combine(day + timedelta(days=1), time(0, 0)), zone)
     )
-    by_day = dict(figures.profit_report(default_period()).by_day)
+    by_day = dict(profit_figures.profit_report(default_period()).by_day)
     assert by_day[day].orders == 1 and by_day[day].revenue == Decimal("10.00")
     assert by_day[day + timedelta(days=1)].revenue == Decimal("20.00")
 

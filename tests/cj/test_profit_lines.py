@@ -14,7 +14,7 @@ from django.utils import timezone
 from kamri.catalog.models import Product
 from kamri.cj.models import CJOrder, CJSettings, ProfitDay, ProfitLine
 from kamri.cj.orders import cj_payment
-from kamri.cj.reports import dashboard as figures
+from kamri.cj.reports import profit as profit_figures
 from kamri.cj.tasks import profit as profit_tasks
 from kamri.core import queue as core_queue
 from kamri.core.periods import default_period
@@ -43,12 +43,12 @@ def shop():
     own = paid_order(("own", "100.00"))
     old = paid_order(("cj", "60.00"), paid_ago=timedelta(days=45))
     cj_row(old, goods="20.00", postage="5.00")
-    figures.profit_report(default_period())  # writes the period's lines
+    profit_figures.profit_report(default_period())  # writes the period's lines
     return {"first": first, "mixed": mixed, "waiting": waiting, "own": own, "old": old}
 
 
 def report_figures():
-    report = figures.profit_report(default_period())
+    report = profit_figures.profit_report(default_period())
     return report.totals, report.sales, report.by_day, list(report.rows)
 
 
@@ -61,9 +61,9 @@ def live_figures():
 
 def assert_exact() -> None:
     """No stored line is ever wrong; after a report the period's lines are exactly the live SQL's."""
-    assert figures.profit_line_differences(wrong_only=True) == 0
+    assert profit_figures.profit_line_differences(wrong_only=True) == 0
     shown = report_figures()
-    assert figures.profit_line_differences(default_period()) == 0
+    assert profit_figures.profit_line_differences(default_period()) == 0
     assert shown == live_figures()
 
 
@@ -71,19 +71,19 @@ def test_the_report_writes_its_periods_lines_from_the_same_sql(shop):
     assert set(ProfitLine.objects.values_list("order_id", flat=True)) == {
         shop[name].pk for name in ("first", "mixed", "waiting", "own")
     }  # the old order is outside the period: its line waits for the job
-    assert figures.profit_line_differences(default_period()) == 0
-    assert figures.profit_line_differences() == 1  # the old order's line is missing
-    assert figures.refresh_profit_lines() == 1
-    assert figures.profit_line_differences() == 0
+    assert profit_figures.profit_line_differences(default_period()) == 0
+    assert profit_figures.profit_line_differences() == 1  # the old order's line is missing
+    assert profit_figures.refresh_profit_lines() == 1
+    assert profit_figures.profit_line_differences() == 0
 
 
 def test_a_newly_paid_order_counts_at_once(shop):
-    before = figures.profit_report(default_period()).totals.orders
+    before = profit_figures.profit_report(default_period()).totals.orders
     order = paid_order(("cj", "22.00"), paid=False)
     cj_row(order, goods="8.00", postage="1.50")
     order.paid_at = timezone.now() - timedelta(minutes=5)
     order.save()
-    assert figures.profit_report(default_period()).totals.orders == before + 1
+    assert profit_figures.profit_report(default_period()).totals.orders == before + 1
     assert_exact()
 
 
@@ -93,7 +93,9 @@ def test_a_cj_cost_change_forgets_the_line(shop):
     row.save()
     assert not ProfitLine.objects.filter(order=shop["first"]).exists()
     assert_exact()
-    first = next(r for r in figures.profit_report(default_period()).rows if r.order_id == shop["first"].pk)
+    first = next(
+        r for r in profit_figures.profit_report(default_period()).rows if r.order_id == shop["first"].pk
+    )
     assert first.goods == Decimal("23.00")  # 25.00 × 0.92
 
 
@@ -103,7 +105,7 @@ def test_a_cj_order_paid_by_kamri_cjs_bulk_update_counts_at_once(shop):
         state=CJOrder.State.TO_PAY, cj_order_id="CJ-W", product_amount_usd=Decimal("5.00"),
         postage_amount_usd=Decimal("1.00"),
     )  # fmt: skip
-    assert figures.profit_line_differences(wrong_only=True) == 0
+    assert profit_figures.profit_line_differences(wrong_only=True) == 0
     row.refresh_from_db()
     cj_payment._record_paid(  # placed by an update(), which sends no signal
         row, amount=Decimal("6.00"), by="test", balance_after=None, status="UNSHIPPED", how="solde CJ"
@@ -111,7 +113,7 @@ def test_a_cj_order_paid_by_kamri_cjs_bulk_update_counts_at_once(shop):
     assert not ProfitLine.objects.filter(order=shop["waiting"]).exists()
     assert_exact()
     waiting = next(
-        r for r in figures.profit_report(default_period()).rows if r.order_id == shop["waiting"].pk
+        r for r in profit_figures.profit_report(default_period()).rows if r.order_id == shop["waiting"].pk
     )
     assert (waiting.goods, waiting.shipping) == (Decimal("4.60"), Decimal("0.92"))
 
@@ -131,7 +133,7 @@ def test_a_refund_forgets_the_line(shop):
     )
     assert not ProfitLine.objects.filter(order=order).exists()
     assert_exact()
-    first = next(r for r in figures.profit_report(default_period()).rows if r.order_id == order.pk)
+    first = next(r for r in profit_figures.profit_report(default_period()).rows if r.order_id == order.pk)
     assert first.refunds == Decimal("10.00")  # no VAT on these orders
 
 
@@ -139,7 +141,7 @@ def test_a_cancelled_order_leaves_the_report(shop):
     order = shop["first"]
     order.status = Order.Status.CANCELLED
     order.save()
-    assert shop["first"].pk not in {r.order_id for r in figures.profit_report(default_period()).rows}
+    assert shop["first"].pk not in {r.order_id for r in profit_figures.profit_report(default_period()).rows}
     assert_exact()
 
 
@@ -153,14 +155,16 @@ def test_a_product_that_stops_being_a_cj_product_forgets_its_orders(shop):
 
 def test_a_new_fee_rule_or_usd_rate_gives_every_line_another_basis(shop, settings):
     settings.KAMRI_PAYMENT_FEE_PERCENT = Decimal("1.4")
-    assert figures.profit_line_differences() > 0  # the lines of the old basis differ from the live SQL...
+    assert (
+        profit_figures.profit_line_differences() > 0
+    )  # the lines of the old basis differ from the live SQL...
     assert_exact()  # ...but are never summed: the report writes the period's lines again
-    fees = figures.profit_report(default_period()).totals.fees
+    fees = profit_figures.profit_report(default_period()).totals.fees
     settings_row = CJSettings.load()
     settings_row.usd_rate = Decimal("0.8000")
     settings_row.save()
     assert_exact()
-    report = figures.profit_report(default_period())
+    report = profit_figures.profit_report(default_period())
     first = next(r for r in report.rows if r.order_id == shop["first"].pk)
     assert first.goods == Decimal("16.12")  # 20.15 × 0.80
     assert report.totals.fees == fees  # the fee rule did not change this time
@@ -186,16 +190,16 @@ def test_a_change_forgets_its_line_and_the_next_report_writes_it_again(
         row.save()
         assert not ProfitLine.objects.filter(order=shop["first"]).exists()  # forgotten inside the transaction
     assert not [hook for hook in callbacks if "profit" in repr(hook)]  # a save never pays for the report
-    figures.profit_report(default_period())
+    profit_figures.profit_report(default_period())
     line = ProfitLine.objects.get(order=shop["first"])
     assert line.shipping_c == 460  # 5.00 × 0.92
-    assert figures.profit_line_differences(default_period()) == 0
+    assert profit_figures.profit_line_differences(default_period()) == 0
 
 
 def test_a_deleted_order_leaves_the_report_and_its_days_sums(shop):
-    before = figures.profit_report(default_period()).totals
+    before = profit_figures.profit_report(default_period()).totals
     shop["first"].delete()
-    after = figures.profit_report(default_period()).totals
+    after = profit_figures.profit_report(default_period()).totals
     assert after.orders == before.orders - 1 and after.revenue == before.revenue - Decimal("49.99")
     assert_exact()
 
@@ -205,11 +209,13 @@ def test_a_day_summed_without_a_line_written_since_is_summed_again(shop, monkeyp
     order = paid_order(("cj", "22.00"))
     cj_row(order, goods="8.00", postage="1.50")
     ProfitDay.objects.all().delete()
-    figures._day_groups(default_period(), CJSettings.load().usd_rate)  # the day summed without the new line
+    profit_figures._day_groups(
+        default_period(), CJSettings.load().usd_rate
+    )  # the day summed without the new line
     with monkeypatch.context() as patched:
         patched.setattr(ProfitDay, "forget_at", classmethod(lambda cls, moments: None))
-        assert figures.fill_profit_lines(order_ids=[order.pk]) == 1  # ...then the line written
-    report = figures.profit_report(default_period())
+        assert profit_figures.fill_profit_lines(order_ids=[order.pk]) == 1  # ...then the line written
+    report = profit_figures.profit_report(default_period())
     assert order.pk in {row.order_id for row in report.rows}
     assert_exact()
 
@@ -219,14 +225,16 @@ def test_the_periodic_job_is_the_safety_net(shop):
     profit_tasks.refresh_profit_lines_periodically.call_local()
     assert not ProfitLine.objects.filter(order=shop["own"]).exists()  # no longer paid: dropped
     assert ProfitLine.objects.filter(order=shop["old"]).exists()  # outside the report's period: written
-    assert figures.profit_line_differences() == 0
+    assert profit_figures.profit_line_differences() == 0
     assert_exact()
 
 
 def test_an_order_total_changed_by_a_bulk_update_is_seen(shop):
     """update() sends no signal: the report compares its lines with the period's paid orders and their totals."""
     Order.objects.filter(pk=shop["own"].pk).update(total=Decimal("120.00"), subtotal=Decimal("120.00"))
-    assert figures.profit_report(default_period()).sales.own.revenue == Decimal("132.00")  # 120 + 12 (mixed)
+    assert profit_figures.profit_report(default_period()).sales.own.revenue == Decimal(
+        "132.00"
+    )  # 120 + 12 (mixed)
     assert_exact()
 
 
@@ -242,8 +250,8 @@ def test_a_new_usd_rate_asks_for_the_job_that_writes_every_line(shop, django_cap
         callbacks
     )
     profit_tasks.refresh_profit_lines.call_local()  # what the worker then runs
-    assert not ProfitLine.objects.exclude(basis=figures.profit_basis(Decimal("0.8000"))).exists()
-    assert figures.profit_line_differences() == 0
+    assert not ProfitLine.objects.exclude(basis=profit_figures.profit_basis(Decimal("0.8000"))).exists()
+    assert profit_figures.profit_line_differences() == 0
 
 
 def test_stripes_own_fee_replaces_the_estimate_once_known(shop):
@@ -251,7 +259,9 @@ def test_stripes_own_fee_replaces_the_estimate_once_known(shop):
     order = shop["first"]
 
     def fees() -> Decimal:
-        return next(r for r in figures.profit_report(default_period()).rows if r.order_id == order.pk).fees
+        return next(
+            r for r in profit_figures.profit_report(default_period()).rows if r.order_id == order.pk
+        ).fees
 
     estimated = Decimal("49.99") * Decimal("2.9") / 100 + Decimal("0.30")
     assert fees() == estimated.quantize(Decimal("0.01"))  # 1,75 €: no payment row tells the fee yet

@@ -14,7 +14,8 @@ from kamri.catalog.models import Product
 from kamri.cj.connection import account as connection
 from kamri.cj.models import CJApiCall, CJOrder, CJProductLink, CJSettings, WebhookEvent
 from kamri.cj.reports import health
-from kamri.cj.reports.dashboard import daily_usage, profit_report
+from kamri.cj.reports.dashboard import daily_usage
+from kamri.cj.reports.profit import profit_report
 from kamri.core.periods import default_period
 from kamri.orders.models import Order, Payment, Refund
 from tests import factories

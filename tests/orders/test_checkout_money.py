@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from kamri.catalog.models import Product
 from kamri.cj.models import CJOrder, CJSettings
-from kamri.cj.reports import dashboard as figures
+from kamri.cj.reports import profit as profit_figures
 from kamri.core.periods import default_period
 from kamri.orders import checkout, refunds, services
 from kamri.orders.checkout import ShippingAddress
@@ -194,7 +194,7 @@ def test_the_rapport_de_marge_equals_the_hand_computation(settings):
     us = _cj_sale("US", "30.00", goods_usd="9.00", postage_usd="6.00")
     assert (fr.total, de.total, us.total) == (Decimal("45.50"), Decimal("60.00"), Decimal("36.60"))
 
-    rows = {row.number: row for row in figures.profit_report(default_period()).rows}
+    rows = {row.number: row for row in profit_figures.profit_report(default_period()).rows}
     # FR: 45.50 TTC, VAT 45.50×20/120 = 7.58 → 37.92 HT; goods 12×0.92 = 11.04, freight 4.50×0.92 = 4.14;
     #     fee 45.50×1.5 % + 0.25 = 0.9325 → 0.93; profit 37.92 − 11.04 − 4.14 − 0.93 = 21.81;
     #     shipping charged 5.50 − 5.50×20/120 (0.92) = 4.58 HT, against 4.14 paid to CJ.
@@ -216,7 +216,7 @@ def test_the_rapport_de_marge_equals_the_hand_computation(settings):
         Decimal("0.00"), Decimal("36.60"), Decimal("0.80"), Decimal("22.00")
     )  # fmt: skip
     assert (row.shipping_charged, row.shipping) == (Decimal("6.60"), Decimal("5.52"))
-    totals = figures.profit_report(default_period()).totals
+    totals = profit_figures.profit_report(default_period()).totals
     assert (totals.revenue, totals.vat, totals.fees, totals.profit) == (
         Decimal("124.94"), Decimal("17.16"), Decimal("2.88"), Decimal("70.08")
     )  # fmt: skip
@@ -231,7 +231,7 @@ def test_the_rapport_de_marge_equals_the_hand_computation(settings):
         )  # fmt: skip
     refunds.refund(fr, amount=Decimal("7.99"), by="admin", request_key="hand-fr", notify=False)
     refunds.refund(us, amount=Decimal("5.00"), by="admin", request_key="hand-us", notify=False)
-    report = figures.profit_report(default_period())
+    report = profit_figures.profit_report(default_period())
     rows = {row.number: row for row in report.rows}
     # FR: 7.99 TTC at 20 %: VAT 7.99×20/120 = 1.3316 → 1.33, so 6.66 HT; profit 21.81 − 6.66 = 15.15.
     assert (rows[fr.number].refunds, rows[fr.number].profit) == (Decimal("6.66"), Decimal("15.15"))
@@ -242,7 +242,7 @@ def test_the_rapport_de_marge_equals_the_hand_computation(settings):
     # 15.15 + 26.27 + 17.00 = 58.42 ; 58.42 / 124.94 = 46.76 %
     assert (totals.refunds, totals.profit) == (Decimal("11.66"), Decimal("58.42"))
     assert totals.margin_percent == Decimal("46.8")
-    assert report.refunds == figures.Sales(2, Decimal("12.99"))  # the cash given back, TTC, beside
+    assert report.refunds == profit_figures.Sales(2, Decimal("12.99"))  # the cash given back, TTC, beside
 
 
 # --- Admin pages ------------------------------------------------------------------------------------

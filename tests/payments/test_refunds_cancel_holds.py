@@ -202,7 +202,7 @@ def test_the_profit_report_shows_the_periods_refunds(
 ):
     from django.urls import reverse
 
-    from kamri.cj.reports.dashboard import profit_report
+    from kamri.cj.reports.profit import profit_report
     from kamri.core.periods import default_period
 
     order = stripe_paid_order(localstripe, client, django_capture_on_commit_callbacks, [cj_variant])

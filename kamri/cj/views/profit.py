@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 
-from kamri.cj.reports import dashboard as figures
+from kamri.cj.reports import csv_export
+from kamri.cj.reports import profit as profit_figures
 from kamri.cj.selectors import OrderFilters, cj_orders
 from kamri.core.periods import BadPeriod, Period, default_period, parse_period
 
@@ -28,7 +29,7 @@ def _period(request: HttpRequest) -> tuple[Period, dict[str, str]]:
 
 def profit(request: HttpRequest) -> HttpResponse:
     period, raw = _period(request)
-    report = figures.profit_report(period)
+    report = profit_figures.profit_report(period)
     page = Paginator(report.rows, 50).get_page(request.GET.get("page"))
     keep = request.GET.copy()
     keep.pop("page", None)
@@ -50,12 +51,12 @@ def profit(request: HttpRequest) -> HttpResponse:
 def _csv(rows: Iterable[Iterable[object]], filename: str) -> StreamingHttpResponse:
     """Streamed in the request's language (labels, decimal mark, separator), even once the view has returned."""
     language = translation.get_language()
-    fmt = figures.csv_format()
+    fmt = csv_export.csv_format()
 
     def lines() -> Iterator[str]:
         yield "\ufeff"  # so spreadsheet software reads the accents as UTF-8
         with translation.override(language):
-            yield from figures.csv_lines(rows, fmt)
+            yield from csv_export.csv_lines(rows, fmt)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -65,12 +66,12 @@ def _csv(rows: Iterable[Iterable[object]], filename: str) -> StreamingHttpRespon
 
 def profit_csv(request: HttpRequest) -> HttpResponse:
     period, _raw = _period(request)
-    report = figures.profit_report(period)
+    report = profit_figures.profit_report(period)
     name = f"kamri-marge-{period.start.isoformat()}-{period.end.isoformat()}.csv"
-    return _csv(figures.profit_csv_rows(report), name)
+    return _csv(csv_export.profit_csv_rows(report), name)
 
 
 def orders_csv(request: HttpRequest) -> HttpResponse:
     rows = cj_orders(OrderFilters.from_params(request.GET))
     name = f"kamri-commandes-cj-{timezone.localdate().isoformat()}.csv"
-    return _csv(figures.orders_csv_rows(rows), name)
+    return _csv(csv_export.orders_csv_rows(rows), name)

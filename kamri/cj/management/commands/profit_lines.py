@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kamri.cj.reports import dashboard
+from kamri.cj.reports import profit as profit_figures
 
 
 class Command(BaseCommand):
@@ -13,11 +13,11 @@ class Command(BaseCommand):
         parser.add_argument("--check", action="store_true", help="Comparer les lignes au calcul direct.")
 
     def handle(self, *args, rebuild: bool = False, check: bool = False, **options):
-        written = dashboard.rebuild_profit_lines() if rebuild else dashboard.refresh_profit_lines()
+        written = profit_figures.rebuild_profit_lines() if rebuild else profit_figures.refresh_profit_lines()
         if options.get("verbosity", 1):
             self.stdout.write(f"{written} ligne(s) écrite(s).")
         if check:
-            differences = dashboard.profit_line_differences()
+            differences = profit_figures.profit_line_differences()
             if differences:
                 raise CommandError(
                     f"{differences} ligne(s) diffèrent du calcul direct : relancez avec --rebuild."
