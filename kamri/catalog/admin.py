@@ -1,15 +1,18 @@
 from django.contrib import admin
 
 from kamri.catalog.models import Category, Product, ProductImage, Variant
+from kamri.core.admin_fields import HTTPS_URL_FIELDS
 
 
 class VariantInline(admin.TabularInline):
     model = Variant
+    formfield_overrides = HTTPS_URL_FIELDS
     extra = 0
 
 
 class ImageInline(admin.TabularInline):
     model = ProductImage
+    formfield_overrides = HTTPS_URL_FIELDS
     extra = 0
 
 
@@ -21,6 +24,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ("title", "status", "source", "category", "created_at")
     list_filter = ("status", "source")
     search_fields = ("title",)
@@ -29,5 +33,6 @@ class ProductAdmin(admin.ModelAdmin):
 
 @admin.register(Variant)
 class VariantAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ("sku", "product", "price", "cost", "stock", "is_active")
     search_fields = ("sku", "product__title")

@@ -3,10 +3,12 @@
 from django.contrib import admin
 
 from kamri.cj import models
+from kamri.core.admin_fields import HTTPS_URL_FIELDS
 
 
 @admin.register(models.CJAccount)
 class CJAccountAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ("__str__", "tier", "base_url", "last_check_ok", "last_check_at", "last_sync_at")
     exclude = ("api_key_encrypted", "open_id_encrypted")
     readonly_fields = (
@@ -36,6 +38,7 @@ class CJSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(models.CJOrder)
 class CJOrderAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = (
         "order_number",
         "cj_order_id",
