@@ -79,8 +79,9 @@ class VatRatesForm(forms.Form):
                 max_digits=5,
                 decimal_places=2,
                 error_messages={
-                    "min_value": _("Un taux entre 0 et 50 %."),
-                    "max_value": _("Un taux entre 0 et 50 %."),
+                    # Django formats these two with the limit (message % params): "%%" writes the sign.
+                    "min_value": _("Un taux entre 0 et 50 %%."),
+                    "max_value": _("Un taux entre 0 et 50 %%."),
                     "invalid": _("Un nombre, par exemple 20 ou 25,5."),
                     "required": _("Indiquez le taux, par exemple 20."),
                 },

@@ -289,3 +289,7 @@ def test_a_bad_rule_or_rate_is_a_french_message_and_nothing_is_saved(staff_clien
     assert not ShippingRule.objects.filter(zone="FR").exists()
     response = staff_client.post("/admin/livraison/tva/", {"DE": "abc"})
     assert response.status_code == 400 and VatRate.objects.get(country="DE").rate == Decimal("19")
+    for out_of_range in ("150", "-5"):  # the limits' message once crashed the page ("incomplete format")
+        response = staff_client.post("/admin/livraison/tva/", {"DE": out_of_range})
+        assert response.status_code == 400 and "Un taux entre 0 et 50 %." in response.content.decode()
+        assert VatRate.objects.get(country="DE").rate == Decimal("19")
