@@ -59,12 +59,34 @@ def test_category_filter_lists_categories_in_tree_order(staff_client):
     assert [category.path for category in categories] == expected
 
 
+def _rendered_options(bound_field) -> list[str]:
+    """The labels of the select as the page shows it (the widget's own choices, not the field's)."""
+    import html
+    import re
+
+    return [html.unescape(label) for label in re.findall(r"<option[^>]*>([^<]*)</option>", str(bound_field))][
+        1:
+    ]
+
+
 def test_import_form_category_select_is_in_tree_order():
     from kamri.cj.forms import ImportForm
 
     expected = _tree()
     labels = [str(label) for _value, label in ImportForm().fields["category"].choices][1:]
     assert labels == expected
+    # The rendered select too: the widget kept the id order although the field's choices were right.
+    assert _rendered_options(ImportForm()["category"]) == expected
+
+
+def test_the_editor_and_the_bulk_action_render_their_category_select_in_tree_order():
+    from kamri.catalog.forms import BulkForm, ProductEditForm
+
+    expected = _tree()
+    item = factories.product(title="Un produit")
+    editor = ProductEditForm(product=item, variants=list(item.variants.all()), rule=None)
+    assert _rendered_options(editor["category"]) == expected
+    assert _rendered_options(BulkForm()["category"]) == expected
 
 
 def test_orders_list_counts_items_not_lines(staff_client):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kamri.catalog.models import Category, Product, Variant
 from kamri.catalog.pricing import PricingRule
-from kamri.catalog.selectors import CategoryTreeChoices
+from kamri.catalog.selectors import in_tree_order
 from kamri.core.forms_l10n import localize_decimals
 from kamri.core.money import Rounding
 from kamri.core.text import single_line
@@ -82,7 +82,7 @@ class ProductEditForm(forms.Form):
     def __init__(self, *args, product: Product, variants: list[Variant], rule: PricingRule | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.product, self.variants, self.has_rule = product, variants, rule is not None
-        self.fields["category"].iterator = CategoryTreeChoices
+        in_tree_order(self.fields["category"])
         self.option_rows: list[dict] = []
         labels = product.option_labels or {}
         for index, (name, values) in enumerate(_distinct_options(variants).items()):
@@ -265,7 +265,7 @@ class BulkForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].iterator = CategoryTreeChoices
+        in_tree_order(self.fields["category"])
         rule_fields = RuleFields()
         for name, field in rule_fields.fields.items():
             field.required = False

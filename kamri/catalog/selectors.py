@@ -72,13 +72,20 @@ def categories_in_tree_order() -> list[Category]:
 
 
 class CategoryTreeChoices(ModelChoiceIterator):
-    """Choices of a category ModelChoiceField in tree order with full paths (`field.iterator = ...`)."""
+    """Choices of a category ModelChoiceField in tree order with full paths (set by `in_tree_order(field)`)."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         for category in categories_in_tree_order():
             yield (ModelChoiceIteratorValue(category.pk, category), category.path)
+
+
+def in_tree_order(field) -> None:
+    """A category select in tree order with full paths. The widget keeps the choices it was given when the field
+    got its queryset, so it is given them again (setting `field.iterator` alone left the select in id order)."""
+    field.iterator = CategoryTreeChoices
+    field.widget.choices = field.choices
 
 
 def attach_variant_figures(products: list[Product]) -> None:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kamri.catalog.forms import RuleFields
 from kamri.catalog.models import Category, Product
-from kamri.catalog.selectors import CategoryTreeChoices
+from kamri.catalog.selectors import in_tree_order
 from kamri.cj.catalog.search import SearchFilters
 from kamri.cj.connection import account as connection
 from kamri.cj.models import CJSettings
@@ -179,7 +179,7 @@ class ImportForm(RuleFields):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.all()
-        self.fields["category"].iterator = CategoryTreeChoices
+        in_tree_order(self.fields["category"])
         localize_decimals(self)
 
 
