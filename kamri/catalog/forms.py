@@ -33,6 +33,17 @@ def image_url_problem(url: str) -> str | None:
     return None
 
 
+#: A variant's price in the editor: each refusal a sentence with an example (Django's own are about digits).
+PRICE_ERRORS = {
+    "invalid": _("Saisissez un prix, par exemple 12,50."),
+    "min_value": _("Un prix positif ou zéro, par exemple 12,50."),
+    "max_digits": _("Un prix de 10 chiffres au plus avant la virgule, par exemple 12,50."),
+    "max_whole_digits": _("Un prix de 10 chiffres au plus avant la virgule, par exemple 12,50."),
+    "max_decimal_places": _("Deux décimales au plus, par exemple 12,50."),
+    "required": _("Indiquez le prix, par exemple 12,50."),
+}
+
+
 class RuleFields(forms.Form):
     """A pricing rule, as on CJ's import form: margin, rounding, optional compare-at multiplier."""
 
@@ -42,6 +53,13 @@ class RuleFields(forms.Form):
         max_value=1000,
         decimal_places=2,
         help_text=_("Pourcentage ajouté au coût (par exemple 60 : prix = coût × 1,6 avant l'arrondi)."),
+        error_messages={
+            "invalid": _("Saisissez une marge en pourcentage, par exemple 60."),
+            "min_value": _("Une marge entre 0 et 1000 %%, par exemple 60."),
+            "max_value": _("Une marge entre 0 et 1000 %%, par exemple 60."),
+            "max_decimal_places": _("Deux décimales au plus, par exemple 62,5."),
+            "required": _("Indiquez la marge, par exemple 60."),
+        },
     )
     rounding = forms.ChoiceField(label=_("Arrondi"), choices=Rounding.choices)
     compare_at_multiplier = forms.DecimalField(
@@ -51,6 +69,12 @@ class RuleFields(forms.Form):
         max_value=10,
         decimal_places=2,
         help_text=_("Facultatif, par exemple 1,5."),
+        error_messages={
+            "invalid": _("Saisissez un multiplicateur, par exemple 1,5."),
+            "min_value": _("Un multiplicateur entre 1,01 et 10, par exemple 1,5 (ou laissez vide)."),
+            "max_value": _("Un multiplicateur entre 1,01 et 10, par exemple 1,5 (ou laissez vide)."),
+            "max_decimal_places": _("Deux décimales au plus, par exemple 1,25."),
+        },
     )
 
     def rule(self) -> PricingRule:
@@ -127,6 +151,7 @@ class ProductEditForm(forms.Form):
                 decimal_places=2,
                 required=rule is None,
                 initial=variant.price if fixed else None,
+                error_messages=PRICE_ERRORS,
             )
             self.fields[f"compare_{variant.pk}"] = forms.DecimalField(
                 label=_("Prix barré"),
@@ -135,6 +160,7 @@ class ProductEditForm(forms.Form):
                 decimal_places=2,
                 required=False,
                 initial=variant.compare_at_price if fixed else None,
+                error_messages=PRICE_ERRORS,
             )
         localize_decimals(self)
 

@@ -174,6 +174,23 @@ def test_a_refused_image_address_keeps_everything_typed_and_is_journaled(staff_c
     assert AdminAction.objects.filter(action="catalog:product_edit", outcome="refused").count() == 3
 
 
+def test_a_wrong_price_says_why_under_its_field_and_saves_nothing(staff_client):
+    product = factories.product(title="Lampe", price="10.00")
+    variant = product.variants.get()
+    url = reverse("catalog:product_edit", args=[product.pk])
+    for typed, said in (
+        ("abc", "Saisissez un prix, par exemple 12,50."),
+        ("-5", "Un prix positif ou zéro, par exemple 12,50."),
+        ("99999999999", "Un prix de 10 chiffres au plus avant la virgule, par exemple 12,50."),
+    ):
+        page = staff_client.post(
+            url, _editor_post(product, **{f"price_{variant.pk}": typed})
+        ).content.decode()
+        assert f'id="id_price_{variant.pk}_error">{said}</div>' in page, typed  # the aria-describedby target
+    variant.refresh_from_db()
+    assert variant.price == Decimal("10.00")
+
+
 def test_a_fixed_price_is_what_the_cart_and_checkout_charge():
     product = factories.product(price="10.00")
     variant = product.variants.get()
