@@ -146,7 +146,7 @@ def _assert_refused_with_the_owners_values(page: str, id_prefix: str) -> None:
     assert "Vérifiez la marge" in page
     margin = _field(page, f"{id_prefix}margin_percent")
     assert 'value="99999999999"' in margin and 'aria-invalid="true"' in margin
-    assert "inférieure ou égale à 1000" in margin
+    assert "Une marge entre 0 et 1000 %, par exemple 60." in margin
     assert 'value="Montres"' in _field(page, f"{id_prefix}new_category")
 
 
