@@ -112,16 +112,22 @@ def _draw(invoice: Invoice) -> FPDF:
     pdf.set_font("DejaVu", "", 8)
     if mention:
         pdf.multi_cell(width, 4, mention, new_x="LMARGIN", new_y="NEXT")
+    if invoice.kind == Invoice.Kind.INVOICE:
+        closing = _(
+            "%(name)s, %(address)s. Paiement reçu le %(date)s : aucun escompte pour paiement anticipé."
+        )
+        day = order.paid_at or invoice.issued_at
+    else:  # a credit note: the refund, not the payment
+        closing = _("%(name)s, %(address)s. Remboursement effectué le %(date)s.")
+        day = invoice.issued_at
     pdf.multi_cell(
         width,
         4,
-        _("%(name)s, %(address)s. Paiement reçu le %(date)s : aucun escompte pour paiement anticipé.")
+        closing
         % {
             "name": settings.KAMRI_SELLER_NAME,
             "address": settings.KAMRI_SELLER_ADDRESS,
-            "date": formats.date_format(
-                timezone.localtime(order.paid_at or invoice.issued_at), "DATE_FORMAT"
-            ),
+            "date": formats.date_format(timezone.localtime(day), "DATE_FORMAT"),
         },
     )
     return pdf

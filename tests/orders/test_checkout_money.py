@@ -165,6 +165,7 @@ def test_credit_notes_are_idempotent_and_never_exceed_the_invoice():
         issue_credit_note(order, amount=Decimal("40.00"), reference="re_2")
     text = PdfReader(io.BytesIO(render_invoice(note))).pages[0].extract_text()
     assert "Avoir" in text and order.invoices.get(kind="invoice").number in text
+    assert "Remboursement effectué le" in text and "Paiement reçu" not in text  # a refund, not the payment
 
 
 # --- The margin -------------------------------------------------------------------------------------
