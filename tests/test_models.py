@@ -66,3 +66,17 @@ def test_product_slug_is_unique_even_for_same_titles():
     a = factories.product(title="Mug")
     b = factories.product(title="Mug")
     assert a.slug != b.slug
+
+
+def test_every_model_has_a_french_name_for_donnees_brutes():
+    """Django's default name is the class name split ("new cj variants"): English in the French raw admin."""
+    from django.apps import apps
+    from django.utils.text import camel_case_to_spaces
+
+    unnamed = [
+        model.__name__
+        for model in apps.get_models()
+        if model.__module__.startswith("kamri.")
+        and str(model._meta.verbose_name) == camel_case_to_spaces(model._meta.object_name)
+    ]
+    assert unnamed == []

@@ -70,6 +70,8 @@ class RequestPhoto(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("photo de demande")
+        verbose_name_plural = _("photos de demande")
         ordering = ["id"]
 
     def __str__(self) -> str:

@@ -98,6 +98,10 @@ class CJRateSlot(models.Model):
     account_key = models.CharField(max_length=64, unique=True)
     next_at_us = models.BigIntegerField(default=0)  # epoch microseconds
 
+    class Meta:
+        verbose_name = _("créneau du limiteur CJ")
+        verbose_name_plural = _("créneaux du limiteur CJ")
+
     def __str__(self) -> str:
         return self.account_key
 
@@ -526,6 +530,8 @@ class CJOrderAttempt(models.Model):
     message = models.CharField(max_length=500, blank=True)
 
     class Meta:
+        verbose_name = _("appel CJ d'une commande")
+        verbose_name_plural = _("appels CJ des commandes")
         ordering = ["started_at", "id"]
 
     def __str__(self) -> str:
@@ -585,6 +591,8 @@ class WebhookAttempt(models.Model):
     error = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("traitement de webhook")
+        verbose_name_plural = _("traitements de webhooks")
         ordering = ["started_at", "id"]
 
     def __str__(self) -> str:
@@ -606,6 +614,10 @@ class NewCJVariant(models.Model):
     cost_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     status = models.CharField(max_length=10, default=Status.NEW, choices=Status.choices)
     seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nouvelle variante CJ")
+        verbose_name_plural = _("nouvelles variantes CJ")
 
     def __str__(self) -> str:
         return self.vid
@@ -709,6 +721,8 @@ class ProfitLine(models.Model):
     refunds_c = models.BigIntegerField()
 
     class Meta:
+        verbose_name = _("ligne du rapport de marge")
+        verbose_name_plural = _("lignes du rapport de marge")
         indexes = [
             models.Index(fields=["paid_at", "order"], name="profit_line_paid_at"),
             models.Index(fields=["kind", "paid_at", "order"], name="profit_line_kind_paid_at"),  # the rows
@@ -756,6 +770,8 @@ class ProfitDay(models.Model):
     MANY = 200
 
     class Meta:
+        verbose_name = _("jour du rapport de marge")
+        verbose_name_plural = _("jours du rapport de marge")
         constraints = [
             models.UniqueConstraint(fields=["basis", "start", "end", "kind"], name="profit_day_unique"),
         ]

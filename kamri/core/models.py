@@ -18,6 +18,10 @@ class Flag(models.Model):
     name = models.CharField(max_length=80, unique=True)
     set_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = _("indicateur")
+        verbose_name_plural = _("indicateurs")
+
     def __str__(self) -> str:
         return self.name
 

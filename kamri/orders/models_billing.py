@@ -62,6 +62,8 @@ class InvoiceSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("séquence de factures")
+        verbose_name_plural = _("séquences de factures")
         constraints = [models.UniqueConstraint(fields=["year", "kind"], name="invoice_sequence_unique")]
 
     def __str__(self) -> str:
