@@ -101,6 +101,13 @@ def available_providers() -> list[str]:
     return sorted(_REGISTRY)
 
 
+def provider_label(name: str) -> str:
+    """A provider as the admin reads it ("Carte bancaire — Stripe"), not its code; an unknown code (a payment
+    recorded by a provider since removed, "manuel") as it was stored."""
+    provider = _REGISTRY.get(name)
+    return f"{provider.label} — {name.capitalize()}" if provider is not None else name
+
+
 def get_provider(name: str | None = None) -> PaymentProvider:
     """The configured provider (`KAMRI_PAYMENT_PROVIDER`, default "demo"), or the one named."""
     name = name or getattr(settings, "KAMRI_PAYMENT_PROVIDER", DEFAULT_PROVIDER) or DEFAULT_PROVIDER

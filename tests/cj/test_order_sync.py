@@ -36,6 +36,8 @@ def test_sync_brings_shipped_status_and_tracking(placed, cj_sandbox):
     assert placed.cj_status == "SHIPPED" and placed.track_number
     placed.order.refresh_from_db()
     assert placed.order.status == Order.Status.SHIPPED
+    said = list(placed.order.events.filter(type="cj_status").values_list("message", flat=True))
+    assert any(m.endswith("→ SHIPPED (synchronisation).") for m in said), said  # not the code "sync"
     shipping_mails = [m for m in mail.outbox if placed.track_number in m.body]
     assert len(shipping_mails) <= 1  # sent once (when the store's e-mail module is installed)
     control(cj_sandbox, f"orders/{placed.cj_order_id}/deliver")

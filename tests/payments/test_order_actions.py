@@ -109,3 +109,11 @@ def test_paiements_on_a_fresh_shop_shows_then_tests_without_a_saved_row(staff_cl
     assert response.status_code == 400
     assert "sk_" in response.content.decode()
     assert PaymentSettings.load().secret_key == ""
+
+
+def test_the_payment_is_named_by_its_provider_not_its_code(staff_client):
+    order = _demo_paid()
+    page = staff_client.get(reverse("orders:order_detail", args=[order.number])).content.decode()
+    assert "Paiement · Paiement de démonstration — Demo</dt>" in page
+    settings_page = staff_client.get(reverse("payments:settings")).content.decode()
+    assert "<code>demo</code>" not in settings_page and "<code>stripe</code>" not in settings_page

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kamri.cj import status as cj_status
 from kamri.cj.models import CJOrder
@@ -24,6 +25,14 @@ class Change:
     status_changed: bool = False
     tracking_found: bool = False
     ignored_backwards: bool = False
+
+
+#: Where CJ's news came from, in the timeline's words (the stored `source` stays the code).
+SOURCE_WORDS = {
+    "sync": gettext_lazy("synchronisation"),
+    "webhook": gettext_lazy("webhook"),
+    "paiement": gettext_lazy("paiement"),
+}
 
 
 def apply_update(
@@ -48,7 +57,7 @@ def apply_update(
                     locked.order,
                     OrderEvent.Type.CJ_STATUS,
                     _("Statut CJ : %(old)s → %(new)s (%(source)s).")
-                    % {"old": previous or "—", "new": status, "source": source},
+                    % {"old": previous or "—", "new": status, "source": SOURCE_WORDS.get(source, source)},
                     cj_order=locked.order_number,
                     previous=previous,
                     status=status,
