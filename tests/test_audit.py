@@ -133,3 +133,18 @@ def test_objects_are_named_not_numbered(staff_client):
     order = factories.order()
     staff_client.post(reverse("orders:order_mark_paid", args=[order.number]))
     assert AdminAction.objects.get().target == f"Commande {order.number}"
+
+
+def test_a_raw_admin_save_reads_in_words_without_html(staff_client):
+    """Données brutes: Django's admin writes its message with a link and names the action app_model_operation."""
+    response = staff_client.post(
+        reverse("admin:legal_legalpage_add"),
+        {"kind": "cgv", "title": "Conditions générales", "body": "Texte"},
+    )
+    assert response.status_code == 302
+    row = AdminAction.objects.get(action="admin:legal_legalpage_add")
+    assert "<a" not in row.message and "Conditions générales" in row.message
+    assert audit.label(row.action) == "Données brutes — ajout : page légale"
+    journal = staff_client.get(reverse("core:activity")).content.decode()
+    assert "Données brutes — ajout : page légale" in journal and "&lt;a href" not in journal
+    assert audit.label("admin:nothing_here_add") == "Données brutes — nothing_here_add"

@@ -7,16 +7,20 @@ message the admin was shown). What is never kept: the form data — an API key t
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
+from django.apps import apps
 from django.contrib import messages
 from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeData
 from django.utils.translation import gettext_lazy as _
 
 from kamri.core.listing import between
@@ -86,8 +90,28 @@ def label(action: str) -> str:
     if action in _labels:
         return str(_labels[action])
     if action.startswith("admin:"):  # Django's own admin ("Données brutes"): app_model_operation
-        return f"{_RAW_DATA} — {action.removeprefix('admin:')}"
+        return f"{_RAW_DATA} — {_raw_admin_action(action.removeprefix('admin:'))}"
     return action
+
+
+_RAW_OPERATIONS = {
+    "add": _("ajout"),
+    "change": _("modification"),
+    "delete": _("suppression"),
+    "changelist": _("action sur la liste"),
+}
+
+
+def _raw_admin_action(name: str) -> str:
+    """ "legal_legalpage_add" → "ajout : page légale" (the model's own French name), or the name as it is."""
+    rest, _sep, operation = name.rpartition("_")
+    app_label, _sep, model_name = rest.partition("_")
+    try:
+        model = apps.get_model(app_label, model_name)
+    except (LookupError, ValueError):
+        return name
+    verb = _RAW_OPERATIONS.get(operation)
+    return f"{verb} : {model._meta.verbose_name}" if verb else f"{model._meta.verbose_name} ({operation})"
 
 
 def record(request: HttpRequest, response: HttpResponse) -> AdminAction | None:
@@ -127,7 +151,15 @@ def record(request: HttpRequest, response: HttpResponse) -> AdminAction | None:
 def _messages_shown(request: HttpRequest) -> list[tuple[int, str]]:
     """The messages this request queued for the admin, read without consuming them (not iterated)."""
     storage = messages.get_messages(request)
-    return [(message.level, str(message)) for message in getattr(storage, "_queued_messages", [])]
+    return [(message.level, _plain(message.message)) for message in getattr(storage, "_queued_messages", [])]
+
+
+def _plain(text: object) -> str:
+    """A message as the admin read it: Django's admin writes its own with a link (safe HTML), the journal keeps
+    the words (« L'objet page légale « Conditions générales de vente » a été ajouté avec succès. »)."""
+    if isinstance(text, SafeData):
+        return html.unescape(strip_tags(str(text)))
+    return str(text)
 
 
 def _object_name(action: str, kwargs: Mapping[str, object]) -> str | None:
