@@ -9,10 +9,10 @@ from kamri.catalog.models import Product, Variant
 from kamri.cj import queue
 from kamri.cj.models import CJOrder, CJProductLink, CJSettings, ProfitLine
 from kamri.cj.orders import preflight
-from kamri.cj.orders.placement import mapped_lines, queue_for_order, stop_for_order
+from kamri.cj.orders.placement import mapped_lines, queue_for_order, stop_for_order, unstoppable_for_order
 from kamri.cj.reports.dashboard import figures_changed
 from kamri.orders.models import Hold, Order, OrderLine, Payment, PaymentSettings, Refund
-from kamri.orders.signals import hold_reasons, order_paid, stop_fulfilment
+from kamri.orders.signals import hold_reasons, order_paid, stop_fulfilment, unstoppable_fulfilment
 
 
 @receiver(order_paid, sender=Order, dispatch_uid="cj-queue-paid-order")
@@ -23,6 +23,11 @@ def queue_cj_order(sender, order_id: int, **kwargs) -> None:
 @receiver(stop_fulfilment, sender=Order, dispatch_uid="cj-stop-order")
 def stop_cj_orders(sender, order_id: int, by: str = "", **kwargs) -> list[str]:
     return stop_for_order(order_id, by=by)
+
+
+@receiver(unstoppable_fulfilment, sender=Order, dispatch_uid="cj-unstoppable-orders")
+def unstoppable_cj_orders(sender, order_id: int, **kwargs) -> list[str]:
+    return unstoppable_for_order(order_id)
 
 
 @receiver(hold_reasons, sender=Order, dispatch_uid="cj-hold-flagged-address")

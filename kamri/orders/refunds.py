@@ -20,7 +20,7 @@ from kamri.orders import services
 from kamri.orders.invoices import issue_credit_note
 from kamri.orders.models import Order, OrderEvent, Payment, Refund
 from kamri.orders.payments import get_provider
-from kamri.orders.signals import stop_fulfilment
+from kamri.orders.signals import stop_fulfilment, unstoppable_fulfilment
 from kamri.orders.stripe_gateway import StripeFailure
 
 log = logging.getLogger(__name__)
@@ -166,6 +166,14 @@ def _credit_note(order: Order, row: Refund) -> None:
 def _email(order: Order, kind: str, row: Refund | None) -> None:
     refund_id = row.pk if row else None
     transaction.on_commit(lambda: queue.job("send_order_email")(order.pk, kind, refund_id))
+
+
+def unstoppable_supplier(order: Order) -> list[str]:
+    """What would keep a cancellation from stopping the supplier orders now (nothing is stopped)."""
+    problems: list[str] = []
+    for _receiver, answer in unstoppable_fulfilment.send(sender=Order, order_id=order.pk):
+        problems.extend(answer or [])
+    return problems
 
 
 def stop_supplier(order: Order, *, by: str) -> list[str]:

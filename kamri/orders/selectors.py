@@ -88,6 +88,9 @@ def order_money(order: Order) -> dict:
         "open_holds": [hold for hold in Hold.objects.filter(order=order, released_at__isnull=True)],
         "can_cancel": order.status
         not in (Order.Status.CANCELLED, Order.Status.SHIPPED, Order.Status.DELIVERED),
+        "cancel_refusals": refunds.unstoppable_supplier(order)
+        if order.status != Order.Status.CANCELLED
+        else [],
         "can_refund": left > 0,
         "line_left": {line.pk: line.quantity - done.get(line.pk, 0) for line in order.lines.all()},
     }

@@ -17,3 +17,8 @@ hold_reasons = Signal()
 #: Receivers stop what they still can and answer a list of French sentences for what they could not stop
 #: (an empty list: nothing left in the way).
 stop_fulfilment = Signal()
+
+#: asked when the order page is drawn: what would keep a cancellation from stopping the supplier orders.
+#: kwargs: order_id. Receivers answer a list of French sentences (empty: every supplier order can still be
+#: stopped), the same sentences `stop_fulfilment` would answer, without stopping anything.
+unstoppable_fulfilment = Signal()

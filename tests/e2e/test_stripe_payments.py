@@ -149,6 +149,9 @@ def test_admin_refunds_an_order_paid_at_cj_which_stays_and_the_page_says_how_to_
         lambda: CJOrder.objects.filter(order=order, state=CJOrder.State.PLACED).first(), timeout=90
     )
     page.goto(f"{live_server.url}/admin/commandes/{order.number}/")
+    expect(page.locator("#cancel-order")).to_be_disabled()  # paid at CJ: said before any click
+    expect(page.locator("#cancel-refused")).to_contain_text("déjà payée chez CJ")
+    _shot(page, "5a_cancel_refused_before_the_click")
     page.click("#refund-submit")
     expect(page.locator("body")).to_contain_text("Remboursement de")
     expect(page.locator("body")).to_contain_text("ouvrez un litige")

@@ -7,6 +7,7 @@ from decimal import Decimal
 import httpx
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from kamri.cj.models import CJOrder, CJSettings
 from kamri.cj.orders import placement as cj_orders
@@ -86,13 +87,17 @@ def test_a_queued_cj_order_of_a_cancelled_order_is_never_placed(
 
 
 def test_refund_of_an_order_paid_at_cj_leaves_the_cj_order_and_says_how_to_claim(
-    localstripe, client, cj_sandbox, cj_variant, django_capture_on_commit_callbacks
+    localstripe, client, cj_sandbox, cj_variant, staff_client, django_capture_on_commit_callbacks
 ):
     # the default payment mode (Automatique) pays the CJ order from the balance right after its creation
     order = stripe_paid_order(localstripe, client, django_capture_on_commit_callbacks, [cj_variant])
     row = cj_orders.place(cj_row(order).pk)
     assert row.state == CJOrder.State.PLACED and row.cj_status not in cj_orders.CJ_DELETABLE
     before = [o for o in sandbox_orders(cj_sandbox) if o["orderNumber"] == order.number]
+    # The page says so before any click: no cancel offered and then refused (the button used to be live).
+    page = staff_client.get(reverse("orders:order_detail", args=[order.number])).content.decode()
+    assert 'id="cancel-order" disabled' in page and 'id="cancel-refused"' in page
+    assert "déjà payée chez CJ" in page and "ouvrez un litige" in page
 
     cancel = refunds.cancel_order(order, by="admin", request_key="c")
     assert not cancel.done and "déjà payée chez CJ" in cancel.problems[0]
@@ -200,7 +205,6 @@ def test_confirmation_email_in_the_customers_language_html_and_text_once(
 def test_the_profit_report_shows_the_periods_refunds(
     localstripe, client, cj_variant, staff_client, django_capture_on_commit_callbacks
 ):
-    from django.urls import reverse
 
     from kamri.cj.reports.profit import profit_report
     from kamri.core.periods import default_period

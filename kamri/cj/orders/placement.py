@@ -610,19 +610,34 @@ def stop_for_order(order_id: int, *, by: str = "") -> list[str]:
     return problems
 
 
+def why_not_stoppable(row: CJOrder) -> str:
+    """The sentence that keeps this CJ order from being stopped now, or "" (one rule for the order page's
+    warning and for the cancellation itself)."""
+    if row.state in (CJOrder.State.PLACING, CJOrder.State.PAYING):
+        return _("La commande CJ %(n)s est en cours d'envoi : réessayez dans une minute.") % {
+            "n": row.order_number
+        }
+    if not may_still_stop(row):
+        return _(
+            "La commande CJ %(n)s est déjà payée chez CJ (statut %(status)s) : elle ne peut plus y être annulée. "
+            "Remboursez le client à vos frais ; pour récupérer la somme auprès de CJ, ouvrez un litige "
+            "(après-vente) chez CJ une fois le colis reçu ou perdu."
+        ) % {"n": row.order_number, "status": row.cj_status or "?"}
+    return ""
+
+
+def unstoppable_for_order(order_id: int) -> list[str]:
+    """What `stop_for_order` would answer now, without stopping anything (the store order page asks)."""
+    rows = CJOrder.objects.filter(order_id=order_id).exclude(state=CJOrder.State.CANCELLED)
+    return [reason for reason in (why_not_stoppable(row) for row in rows) if reason]
+
+
 def _stop_one(pk: int, *, by: str) -> str:
     with transaction.atomic():
         row = CJOrder.objects.select_for_update().select_related("order").get(pk=pk)
-        if row.state in (CJOrder.State.PLACING, CJOrder.State.PAYING):
-            return _("La commande CJ %(n)s est en cours d'envoi : réessayez dans une minute.") % {
-                "n": row.order_number
-            }
-        if not may_still_stop(row):
-            return _(
-                "La commande CJ %(n)s est déjà payée chez CJ (statut %(status)s) : elle ne peut plus y être annulée. "
-                "Remboursez le client à vos frais ; pour récupérer la somme auprès de CJ, ouvrez un litige "
-                "(après-vente) chez CJ une fois le colis reçu ou perdu."
-            ) % {"n": row.order_number, "status": row.cj_status or "?"}
+        reason = why_not_stoppable(row)
+        if reason:
+            return reason
         if row.cj_order_id:  # created at CJ (placed, waiting to be paid, or intercepted): delete it there
             try:
                 client_for().delete_order(row.cj_order_id)
