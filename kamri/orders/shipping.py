@@ -127,10 +127,17 @@ def rule_label(rule: ShippingRule) -> str:
     return _("Offerte")
 
 
+def customer_rule_label(rule: ShippingRule) -> str:
+    """The rule as the customer reads it beside the price: "Offerte dès 50 €", "Forfait 4,90 €"; nothing for the
+    carrier's rate, whose markup is the shop's business, not the customer's."""
+    return "" if rule.kind == ShippingRule.Kind.QUOTE else rule_label(rule)
+
+
 @dataclass(frozen=True)
 class ShippingQuote:
     amount: Decimal | None  # None: the cart cannot be delivered there (see `problem`)
-    rule: str = ""
+    rule: str = ""  # the admin's words (stored on the order)
+    shown: str = ""  # the customer's words beside the price (customer_rule_label)
     supplier_cost: Decimal | None = None
     carrier: str = ""
     delivery: tuple[date, date] | None = None
@@ -169,21 +176,30 @@ def quote_shipping(
     for rule in rules_for(country):
         if rule.kind == ShippingRule.Kind.FREE_ABOVE:
             if subtotal >= rule.threshold:
-                return ShippingQuote(amount=ZERO, rule=rule_label(rule), **common)
+                return ShippingQuote(
+                    amount=ZERO, rule=rule_label(rule), shown=customer_rule_label(rule), **common
+                )
             continue
         if rule.kind == ShippingRule.Kind.QUOTE:
             if unavailable:  # never a silent zero: the next rule is the fallback
                 continue
             # No supplier ships these lines (the shop's own products): no carrier cost to pass on.
             cost = freight.cost if freight else ZERO
-            return ShippingQuote(amount=marked_up(cost, rule.markup_percent), rule=rule_label(rule), **common)
+            return ShippingQuote(
+                amount=marked_up(cost, rule.markup_percent),
+                rule=rule_label(rule),
+                shown=customer_rule_label(rule),
+                **common,
+            )
         notice = (
             _("Le tarif du transporteur est momentanément indisponible : le tarif standard s'applique.")
             if unavailable
             else ""
         )
         amount = rule.amount if rule.kind == ShippingRule.Kind.FLAT else ZERO
-        return ShippingQuote(amount=amount, rule=rule_label(rule), notice=notice, **common)
+        return ShippingQuote(
+            amount=amount, rule=rule_label(rule), shown=customer_rule_label(rule), notice=notice, **common
+        )
     if unavailable:
         problem = _("Le tarif de livraison est momentanément indisponible : réessayez dans quelques minutes.")
     else:

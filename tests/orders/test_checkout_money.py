@@ -92,7 +92,10 @@ def test_without_saved_rules_the_default_list_applies():
     ShippingRule.objects.all().delete()
     item = variant("20.00")
     assert checkout.quote({item.pk: 3}, "FR").shipping_quote.rule == "Offerte dès 50,00\u00a0€"
-    assert checkout.quote({item.pk: 1}, "FR").shipping_quote.rule == "Tarif du transporteur + 10 %"
+    below = checkout.quote({item.pk: 1}, "FR").shipping_quote
+    assert below.rule == "Tarif du transporteur + 10 %"  # the admin's words, kept on the order
+    assert below.shown == ""  # the customer never reads the shop's markup
+    assert checkout.quote({item.pk: 3}, "FR").shipping_quote.shown == "Offerte dès 50,00\u00a0€"
 
 
 def test_a_country_list_that_never_applies_is_a_clear_problem_not_a_free_delivery():
