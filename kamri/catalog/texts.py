@@ -129,6 +129,12 @@ def options_label(variant: Variant, language: str) -> str:
     return " / ".join(value for _name, value in option_pairs(variant, language))
 
 
+def line_title(variant: Variant, language: str) -> str:
+    """A variant as an order line names it for good (payment page, invoice, e-mails, admin): the shop's title and
+    option values in the customer's language, as the cart showed them ("Coque … — Blanc", not "— White")."""
+    return f"{title_in(variant.product, language)} — {options_label(variant, language) or variant.sku}"
+
+
 def record_supplier_text(product: Product, *, title: str | None, description: str | None) -> list[str]:
     """A text the supplier sends (import, sync, webhook). The original is always stored; the shop's texts
     follow it only while the shop has never edited them, otherwise they stay and the editor shows "texte CJ

@@ -16,10 +16,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kamri.catalog.models import Variant, has_stock
+from kamri.catalog.texts import line_title
 from kamri.core.templatetags.kamri import money
 from kamri.orders.addresses import ShippingAddress, address_errors
 from kamri.orders.countries import house_number_required, tax_id_required
@@ -254,7 +256,7 @@ def place_order(
             OrderLine.objects.create(
                 order=order,
                 variant=variant,
-                title=str(variant)[:300],
+                title=line_title(variant, translation.get_language() or settings.LANGUAGE_CODE)[:300],
                 sku=variant.sku,
                 unit_price=line.unit_price,
                 quantity=line.quantity,

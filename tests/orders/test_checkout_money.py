@@ -297,3 +297,24 @@ def test_a_bad_rule_or_rate_is_a_french_message_and_nothing_is_saved(staff_clien
         response = staff_client.post("/admin/livraison/tva/", {"DE": out_of_range})
         assert response.status_code == 400 and "Un taux entre 0 et 50 %." in response.content.decode()
         assert VatRate.objects.get(country="DE").rate == Decimal("19")
+
+
+def test_an_order_line_keeps_the_options_in_the_customers_words():
+    """The cart says « Couleur : Blanc »; the order line (payment page, invoice, e-mails, admin) used to say
+    « — White », the supplier's value."""
+    from django.utils import translation
+
+    product = factories.product(title="Coque marbre", price="10.00")
+    item = product.variants.get()
+    item.options = {"Color": "White"}
+    item.save()
+    product.option_labels = {
+        "names": {"Color": {"fr": "Couleur", "en": "Colour"}},
+        "values": {"Color": {"White": {"fr": "Blanc", "en": "White"}}},
+    }
+    product.save()
+    order = checkout.place_order(items={item.pk: 1}, address=address("FR"))
+    assert order.lines.get().title == "Coque marbre — Blanc"
+    with translation.override("en"):
+        english = checkout.place_order(items={item.pk: 1}, address=address("FR"))
+    assert english.lines.get().title.endswith("— White")
