@@ -44,6 +44,11 @@ def refundable(order: Order) -> Decimal:
     return max(order.total - refunded_total(order), ZERO) if order.is_paid else ZERO
 
 
+def refundable_payment(order: Order) -> Payment | None:
+    """The card payment a refund goes back on; None for an order paid outside KAMRI (marked paid by hand)."""
+    return order.payments.filter(status=Payment.Status.SUCCEEDED).order_by("-confirmed_at", "-pk").first()
+
+
 def is_fully_refunded(order: Order) -> bool:
     return order.is_paid and refundable(order) == ZERO
 
@@ -103,9 +108,7 @@ def refund(
         return existing
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        payment = (
-            locked.payments.filter(status=Payment.Status.SUCCEEDED).order_by("-confirmed_at", "-pk").first()
-        )
+        payment = refundable_payment(locked)
         if not locked.is_paid or payment is None:
             raise RefundRefused(_("Cette commande n'a pas de paiement à rembourser."))
         left = refundable(locked)
@@ -234,7 +237,8 @@ def cancel_order(order: Order, *, by: str, request_key: str, reason: str = "") -
     services.cancel(order, reason=reason or _("Commande annulée par %(by)s.") % {"by": by or "?"}, by=by)
     row = None
     left = refundable(order)
-    if left > ZERO:
+    paid_in_kamri = refundable_payment(order) is not None
+    if left > ZERO and paid_in_kamri:
         row = refund(order, amount=left, by=by, request_key=request_key, reason=_("Annulation"), notify=False)
     _email(order, "cancellation", row)
     message = _("Commande annulée.")
@@ -243,4 +247,9 @@ def cancel_order(order: Order, *, by: str, request_key: str, reason: str = "") -
             "amount": money(row.amount, row.currency),
             "reference": row.provider_reference,
         }
+    elif left > ZERO:  # paid outside KAMRI (marked paid by hand): nothing here can give the money back
+        message += " " + _(
+            "Aucun paiement n'est enregistré dans KAMRI pour cette commande : remboursez le client par le moyen "
+            "qui a servi à payer."
+        )
     return Outcome(True, message, [], row)

@@ -91,7 +91,7 @@ def order_money(order: Order) -> dict:
         "cancel_refusals": refunds.unstoppable_supplier(order)
         if order.status != Order.Status.CANCELLED
         else [],
-        "can_refund": left > 0,
+        "can_refund": left > 0 and refunds.refundable_payment(order) is not None,
         "line_left": {line.pk: line.quantity - done.get(line.pk, 0) for line in order.lines.all()},
     }
 

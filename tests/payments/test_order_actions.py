@@ -117,3 +117,20 @@ def test_the_payment_is_named_by_its_provider_not_its_code(staff_client):
     assert "Paiement · Paiement de démonstration — Demo</dt>" in page
     settings_page = staff_client.get(reverse("payments:settings")).content.decode()
     assert "<code>demo</code>" not in settings_page and "<code>stripe</code>" not in settings_page
+
+
+def test_cancelling_an_order_paid_outside_kamri_says_how_to_refund_not_that_the_refund_failed(staff_client):
+    """An order marked paid by hand has no payment to refund: the cancellation is done and says what to do
+    (it used to end with « le remboursement a échoué », and the page still offered a refund form)."""
+    order = factories.order()
+    staff_client.post(reverse("orders:order_mark_paid", args=[order.number]))
+    page = staff_client.get(reverse("orders:order_detail", args=[order.number])).content.decode()
+    assert 'id="refund-outside"' in page and 'id="refund-form"' not in page
+    assert "Aucun paiement n'est enregistré dans KAMRI" in page  # the confirmation too
+    response = staff_client.post(
+        reverse("orders:order_cancel", args=[order.number]), {"request_key": "k"}, follow=True
+    )
+    said = _messages(response)
+    assert "Commande annulée." in said and "échoué" not in said and "remboursez le client" in said
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED and not Refund.objects.filter(order=order).exists()
