@@ -309,7 +309,7 @@ def _expect_refused_with_the_owners_values(page, id_prefix: str) -> None:
     expect(margin).to_have_value("99999999999")
     expect(margin).to_have_attribute("aria-invalid", "true")
     expect(page.locator(f"#{id_prefix}margin_percent ~ .errorlist")).to_contain_text(
-        "inférieure ou égale à 1000"
+        "Une marge entre 0 et 1000 %, par exemple 60."
     )
     expect(page.locator(f"#{id_prefix}new_category")).to_have_value("Coques")
 
