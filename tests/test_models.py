@@ -80,3 +80,13 @@ def test_every_model_has_a_french_name_for_donnees_brutes():
         and str(model._meta.verbose_name) == camel_case_to_spaces(model._meta.object_name)
     ]
     assert unnamed == []
+
+
+def test_a_cj_order_attempt_that_went_through_is_green_not_red():
+    """« Créée chez CJ, à payer » and « Payée chez CJ » were red badges, read as errors on the CJ order page."""
+    from kamri.cj.models import CJOrderAttempt
+
+    tones = {outcome: CJOrderAttempt(outcome=outcome).tone for outcome in CJOrderAttempt.OUTCOME_LABELS}
+    assert tones["created"] == tones["paid"] == tones["placed"] == "ok"
+    assert tones["retry"] == tones["pay_blocked"] == "warn"
+    assert tones["failed"] == tones["needs_attention"] == tones["intercepted"] == "err"

@@ -541,6 +541,23 @@ class CJOrderAttempt(models.Model):
     def outcome_label(self) -> str:
         return str(self.OUTCOME_LABELS.get(self.outcome, self.outcome))
 
+    #: The badge of each outcome: what went through is green, what waits amber, what needs the admin red.
+    OUTCOME_TONES = {
+        "placed": "ok",
+        "created": "ok",
+        "paid": "ok",
+        "duplicate": "ok",
+        "cancelled": "info",
+        "retry": "warn",
+        "unavailable": "warn",
+        "pay_blocked": "warn",
+        "lookup_failed": "warn",
+    }
+
+    @property
+    def tone(self) -> str:
+        return self.OUTCOME_TONES.get(self.outcome, "err")
+
 
 class WebhookEvent(models.Model):
     """The webhook inbox: a row before any job, unique per CJ messageId, with every processing attempt."""
