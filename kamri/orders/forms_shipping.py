@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kamri.orders.countries import COUNTRIES, country_name
+from kamri.orders.countries import country_choices, country_name
 from kamri.orders.models_billing import ShippingRule
 from kamri.orders.shipping import EU_ZONE, EVERYWHERE
 from kamri.orders.vat import EU_COUNTRIES
@@ -17,7 +17,7 @@ def zone_choices() -> list[tuple[str, str]]:
     return [
         (EVERYWHERE, str(_("Partout (par défaut)"))),
         (EU_ZONE, str(_("Union européenne"))),
-        *sorted(((code, country_name(code)) for code in COUNTRIES), key=lambda item: item[1]),
+        *country_choices(),  # the checkout's order: by name in the language, accents ignored
     ]
 
 
@@ -70,7 +70,7 @@ class VatRatesForm(forms.Form):
 
     def __init__(self, *args, rates: dict[str, Decimal], **kwargs):
         super().__init__(*args, **kwargs)
-        for code in sorted(EU_COUNTRIES, key=country_name):
+        for code in [code for code, _name in country_choices() if code in EU_COUNTRIES]:
             self.fields[code] = forms.DecimalField(
                 label=country_name(code),
                 initial=rates.get(code),

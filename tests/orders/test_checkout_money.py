@@ -318,3 +318,11 @@ def test_an_order_line_keeps_the_options_in_the_customers_words():
     with translation.override("en"):
         english = checkout.place_order(items={item.pk: 1}, address=address("FR"))
     assert english.lines.get().title.endswith("— White")
+
+
+def test_the_shipping_zone_list_is_sorted_as_the_checkouts_accents_ignored():
+    from kamri.orders.forms_shipping import zone_choices
+
+    names = [name for _code, name in zone_choices()[2:]]
+    assert names.index("Émirats arabes unis") < names.index("Espagne") < names.index("États-Unis")
+    assert names.index("Suède") < names.index("Suisse")
