@@ -181,3 +181,19 @@ def test_the_editor_of_a_cj_product_shows_cjs_change_and_reprices_with_the_rule(
     link.variant.refresh_from_db()
     assert link.variant.price == expected.price and not link.variant.price_fixed
     assert operator.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_a_wrong_price_in_the_editor_says_why_under_its_field(operator, live_server):
+    product = factories.product(title="Lampe", price="10.00")
+    variant = product.variants.get()
+    operator.goto(f"{live_server.url}/admin/catalogue/{product.pk}/modifier/")
+    operator.fill(f"#id_price_{variant.pk}", "abc")
+    operator.click("#save-product")
+    expect(operator.locator("#editor-errors")).to_contain_text("corrigez les champs signalés")
+    expect(operator.locator(f"#id_price_{variant.pk}_error")).to_have_text(
+        "Saisissez un prix, par exemple 12,50."
+    )
+    expect(operator.locator(f"#id_price_{variant.pk}")).to_have_value("abc")  # what was typed stays
+    operator.screenshot(path=str(_shot("editor_price_refused_1366")), full_page=True)
+    variant.refresh_from_db()
+    assert variant.price == Decimal("10.00")
