@@ -4,11 +4,12 @@ is dropped — the page computes its figures itself instead of answering a 500. 
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
+from collections.abc import Callable
 
 import redis
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 
 log = logging.getLogger(__name__)
@@ -33,79 +34,47 @@ class ForgivingRedisCache(RedisCache):
                 "Cache Redis indisponible (%s pendant %s) : KAMRI continue sans cache.", error, operation
             )
 
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except redis.RedisError as error:
-            self._outage(error, "get")
-            return default
 
-    def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except redis.RedisError as error:
-            self._outage(error, "get_many")
-            return {}
+def _forgiving(operation: str, when_down: Callable[..., object]):
+    """RedisCache's `operation`, answering `when_down(*args, **kwargs)` (a miss, a dropped write) on an outage."""
+    method = getattr(RedisCache, operation)
 
-    def has_key(self, key, version=None):
+    @functools.wraps(method)
+    def call(self: ForgivingRedisCache, *args, **kwargs):
         try:
-            return super().has_key(key, version)
+            return method(self, *args, **kwargs)
         except redis.RedisError as error:
-            self._outage(error, "has_key")
-            return False
+            self._outage(error, operation)
+            return when_down(*args, **kwargs)
 
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except redis.RedisError as error:
-            self._outage(error, "add")
-            return False
+    return call
 
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            super().set(key, value, timeout, version)
-        except redis.RedisError as error:
-            self._outage(error, "set")
 
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except redis.RedisError as error:
-            self._outage(error, "set_many")
-            return list(data)
+def _default(key, default=None, *args, **kwargs):
+    return default
 
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except redis.RedisError as error:
-            self._outage(error, "touch")
-            return False
 
-    def incr(self, key, delta=1, version=None):
-        """Counted as the first of its window: a limit counted in the cache (the checkout's) forgets, never
-        blocks, while Redis is down."""
-        try:
-            return super().incr(key, delta, version)
-        except redis.RedisError as error:
-            self._outage(error, "incr")
-            return delta
+def _delta(key, delta=1, *args, **kwargs):
+    """incr counts as the first of its window: a limit counted in the cache (the checkout's) forgets, never
+    blocks, while Redis is down."""
+    return delta
 
-    def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except redis.RedisError as error:
-            self._outage(error, "delete")
-            return False
 
-    def delete_many(self, keys, version=None):
-        try:
-            super().delete_many(keys, version)
-        except redis.RedisError as error:
-            self._outage(error, "delete_many")
+def _every_key(data, *args, **kwargs):
+    return list(data)  # set_many: the keys not written
 
-    def clear(self):
-        try:
-            return super().clear()
-        except redis.RedisError as error:
-            self._outage(error, "clear")
-            return False
+
+for _operation, _when_down in {
+    "get": _default,
+    "get_many": lambda *args, **kwargs: {},
+    "has_key": lambda *args, **kwargs: False,
+    "add": lambda *args, **kwargs: False,  # a lock taken with add() is not taken: never two holders
+    "set": lambda *args, **kwargs: None,
+    "set_many": _every_key,
+    "touch": lambda *args, **kwargs: False,
+    "incr": _delta,
+    "delete": lambda *args, **kwargs: False,
+    "delete_many": lambda *args, **kwargs: None,
+    "clear": lambda *args, **kwargs: False,
+}.items():
+    setattr(ForgivingRedisCache, _operation, _forgiving(_operation, _when_down))
