@@ -131,18 +131,24 @@ def test_late_parcel_reported_disputed_refunded_by_cj_then_to_the_customer(
     expect(page.locator("#sav-requests")).to_contain_text("Remboursée")
 
 
-def test_delivered_parcel_is_explained_before_any_cj_call(
-    admin_page, live_server, cj_account, cj_sandbox, django_capture_on_commit_callbacks
-):
+def _late_parcel_reported(cj_sandbox, capture):
+    """A CJ order shipped 70 days ago (late for CJ, to France) and its customer's « Colis non reçu »."""
     from kamri.aftersales import services as aftersales
     from tests.aftersales.helpers import placed_order
 
-    order, row = placed_order(cj_sandbox, django_capture_on_commit_callbacks)
+    order, row = placed_order(cj_sandbox, capture)
     ship(cj_sandbox, row, days_ago=70)
     request = aftersales.create_request(
         order, kind="not_received", message="Rien reçu", lines={line.pk: 1 for line in order.lines.all()},
-        uploads=[], request_key="e2e-1",
+        uploads=[], request_key=f"e2e-{order.pk}",
     )  # fmt: skip
+    return row, request
+
+
+def test_delivered_parcel_is_explained_before_any_cj_call(
+    admin_page, live_server, cj_account, cj_sandbox, django_capture_on_commit_callbacks
+):
+    row, request = _late_parcel_reported(cj_sandbox, django_capture_on_commit_callbacks)
     control(cj_sandbox, f"orders/{row.cj_order_id}/deliver")  # then the carrier says delivered
     sync_orders()
     admin_page.goto(f"{live_server.url}/admin/cj/retours/{request.pk}/")
@@ -155,16 +161,9 @@ def test_delivered_parcel_is_explained_before_any_cj_call(
 def test_an_undecided_dispute_is_cancelled_at_cj_from_its_request(
     admin_page, live_server, cj_account, cj_sandbox, django_capture_on_commit_callbacks
 ):
-    from kamri.aftersales import services as aftersales
     from kamri.cj.orders import disputes
-    from tests.aftersales.helpers import placed_order
 
-    order, row = placed_order(cj_sandbox, django_capture_on_commit_callbacks)
-    ship(cj_sandbox, row, days_ago=70)
-    request = aftersales.create_request(
-        order, kind="not_received", message="Rien reçu", lines={line.pk: 1 for line in order.lines.all()},
-        uploads=[], request_key="e2e-cancel",
-    )  # fmt: skip
+    _row, request = _late_parcel_reported(cj_sandbox, django_capture_on_commit_callbacks)
     draft = disputes.prepare(request)
     dispute = disputes.open_dispute(
         request, reason_id=draft.reason_id, expect_type=1, message=draft.message, by="owner"
