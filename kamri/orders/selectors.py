@@ -85,6 +85,7 @@ def order_money(order: Order) -> dict:
     """What the store order page shows of payments, refunds and holds, and which actions apply."""
     left = refunds.refundable(order)
     done = refunds.refunded_quantities(order)
+    can_cancel = order.status not in (Order.Status.CANCELLED, Order.Status.SHIPPED, Order.Status.DELIVERED)
     return {
         "payments": list(order.payments.all()),
         "refunds": list(order.refunds.all()),
@@ -92,11 +93,10 @@ def order_money(order: Order) -> dict:
         "refundable": left,
         "holds": list(Hold.objects.filter(order=order)),
         "open_holds": [hold for hold in Hold.objects.filter(order=order, released_at__isnull=True)],
-        "can_cancel": order.status
-        not in (Order.Status.CANCELLED, Order.Status.SHIPPED, Order.Status.DELIVERED),
+        "can_cancel": can_cancel,
         "cancel_refusals": refunds.unstoppable_supplier(order)
-        if order.status != Order.Status.CANCELLED
-        else [],
+        if can_cancel
+        else [],  # asked only when offered
         "can_refund": left > 0 and refunds.refundable_payment(order) is not None,
         "line_left": {line.pk: line.quantity - done.get(line.pk, 0) for line in order.lines.all()},
     }
